@@ -1,0 +1,45 @@
+from django.contrib import admin
+
+from .models import AuditEvent, MailCredential, ServerProfile
+
+
+@admin.register(ServerProfile)
+class ServerProfileAdmin(admin.ModelAdmin):
+    list_display = ("domain", "imap_host", "imap_port", "imap_security", "smtp_host", "smtp_port", "smtp_security", "verify_tls")
+    search_fields = ("domain", "imap_host", "smtp_host")
+    fieldsets = (
+        (None, {"fields": ("domain",)}),
+        ("IMAP", {"fields": ("imap_host", "imap_port", "imap_security")}),
+        ("SMTP", {"fields": ("smtp_host", "smtp_port", "smtp_security", "server_saves_sent")}),
+        ("TLS", {"fields": ("verify_tls", "ca_file")}),
+    )
+
+
+@admin.register(MailCredential)
+class MailCredentialAdmin(admin.ModelAdmin):
+    """Shows who has a stored credential; the secret itself is never displayed."""
+
+    list_display = ("login", "user", "created_at")
+    fields = ("user", "login", "created_at")
+    readonly_fields = fields
+    search_fields = ("login",)
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False
+
+
+@admin.register(AuditEvent)
+class AuditEventAdmin(admin.ModelAdmin):
+    list_display = ("when", "kind", "email", "ip")
+    list_filter = ("kind",)
+    search_fields = ("email", "ip")
+    readonly_fields = ("when", "kind", "email", "ip", "user_agent")
+
+    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+        return False

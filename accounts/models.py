@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+SECURITY_CHOICES = [
+    ("ssl", _("TLS (implicit, e.g. port 993/465)")),
+    ("starttls", _("STARTTLS (e.g. port 143/587)")),
+    ("none", _("None (plain text, trusted networks only)")),
+]
+
+
+class ServerProfile(models.Model):
+    """Which IMAP and SMTP servers serve the addresses of one domain."""
+
+    domain = models.CharField(_("domain"), max_length=253, unique=True, help_text=_("Mail addresses ending in @domain use this profile."))
+    imap_host = models.CharField(_("IMAP host"), max_length=253)
+    imap_port = models.PositiveIntegerField(_("IMAP port"), default=993)
+    imap_security = models.CharField(_("IMAP security"), max_length=10, choices=SECURITY_CHOICES, default="ssl")
+    smtp_host = models.CharField(_("SMTP host"), max_length=253)
+    smtp_port = models.PositiveIntegerField(_("SMTP port"), default=587)
+    smtp_security = models.CharField(_("SMTP security"), max_length=10, choices=SECURITY_CHOICES, default="starttls")
+    verify_tls = models.BooleanField(_("verify TLS certificates"), default=True)
+    ca_file = models.CharField(_("trusted CA file"), max_length=500, blank=True, help_text=_("Path of a CA bundle to trust, for self-signed servers."))
+    server_saves_sent = models.BooleanField(_("server saves sent mail itself"), default=False)
+
+    class Meta:
+        verbose_name = _("mail server profile")
+        ordering = ["domain"]
+
+    def __str__(self) -> str:
+        return self.domain
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        self.domain = self.domain.strip().lower()
+        super().save(*args, **kwargs)  # type: ignore[arg-type]
+
+
+class MailCredential(models.Model):
+    """The user's mail password, Fernet-encrypted; deleted at sign-out."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_credential")
+    login = models.CharField(max_length=320)
+    encrypted_password = models.TextField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.login
+
+
+class AuditEvent(models.Model):
+    """Security-relevant events, for the admin. Never holds a password."""
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("signed in")
+        LOGIN_FAILED = "login_failed", _("wrong password")
+        LOGIN_ERROR = "login_error", _("mail server unavailable")
+        RATE_LIMITED = "rate_limited", _("rate limited")
+        LOGOUT = "logout", _("signed out")
+
+    when = models.DateTimeField(auto_now_add=True, db_index=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    email = models.CharField(max_length=320, blank=True, db_index=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-when"]
+        verbose_name = _("audit event")
+
+    def __str__(self) -> str:
+        return f"{self.when:%Y-%m-%d %H:%M} {self.kind} {self.email}"

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import math
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import authenticate, login, logout
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.debug import sensitive_post_parameters
+from django.views.decorators.http import require_POST
+
+from . import ratelimit
+from .forms import SignInForm
+from .models import AuditEvent
+from .services import MailServerUnavailable, audit, user_sign_out
+
+
+def client_ip(request: HttpRequest) -> str:
+    return request.META.get("REMOTE_ADDR", "") or "unknown"
+
+
+def _rate_limited_response(request: HttpRequest, retry_after: int) -> HttpResponse:
+    minutes = max(1, math.ceil(retry_after / 60))
+    response = render(
+        request,
+        "accounts/rate_limited.html",
+        {"minutes": minutes, "message": ngettext("Too many failed sign-ins. Try again in %(n)d minute.", "Too many failed sign-ins. Try again in %(n)d minutes.", minutes) % {"n": minutes}},
+        status=429,
+    )
+    response["Retry-After"] = str(retry_after)
+    return response
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def sign_in(request: HttpRequest) -> HttpResponse:
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    if request.user.is_authenticated and request.method == "GET":
+        return redirect(next_url or settings.LOGIN_REDIRECT_URL)
+
+    form = SignInForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        email, password = form.cleaned_data["email"], form.cleaned_data["password"]
+        ip = client_ip(request)
+        user_agent = request.META.get("HTTP_USER_AGENT", "")
+        limited = ratelimit.login_limited(ip=ip, email=email)
+        if limited is not None:
+            audit(AuditEvent.Kind.RATE_LIMITED, email=email, ip=ip, user_agent=user_agent)
+            return _rate_limited_response(request, limited.retry_after)
+        try:
+            user = authenticate(request, email=email, password=password)
+        except MailServerUnavailable:
+            audit(AuditEvent.Kind.LOGIN_ERROR, email=email, ip=ip, user_agent=user_agent)
+            form.add_error(None, _("The mail server cannot be reached right now. Please try again in a few minutes."))
+            status = 503
+        else:
+            if user is None:
+                ratelimit.login_failed(ip=ip, email=email)
+                audit(AuditEvent.Kind.LOGIN_FAILED, email=email, ip=ip, user_agent=user_agent)
+                form.add_error(None, _("Wrong email address or password."))
+                status = 200
+            else:
+                ratelimit.login_succeeded(ip=ip, email=email)
+                login(request, user)  # rotates the session key
+                audit(AuditEvent.Kind.LOGIN, email=email, ip=ip, user_agent=user_agent)
+                return HttpResponseRedirect(next_url or "/mail/")
+    return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+
+
+@require_POST
+@csrf_protect
+def sign_out(request: HttpRequest) -> HttpResponse:
+    if request.user.is_authenticated:
+        audit(AuditEvent.Kind.LOGOUT, email=request.user.get_username(), ip=client_ip(request))
+        user_sign_out(user=request.user)
+    logout(request)
+    messages.info(request, _("You have signed out."))
+    return redirect("accounts:login")

@@ -1,0 +1,367 @@
+"""One logged-in IMAP connection: the only module that imports imapclient.
+
+`ImapConnection` wraps an `IMAPClient` with typed operations, remembers the
+selected folder (so it is never re-SELECTed needlessly), maps protocol and
+socket errors to `mailview.imap.errors`, and — when the connection breaks —
+opens a fresh one and retries the operation once, transparently to the caller.
+Instances are not thread-safe (neither is imapclient); the pool hands each one
+to a single thread at a time.
+"""
+from __future__ import annotations
+
+import imaplib
+import logging
+import socket
+import ssl
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from imapclient import IMAPClient
+from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
+from imapclient.imap_utf7 import decode as decode_utf7
+from imapclient.imap_utf7 import encode as encode_utf7
+from imapclient.response_parser import parse_response
+
+from . import validate
+from .errors import (
+    ImapAuthenticationError,
+    ImapError,
+    ImapConnectionError,
+    ImapProtocolError,
+    MailboxNotFound,
+)
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+# Failures after which the connection is unusable: throw it away and retry once.
+_BROKEN = (IMAPClientAbortError, imaplib.IMAP4.abort, OSError, EOFError)
+
+
+@dataclass(frozen=True)
+class ServerEndpoint:
+    """Where and how to reach an IMAP server."""
+
+    host: str
+    port: int
+    security: str  # "ssl" | "starttls" | "none"
+    verify_tls: bool = True
+    ca_file: str = ""
+    timeout: float = 20.0
+
+    def ssl_context(self) -> ssl.SSLContext:
+        context = ssl.create_default_context(cafile=self.ca_file or None)
+        if not self.verify_tls:
+            context.check_hostname = False
+            context.verify_mode = ssl.CERT_NONE
+        return context
+
+
+@dataclass(frozen=True)
+class Credentials:
+    username: str
+    password: str = field(repr=False)
+
+
+@dataclass(frozen=True)
+class SelectedFolder:
+    name: str
+    readonly: bool
+    uidvalidity: int
+    exists: int
+    uidnext: int
+    highestmodseq: int | None
+
+
+@dataclass(frozen=True)
+class RawFolder:
+    """One LIST answer, decoded: name, delimiter, lower-cased attributes, status if asked."""
+
+    name: str
+    delimiter: str | None
+    attributes: frozenset[str]
+    messages: int | None = None
+    unseen: int | None = None
+
+
+def login(endpoint: ServerEndpoint, credentials: Credentials) -> IMAPClient:
+    """Connect and log in. Raises ImapAuthenticationError or ImapConnectionError."""
+    try:
+        client = IMAPClient(
+            endpoint.host,
+            port=endpoint.port,
+            ssl=endpoint.security == "ssl",
+            ssl_context=endpoint.ssl_context() if endpoint.security == "ssl" else None,
+            timeout=endpoint.timeout,
+        )
+    except (OSError, IMAPClientError, imaplib.IMAP4.error) as exc:
+        raise ImapConnectionError(f"cannot connect to {endpoint.host}:{endpoint.port}: {exc}") from exc
+    try:
+        if endpoint.security == "starttls":
+            client.starttls(endpoint.ssl_context())
+        client.login(credentials.username, credentials.password)
+    except LoginError as exc:
+        _close_quietly(client)
+        raise ImapAuthenticationError("the server refused the user name or password") from exc
+    except (ssl.SSLError, OSError, IMAPClientError, imaplib.IMAP4.error) as exc:
+        _close_quietly(client)
+        # Not the exception text: some servers echo arguments, and the password is one.
+        raise ImapConnectionError(f"connection to {endpoint.host}:{endpoint.port} failed ({type(exc).__name__})") from exc
+    return client
+
+
+def verify_login(endpoint: ServerEndpoint, credentials: Credentials) -> None:
+    """Check credentials with a LOGIN, then LOGOUT (used at sign-in, before a user exists)."""
+    client = login(endpoint, credentials)
+    try:
+        client.logout()
+    except Exception:  # noqa: BLE001
+        _close_quietly(client)
+
+
+def _close_quietly(client: IMAPClient) -> None:
+    try:
+        client.shutdown()
+    except Exception:  # noqa: BLE001 - closing a broken socket may fail in any way
+        pass
+
+
+class ImapConnection:
+    """A logged-in connection with typed operations and one transparent retry."""
+
+    def __init__(
+        self,
+        endpoint: ServerEndpoint,
+        credentials: Credentials,
+        *,
+        on_login: Callable[[], None] | None = None,
+        on_error: Callable[[], None] | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self._credentials = credentials
+        self._on_login = on_login or (lambda: None)
+        self._on_error = on_error or (lambda: None)
+        self._client: IMAPClient | None = None
+        self.selected: SelectedFolder | None = None
+        self.capabilities: frozenset[str] = frozenset()
+        self.created_at = time.monotonic()
+        self.last_used = self.created_at
+        self.broken = False
+        self._connect()
+
+    # -- lifecycle ---------------------------------------------------------
+
+    def _connect(self) -> None:
+        self._client = login(self.endpoint, self._credentials)
+        self._on_login()
+        self.selected = None
+        self.capabilities = frozenset(
+            c.decode("ascii", "replace").upper() if isinstance(c, bytes) else str(c).upper()
+            for c in self._client.capabilities()
+        )
+        self.broken = False
+
+    @property
+    def is_open(self) -> bool:
+        """False once the connection broke and could not be replaced, or was closed."""
+        return self._client is not None and not self.broken
+
+    def has_capability(self, name: str) -> bool:
+        return name.upper() in self.capabilities
+
+    def close(self) -> None:
+        """LOGOUT, or drop the socket if that fails. Safe to call twice."""
+        client, self._client = self._client, None
+        self.selected = None
+        self.broken = True
+        if client is None:
+            return
+        try:
+            client.logout()
+        except Exception:  # noqa: BLE001
+            _close_quietly(client)
+
+    def _run(self, operation: Callable[[IMAPClient], T], *, retry: bool = True) -> T:
+        """Run one operation; on a broken connection reconnect and try once more.
+
+        The folder that was selected is selected again on the fresh connection, so the
+        caller never notices. `retry=False` for operations that are not idempotent.
+        """
+        for attempt in (1, 2):
+            if self._client is None:
+                if self.broken:
+                    raise ImapConnectionError("this connection was closed")
+                self._reconnect()
+            assert self._client is not None
+            try:
+                result = operation(self._client)
+                self.last_used = time.monotonic()
+                return result
+            except _BROKEN as exc:
+                self._on_error()
+                log.info("IMAP connection broke (%s), attempt %d", type(exc).__name__, attempt)
+                self._discard()
+                if attempt == 2 or not retry:
+                    raise ImapConnectionError("the connection to the mail server broke") from exc
+            except (IMAPClientError, imaplib.IMAP4.error) as exc:
+                self._on_error()
+                raise ImapProtocolError(str(exc)[:300]) from exc
+            except ImapError:
+                raise
+            except Exception as exc:
+                # Anything else (a parser failure mid-response) leaves the stream in an
+                # unknown state: never reuse it.
+                self._on_error()
+                self._discard()
+                self.broken = True
+                raise ImapProtocolError(f"unexpected answer from the mail server ({type(exc).__name__})") from exc
+        raise AssertionError("unreachable")
+
+    def _discard(self) -> None:
+        client, self._client = self._client, None
+        if client is not None:
+            _close_quietly(client)
+
+    def _reconnect(self) -> None:
+        previous = self.selected
+        self._connect()
+        if previous is not None:
+            self._select(self._client, previous.name, previous.readonly)  # type: ignore[arg-type]
+
+    def noop(self) -> None:
+        self._run(lambda c: c.noop())
+
+    # -- folders -------------------------------------------------------------
+
+    def list_folders(self, *, with_status: bool = True, subscribed_only: bool = False) -> list[RawFolder]:
+        """All folders with special-use and subscription attributes, and counts.
+
+        Uses LIST-STATUS (RFC 5819) when advertised: one round trip for the tree and
+        every count. Otherwise STATUS per selectable folder.
+        """
+        use_list_status = with_status and self.has_capability("LIST-STATUS")
+        folders = self._run(lambda c: _list_extended(c, with_status=use_list_status))
+        if subscribed_only:
+            folders = [f for f in folders if "\\subscribed" in f.attributes]
+        if with_status and not use_list_status:
+            folders = [self._with_status(f) for f in folders]
+        return folders
+
+    def _with_status(self, folder: RawFolder) -> RawFolder:
+        if folder.attributes & {"\\noselect", "\\nonexistent"}:
+            return folder
+        status = self.folder_status(folder.name)
+        return RawFolder(folder.name, folder.delimiter, folder.attributes, status.get("MESSAGES"), status.get("UNSEEN"))
+
+    def folder_status(self, name: str) -> dict[str, int]:
+        name = validate.folder_name(name)
+
+        def op(c: IMAPClient) -> dict[str, int]:
+            try:
+                raw = c.folder_status(name, ["MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY"])
+            except IMAPClientError as exc:
+                raise MailboxNotFound(name) from exc
+            return {k.decode() if isinstance(k, bytes) else k: int(v) for k, v in raw.items()}
+
+        return self._run(op)
+
+    def select(self, name: str, *, readonly: bool = True) -> SelectedFolder:
+        """SELECT (or EXAMINE when read-only), unless that folder is already selected.
+
+        A read-only request is served by a read-write selection too; a read-write one
+        upgrades an EXAMINE.
+        """
+        name = validate.folder_name(name)
+        current = self.selected
+        if current is not None and current.name == name and (readonly or not current.readonly):
+            return current
+        return self._run(lambda c: self._select(c, name, readonly))
+
+    def _select(self, client: IMAPClient, name: str, readonly: bool) -> SelectedFolder:
+        try:
+            response = client.select_folder(name, readonly=readonly)
+        except IMAPClientAbortError:
+            raise
+        except IMAPClientError as exc:
+            self.selected = None
+            raise MailboxNotFound(name) from exc
+        self.selected = SelectedFolder(
+            name=name,
+            readonly=readonly,
+            uidvalidity=int(response.get(b"UIDVALIDITY", 0)),
+            exists=int(response.get(b"EXISTS", 0)),
+            uidnext=int(response.get(b"UIDNEXT", 0)),
+            highestmodseq=int(response[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in response else None,
+        )
+        return self.selected
+
+    def create_folder(self, name: str) -> None:
+        name = validate.folder_name(name)
+        self._run(lambda c: c.create_folder(name), retry=False)
+
+    def delete_folder(self, name: str) -> None:
+        name = validate.folder_name(name)
+        if self.selected is not None and self.selected.name == name:
+            self.selected = None
+        self._run(lambda c: c.delete_folder(name), retry=False)
+
+
+def _decode_name(raw: Any) -> str:
+    if isinstance(raw, int):
+        return str(raw)
+    if isinstance(raw, bytes):
+        return decode_utf7(raw)
+    return str(raw)
+
+
+def _list_extended(client: IMAPClient, *, with_status: bool) -> list[RawFolder]:
+    """LIST "" "*" RETURN (SUBSCRIBED SPECIAL-USE [STATUS (MESSAGES UNSEEN)]).
+
+    imapclient has no LIST-EXTENDED call, so this speaks to its imaplib object
+    directly, still using imapclient's response parser.
+    """
+    imap = client._imap  # noqa: SLF001 - the one place that needs the raw command
+    returns = "(SUBSCRIBED SPECIAL-USE STATUS (MESSAGES UNSEEN))" if with_status else "(SUBSCRIBED SPECIAL-USE)"
+    typ, data = imap._simple_command("LIST", '""', '"*"', "RETURN", returns)  # noqa: SLF001
+    if typ != "OK":
+        raise ImapProtocolError("LIST failed")
+    _, list_data = imap._untagged_response(typ, data, "LIST")  # noqa: SLF001
+    status_data = imap.untagged_responses.pop("STATUS", [])
+    counts: dict[str, tuple[int | None, int | None]] = {}
+    for item in status_data:
+        if item in (None, b""):
+            continue
+        parsed = parse_response([item])
+        name, values = _decode_name(parsed[0]), dict(zip(parsed[1][::2], parsed[1][1::2]))
+        counts[name] = (values.get(b"MESSAGES"), values.get(b"UNSEEN"))
+    folders: list[RawFolder] = []
+    items = [i for i in list_data if i not in (None, b"")]
+    parsed_list = parse_response(items)
+    for index in range(0, len(parsed_list) - 2, 3):
+        flags, delimiter, raw_name = parsed_list[index : index + 3]
+        name = _decode_name(raw_name)
+        attributes = frozenset(
+            (f.decode("ascii", "replace") if isinstance(f, bytes) else str(f)).lower() for f in flags
+        )
+        messages, unseen = counts.get(name, (None, None))
+        folders.append(
+            RawFolder(
+                name=name,
+                delimiter=delimiter.decode("ascii", "replace") if isinstance(delimiter, bytes) else delimiter,
+                attributes=attributes,
+                messages=messages,
+                unseen=unseen,
+            )
+        )
+    return folders
+
+
+def encode_folder_name(name: str) -> bytes:
+    """Modified UTF-7, as it goes on the wire (imapclient does this itself on its calls)."""
+    return encode_utf7(name)
+
+
+def uid_set(uids: Iterable[int]) -> list[int]:
+    return validate.uids(uids)

@@ -1,0 +1,38 @@
+"""Our own exceptions for everything that can go wrong talking IMAP.
+
+Nothing outside `mailview.imap` sees imapclient's or the socket layer's exceptions:
+views catch these and show a clear page instead of a 500.
+"""
+from __future__ import annotations
+
+
+class ImapError(Exception):
+    """Base class of every IMAP-layer error."""
+
+
+class InvalidImapInput(ImapError, ValueError):
+    """A folder name, UID, part number or search text that must not reach the wire."""
+
+
+class ImapAuthenticationError(ImapError):
+    """The server refused the credentials."""
+
+
+class ImapConnectionError(ImapError):
+    """The server could not be reached, or the connection broke and the retry failed too."""
+
+
+class ImapProtocolError(ImapError):
+    """The server answered NO/BAD, or something we cannot parse."""
+
+
+class MailboxNotFound(ImapProtocolError):
+    """The folder does not exist (or is not selectable)."""
+
+
+class PoolTimeout(ImapError):
+    """No connection slot for this user became free before the deadline."""
+
+
+class NoStoredCredentials(ImapError):
+    """The user has no mail credentials stored (signed out, or the key changed)."""

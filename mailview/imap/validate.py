@@ -1,0 +1,62 @@
+"""Validation of everything that reaches an IMAP command.
+
+imapclient quotes arguments but does not refuse CR, LF or NUL, which would let a
+crafted folder name or search string end the command and start another one.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from .errors import InvalidImapInput
+
+MAX_FOLDER_NAME = 1000
+MAX_SEARCH_TEXT = 1000
+MAX_UID = 2**32 - 1
+_FORBIDDEN = re.compile(r"[\r\n\x00]")
+_SECTION = re.compile(r"^(?:[1-9][0-9]{0,4})(?:\.[1-9][0-9]{0,4}){0,31}(?:\.(?:HEADER|TEXT|MIME))?$")
+
+
+def _text(value: object, *, what: str, max_length: int) -> str:
+    if not isinstance(value, str):
+        raise InvalidImapInput(f"{what} must be text")
+    if _FORBIDDEN.search(value):
+        raise InvalidImapInput(f"{what} contains a line break or NUL")
+    if len(value) > max_length:
+        raise InvalidImapInput(f"{what} is too long")
+    return value
+
+
+def folder_name(value: object) -> str:
+    name = _text(value, what="folder name", max_length=MAX_FOLDER_NAME)
+    if not name:
+        raise InvalidImapInput("folder name is empty")
+    return name
+
+
+def search_text(value: object) -> str:
+    return _text(value, what="search text", max_length=MAX_SEARCH_TEXT)
+
+
+def uid(value: object) -> int:
+    if isinstance(value, bool):
+        raise InvalidImapInput("UID must be a number")
+    if isinstance(value, str):
+        if not value.isascii() or not value.isdigit():
+            raise InvalidImapInput("UID must be a number")
+        value = int(value)
+    if not isinstance(value, int) or not 1 <= value <= MAX_UID:
+        raise InvalidImapInput("UID out of range")
+    return value
+
+
+def uids(values: Iterable[object]) -> list[int]:
+    return [uid(v) for v in values]
+
+
+def section(value: object) -> str:
+    """A body part number such as `1.2` (optionally `.HEADER`, `.TEXT`, `.MIME`)."""
+    text = _text(value, what="part number", max_length=200)
+    if not _SECTION.match(text):
+        raise InvalidImapInput("not a body part number")
+    return text

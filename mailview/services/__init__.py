@@ -1,0 +1,1 @@
+"""Services (write) and selectors (read) over a checked-out IMAP connection."""

@@ -1,0 +1,148 @@
+"""The folder tree: LIST (+STATUS) turned into a sorted, nested, display-ready tree."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext_lazy as _
+
+from mailview.imap.connection import ImapConnection, RawFolder
+
+# Special-use folders come first, in this order, with localized names and an icon.
+SPECIAL_USE_ORDER = ["inbox", "drafts", "sent", "archive", "junk", "trash"]
+SPECIAL_USE_LABELS = {
+    "inbox": _("Inbox"),
+    "drafts": _("Drafts"),
+    "sent": _("Sent"),
+    "archive": _("Archive"),
+    "junk": _("Junk"),
+    "trash": _("Trash"),
+    "all": _("All mail"),
+    "flagged": _("Flagged"),
+}
+ICONS = {
+    "inbox": "📥",
+    "drafts": "📝",
+    "sent": "📤",
+    "archive": "🗄",
+    "junk": "🚫",
+    "trash": "🗑",
+    "all": "📚",
+    "flagged": "⭐",
+    None: "📁",
+}
+
+
+@dataclass
+class FolderInfo:
+    name: str  # the full IMAP name, decoded from modified UTF-7
+    display_name: str
+    depth: int
+    special_use: str | None
+    selectable: bool
+    subscribed: bool
+    messages: int | None
+    unseen: int | None
+    children: list[FolderInfo] = field(default_factory=list)
+
+    @property
+    def icon(self) -> str:
+        return ICONS.get(self.special_use, ICONS[None])
+
+
+def _special_use(folder: RawFolder) -> str | None:
+    if folder.name.upper() == "INBOX":
+        return "inbox"
+    for attribute in folder.attributes:
+        name = attribute.lstrip("\\")
+        if name in SPECIAL_USE_LABELS and name != "inbox":
+            return name
+    return None
+
+
+def _sort_key(folder: FolderInfo) -> tuple[int, str]:
+    if folder.depth == 0 and folder.special_use in SPECIAL_USE_ORDER:
+        return (SPECIAL_USE_ORDER.index(folder.special_use), "")
+    return (len(SPECIAL_USE_ORDER), folder.display_name.casefold())
+
+
+def build_tree(raw_folders: list[RawFolder], *, include_unsubscribed: bool = True) -> list[FolderInfo]:
+    """Nest by hierarchy delimiter; sort special-use first, then by name.
+
+    Pure function over LIST results, so it is unit-tested without a server.
+    A folder whose parent was not listed gets a non-selectable placeholder parent.
+    """
+    by_name: dict[str, FolderInfo] = {}
+    delimiter_of: dict[str, str | None] = {}
+    for raw in raw_folders:
+        if "\\nonexistent" in raw.attributes:
+            continue
+        subscribed = "\\subscribed" in raw.attributes or raw.name.upper() == "INBOX"
+        if not include_unsubscribed and not subscribed:
+            continue
+        special = _special_use(raw)
+        leaf = raw.name.rsplit(raw.delimiter, 1)[-1] if raw.delimiter else raw.name
+        by_name[raw.name] = FolderInfo(
+            name=raw.name,
+            display_name=str(SPECIAL_USE_LABELS[special]) if special else leaf,
+            depth=0,
+            special_use=special,
+            selectable="\\noselect" not in raw.attributes,
+            subscribed=subscribed,
+            messages=raw.messages,
+            unseen=raw.unseen,
+        )
+        delimiter_of[raw.name] = raw.delimiter
+
+    roots: list[FolderInfo] = []
+    for name in list(by_name):
+        _attach(by_name[name], by_name, delimiter_of, roots)
+
+    def finish(nodes: list[FolderInfo], depth: int) -> None:
+        for node in nodes:
+            node.depth = depth
+            if depth > 0 and node.special_use == "inbox":
+                node.special_use = None
+        nodes.sort(key=_sort_key)
+        for node in nodes:
+            finish(node.children, depth + 1)
+
+    finish(roots, 0)
+    return roots
+
+
+def _attach(node: FolderInfo, by_name: dict[str, FolderInfo], delimiter_of: dict[str, str | None], roots: list[FolderInfo]) -> None:
+    delimiter = delimiter_of.get(node.name)
+    if not delimiter or delimiter not in node.name:
+        roots.append(node)
+        return
+    parent_name = node.name.rsplit(delimiter, 1)[0]
+    parent = by_name.get(parent_name)
+    if parent is None:
+        parent = FolderInfo(
+            name=parent_name,
+            display_name=parent_name.rsplit(delimiter, 1)[-1],
+            depth=0,
+            special_use=None,
+            selectable=False,
+            subscribed=False,
+            messages=None,
+            unseen=None,
+        )
+        by_name[parent_name] = parent
+        delimiter_of[parent_name] = delimiter
+        _attach(parent, by_name, delimiter_of, roots)
+    parent.children.append(node)
+
+
+def flatten(tree: list[FolderInfo]) -> list[FolderInfo]:
+    """Depth-first, display order: what the sidebar renders as an indented list."""
+    out: list[FolderInfo] = []
+    for node in tree:
+        out.append(node)
+        out.extend(flatten(node.children))
+    return out
+
+
+def folder_tree(*, imap: ImapConnection, include_unsubscribed: bool = False) -> list[FolderInfo]:
+    """The user's folders with message and unread counts. Needs a checked-out connection."""
+    return build_tree(imap.list_folders(with_status=True), include_unsubscribed=include_unsubscribed)

@@ -1,0 +1,100 @@
+"""Project-wide middleware: raw mail paths, the Content-Security-Policy, IMAP error pages."""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from urllib.parse import urlsplit
+
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from mailview.imap import (
+    ImapAuthenticationError,
+    ImapConnectionError,
+    ImapError,
+    InvalidImapInput,
+    MailboxNotFound,
+    NoStoredCredentials,
+    PoolTimeout,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; frame-src 'self'; object-src 'none'; "
+    "base-uri 'none'; form-action 'self'; frame-ancestors 'self'"
+)
+MAIL_PREFIX = "/mail/"
+
+
+class RawPathMiddleware:
+    """Route /mail/ URLs on the path as the browser sent it.
+
+    A folder is one percent-encoded path segment (`Work%2FProjects`), but WSGI
+    servers decode %2F in PATH_INFO, which would make `/mail/2024/12/` ambiguous.
+    gunicorn keeps the undecoded target in RAW_URI (REQUEST_URI elsewhere); the
+    folder converter decodes the segment itself.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        raw = request.META.get("RAW_URI") or request.META.get("REQUEST_URI")
+        if raw and request.path_info.startswith(MAIL_PREFIX):
+            raw_path = urlsplit(raw).path
+            if raw_path.startswith(MAIL_PREFIX):
+                request.path_info = raw_path
+                request.path = request.META.get("SCRIPT_NAME", "").rstrip("/") + raw_path
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware:
+    """A strict CSP on every response that did not set its own (no inline script anywhere)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response and not request.path.startswith("/admin/"):
+            response["Content-Security-Policy"] = DEFAULT_CSP
+        response.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+
+class ImapErrorMiddleware:
+    """Turn IMAP-layer errors raised by views into clear pages, never a 500."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        return self.get_response(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception) -> HttpResponse | None:
+        if not isinstance(exception, ImapError):
+            return None
+        if isinstance(exception, (NoStoredCredentials, ImapAuthenticationError)):
+            logout(request)
+            messages.warning(request, _("Your mail session has ended. Please sign in again."))
+            return redirect("accounts:login")
+        if isinstance(exception, MailboxNotFound):
+            return _error(request, 404, _("Folder not found"), _("This folder does not exist (any more)."))
+        if isinstance(exception, InvalidImapInput):
+            return _error(request, 400, _("Bad request"), _("That address is not valid."))
+        if isinstance(exception, PoolTimeout):
+            return _error(request, 503, _("Mail server busy"), _("Your mail server connections are all busy. Please try again in a moment."))
+        if isinstance(exception, ImapConnectionError):
+            log.warning("IMAP connection error: %s", exception)
+            return _error(request, 503, _("Mail server unavailable"), _("The mail server cannot be reached right now. Please try again in a few minutes."))
+        log.warning("IMAP error: %s", exception)
+        return _error(request, 502, _("Mail server error"), _("The mail server gave an answer we could not use. Please try again."))
+
+
+def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
+    return render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)

@@ -1,0 +1,202 @@
+"""Settings, all from the environment (12-factor), with safe defaults for the demo.
+
+Bad values fail loudly at start-up rather than at the first request.
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    value = raw.strip().lower()
+    if value in {"1", "true", "yes", "on"}:
+        return True
+    if value in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (true/false), got {raw!r}")
+
+
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw == "":
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be an integer, got {raw!r}") from None
+    if value < minimum:
+        raise ImproperlyConfigured(f"{name} must be >= {minimum}, got {value}")
+    return value
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG", False)
+SECRET_KEY = env_str("DJANGO_SECRET_KEY")
+if not SECRET_KEY:
+    if not DEBUG:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (the demo script makes one)")
+    SECRET_KEY = "insecure-dev-only-key"
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "accounts",
+    "mailview",
+]
+
+MIDDLEWARE = [
+    "webmail.middleware.RawPathMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "webmail.middleware.ContentSecurityPolicyMiddleware",
+    "webmail.middleware.ImapErrorMiddleware",
+]
+
+ROOT_URLCONF = "webmail.urls"
+WSGI_APPLICATION = "webmail.wsgi.application"
+ASGI_APPLICATION = "webmail.asgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+            ],
+        },
+    },
+]
+
+DATABASES = {
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'var' / 'webmail.sqlite3'}"),
+        conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
+    )
+}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:21379/0")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env_str("WEBMAIL_CACHE_PREFIX", "webmail"),
+    }
+}
+
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
+SESSION_COOKIE_AGE = env_int("WEBMAIL_SESSION_AGE", 14 * 24 * 3600, minimum=60)
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+# Behind TLS (the deployed case) cookies must be Secure; the loopback demo runs on http.
+SECURE_COOKIES = env_bool("WEBMAIL_SECURE_COOKIES", not DEBUG)
+SESSION_COOKIE_SECURE = SECURE_COOKIES
+CSRF_COOKIE_SECURE = SECURE_COOKIES
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "SAMEORIGIN"
+if env_bool("WEBMAIL_BEHIND_TLS_PROXY", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+AUTHENTICATION_BACKENDS = ["accounts.backends.ImapBackend", "django.contrib.auth.backends.ModelBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "mailview:home"
+
+LANGUAGE_CODE = env_str("WEBMAIL_LANGUAGE", "en")
+LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env_str("WEBMAIL_TIME_ZONE", "UTC")
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env_str("WEBMAIL_LOG_LEVEL", "INFO")},
+    # imapclient logs commands at DEBUG, LOGIN included: never let that through.
+    "loggers": {"imapclient": {"level": "WARNING"}},
+}
+
+# --- Mail -------------------------------------------------------------------
+# The default server profile, used for any domain without its own profile in the admin.
+WEBMAIL_IMAP_HOST = env_str("WEBMAIL_IMAP_HOST", "127.0.0.1")
+WEBMAIL_IMAP_PORT = env_int("WEBMAIL_IMAP_PORT", 21143, minimum=1)
+WEBMAIL_IMAP_SECURITY = env_str("WEBMAIL_IMAP_SECURITY", "starttls")
+WEBMAIL_SMTP_HOST = env_str("WEBMAIL_SMTP_HOST", WEBMAIL_IMAP_HOST)
+WEBMAIL_SMTP_PORT = env_int("WEBMAIL_SMTP_PORT", 21587, minimum=1)
+WEBMAIL_SMTP_SECURITY = env_str("WEBMAIL_SMTP_SECURITY", "starttls")
+WEBMAIL_IMAP_CA_FILE = env_str("WEBMAIL_IMAP_CA_FILE", "")
+WEBMAIL_TLS_VERIFY = env_bool("WEBMAIL_TLS_VERIFY", True)
+for _name, _value in (("WEBMAIL_IMAP_SECURITY", WEBMAIL_IMAP_SECURITY), ("WEBMAIL_SMTP_SECURITY", WEBMAIL_SMTP_SECURITY)):
+    if _value not in {"ssl", "starttls", "none"}:
+        raise ImproperlyConfigured(f"{_name} must be ssl, starttls or none, got {_value!r}")
+if WEBMAIL_IMAP_CA_FILE and not Path(WEBMAIL_IMAP_CA_FILE).is_file():
+    raise ImproperlyConfigured(f"WEBMAIL_IMAP_CA_FILE {WEBMAIL_IMAP_CA_FILE!r} is not a readable file")
+
+# Fernet key for mail passwords at rest. Never in the repo: the demo script generates one.
+WEBMAIL_CREDENTIALS_KEY = env_str("WEBMAIL_CREDENTIALS_KEY")
+
+WEBMAIL_IMAP_TIMEOUT = env_int("WEBMAIL_IMAP_TIMEOUT", 20, minimum=1)
+# The session pool (see mailview/imap/pool.py).
+WEBMAIL_POOL_PER_PROCESS = env_int("WEBMAIL_POOL_PER_PROCESS", 2, minimum=1)
+WEBMAIL_POOL_PER_USER_TOTAL = env_int("WEBMAIL_POOL_PER_USER_TOTAL", 4, minimum=1)
+WEBMAIL_POOL_IDLE_TIMEOUT = env_int("WEBMAIL_POOL_IDLE_TIMEOUT", 300, minimum=1)
+WEBMAIL_POOL_NOOP_AFTER = env_int("WEBMAIL_POOL_NOOP_AFTER", 60, minimum=0)
+WEBMAIL_POOL_WAIT_TIMEOUT = env_int("WEBMAIL_POOL_WAIT_TIMEOUT", 15, minimum=1)
+
+# Sign-in rate limits: failures allowed per window, per client IP and per address.
+WEBMAIL_LOGIN_FAILURES_PER_IP = env_int("WEBMAIL_LOGIN_FAILURES_PER_IP", 20, minimum=1)
+WEBMAIL_LOGIN_FAILURES_PER_ADDRESS = env_int("WEBMAIL_LOGIN_FAILURES_PER_ADDRESS", 5, minimum=1)
+WEBMAIL_LOGIN_WINDOW = env_int("WEBMAIL_LOGIN_WINDOW", 15 * 60, minimum=1)
+
+# --- Celery -----------------------------------------------------------------
+CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:21379/1")
+CELERY_RESULT_BACKEND = env_str("CELERY_RESULT_BACKEND", CELERY_BROKER_URL)
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

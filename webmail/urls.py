@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+from mailview.admin_views import pool_stats
+
+urlpatterns = [
+    path("", RedirectView.as_view(url="/mail/", permanent=False)),
+    path("admin/pool/", admin.site.admin_view(pool_stats), name="admin_pool_stats"),
+    path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("mail/", include("mailview.urls")),
+]
