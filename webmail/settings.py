@@ -107,6 +107,10 @@ DATABASES = {
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60),
     )
 }
+if env_str("DATABASE_TEST_NAME"):
+    # A file, not SQLite's in-memory default, so a Celery worker or gunicorn started by the
+    # tests reads the same test database.
+    DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:21379/0")

@@ -36,6 +36,7 @@ __all__ = [
     "NoStoredCredentials",
     "PoolTimeout",
     "SessionPool",
+    "reset_pool_for_tests",
 ]
 
 _pool: SessionPool | None = None

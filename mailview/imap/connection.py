@@ -104,6 +104,10 @@ def login(endpoint: ServerEndpoint, credentials: Credentials) -> IMAPClient:
         client.login(credentials.username, credentials.password)
     except LoginError as exc:
         _close_quietly(client)
+        # imapclient wraps every LOGIN failure in LoginError, a dropped socket included;
+        # only a tagged NO (other than RFC 5530 [UNAVAILABLE]) means the credentials are wrong.
+        if isinstance(exc.__context__, (imaplib.IMAP4.abort, OSError)) or "[UNAVAILABLE]" in str(exc).upper():
+            raise ImapConnectionError(f"the server at {endpoint.host}:{endpoint.port} failed during login") from exc
         raise ImapAuthenticationError("the server refused the user name or password") from exc
     except (ssl.SSLError, OSError, IMAPClientError, imaplib.IMAP4.error) as exc:
         _close_quietly(client)

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Install what the project needs on Debian 12 (as root): Debian packages that are
+# missing, and a virtualenv in .venv with the pinned requirements.
+#   bash scripts/bootstrap.sh          # app + mail stack
+#   bash scripts/bootstrap.sh --test   # also Chromium, ChromeDriver, docker-compose, test requirements
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+packages=(dovecot-core dovecot-imapd dovecot-lmtpd postfix redis-server openssl ca-certificates python3-venv)
+requirements=requirements.txt
+if [[ "${1:-}" == "--test" ]]; then
+  packages+=(chromium chromium-driver docker-compose)
+  requirements=requirements-dev.txt
+fi
+
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  if [[ $EUID -ne 0 ]]; then
+    echo "bootstrap: missing Debian packages (${missing[*]}); run as root or install them" >&2
+    exit 1
+  fi
+  echo "bootstrap: installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -q >/dev/null
+  # --no-install-recommends: no system MTA/IMAP daemons beyond the packages themselves.
+  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+python=${PYTHON:-python3}
+if [[ ! -x .venv/bin/python ]]; then
+  "$python" -m venv .venv
+fi
+stamp=.venv/.requirements-$(cat requirements*.txt | sha256sum | cut -c1-16)-$(basename "$requirements")
+if [[ ! -f "$stamp" ]]; then
+  .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
+  rm -f .venv/.requirements-*
+  touch "$stamp"
+fi

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# The demo: installs what is missing, starts the mail stack (Dovecot, Postfix, Redis)
+# on loopback, seeds demo mailboxes, migrates, starts gunicorn and a Celery worker,
+# and prints the URL and the demo logins.
+#   bash scripts/demo.sh         start (idempotent)
+#   bash scripts/demo.sh stop    stop the web server, the worker and the mail stack
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+state=$repo/var/demo
+mkdir -p "$state"
+port=${WEBMAIL_DEMO_PORT:-8025}
+
+stop_pidfile() {
+  local pidfile=$1
+  if [[ -f $pidfile ]]; then
+    local pid
+    pid=$(cat "$pidfile")
+    if kill -0 "$pid" 2>/dev/null; then
+      kill "$pid"
+      for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    fi
+    rm -f "$pidfile"
+  fi
+}
+
+if [[ "${1:-}" == "stop" ]]; then
+  stop_pidfile "$state/gunicorn.pid"
+  stop_pidfile "$state/celery.pid"
+  bash scripts/mailstack.sh stop
+  exit 0
+fi
+
+bash scripts/bootstrap.sh
+bash scripts/mailstack.sh start >/dev/null
+eval "$(bash scripts/mailstack.sh env)"
+
+# Secrets made once, kept outside the repo (var/ is ignored by git).
+if [[ ! -f $state/secrets.env ]]; then
+  umask 077
+  {
+    echo "export DJANGO_SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')"
+    echo "export WEBMAIL_CREDENTIALS_KEY=$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+    echo "export DJANGO_SUPERUSER_PASSWORD=$(head -c 12 /dev/urandom | base64 | tr -d '/+=\n')"
+    for u in alice bob carol; do echo "export DEMO_PASSWORD_${u^^}=$u-$(head -c 6 /dev/urandom | base64 | tr -d '/+=\n')"; done
+  } >"$state/secrets.env"
+  umask 022
+fi
+source "$state/secrets.env"
+export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
+export DATABASE_URL=${DATABASE_URL:-sqlite:///$repo/var/demo/webmail.sqlite3}
+
+declare -A users=([alice@example.test]=$DEMO_PASSWORD_ALICE [bob@example.test]=$DEMO_PASSWORD_BOB [carol@example.org]=$DEMO_PASSWORD_CAROL)
+declare -A counts=([alice@example.test]=3000 [bob@example.test]=1500 [carol@example.org]=500)
+for email in "${!users[@]}"; do
+  bash scripts/mailstack.sh adduser "$email" "${users[$email]}" >/dev/null
+  python3 scripts/mailgen.py seed --user "$email" --count "${counts[$email]}" --seed "${#email}" --tree --index >/dev/null
+done
+
+.venv/bin/python manage.py migrate --noinput >/dev/null
+.venv/bin/python manage.py collectstatic --noinput >/dev/null
+DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_EMAIL=admin@example.test \
+  .venv/bin/python manage.py createsuperuser --noinput >/dev/null 2>&1 || true
+
+if ! { [[ -f $state/gunicorn.pid ]] && kill -0 "$(cat "$state/gunicorn.pid")" 2>/dev/null; }; then
+  .venv/bin/gunicorn webmail.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 \
+    --pid "$state/gunicorn.pid" --access-logfile "$state/access.log" --error-logfile "$state/gunicorn.log" --daemon
+fi
+if ! { [[ -f $state/celery.pid ]] && kill -0 "$(cat "$state/celery.pid")" 2>/dev/null; }; then
+  .venv/bin/celery -A webmail worker --detach --concurrency 2 --loglevel INFO \
+    --pidfile "$state/celery.pid" --logfile "$state/celery.log"
+fi
+.venv/bin/python - "$port" <<'PY'
+import sys, time, urllib.request
+deadline = time.monotonic() + 30
+while True:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/accounts/login/", timeout=2)
+        break
+    except OSError:
+        if time.monotonic() > deadline:
+            sys.exit("the web server did not come up; see var/demo/gunicorn.log")
+        time.sleep(0.2)
+PY
+
+cat <<TXT
+
+Webmail demo is running: http://127.0.0.1:$port/
+
+  Sign in as:  alice@example.test / $DEMO_PASSWORD_ALICE   (3000 messages and a folder tree)
+               bob@example.test   / $DEMO_PASSWORD_BOB
+               carol@example.org  / $DEMO_PASSWORD_CAROL
+  Admin:       http://127.0.0.1:$port/admin/  admin / $DJANGO_SUPERUSER_PASSWORD
+
+Stop it with: bash scripts/demo.sh stop
+TXT

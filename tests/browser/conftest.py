@@ -1,0 +1,75 @@
+"""Browser tests: the app as deployed (gunicorn) and headless Debian Chromium via Selenium."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.support import REPO, wait_until
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+
+def _port_open(port: int) -> bool:
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex(("127.0.0.1", port)) == 0
+
+
+@pytest.fixture(scope="session")
+def app_server(django_db_setup, django_db_blocker):
+    """gunicorn serving the test database (a file, so both processes see it)."""
+    port = int(os.environ.get("WEBMAIL_TEST_HTTP_PORT", "21080"))
+    assert not _port_open(port), f"port {port} is taken; set WEBMAIL_TEST_HTTP_PORT"
+    from django.conf import settings
+
+    db_name = settings.DATABASES["default"]["NAME"]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_name}", "DJANGO_DEBUG": "0"}
+    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True, timeout=120)
+    log = open(REPO / "var" / "test-gunicorn.log", "w")  # noqa: SIM115 - closed below
+    process = subprocess.Popen(
+        [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2"],
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    try:
+        wait_until(lambda: _port_open(port) or process.poll() is not None, timeout=30, message="gunicorn to listen")
+        assert process.poll() is None, (REPO / "var" / "test-gunicorn.log").read_text()
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            process.kill()
+        log.close()
+
+
+@pytest.fixture
+def browser():
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    profile = tempfile.mkdtemp(prefix="webmail-chromium-")
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for flag in (
+        "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic",
+        f"--user-data-dir={profile}", "--window-size=1280,900",
+    ):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL", "performance": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path=CHROMEDRIVER), options=options)
+    driver.set_page_load_timeout(30)
+    try:
+        yield driver
+    finally:
+        driver.quit()
+        shutil.rmtree(profile, ignore_errors=True)

@@ -1,0 +1,106 @@
+"""Helpers for tests that talk to the real mail stack started by scripts/test.sh."""
+from __future__ import annotations
+
+import os
+import re
+import ssl
+import subprocess
+import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TypeVar
+
+from django.test import Client
+from imapclient import IMAPClient
+
+REPO = Path(__file__).resolve().parent.parent
+MAILSTACK = REPO / "scripts" / "mailstack.sh"
+T = TypeVar("T")
+
+LOGIN_LINE = re.compile(r"imap-login: Info: Login: user=<([^>]*)>")
+LOGOUT_LINE = re.compile(r"imap\(([^)]*)\)<\d+><[^>]+>: Info: .*?\bin=(\d+) out=(\d+)")
+
+
+def wait_until(predicate: Callable[[], T], *, timeout: float = 10.0, interval: float = 0.05, message: str = "condition") -> T:
+    """Poll `predicate` until it returns something truthy, or fail after `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        value = predicate()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {message}")
+        time.sleep(interval)
+
+
+def mailstack(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(["bash", str(MAILSTACK), *args], capture_output=True, text=True, check=check, timeout=120)
+
+
+@dataclass(frozen=True)
+class MailUser:
+    email: str
+    password: str
+
+
+def new_mail_user(prefix: str = "user", domain: str = "example.test") -> MailUser:
+    user = MailUser(f"{prefix}-{uuid.uuid4().hex[:10]}@{domain}", f"pw-{uuid.uuid4().hex[:12]}")
+    mailstack("adduser", user.email, user.password)
+    return user
+
+
+def imap_direct(user: MailUser) -> IMAPClient:
+    """An independent imapclient connection (not through the app's pool) to check the server's state."""
+    context = ssl.create_default_context(cafile=os.environ["WEBMAIL_IMAP_CA_FILE"])
+    client = IMAPClient(os.environ.get("WEBMAIL_IMAP_HOST", "127.0.0.1"), port=int(os.environ["WEBMAIL_IMAP_PORT"]), ssl=False, timeout=30)
+    client.starttls(context)
+    client.login(user.email, user.password)
+    return client
+
+
+def append_message(client: IMAPClient, folder: str, *, subject: str = "Hello", seen: bool = False, sender: str = "Someone <someone@example.org>") -> None:
+    body = f"From: {sender}\r\nTo: x@example.test\r\nSubject: {subject}\r\nMessage-ID: <{uuid.uuid4().hex}@example.org>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\n\r\nBody of {subject}\r\n"
+    client.append(folder, body.encode(), flags=[b"\\Seen"] if seen else [])
+
+
+class DovecotLog:
+    """Reads Dovecot's log from a mark: logins and per-session bytes of one user."""
+
+    def __init__(self) -> None:
+        self.path = Path(os.environ["MAILSTACK_DOVECOT_LOG"])
+        self.offset = self.path.stat().st_size
+
+    def mark(self) -> None:
+        self.offset = self.path.stat().st_size
+
+    def lines(self) -> list[str]:
+        with self.path.open("rb") as handle:
+            handle.seek(self.offset)
+            return handle.read().decode("utf-8", "replace").splitlines()
+
+    def logins(self, email: str) -> int:
+        return sum(1 for line in self.lines() if (m := LOGIN_LINE.search(line)) and m.group(1) == email)
+
+    def logouts(self, email: str) -> list[tuple[int, int]]:
+        return [(int(m.group(2)), int(m.group(3))) for line in self.lines() if (m := LOGOUT_LINE.search(line)) and m.group(1) == email]
+
+
+def dovecot_connections(email: str) -> int:
+    """Live IMAP connections of a user as Dovecot counts them (`doveadm who`)."""
+    result = mailstack("doveadm", "who", "-1", email, check=False)
+    count = 0
+    for line in result.stdout.splitlines():
+        parts = line.split()
+        if parts and parts[0] == email and (len(parts) < 3 or parts[1] == "imap" or "imap" in line):
+            count += 1
+    return count
+
+
+class RawUriClient(Client):
+    """Django's test client, passing the undecoded path as gunicorn does (RAW_URI)."""
+
+    def generic(self, method, path, *args, **extra):  # type: ignore[no-untyped-def]
+        extra.setdefault("RAW_URI", path)
+        return super().generic(method, path, *args, **extra)
