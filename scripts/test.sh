@@ -29,6 +29,8 @@ export WEBMAIL_CREDENTIALS_KEY="$(.venv/bin/python -c 'from cryptography.fernet 
 export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
 export DATABASE_URL="sqlite:///$PWD/var/test.sqlite3" DATABASE_TEST_NAME="$PWD/var/test-db.sqlite3"
 
+.venv/bin/python manage.py collectstatic --noinput -v0
+
 set +e
 .venv/bin/python -m pytest "$@"
 status=$?

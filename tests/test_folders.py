@@ -46,6 +46,8 @@ class FolderLinks(HTMLParser):
     def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
         if tag == "nav":
             self.in_nav = False
+        if tag == "li":
+            self.li_class = ""
         if tag == "a" and self.href is not None:
             self.links.append((self.href, self.text.strip(), self.li_class, self.current))
             self.href = None

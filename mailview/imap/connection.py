@@ -76,6 +76,32 @@ class SelectedFolder:
 
 
 @dataclass(frozen=True)
+class RawAddress:
+    name: bytes | None  # still RFC 2047-encoded, as the server sent it
+    mailbox: str
+    host: str
+
+    @property
+    def email(self) -> str:
+        return f"{self.mailbox}@{self.host}" if self.host else self.mailbox
+
+
+@dataclass(frozen=True)
+class RawSummary:
+    """One message of a list page as FETCHed: what a list row needs, not yet decoded."""
+
+    uid: int
+    flags: frozenset[str]
+    subject: bytes | None
+    sender: tuple[RawAddress, ...]
+    to: tuple[RawAddress, ...]
+    date_header: object  # datetime | None, from the envelope
+    internaldate: object  # datetime | None
+    size: int
+    bodystructure: object  # imapclient BodyData, for mailview.mime
+
+
+@dataclass(frozen=True)
 class RawFolder:
     """One LIST answer, decoded: name, delimiter, lower-cased attributes, status if asked."""
 
@@ -98,6 +124,7 @@ def login(endpoint: ServerEndpoint, credentials: Credentials) -> IMAPClient:
         )
     except (OSError, IMAPClientError, imaplib.IMAP4.error) as exc:
         raise ImapConnectionError(f"cannot connect to {endpoint.host}:{endpoint.port}: {exc}") from exc
+    client.normalise_times = False  # keep the server's timezone-aware datetimes
     try:
         if endpoint.security == "starttls":
             client.starttls(endpoint.ssl_context())
@@ -271,17 +298,35 @@ class ImapConnection:
 
         return self._run(op)
 
-    def select(self, name: str, *, readonly: bool = True) -> SelectedFolder:
+    def select(self, name: str, *, readonly: bool = True, refresh: bool = False) -> SelectedFolder:
         """SELECT (or EXAMINE when read-only), unless that folder is already selected.
 
         A read-only request is served by a read-write selection too; a read-write one
-        upgrades an EXAMINE.
+        upgrades an EXAMINE. `refresh` makes an already selected folder catch up with
+        changes made elsewhere (one NOOP instead of a costly re-SELECT).
         """
         name = validate.folder_name(name)
         current = self.selected
         if current is not None and current.name == name and (readonly or not current.readonly):
+            if refresh:
+                return self._run(self._refresh_selected)
             return current
         return self._run(lambda c: self._select(c, name, readonly))
+
+    def _refresh_selected(self, client: IMAPClient) -> SelectedFolder:
+        """NOOP on the selected folder: the server reports new and expunged messages."""
+        _, responses = client.noop()
+        current = self.selected
+        assert current is not None
+        exists = current.exists
+        for item in responses:
+            if isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], int):
+                if item[1] == b"EXISTS":
+                    exists = item[0]
+                elif item[1] == b"EXPUNGE":
+                    exists -= 1
+        self.selected = SelectedFolder(current.name, current.readonly, current.uidvalidity, max(exists, 0), current.uidnext, current.highestmodseq)
+        return self.selected
 
     def _select(self, client: IMAPClient, name: str, readonly: bool) -> SelectedFolder:
         try:
@@ -300,6 +345,46 @@ class ImapConnection:
             highestmodseq=int(response[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in response else None,
         )
         return self.selected
+
+    # -- message lists (need the folder selected) ---------------------------------
+
+    def sorted_page(self, *, sort: str, reverse: bool, first: int, last: int) -> tuple[int, list[int]] | None:
+        """(total, UIDs of positions first..last in sort order) with one ESORT round trip,
+        or None when the server has no ESORT/CONTEXT=SORT (then use `sorted_uids`)."""
+        if not (self.has_capability("ESORT") and self.has_capability("CONTEXT=SORT")):
+            return None
+        criteria = (b"REVERSE " if reverse else b"") + SORT_KEYS[sort]
+        return self._run(lambda c: _esort_page(c, criteria, first, last))
+
+    def sorted_uids(self, *, sort: str, reverse: bool) -> list[int]:
+        """Every UID of the selected folder in sort order (SORT, else SEARCH ALL for date)."""
+        if self.has_capability("SORT"):
+            criteria = ("REVERSE " if reverse else "") + SORT_KEYS[sort].decode()
+            return [int(u) for u in self._run(lambda c: c.sort([criteria]))]
+        uids = sorted(int(u) for u in self._run(lambda c: c.search(["ALL"])))  # UID order = arrival order
+        return uids[::-1] if reverse else uids
+
+    def fetch_summaries(self, uids: Iterable[int]) -> dict[int, RawSummary]:
+        """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs."""
+        wanted = validate.uids(uids)
+        if not wanted:
+            return {}
+        raw = self._run(lambda c: c.fetch(wanted, SUMMARY_ITEMS))
+        out: dict[int, RawSummary] = {}
+        for uid, data in raw.items():
+            envelope = data.get(b"ENVELOPE")
+            out[int(uid)] = RawSummary(
+                uid=int(uid),
+                flags=frozenset(_text_of(f) for f in data.get(b"FLAGS", ())),
+                subject=getattr(envelope, "subject", None),
+                sender=_addresses(getattr(envelope, "from_", None) or getattr(envelope, "sender", None)),
+                to=_addresses(getattr(envelope, "to", None)),
+                date_header=getattr(envelope, "date", None),
+                internaldate=data.get(b"INTERNALDATE"),
+                size=int(data.get(b"RFC822.SIZE", 0) or 0),
+                bodystructure=data.get(b"BODYSTRUCTURE"),
+            )
+        return out
 
     def create_folder(self, name: str) -> None:
         name = validate.folder_name(name)
@@ -362,6 +447,20 @@ def _list_extended(client: IMAPClient, *, with_status: bool) -> list[RawFolder]:
     return folders
 
 
+def _text_of(value: object) -> str:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
+
+
+def _addresses(items: object) -> tuple[RawAddress, ...]:
+    out = []
+    for item in items or ():
+        mailbox, host = getattr(item, "mailbox", None), getattr(item, "host", None)
+        if mailbox is None or host is None:
+            continue  # group syntax markers
+        out.append(RawAddress(name=getattr(item, "name", None), mailbox=_text_of(mailbox), host=_text_of(host)))
+    return tuple(out)
+
+
 def encode_folder_name(name: str) -> bytes:
     """Modified UTF-7, as it goes on the wire (imapclient does this itself on its calls)."""
     return encode_utf7(name)
@@ -369,3 +468,44 @@ def encode_folder_name(name: str) -> bytes:
 
 def uid_set(uids: Iterable[int]) -> list[int]:
     return validate.uids(uids)
+
+
+# -- message lists ---------------------------------------------------------------
+
+SORT_KEYS = {"date": b"ARRIVAL", "from": b"FROM", "subject": b"SUBJECT", "size": b"SIZE"}
+SUMMARY_ITEMS = [b"UID", b"FLAGS", b"ENVELOPE", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
+
+
+def parse_sequence_list(text: str) -> list[int]:
+    """`5,3:1,9` → [5, 3, 2, 1, 9]: an ESEARCH result in sort order (ranges may run downwards)."""
+    out: list[int] = []
+    for item in text.split(","):
+        if not item:
+            continue
+        if ":" in item:
+            start, end = (int(x) for x in item.split(":", 1))
+            step = 1 if end >= start else -1
+            out.extend(range(start, end + step, step))
+        else:
+            out.append(int(item))
+    return out
+
+
+def _esort_page(client: IMAPClient, criteria: bytes, first: int, last: int) -> tuple[int, list[int]]:
+    """UID SORT RETURN (COUNT PARTIAL first:last): the page's UIDs and the total, one round trip."""
+    args = [b"RETURN", f"(COUNT PARTIAL {first}:{last})".encode(), b"(" + criteria + b")", b"UTF-8", b"ALL"]
+    data = client._raw_command_untagged(b"SORT", args, response_name="ESEARCH")  # noqa: SLF001
+    items = [d for d in data if d not in (None, b"")]
+    parsed = parse_response(items) if items else []
+    total, uids = 0, []
+    tokens = list(parsed)
+    for index, token in enumerate(tokens):
+        name = token.upper() if isinstance(token, bytes) else token
+        if name == b"COUNT" and index + 1 < len(tokens):
+            total = int(tokens[index + 1])
+        elif name == b"PARTIAL" and index + 1 < len(tokens):
+            window = tokens[index + 1]
+            if isinstance(window, tuple) and len(window) == 2 and window[1] is not None:
+                found = window[1]
+                uids = [found] if isinstance(found, int) else parse_sequence_list(found.decode() if isinstance(found, bytes) else str(found))
+    return total, uids
