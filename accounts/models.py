@@ -71,3 +71,29 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.when:%Y-%m-%d %H:%M} {self.kind} {self.email}"
+
+
+class UserSettings(models.Model):
+    """Per-user preferences for reading mail."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_settings")
+    messages_per_page = models.PositiveSmallIntegerField(_("messages per page"), default=50)
+    prefer_plain_text = models.BooleanField(_("prefer plain text over HTML"), default=False)
+    mark_read_on_open = models.BooleanField(_("mark messages read when opened"), default=True)
+
+    def __str__(self) -> str:
+        return f"settings of {self.user}"
+
+
+class TrustedSender(models.Model):
+    """Remote content (images) is always shown for mail from these addresses."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="trusted_senders")
+    email = models.CharField(max_length=320)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["user", "email"], name="unique_trusted_sender")]
+
+    def __str__(self) -> str:
+        return self.email

@@ -19,7 +19,7 @@ from mailview.imap import (
 )
 
 from .crypto import decrypt_secret, encrypt_secret
-from .models import AuditEvent, MailCredential, ServerProfile
+from .models import AuditEvent, MailCredential, ServerProfile, TrustedSender, UserSettings
 
 log = logging.getLogger(__name__)
 
@@ -123,3 +123,17 @@ def imap_credentials_for(user_key: str) -> tuple[ServerEndpoint, Credentials]:
 
 def audit(kind: str, *, email: str = "", ip: str | None = None, user_agent: str = "") -> None:
     AuditEvent.objects.create(kind=kind, email=email[:320], ip=ip or None, user_agent=user_agent[:300])
+
+
+def user_settings(*, user: AbstractBaseUser) -> "UserSettings":
+    settings_row, _ = UserSettings.objects.get_or_create(user=user)
+    return settings_row
+
+
+def sender_is_trusted(*, user: AbstractBaseUser, email: str) -> bool:
+    return bool(email) and TrustedSender.objects.filter(user=user, email=email.strip().lower()).exists()
+
+
+def sender_trust(*, user: AbstractBaseUser, email: str) -> None:
+    if email:
+        TrustedSender.objects.get_or_create(user=user, email=email.strip().lower())

@@ -1,0 +1,134 @@
+"""Message lists: one page at a time, sorted on the server.
+
+Cost does not grow with the folder: the page's UIDs come from `UID SORT RETURN
+(COUNT PARTIAL a:b)` where the server has ESORT (Dovecot does), and only those
+UIDs are FETCHed. Without ESORT the full sorted UID list is fetched once and
+cached, keyed by everything that changes when the folder changes.
+"""
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.cache import cache
+
+from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, SelectedFolder
+from mailview.mime import decode_header_value, has_attachment
+
+SORTS = ("date", "from", "subject", "size")
+ORDERS = ("asc", "desc")
+MAX_PER_PAGE = 200
+
+
+@dataclass(frozen=True)
+class MessageSummary:
+    uid: int
+    subject: str
+    correspondent: str  # display name (or address) of the sender; of the first recipient in Sent/Drafts
+    correspondent_email: str
+    date: datetime | None
+    size: int
+    seen: bool
+    flagged: bool
+    answered: bool
+    draft: bool
+    has_attachment: bool
+
+
+@dataclass(frozen=True)
+class MessagePage:
+    folder: str
+    selected: SelectedFolder
+    page: int
+    per_page: int
+    total: int
+    sort: str
+    order: str
+    messages: list[MessageSummary]
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.total else 0
+
+    @property
+    def last_index(self) -> int:
+        return min(self.page * self.per_page, self.total)
+
+
+def normalize_sort(sort: str | None, order: str | None) -> tuple[str, str]:
+    sort = sort if sort in SORTS else "date"
+    default_order = "desc" if sort in ("date", "size") else "asc"
+    return sort, (order if order in ORDERS else default_order)
+
+
+def message_page(
+    *, imap: ImapConnection, user_key: str, folder: str, page: int, per_page: int, sort: str, order: str, show_recipient: bool = False
+) -> MessagePage:
+    """One page of a folder's message list. Needs a checked-out connection; selects read-only."""
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, page)
+    selected = imap.select(folder, readonly=True, refresh=True)
+    first = (page - 1) * per_page + 1
+    last = first + per_page - 1
+    reverse = order == "desc"
+    if selected.exists == 0:
+        total, uids = 0, []
+    else:
+        partial = imap.sorted_page(sort=sort, reverse=reverse, first=first, last=last)
+        if partial is not None:
+            total, uids = partial
+        else:
+            everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort, reverse=reverse)
+            total, uids = len(everything), everything[first - 1 : last]
+    raw = imap.fetch_summaries(uids)
+    # A message expunged between SORT and FETCH is simply missing from the page.
+    messages = [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
+    return MessagePage(folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages)
+
+
+def _cached_sorted_uids(*, imap: ImapConnection, user_key: str, selected: SelectedFolder, sort: str, reverse: bool) -> list[int]:
+    # Any change to the folder changes UIDVALIDITY, EXISTS, UIDNEXT or HIGHESTMODSEQ, so it
+    # changes the key: a stale list is never served.
+    state = f"{user_key}|{selected.name}|{selected.uidvalidity}|{selected.exists}|{selected.uidnext}|{selected.highestmodseq}|{sort}|{reverse}"
+    key = "sorted-uids:" + hashlib.sha256(state.encode()).hexdigest()
+    uids = cache.get(key)
+    if uids is None:
+        uids = imap.sorted_uids(sort=sort, reverse=reverse)
+        cache.set(key, uids, 600)
+    return uids
+
+
+def summarize(raw: RawSummary, *, show_recipient: bool = False) -> MessageSummary:
+    people = raw.to if show_recipient and raw.to else raw.sender
+    first: RawAddress | None = people[0] if people else None
+    name = decode_header_value(first.name) if first and first.name else ""
+    email = first.email if first else ""
+    date = raw.internaldate if isinstance(raw.internaldate, datetime) else (raw.date_header if isinstance(raw.date_header, datetime) else None)
+    flags = {f.lower() for f in raw.flags}
+    return MessageSummary(
+        uid=raw.uid,
+        subject=decode_header_value(raw.subject) if raw.subject else "",
+        correspondent=name or email,
+        correspondent_email=email,
+        date=date,
+        size=raw.size,
+        seen="\\seen" in flags,
+        flagged="\\flagged" in flags,
+        answered="\\answered" in flags,
+        draft="\\draft" in flags,
+        has_attachment=bool(raw.bodystructure) and has_attachment(raw.bodystructure),
+    )
