@@ -1,17 +1,28 @@
 """Thin views: check out an IMAP session, call one service or selector, render."""
 from __future__ import annotations
 
+from collections.abc import Callable
+from urllib.parse import urlencode
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_GET
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_GET, require_POST
 
-from accounts.services import user_settings
+from accounts.services import sender_is_trusted, sender_trust, user_settings
 
-from .imap import get_pool
+from .imap import MessageNotFound, get_pool, validate
 from .services.folders import flatten, folder_tree
+from .services.message_view import message_body, message_open
 from .services.messages import message_page, normalize_sort
-from .templatetags.mail_urls import folder_url
+from .services.parts import message_size, part_info, stream_section
+from .services.tokens import part_token, part_token_user
+from .templatetags.mail_urls import folder_url, message_url, part_url
 
 
 def _int_param(request: HttpRequest, name: str, default: int) -> int:
@@ -57,3 +68,135 @@ def message_list(request: HttpRequest, folder: str) -> HttpResponse:
             "beyond_last_page": page.total and page.page > page.pages,
         },
     )
+
+
+def _part_url_factory(request: HttpRequest, folder: str, uid: int) -> Callable[[str], str]:
+    """Absolute, token-carrying part URLs for images inside the sandboxed body."""
+    user_key = str(request.user.pk)
+
+    def make(section: str) -> str:
+        token = part_token(user_key=user_key, folder=folder, uid=uid, section=section)
+        return request.build_absolute_uri(part_url(folder, uid, section)) + "?" + urlencode({"t": token})
+
+    return make
+
+
+@login_required
+@require_GET
+def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+    prefs = user_settings(user=request.user)
+    show_images = request.GET.get("images") == "1"
+    with get_pool().session(request.user) as imap:
+        folders = flatten(folder_tree(imap=imap))
+        message = message_open(
+            imap=imap,
+            user_key=str(request.user.pk),
+            folder=folder,
+            uid=validate.uid(uid),
+            prefer_plain=prefs.prefer_plain_text,
+            allow_remote=lambda sender: show_images or sender_is_trusted(user=request.user, email=sender),
+            mark_read=prefs.mark_read_on_open,
+            part_url=_part_url_factory(request, folder, uid),
+            with_all_headers=request.GET.get("headers") == "all",
+        )
+    body_query = "?images=1" if message.remote_allowed else ""
+    return render(
+        request,
+        "mailview/message_detail.html",
+        {
+            "folders": folders,
+            "current_folder": folder,
+            "current": next((f for f in folders if f.name == folder), None),
+            "message": message,
+            "body_url": message_url(folder, uid) + "body/" + body_query,
+            "show_all_headers": request.GET.get("headers") == "all",
+        },
+    )
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+    """The sanitized body as its own document, for a sandboxed iframe, under its own CSP."""
+    prefs = user_settings(user=request.user)
+    with get_pool().session(request.user) as imap:
+        remote = request.GET.get("images") == "1"
+        body = message_body(
+            imap=imap,
+            user_key=str(request.user.pk),
+            folder=folder,
+            uid=validate.uid(uid),
+            prefer_plain=prefs.prefer_plain_text,
+            remote=remote,
+            part_url=_part_url_factory(request, folder, uid),
+        )
+    response = render(request, "mailview/message_body.html", {"body": body})
+    img_src = "'self' data: https: http:" if remote else "'self' data:"
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; font-src 'none'; "
+        "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; "
+        "sandbox allow-popups allow-popups-to-escape-sandbox"
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    response["Cache-Control"] = "private, max-age=300"
+    return response
+
+
+@require_GET
+def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> HttpResponse:
+    """One MIME part: signed in, or with a part token (images in the sandboxed body)."""
+    token = request.GET.get("t")
+    if request.user.is_authenticated:
+        user_key: object = request.user
+    elif token and (token_user := part_token_user(token, folder=folder, uid=uid, section=section)):
+        user_key = token_user
+    else:
+        return redirect_to_login(request.get_full_path())
+    uid = validate.uid(uid)
+    pool = get_pool()
+    with pool.session(user_key) as imap:
+        info = part_info(imap=imap, folder=folder, uid=uid, section=section)
+    inline = info.inline_safe and request.GET.get("download") != "1"
+    chunks = stream_section(session=lambda: pool.session(user_key), folder=folder, uid=uid, section=info.section, encoding=info.encoding)
+    response = StreamingHttpResponse(chunks, content_type=info.content_type)
+    response["Content-Disposition"] = content_disposition_header(not inline, info.filename)
+    if info.exact_size is not None:
+        response["Content-Length"] = str(info.exact_size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+@login_required
+@require_GET
+def message_raw(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+    """The message source as text/plain, as a download, streamed."""
+    uid = validate.uid(uid)
+    pool = get_pool()
+    with pool.session(request.user) as imap:
+        size = message_size(imap=imap, folder=folder, uid=uid)
+    chunks = stream_section(session=lambda: pool.session(request.user), folder=folder, uid=uid, section="", encoding="8bit")
+    response = StreamingHttpResponse(chunks, content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"message-{uid}.eml")
+    response["Content-Length"] = str(size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    return response
+
+
+@login_required
+@require_POST
+def trust_sender(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+    """Always show remote content from this message's sender."""
+    uid = validate.uid(uid)
+    with get_pool().session(request.user) as imap:
+        imap.select(folder, readonly=True)
+        meta = imap.fetch_message_meta(uid)
+    if meta is None:
+        raise MessageNotFound(f"{folder}/{uid}")
+    if meta.sender:
+        sender_trust(user=request.user, email=meta.sender[0].email)
+        messages.success(request, _("Remote content from %(sender)s will always be shown.") % {"sender": meta.sender[0].email})
+    return redirect(message_url(folder, uid))

@@ -16,6 +16,7 @@ from .errors import (
     ImapProtocolError,
     InvalidImapInput,
     MailboxNotFound,
+    MessageNotFound,
     NoStoredCredentials,
     PoolTimeout,
 )
@@ -33,6 +34,7 @@ __all__ = [
     "ImapProtocolError",
     "InvalidImapInput",
     "MailboxNotFound",
+    "MessageNotFound",
     "NoStoredCredentials",
     "PoolTimeout",
     "SessionPool",

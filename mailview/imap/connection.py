@@ -95,6 +95,8 @@ class RawSummary:
     subject: bytes | None
     sender: tuple[RawAddress, ...]
     to: tuple[RawAddress, ...]
+    cc: tuple[RawAddress, ...]
+    reply_to: tuple[RawAddress, ...]
     date_header: object  # datetime | None, from the envelope
     internaldate: object  # datetime | None
     size: int
@@ -379,12 +381,65 @@ class ImapConnection:
                 subject=getattr(envelope, "subject", None),
                 sender=_addresses(getattr(envelope, "from_", None) or getattr(envelope, "sender", None)),
                 to=_addresses(getattr(envelope, "to", None)),
+                cc=_addresses(getattr(envelope, "cc", None)),
+                reply_to=_addresses(getattr(envelope, "reply_to", None)),
                 date_header=getattr(envelope, "date", None),
                 internaldate=data.get(b"INTERNALDATE"),
                 size=int(data.get(b"RFC822.SIZE", 0) or 0),
                 bodystructure=data.get(b"BODYSTRUCTURE"),
             )
         return out
+
+    # -- one message (needs the folder selected) ---------------------------------
+
+    def fetch_message_meta(self, uid: int) -> RawSummary | None:
+        """Envelope, flags, size, dates and BODYSTRUCTURE of one message; None if it is gone."""
+        return self.fetch_summaries([uid]).get(validate.uid(uid))
+
+    def fetch_sections(self, uid: int, sections: Iterable[str], *, max_bytes: int) -> dict[str, bytes]:
+        """`BODY.PEEK[section]<0.max_bytes>` of several parts in one round trip (never sets \\Seen)."""
+        uid = validate.uid(uid)
+        wanted = [validate.section(s) if s not in ("TEXT", "") else s for s in sections]
+        if not wanted:
+            return {}
+        items = [f"BODY.PEEK[{s}]<0.{int(max_bytes)}>".encode() for s in wanted]
+        raw = self._run(lambda c: c.fetch([uid], items)).get(uid, {})
+        out: dict[str, bytes] = {}
+        for key, value in raw.items():
+            name = key.decode("ascii", "replace") if isinstance(key, bytes) else str(key)
+            if name.startswith("BODY[") and isinstance(value, bytes | type(None)):
+                section = name[5 : name.index("]")]
+                out[section] = value or b""
+        return out
+
+    def fetch_partial(self, uid: int, section: str, offset: int, length: int) -> bytes | None:
+        """`BODY.PEEK[section]<offset.length>`: one chunk of a part (or of the whole message
+        when section is ""), None if the message is gone. Used to stream downloads."""
+        uid = validate.uid(uid)
+        if section != "":
+            section = validate.section(section)
+        item = f"BODY.PEEK[{section}]<{int(offset)}.{int(length)}>".encode()
+        raw = self._run(lambda c: c.fetch([uid], [item])).get(uid)
+        if raw is None:
+            return None
+        for key, value in raw.items():
+            if (key.decode("ascii", "replace") if isinstance(key, bytes) else str(key)).startswith("BODY["):
+                return value or b""
+        return b""
+
+    def fetch_header(self, uid: int) -> bytes | None:
+        uid = validate.uid(uid)
+        raw = self._run(lambda c: c.fetch([uid], [b"BODY.PEEK[HEADER]"])).get(uid)
+        if raw is None:
+            return None
+        return next((v for k, v in raw.items() if bytes(k).startswith(b"BODY[")), b"") or b""
+
+    def add_flags(self, uids: Iterable[int], flags: Iterable[str]) -> None:
+        """STORE +FLAGS: idempotent, so safe to retry. Needs the folder selected read-write."""
+        wanted = validate.uids(uids)
+        names = [validate.flag(f) for f in flags]
+        if wanted and names:
+            self._run(lambda c: c.add_flags(wanted, names, silent=True))
 
     def create_folder(self, name: str) -> None:
         name = validate.folder_name(name)

@@ -30,6 +30,10 @@ class MailboxNotFound(ImapProtocolError):
     """The folder does not exist (or is not selectable)."""
 
 
+class MessageNotFound(ImapProtocolError):
+    """No message with that UID in the folder (deleted, moved, or never there), or no such part."""
+
+
 class PoolTimeout(ImapError):
     """No connection slot for this user became free before the deadline."""
 

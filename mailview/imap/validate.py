@@ -60,3 +60,14 @@ def section(value: object) -> str:
     if not _SECTION.match(text):
         raise InvalidImapInput("not a body part number")
     return text
+
+
+_FLAG = re.compile(r"^\\?[A-Za-z0-9$_.\-]{1,100}$")
+
+
+def flag(value: object) -> str:
+    """A system flag (`\\Seen`) or keyword (`$Label1`): atom characters only."""
+    text = _text(value, what="flag", max_length=101)
+    if not _FLAG.match(text):
+        raise InvalidImapInput("not a valid flag or keyword")
+    return text

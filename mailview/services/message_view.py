@@ -1,0 +1,253 @@
+"""Opening one message: BODYSTRUCTURE first, then only the parts shown.
+
+`message_open` fetches the envelope, flags and structure, decides what to show
+(`mailview.mime.display_plan`), fetches just those text parts with
+`BODY.PEEK[section]` (capped), decodes them and runs every byte of HTML through
+`mailview.sanitizer`. A message with a 20 MB attachment moves kilobytes.
+"""
+from __future__ import annotations
+
+import hashlib
+import html as html_lib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.core.cache import cache
+from django.utils.translation import gettext as _
+
+from mailview import sanitizer
+from mailview.imap.connection import ImapConnection, RawSummary
+from mailview.imap.errors import MessageNotFound
+from mailview.mime import (
+    Address,
+    DisplayPlan,
+    EmbeddedMessage,
+    MimePart,
+    cid_map,
+    decode_header_value,
+    decode_text,
+    decode_transfer,
+    display_plan,
+    parse_bodystructure,
+    parse_envelope_addresses,
+)
+
+# Text parts larger than this are cut (and say so): nobody reads 2 MB of text in a browser.
+MAX_TEXT_PART = 2 * 1024 * 1024
+BODY_CACHE_SECONDS = 3600
+
+
+@dataclass(frozen=True)
+class AttachmentInfo:
+    section: str
+    filename: str
+    mime_type: str
+    size: int  # encoded size from BODYSTRUCTURE; base64 shrinks by about a quarter
+
+    @property
+    def approx_size(self) -> int:
+        return self.size * 3 // 4 if self.size > 1024 else self.size
+
+
+@dataclass(frozen=True)
+class MessageView:
+    folder: str
+    uid: int
+    uidvalidity: int
+    subject: str
+    from_: list[Address]
+    to: list[Address]
+    cc: list[Address]
+    reply_to: list[Address]
+    date: datetime | None
+    size: int
+    seen: bool
+    flagged: bool
+    attachments: list[AttachmentInfo]
+    nested_messages: list[EmbeddedMessage]
+    body_key: str  # cache key of the rendered body document
+    blocked_remote: int
+    remote_allowed: bool
+    is_html: bool
+    truncated: bool = False
+    headers: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def sender_email(self) -> str:
+        return self.from_[0].email if self.from_ else ""
+
+
+@dataclass(frozen=True)
+class RenderedBody:
+    html: str  # the inner HTML of the sandboxed body document
+    blocked_remote: int
+    is_html: bool
+    truncated: bool
+
+
+def _addresses(raw_envelope_list: object) -> list[Address]:
+    try:
+        return parse_envelope_addresses(raw_envelope_list)
+    except Exception:  # noqa: BLE001 - a broken envelope must not break the page
+        return []
+
+
+def body_cache_key(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool) -> str:
+    ident = f"{user_key}|{folder}|{uidvalidity}|{uid}|{sanitizer.SANITIZER_VERSION}|{int(remote)}"
+    return "body:" + hashlib.sha256(ident.encode()).hexdigest()
+
+
+def message_open(
+    *,
+    imap: ImapConnection,
+    user_key: str,
+    folder: str,
+    uid: int,
+    prefer_plain: bool,
+    allow_remote: Callable[[str], bool],
+    mark_read: bool,
+    part_url: Callable[[str], str],
+    with_all_headers: bool = False,
+) -> MessageView:
+    """Everything the message page shows. Needs a checked-out connection.
+
+    `allow_remote(sender_email)` says whether remote images load; `part_url(section)`
+    gives the absolute URL of a part (used for `cid:` images).
+    """
+    selected = imap.select(folder, readonly=not mark_read)
+    meta = imap.fetch_message_meta(uid)
+    if meta is None:
+        raise MessageNotFound(f"{folder}/{uid}")
+    envelope_from = _from_meta(meta)
+    remote = allow_remote(envelope_from[0].email if envelope_from else "")
+    key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote)
+    root = parse_bodystructure(meta.bodystructure)
+    plan = display_plan(root, prefer_plain=prefer_plain)
+    body = cache.get(key)
+    if body is None:
+        body = render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url)
+        cache.set(key, body, BODY_CACHE_SECONDS)
+    flags = {f.lower() for f in meta.flags}
+    if mark_read and "\\seen" not in flags:
+        imap.add_flags([uid], ["\\Seen"])
+        flags.add("\\seen")
+    headers = _all_headers(imap.fetch_header(uid) or b"") if with_all_headers else []
+    envelope = _envelope_lists(meta)
+    return MessageView(
+        folder=folder,
+        uid=uid,
+        uidvalidity=selected.uidvalidity,
+        subject=decode_header_value(meta.subject) if meta.subject else "",
+        from_=envelope_from,
+        to=envelope["to"],
+        cc=envelope["cc"],
+        reply_to=envelope["reply_to"],
+        date=meta.date_header if isinstance(meta.date_header, datetime) else (meta.internaldate if isinstance(meta.internaldate, datetime) else None),
+        size=meta.size,
+        seen="\\seen" in flags,
+        flagged="\\flagged" in flags,
+        attachments=[
+            AttachmentInfo(section=p.section, filename=p.suggested_filename, mime_type=p.mime_type, size=p.size)
+            for p in plan.attachments
+        ],
+        nested_messages=[m for _, m in plan.nested_messages],
+        body_key=key,
+        blocked_remote=body.blocked_remote,
+        remote_allowed=remote,
+        is_html=body.is_html,
+        truncated=body.truncated,
+        headers=headers,
+    )
+
+
+def message_body(
+    *, imap: ImapConnection, user_key: str, folder: str, uid: int, prefer_plain: bool, remote: bool, part_url: Callable[[str], str]
+) -> RenderedBody:
+    """The sanitized body document content, from cache when the message page made it."""
+    selected = imap.select(folder, readonly=True)
+    key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote)
+    body = cache.get(key)
+    if body is not None:
+        return body
+    meta = imap.fetch_message_meta(uid)
+    if meta is None:
+        raise MessageNotFound(f"{folder}/{uid}")
+    root = parse_bodystructure(meta.bodystructure)
+    body = render_body(imap=imap, uid=uid, root=root, plan=display_plan(root, prefer_plain=prefer_plain), allow_remote=remote, part_url=part_url)
+    cache.set(key, body, BODY_CACHE_SECONDS)
+    return body
+
+
+def render_body(
+    *, imap: ImapConnection, uid: int, root: MimePart, plan: DisplayPlan, allow_remote: bool, part_url: Callable[[str], str]
+) -> RenderedBody:
+    sections = [p.section for p in plan.body_parts]
+    raw = imap.fetch_sections(uid, sections, max_bytes=MAX_TEXT_PART) if sections else {}
+    cids = cid_map(root)
+
+    def cid_url(content_id: str) -> str | None:
+        part = cids.get(content_id.strip().strip("<>"))
+        return part_url(part.section) if part is not None else None
+
+    chunks: list[str] = []
+    blocked = 0
+    is_html = False
+    truncated = False
+    current_nested: str | None = None
+    for part in plan.body_parts:
+        nested = plan.message_of(part)
+        if nested is not None and nested[0].section != current_nested:
+            current_nested = nested[0].section
+            chunks.append(_nested_header(nested[1]))
+        data = raw.get(part.section, b"")
+        if len(data) >= MAX_TEXT_PART:
+            truncated = True
+        text = decode_text(decode_transfer(data, part.encoding), part.charset)
+        if part.mime_type == "text/html":
+            result = sanitizer.sanitize_html(text, allow_remote_images=allow_remote, cid_url=cid_url)
+            chunks.append(f'<div class="part html-part">{result.html}</div>')
+            blocked += result.blocked_remote
+            is_html = True
+        else:
+            if part.params.get("format", "").lower() == "flowed":
+                text = sanitizer.unflow(text, delsp=part.params.get("delsp", "").lower() == "yes")
+            chunks.append(sanitizer.text_to_html(text))
+    if not chunks:
+        chunks.append(f'<p class="no-body">{html_lib.escape(_("This message has no text."))}</p>')
+    return RenderedBody(html="\n".join(chunks), blocked_remote=blocked, is_html=is_html, truncated=truncated)
+
+
+def _nested_header(message: EmbeddedMessage) -> str:
+    """A header block for an attached message; our own markup, every value escaped."""
+    rows = [
+        (_("From"), ", ".join(str(a) for a in message.from_)),
+        (_("To"), ", ".join(str(a) for a in message.to)),
+        (_("Subject"), message.subject),
+        (_("Date"), message.date.strftime("%Y-%m-%d %H:%M %z") if message.date else ""),
+    ]
+    cells = "".join(f"<tr><th>{html_lib.escape(k)}</th><td>{html_lib.escape(v)}</td></tr>" for k, v in rows if v)
+    return f'<hr class="nested-rule"><table class="nested-headers">{cells}</table>'
+
+
+def _from_meta(meta: RawSummary) -> list[Address]:
+    return [Address(name=decode_header_value(a.name) if a.name else "", email=a.email) for a in meta.sender]
+
+
+def _envelope_lists(meta: RawSummary) -> dict[str, list[Address]]:
+    def convert(items: tuple) -> list[Address]:
+        return [Address(name=decode_header_value(a.name) if a.name else "", email=a.email) for a in items]
+
+    return {"to": convert(meta.to), "cc": convert(meta.cc), "reply_to": convert(meta.reply_to)}
+
+
+def _all_headers(raw: bytes) -> list[tuple[str, str]]:
+    """Every header field, unfolded and decoded, in order; tolerant of broken ones."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(raw, policy=policy.compat32)
+    out = []
+    for name, value in message.raw_items():
+        out.append((decode_header_value(name), decode_header_value(value)))
+    return out

@@ -1,0 +1,237 @@
+"""Opening messages against the real Dovecot: selective download, safe HTML, attachments."""
+from __future__ import annotations
+
+import email
+import re
+import subprocess
+import sys
+from email import policy
+from pathlib import Path
+
+import pytest
+from django.test import Client
+
+from mailview.imap import reset_pool_for_tests
+from mailview.mime import decode_transfer
+from tests.support import REPO, DovecotLog, RawUriClient, append_message, imap_direct, new_mail_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BIG_SUBJECT = "Quarterly report with 20 MB attachment"
+
+
+@pytest.fixture(scope="module")
+def mailbox():
+    user = new_mail_user("reader")
+    subprocess.run(
+        [sys.executable, str(REPO / "scripts" / "mailgen.py"), "seed", "--user", user.email, "--count", "120", "--seed", "11", "--big-attachments", "1", "--index"],
+        check=True, capture_output=True, timeout=300,
+    )
+    return user
+
+
+def find_uid(user, *criteria) -> int:
+    with imap_direct(user) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        found = imap.search(list(criteria))
+    assert found, criteria
+    return int(found[0])
+
+
+def sign_in(client, user) -> None:
+    assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 302
+
+
+def body_url(html: str) -> str:
+    match = re.search(r'<iframe class="message-body[^"]*" src="([^"]+)" sandbox="allow-popups allow-popups-to-escape-sandbox"', html)
+    assert match, "the body is shown in a sandboxed iframe without allow-scripts or allow-same-origin"
+    return match.group(1).replace("&amp;", "&")
+
+
+def test_a_plain_message_shows_headers_and_text(client, mailbox):
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "plain")
+    sign_in(client, mailbox)
+    response = client.get(f"/mail/INBOX/{uid}/")
+    assert response.status_code == 200
+    page = response.content.decode()
+    with imap_direct(mailbox) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        raw = imap.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
+    original = email.message_from_bytes(raw, policy=policy.default)
+    assert str(original["Subject"]) in page.replace("&#x27;", "'").replace("&amp;", "&").replace("&quot;", '"')
+    body = client.get(body_url(page))
+    assert body.status_code == 200
+    csp = body["Content-Security-Policy"]
+    assert "sandbox" in csp and "script-src" not in csp and "default-src 'none'" in csp
+    text = original.get_body(("plain",)).get_content()
+    first_words = next(line for line in text.splitlines() if len(line.strip()) > 20 and not line.startswith(">")).strip()[:20]
+    assert first_words.split()[0] in body.content.decode()
+
+
+def test_opening_marks_the_message_seen(client, mailbox):
+    with imap_direct(mailbox) as imap:
+        imap.select_folder("INBOX")
+        uid = int(imap.search(["UNSEEN"])[0])
+    sign_in(client, mailbox)
+    assert client.get(f"/mail/INBOX/{uid}/").status_code == 200
+    with imap_direct(mailbox) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        assert b"\\Seen" in imap.get_flags([uid])[uid]
+
+
+def test_a_newsletter_blocks_remote_images_until_asked(client, mailbox):
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "newsletter")
+    sign_in(client, mailbox)
+    page = client.get(f"/mail/INBOX/{uid}/").content.decode()
+    assert "Remote content blocked" in page
+    blocked = client.get(body_url(page))
+    assert "images.example.net" not in blocked.content.decode()
+    assert "https:" not in blocked["Content-Security-Policy"]
+    assert "<table" in blocked.content.decode()  # layout kept
+    shown_page = client.get(f"/mail/INBOX/{uid}/?images=1").content.decode()
+    assert "Remote content blocked" not in shown_page
+    shown = client.get(body_url(shown_page))
+    assert "https://images.example.net" in shown.content.decode()
+    assert "img-src 'self' data: https:" in shown["Content-Security-Policy"]
+
+
+def test_always_show_from_this_sender(client, mailbox):
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "newsletter")
+    sign_in(client, mailbox)
+    response = client.post(f"/mail/INBOX/{uid}/trust-sender/")
+    assert response.status_code == 302
+    page = client.get(f"/mail/INBOX/{uid}/").content.decode()
+    assert "Remote content blocked" not in page and "images=1" in body_url(page)
+
+
+def test_opening_the_20_mb_message_moves_only_kilobytes(mailbox):
+    uid = find_uid(mailbox, "SUBJECT", BIG_SUBJECT)
+    client = RawUriClient()
+    sign_in(client, mailbox)
+    reset_pool_for_tests()
+    log = DovecotLog()
+    page = client.get(f"/mail/INBOX/{uid}/").content.decode()
+    assert "Quarterly-report-Q3.pdf" in page
+    client.get(body_url(page))
+    reset_pool_for_tests()  # LOGOUT: Dovecot logs the session's bytes
+    from tests.support import wait_until
+
+    sessions = wait_until(lambda: log.logouts(mailbox.email), message="the logout line")
+    sent_by_server = sum(out for _, out in sessions)
+    assert sent_by_server < 200_000, f"{sent_by_server} bytes moved"
+
+
+def test_an_attachment_downloads_byte_identical_and_streamed(client, mailbox):
+    uid = find_uid(mailbox, "SUBJECT", BIG_SUBJECT)
+    with imap_direct(mailbox) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        raw = imap.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
+    original = email.message_from_bytes(raw, policy=policy.default)
+    attachment = next(original.iter_attachments())
+    expected = attachment.get_content()
+    assert len(expected) == 20 * 1024 * 1024
+    sign_in(client, mailbox)
+    page = client.get(f"/mail/INBOX/{uid}/").content.decode()
+    link = re.search(r'href="(/mail/INBOX/\d+/part/[0-9.]+/\?download=1)"', page).group(1)
+    response = client.get(link)
+    assert response.status_code == 200
+    assert response.streaming
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert b"".join(response.streaming_content) == expected
+
+
+def test_the_source_downloads_as_text(client, mailbox):
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "plain")
+    with imap_direct(mailbox) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        raw = imap.fetch([uid], ["BODY.PEEK[]"])[uid][b"BODY[]"]
+    sign_in(client, mailbox)
+    response = client.get(f"/mail/INBOX/{uid}/raw/")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    assert response["Content-Disposition"].startswith("attachment;")
+    assert b"".join(response.streaming_content) == raw
+
+
+def test_inline_cid_images_load_with_a_token_and_no_cookie(client, mailbox):
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "related")
+    sign_in(client, mailbox)
+    page = client.get(f"/mail/INBOX/{uid}/").content.decode()
+    body = client.get(body_url(page)).content.decode()
+    urls = re.findall(r'src="(http://testserver/mail/INBOX/\d+/part/[0-9.]+/\?t=[^"]+)"', body)
+    assert urls, "cid: images are rewritten to token-carrying part URLs"
+    anonymous = RawUriClient()
+    image = anonymous.get(urls[0].replace("&amp;", "&").replace("http://testserver", ""))
+    assert image.status_code == 200
+    assert image["Content-Type"].startswith("image/")
+    assert "Cross-Origin-Resource-Policy" not in image
+    forged = anonymous.get(re.sub(r"t=[^&]+", "t=forged", urls[0].replace("http://testserver", "")))
+    assert forged.status_code == 302  # to the sign-in page
+
+
+def test_missing_messages_and_parts_are_clear_pages(client, mailbox):
+    sign_in(client, mailbox)
+    assert client.get("/mail/INBOX/999999/").status_code == 404
+    assert "does not exist" in client.get("/mail/INBOX/999999/").content.decode()
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "plain")
+    assert client.get(f"/mail/INBOX/{uid}/part/9.9/").status_code == 404
+    assert client.get("/mail/INBOX/0/").status_code == 400
+    assert client.get("/mail/NoSuchFolder/1/").status_code == 404
+
+
+def test_another_user_cannot_open_my_message(mailbox):
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "plain")
+    stranger = new_mail_user("charlie")
+    client = RawUriClient()
+    sign_in(client, stranger)
+    assert client.get(f"/mail/INBOX/{uid}/").status_code == 404
+    assert client.get(f"/mail/INBOX/{uid}/raw/").status_code == 404
+
+
+def stdlib_test_messages() -> list[Path]:
+    import test  # noqa: F401 - only to locate CPython's own test data
+
+    folder = Path(test.__file__).parent / "test_email" / "data"
+    return sorted(folder.glob("msg_*.txt"))
+
+
+def test_cpythons_test_messages_all_open(client):
+    files = stdlib_test_messages()
+    if not files:
+        pytest.skip("this Python has no test data")
+    user = new_mail_user("cpython")
+    with imap_direct(user) as imap:
+        for path in files:
+            data = path.read_bytes().replace(b"\r\n", b"\n").replace(b"\n", b"\r\n")
+            imap.append("INBOX", data)
+        imap.select_folder("INBOX", readonly=True)
+        uids = imap.search(["ALL"])
+    assert len(uids) == len(files)
+    sign_in(client, user)
+    for uid in uids:
+        page = client.get(f"/mail/INBOX/{uid}/")
+        assert page.status_code == 200, (uid, page.content[:300])
+        assert client.get(body_url(page.content.decode())).status_code == 200
+        assert client.get(f"/mail/INBOX/{uid}/raw/").status_code == 200
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"Subject: =?utf-8?b?bm90IGJhc2U2NA?=\r\nFrom: =?x-unknown?q?Bad?= <a@b>\r\nContent-Type: text/plain; charset=x-unknown\r\n\r\nhello\r\n",
+        b"Subject: missing boundary\r\nContent-Type: multipart/mixed\r\n\r\n--x\r\nContent-Type: text/plain\r\n\r\nbody\r\n",
+        b"Subject: bad base64\r\nContent-Type: text/plain\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!bm90$$$\r\n",
+        b"Subject: \xe4\xf6\xfc 8-bit header\r\nFrom: J\xc3\xbcrgen <j@example.org>\r\n\r\nbody\r\n",
+        b"Subject: " + b"x" * 20000 + b"\r\n\r\nhuge header\r\n",
+        b"Subject: deep\r\nContent-Type: multipart/mixed; boundary=b0\r\n\r\n" + b"".join(f"--b{i}\r\nContent-Type: multipart/mixed; boundary=b{i+1}\r\n\r\n".encode() for i in range(60)) + b"--b60\r\nContent-Type: text/plain\r\n\r\ndeep text\r\n",
+    ],
+    ids=["unknown-charset", "missing-boundary", "bad-base64", "8bit-headers", "huge-header", "deep-nesting"],
+)
+def test_malformed_mime_renders_what_can_be_read(client, raw):
+    user = new_mail_user("broken")
+    with imap_direct(user) as imap:
+        imap.append("INBOX", raw)
+    sign_in(client, user)
+    page = client.get("/mail/INBOX/1/")
+    assert page.status_code == 200
+    assert client.get(body_url(page.content.decode())).status_code == 200
