@@ -17,6 +17,7 @@ from mailview.imap import (
     ImapError,
     InvalidImapInput,
     MailboxNotFound,
+    MessageNotFound,
     NoStoredCredentials,
     PoolTimeout,
 )
@@ -83,6 +84,8 @@ class ImapErrorMiddleware:
             logout(request)
             messages.warning(request, _("Your mail session has ended. Please sign in again."))
             return redirect("accounts:login")
+        if isinstance(exception, MessageNotFound):
+            return _error(request, 404, _("Message not found"), _("This message does not exist (any more). It may have been moved or deleted."))
         if isinstance(exception, MailboxNotFound):
             return _error(request, 404, _("Folder not found"), _("This folder does not exist (any more)."))
         if isinstance(exception, InvalidImapInput):
