@@ -59,3 +59,18 @@ def signed_in(client, mail_user, db):
     response = client.post("/accounts/login/", {"email": mail_user.email, "password": mail_user.password})
     assert response.status_code == 302, response.content[:500]
     return client
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker on the test database, for the whole session."""
+    from django.conf import settings
+
+    from tests.support import CeleryWorker
+
+    worker = CeleryWorker(settings.DATABASES["default"]["NAME"])
+    worker.start()
+    try:
+        yield worker
+    finally:
+        worker.stop()

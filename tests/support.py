@@ -104,3 +104,54 @@ class RawUriClient(Client):
     def generic(self, method, path, *args, **extra):  # type: ignore[no-untyped-def]
         extra.setdefault("RAW_URI", path)
         return super().generic(method, path, *args, **extra)
+
+
+class CeleryWorker:
+    """A real `celery -A webmail worker` process on the test database (tests start, stop and kill it)."""
+
+    def __init__(self, db_name: str, name: str = "test") -> None:
+        import sys
+
+        self.db_name = db_name
+        self.name = name
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = REPO / "var" / f"test-celery-{name}.log"
+        self.celery = str(Path(sys.executable).parent / "celery")
+
+    def start(self) -> None:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db_name}"}
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
+        self.process = subprocess.Popen(
+            [self.celery, "-A", "webmail", "worker", "--concurrency", "2", "--loglevel", "INFO", "-n", f"{self.name}-{uuid.uuid4().hex[:6]}@%h", "--without-mingle", "--without-gossip"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        log.close()
+        from webmail.celery import app
+
+        wait_until(lambda: self.process.poll() is not None or bool(app.control.ping(timeout=0.5)), timeout=60, interval=0.2, message="the Celery worker to answer ping")
+        assert self.process.poll() is None, self.log_path.read_text()[-3000:]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def kill(self) -> None:
+        """SIGKILL the whole worker (main process and its pool children)."""
+        import signal
+
+        if self.process and self.process.poll() is None:
+            children = subprocess.run(["pgrep", "-P", str(self.process.pid)], capture_output=True, text=True).stdout.split()
+            self.process.send_signal(signal.SIGKILL)
+            for pid in children:
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
+            self.process.wait(timeout=10)
+        self.process = None
