@@ -24,3 +24,6 @@ def folder_counts_refresh(self, user_id: int) -> dict[str, list[int | None]]:  #
     except NoStoredCredentials:
         return {}  # signed out meanwhile: nothing to do
     return {f.name: [f.messages, f.unseen] for f in flatten(tree) if f.selectable}
+
+
+from .compose_tasks import *  # noqa: E402,F401,F403 - registers the sending tasks with Celery

@@ -1,6 +1,6 @@
 from urllib.parse import quote, unquote
 
-from django.urls import path, register_converter
+from django.urls import include, path, register_converter
 
 from . import views
 
@@ -33,6 +33,8 @@ register_converter(SectionConverter, "section")
 app_name = "mailview"
 urlpatterns = [
     path("", views.home, name="home"),
+    # Before the folder routes: "compose" is not a folder here.
+    path("compose/", include("mailview.compose_urls")),
     path("<folder:folder>/", views.message_list, name="message_list"),
     path("<folder:folder>/<int:uid>/", views.message_detail, name="message_detail"),
     path("<folder:folder>/<int:uid>/body/", views.message_body_document, name="message_body"),

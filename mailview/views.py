@@ -109,6 +109,7 @@ def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
             "current": next((f for f in folders if f.name == folder), None),
             "message": message,
             "body_url": message_url(folder, uid) + "body/" + body_query,
+            "message_ref": f"{folder}/{uid}",
             "show_all_headers": request.GET.get("headers") == "all",
         },
     )

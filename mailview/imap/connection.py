@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import imaplib
 import logging
+import re
 import socket
 import ssl
 import time
@@ -441,6 +442,82 @@ class ImapConnection:
         if wanted and names:
             self._run(lambda c: c.add_flags(wanted, names, silent=True))
 
+    # -- changing messages (need the folder selected read-write) --------------------
+
+    def remove_flags(self, uids: Iterable[int], flags: Iterable[str]) -> None:
+        """STORE -FLAGS: idempotent."""
+        wanted = validate.uids(uids)
+        names = [validate.flag(f) for f in flags]
+        if wanted and names:
+            self._run(lambda c: c.remove_flags(wanted, names, silent=True))
+
+    def search_uids(self, criteria: list[str | bytes | int]) -> list[int]:
+        """UID SEARCH with imapclient's criteria list; text arguments are validated."""
+        checked = [validate.search_text(c) if isinstance(c, str) else c for c in criteria]
+        return [int(u) for u in self._run(lambda c: c.search(checked, charset="UTF-8"))]
+
+    def copy(self, uids: Iterable[int], target: str) -> dict[int, int]:
+        """UID COPY; returns old UID → new UID from COPYUID (UIDPLUS), empty without it.
+        Not retried automatically: a retry after a lost answer could copy twice."""
+        wanted = validate.uids(uids)
+        target = validate.folder_name(target)
+        if not wanted:
+            return {}
+        def op(c: IMAPClient) -> dict[int, int]:
+            _pop_copyuid(c)
+            c.copy(wanted, target)
+            return _pop_copyuid(c)
+
+        return self._run(op, retry=False)
+
+    def move(self, uids: Iterable[int], target: str) -> dict[int, int]:
+        """MOVE (RFC 6851) when advertised, else COPY + \\Deleted + UID EXPUNGE of exactly
+        these UIDs (never a plain EXPUNGE: it would remove other \\Deleted messages).
+        Returns old UID → new UID when the server tells (COPYUID)."""
+        wanted = validate.uids(uids)
+        target = validate.folder_name(target)
+        if not wanted:
+            return {}
+        if self.has_capability("MOVE"):
+            def op(c: IMAPClient) -> dict[int, int]:
+                _pop_copyuid(c)  # drop a stale code
+                c.move(wanted, target)
+                return _pop_copyuid(c)
+            return self._run(op, retry=False)
+        mapping = self.copy(wanted, target)
+        self.delete_permanently(wanted)
+        return mapping
+
+    def delete_permanently(self, uids: Iterable[int]) -> None:
+        """\\Deleted then UID EXPUNGE of exactly these UIDs (UIDPLUS). Without UIDPLUS, other
+        \\Deleted messages are unmarked first and marked again after, so they survive."""
+        wanted = validate.uids(uids)
+        if not wanted:
+            return
+        if self.has_capability("UIDPLUS"):
+            self._run(lambda c: c.add_flags(wanted, [b"\\Deleted"], silent=True))
+            self._run(lambda c: c.uid_expunge(wanted), retry=False)
+            return
+        def op(c: IMAPClient) -> None:
+            others = [u for u in c.search([b"DELETED"]) if u not in set(wanted)]
+            if others:
+                c.remove_flags(others, [b"\\Deleted"], silent=True)
+            c.add_flags(wanted, [b"\\Deleted"], silent=True)
+            try:
+                c.expunge()
+            finally:
+                if others:
+                    c.add_flags(others, [b"\\Deleted"], silent=True)
+        self._run(op, retry=False)
+
+    def append(self, folder: str, message: bytes, *, flags: Iterable[str] = (), when: object = None) -> int | None:
+        """APPEND; returns the new UID from APPENDUID (UIDPLUS) or None."""
+        folder = validate.folder_name(folder)
+        names = [validate.flag(f) for f in flags]
+        response = self._run(lambda c: c.append(folder, message, flags=names, msg_time=when), retry=False)
+        match = re.search(rb"APPENDUID \d+ (\d+)", response if isinstance(response, bytes) else str(response).encode())
+        return int(match.group(1)) if match else None
+
     def create_folder(self, name: str) -> None:
         name = validate.folder_name(name)
         self._run(lambda c: c.create_folder(name), retry=False)
@@ -500,6 +577,22 @@ def _list_extended(client: IMAPClient, *, with_status: bool) -> list[RawFolder]:
             )
         )
     return folders
+
+
+def _pop_copyuid(client: IMAPClient) -> dict[int, int]:
+    """Old UID → new UID from the last `[COPYUID validity old-set new-set]` response code.
+
+    imaplib files response codes (tagged, or untagged as MOVE sends them) under their name.
+    """
+    found = client._imap.untagged_responses.pop("COPYUID", [])  # noqa: SLF001
+    if not found or not found[-1]:
+        return {}
+    text = found[-1].decode("ascii", "replace") if isinstance(found[-1], bytes) else str(found[-1])
+    parts = text.split()
+    if len(parts) != 3:
+        return {}
+    old, new = parse_sequence_list(parts[1]), parse_sequence_list(parts[2])
+    return dict(zip(old, new)) if len(old) == len(new) else {}
 
 
 def _text_of(value: object) -> str:

@@ -1,0 +1,4 @@
+"""URLs under /mail/compose/ (writing mail)."""
+from django.urls import path  # noqa: F401
+
+urlpatterns: list = []
