@@ -13,7 +13,7 @@ from tests.support import REPO, DovecotLog, imap_direct, mailstack, new_mail_use
 
 pytestmark = pytest.mark.django_db(transaction=True)
 COUNT = 230
-ROW = re.compile(r'<tr class="message([^"]*)" data-uid="(\d+)">(.*?)</tr>', re.S)
+ROW = re.compile(r'<tr class="message([^"]*)" data-uid="(\d+)"[^>]*>(.*?)</tr>', re.S)
 
 
 @pytest.fixture(scope="module")

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from mailview.action_urls import folder_urlpatterns
 from mailview.admin_views import pool_stats
 
 urlpatterns = [
@@ -10,4 +11,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("mail/", include("mailview.urls")),
+    path("actions/", include("mailview.action_urls")),
+    path("folders/", include((folder_urlpatterns, "mailview_actions"), namespace="mailview_folders")),
 ]

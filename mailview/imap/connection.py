@@ -74,6 +74,22 @@ class SelectedFolder:
     exists: int
     uidnext: int
     highestmodseq: int | None
+    permanent_flags: frozenset[str] = frozenset()
+
+    @property
+    def can_create_keywords(self) -> bool:
+        """PERMANENTFLAGS contains \\*: new keywords (labels) may be created."""
+        return "\\*" in self.permanent_flags
+
+
+UidSet = Iterable[int] | str
+
+
+def _uid_arg(uids: UidSet) -> list[int] | str:
+    """A list of UIDs, or a validated UID range string like `1:20000` for bulk actions."""
+    if isinstance(uids, str):
+        return validate.uid_set(uids)
+    return validate.uids(uids)
 
 
 @dataclass(frozen=True)
@@ -183,6 +199,7 @@ class ImapConnection:
         self.created_at = time.monotonic()
         self.last_used = self.created_at
         self.broken = False
+        self.operations = 0  # IMAP operations run (tests assert budgets with it)
         self._connect()
 
     # -- lifecycle ---------------------------------------------------------
@@ -229,6 +246,7 @@ class ImapConnection:
                     raise ImapConnectionError("this connection was closed")
                 self._reconnect()
             assert self._client is not None
+            self.operations += 1
             try:
                 result = operation(self._client)
                 self.last_used = time.monotonic()
@@ -328,7 +346,9 @@ class ImapConnection:
                     exists = item[0]
                 elif item[1] == b"EXPUNGE":
                     exists -= 1
-        self.selected = SelectedFolder(current.name, current.readonly, current.uidvalidity, max(exists, 0), current.uidnext, current.highestmodseq)
+        self.selected = SelectedFolder(
+            current.name, current.readonly, current.uidvalidity, max(exists, 0), current.uidnext, current.highestmodseq, current.permanent_flags
+        )
         return self.selected
 
     def _select(self, client: IMAPClient, name: str, readonly: bool) -> SelectedFolder:
@@ -346,6 +366,7 @@ class ImapConnection:
             exists=int(response.get(b"EXISTS", 0)),
             uidnext=int(response.get(b"UIDNEXT", 0)),
             highestmodseq=int(response[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in response else None,
+            permanent_flags=frozenset(_text_of(f) for f in response.get(b"PERMANENTFLAGS", ())),
         )
         return self.selected
 
@@ -435,18 +456,18 @@ class ImapConnection:
             return None
         return next((v for k, v in raw.items() if bytes(k).startswith(b"BODY[")), b"") or b""
 
-    def add_flags(self, uids: Iterable[int], flags: Iterable[str]) -> None:
+    def add_flags(self, uids: UidSet, flags: Iterable[str]) -> None:
         """STORE +FLAGS: idempotent, so safe to retry. Needs the folder selected read-write."""
-        wanted = validate.uids(uids)
+        wanted = _uid_arg(uids)
         names = [validate.flag(f) for f in flags]
         if wanted and names:
             self._run(lambda c: c.add_flags(wanted, names, silent=True))
 
     # -- changing messages (need the folder selected read-write) --------------------
 
-    def remove_flags(self, uids: Iterable[int], flags: Iterable[str]) -> None:
+    def remove_flags(self, uids: UidSet, flags: Iterable[str]) -> None:
         """STORE -FLAGS: idempotent."""
-        wanted = validate.uids(uids)
+        wanted = _uid_arg(uids)
         names = [validate.flag(f) for f in flags]
         if wanted and names:
             self._run(lambda c: c.remove_flags(wanted, names, silent=True))
@@ -456,13 +477,14 @@ class ImapConnection:
         checked = [validate.search_text(c) if isinstance(c, str) else c for c in criteria]
         return [int(u) for u in self._run(lambda c: c.search(checked, charset="UTF-8"))]
 
-    def copy(self, uids: Iterable[int], target: str) -> dict[int, int]:
+    def copy(self, uids: UidSet, target: str) -> dict[int, int]:
         """UID COPY; returns old UID → new UID from COPYUID (UIDPLUS), empty without it.
         Not retried automatically: a retry after a lost answer could copy twice."""
-        wanted = validate.uids(uids)
+        wanted = _uid_arg(uids)
         target = validate.folder_name(target)
         if not wanted:
             return {}
+
         def op(c: IMAPClient) -> dict[int, int]:
             _pop_copyuid(c)
             c.copy(wanted, target)
@@ -470,11 +492,11 @@ class ImapConnection:
 
         return self._run(op, retry=False)
 
-    def move(self, uids: Iterable[int], target: str) -> dict[int, int]:
+    def move(self, uids: UidSet, target: str) -> dict[int, int]:
         """MOVE (RFC 6851) when advertised, else COPY + \\Deleted + UID EXPUNGE of exactly
         these UIDs (never a plain EXPUNGE: it would remove other \\Deleted messages).
         Returns old UID → new UID when the server tells (COPYUID)."""
-        wanted = validate.uids(uids)
+        wanted = _uid_arg(uids)
         target = validate.folder_name(target)
         if not wanted:
             return {}
@@ -488,10 +510,10 @@ class ImapConnection:
         self.delete_permanently(wanted)
         return mapping
 
-    def delete_permanently(self, uids: Iterable[int]) -> None:
+    def delete_permanently(self, uids: UidSet) -> None:
         """\\Deleted then UID EXPUNGE of exactly these UIDs (UIDPLUS). Without UIDPLUS, other
         \\Deleted messages are unmarked first and marked again after, so they survive."""
-        wanted = validate.uids(uids)
+        wanted = _uid_arg(uids)
         if not wanted:
             return
         if self.has_capability("UIDPLUS"):
@@ -499,7 +521,8 @@ class ImapConnection:
             self._run(lambda c: c.uid_expunge(wanted), retry=False)
             return
         def op(c: IMAPClient) -> None:
-            others = [u for u in c.search([b"DELETED"]) if u not in set(wanted)]
+            targets = set(c.search([b"UID", wanted])) if isinstance(wanted, str) else set(wanted)
+            others = [u for u in c.search([b"DELETED"]) if u not in targets]
             if others:
                 c.remove_flags(others, [b"\\Deleted"], silent=True)
             c.add_flags(wanted, [b"\\Deleted"], silent=True)
@@ -521,6 +544,20 @@ class ImapConnection:
     def create_folder(self, name: str) -> None:
         name = validate.folder_name(name)
         self._run(lambda c: c.create_folder(name), retry=False)
+
+    def rename_folder(self, old: str, new: str) -> None:
+        old, new = validate.folder_name(old), validate.folder_name(new)
+        if self.selected is not None and self.selected.name == old:
+            self.selected = None
+        self._run(lambda c: c.rename_folder(old, new), retry=False)
+
+    def subscribe_folder(self, name: str, *, subscribed: bool = True) -> None:
+        name = validate.folder_name(name)
+        self._run(lambda c: c.subscribe_folder(name) if subscribed else c.unsubscribe_folder(name))
+
+    def hierarchy_delimiter(self) -> str:
+        folders = self.list_folders(with_status=False)
+        return next((f.delimiter for f in folders if f.delimiter), "/")
 
     def delete_folder(self, name: str) -> None:
         name = validate.folder_name(name)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import zlib
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -20,6 +21,21 @@ from mailview.mime import decode_header_value, has_attachment
 SORTS = ("date", "from", "subject", "size")
 ORDERS = ("asc", "desc")
 MAX_PER_PAGE = 200
+
+
+# Keywords that are protocol plumbing, not labels a person set.
+HIDDEN_KEYWORDS = {"$junk", "$notjunk", "$forwarded", "$mdnsent", "$submitpending", "$submitted", "nonjunk", "junk", "$phishing"}
+
+
+@dataclass(frozen=True)
+class Label:
+    name: str
+    color: int  # 0..7, stable per name
+
+
+def labels_of(flags: frozenset[str]) -> tuple[Label, ...]:
+    names = sorted(f for f in flags if not f.startswith("\\") and f.lower() not in HIDDEN_KEYWORDS)
+    return tuple(Label(name=n, color=zlib.crc32(n.encode()) % 8) for n in names)
 
 
 @dataclass(frozen=True)
@@ -35,6 +51,7 @@ class MessageSummary:
     answered: bool
     draft: bool
     has_attachment: bool
+    labels: tuple[Label, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -131,4 +148,5 @@ def summarize(raw: RawSummary, *, show_recipient: bool = False) -> MessageSummar
         answered="\\answered" in flags,
         draft="\\draft" in flags,
         has_attachment=bool(raw.bodystructure) and has_attachment(raw.bodystructure),
+        labels=labels_of(raw.flags),
     )

@@ -1,0 +1,162 @@
+"""Filing mail and managing folders: POST endpoints used by forms and, progressively, by JS.
+
+Message actions are queued as Celery tasks (the page updates at once and polls the
+task's state); folder management runs directly (the user needs its answer now).
+"""
+from __future__ import annotations
+
+import uuid
+
+from celery.result import AsyncResult
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from .imap import ImapProtocolError, InvalidImapInput, get_pool, validate
+from .services.actions import KINDS, undo_plan
+from .services.folders import flatten, folder_tree
+from .services.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
+from .tasks import mail_action
+from .templatetags.mail_urls import folder_url
+
+OWNER_TTL = 7 * 24 * 3600
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def action_enqueue(*, user_pk: int, kind: str, folder: str, uids: list[int] | str, target: str | None = None, keyword: str | None = None) -> str:
+    """Queue an action after the transaction commits; returns its id (= the Celery task id)."""
+    action_id = uuid.uuid4().hex
+    cache.set(f"action-owner:{action_id}", user_pk, OWNER_TTL)
+    transaction.on_commit(
+        lambda: mail_action.apply_async(
+            kwargs={"action_id": action_id, "user_id": user_pk, "kind": kind, "folder": folder, "uids": uids, "target": target, "keyword": keyword},
+            task_id=action_id,
+        )
+    )
+    return action_id
+
+
+def _owned(request: HttpRequest, action_id: str) -> None:
+    if cache.get(f"action-owner:{action_id}") != request.user.pk:
+        raise Http404
+
+
+@login_required
+@require_POST
+def action_create(request: HttpRequest) -> HttpResponse:
+    kind = request.POST.get("action", "")
+    folder = validate.folder_name(request.POST.get("folder", ""))
+    target = request.POST.get("target") or None
+    keyword = request.POST.get("keyword") or None
+    if kind not in KINDS:
+        return _refuse(request, folder, _("Unknown action."))
+    if target is not None:
+        target = validate.folder_name(target)
+    if keyword is not None:
+        keyword = validate.flag(keyword)
+    if kind in ("empty", "mark_folder_read") or request.POST.get("all") == "1":
+        # Every message there now, as a UID range, never a list of 100k UIDs through the browser.
+        with get_pool().session(request.user) as imap:
+            selected = imap.select(folder, readonly=True, refresh=True)
+        if selected.exists == 0:
+            return _done(request, folder, None, _("Nothing to do: the folder is empty."))
+        uids: list[int] | str = f"1:{max(selected.uidnext - 1, 1)}"
+    else:
+        uids = validate.uids(request.POST.getlist("uid"))
+        if not uids:
+            return _refuse(request, folder, _("Select at least one message."))
+    action_id = action_enqueue(user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword)
+    return _done(request, folder, action_id, _("Done."))
+
+
+def _done(request: HttpRequest, folder: str, action_id: str | None, text: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"action_id": action_id, "message": text})
+    messages.success(request, text)
+    return redirect(request.POST.get("next") or folder_url(folder))
+
+
+def _refuse(request: HttpRequest, folder: str, text: str) -> HttpResponse:
+    if _wants_json(request):
+        return JsonResponse({"error": text}, status=400)
+    messages.error(request, text)
+    return redirect(request.POST.get("next") or folder_url(folder))
+
+
+@login_required
+@require_GET
+def action_status(request: HttpRequest, action_id: str) -> JsonResponse:
+    _owned(request, action_id)
+    result = AsyncResult(action_id)
+    if not result.ready():
+        return JsonResponse({"state": "pending"})
+    value = result.result if result.successful() else {"ok": False, "error": "failed"}
+    if not isinstance(value, dict):
+        value = {"ok": False, "error": "failed"}
+    return JsonResponse(
+        {"state": "done" if value.get("ok") else "failed", "error": value.get("error", ""), "undo": undo_plan(value) is not None, "result": value}
+    )
+
+
+@login_required
+@require_POST
+def action_undo(request: HttpRequest, action_id: str) -> HttpResponse:
+    _owned(request, action_id)
+    result = AsyncResult(action_id)
+    plan = undo_plan(result.result) if result.successful() and isinstance(result.result, dict) else None
+    if plan is None:
+        return JsonResponse({"error": _("This can no longer be undone.")}, status=409)
+    undo_id = action_enqueue(user_pk=request.user.pk, **plan)
+    if _wants_json(request):
+        return JsonResponse({"action_id": undo_id})
+    messages.success(request, _("Undone."))
+    return redirect(folder_url(plan["target"]))
+
+
+@login_required
+@require_GET
+def folder_tree_fragment(request: HttpRequest) -> HttpResponse:
+    """The folder tree alone, to refresh counts after an action without a full reload."""
+    current = request.GET.get("current", "")
+    with get_pool().session(request.user) as imap:
+        folders = flatten(folder_tree(imap=imap, include_unsubscribed=request.GET.get("all_folders") == "1"))
+    return render(request, "mailview/fragment_folder_tree.html", {"folders": folders, "current_folder": current})
+
+
+@login_required
+def folders_manage(request: HttpRequest) -> HttpResponse:
+    """Create, rename (or move under another), delete, subscribe and unsubscribe folders."""
+    if request.method == "POST":
+        op = request.POST.get("op", "")
+        try:
+            with get_pool().session(request.user) as imap:
+                if op == "create":
+                    name = folder_create(imap=imap, name=request.POST.get("name", ""), parent=request.POST.get("parent", ""))
+                    messages.success(request, _("Folder “%(name)s” created.") % {"name": name})
+                elif op == "rename":
+                    name = folder_rename(imap=imap, folder=request.POST.get("folder", ""), new_name=request.POST.get("name", ""), parent=request.POST.get("parent", ""))
+                    messages.success(request, _("Folder renamed to “%(name)s”.") % {"name": name})
+                elif op == "delete":
+                    if request.POST.get("confirm") != "1":
+                        raise FolderRefused(_("Tick the box to confirm deleting the folder and all its mail."))
+                    folder_delete(imap=imap, folder=request.POST.get("folder", ""))
+                    messages.success(request, _("Folder deleted."))
+                elif op in ("subscribe", "unsubscribe"):
+                    folder_subscribe(imap=imap, folder=request.POST.get("folder", ""), subscribed=op == "subscribe")
+                    messages.success(request, _("Subscription changed."))
+                else:
+                    raise FolderRefused(_("Unknown operation."))
+        except (FolderRefused, InvalidImapInput, ImapProtocolError) as exc:
+            messages.error(request, str(exc) if isinstance(exc, FolderRefused) else _("The mail server refused: %(reason)s") % {"reason": str(exc)[:200]})
+        return redirect("mailview_folders:folders_manage")
+    with get_pool().session(request.user) as imap:
+        folders = flatten(folder_tree(imap=imap, include_unsubscribed=True))
+    return render(request, "mailview/folders_manage.html", {"folders": folders, "all_folders": folders, "current_folder": ""})

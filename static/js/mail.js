@@ -1,0 +1,208 @@
+// Filing mail without reloading: optimistic updates, Celery-backed actions, undo,
+// keyboard shortcuts and drag and drop. Progressive enhancement: without this file
+// the toolbar is a plain form that posts to /actions/.
+"use strict";
+(() => {
+  const form = document.getElementById("list-form");
+  if (!form) return;
+  const folder = form.dataset.folder;
+  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
+  const toast = document.getElementById("toast");
+  const help = document.getElementById("help");
+  const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "move", "delete_permanently", "empty"]);
+  const LABELS = { archive: "Archived", junk: "Marked as junk", notjunk: "Moved to Inbox", delete: "Moved to Trash",
+    move: "Moved", copy: "Copied", read: "Marked read", unread: "Marked unread", flag: "Flagged", unflag: "Unflagged",
+    delete_permanently: "Deleted forever", empty: "Emptied", mark_folder_read: "Folder marked read",
+    label_add: "Label added", label_remove: "Label removed" };
+  let lastUndo = null;
+  let toastTimer = null;
+
+  const rows = () => Array.from(form.querySelectorAll("tr.message:not([hidden])"));
+  const checked = () => rows().filter((r) => r.querySelector("input[name=uid]").checked);
+  let cursor = 0;
+
+  function showToast(text, { error = false, undo = null } = {}) {
+    toast.hidden = false;
+    toast.classList.toggle("error", error);
+    toast.querySelector(".toast-text").textContent = text;
+    const button = toast.querySelector("[data-undo]");
+    button.hidden = !undo;
+    lastUndo = undo;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { toast.hidden = true; lastUndo = null; }, 10000);
+  }
+
+  async function post(url, data) {
+    const response = await fetch(url, { method: "POST", body: data, headers: { Accept: "application/json", "X-CSRFToken": csrf }, credentials: "same-origin" });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || response.statusText);
+    return body;
+  }
+
+  async function waitFor(actionId) {
+    const deadline = Date.now() + 60000;
+    while (Date.now() < deadline) {
+      const response = await fetch(`/actions/${actionId}/`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      const state = await response.json();
+      if (state.state !== "pending") return state;
+      await new Promise((resolve) => setTimeout(resolve, 300));
+    }
+    return { state: "queued" };
+  }
+
+  async function refreshTree() {
+    const nav = document.getElementById("folders");
+    const response = await fetch(`/folders/tree/?current=${encodeURIComponent(folder)}`, { credentials: "same-origin" });
+    if (response.ok) { nav.innerHTML = await response.text(); wireDropTargets(); }
+  }
+
+  function applyOptimistic(kind, targets) {
+    const undoers = [];
+    for (const row of targets) {
+      if (MOVE_LIKE.has(kind)) { row.hidden = true; undoers.push(() => { row.hidden = false; }); }
+      else if (kind === "read" || kind === "unread" || kind === "mark_folder_read") {
+        const was = row.classList.contains("unread");
+        row.classList.toggle("unread", kind === "unread");
+        undoers.push(() => row.classList.toggle("unread", was));
+      } else if (kind === "flag" || kind === "unflag") {
+        const star = row.querySelector(".star");
+        const was = !star.hidden;
+        star.hidden = kind === "unflag"; row.classList.toggle("flagged", kind === "flag");
+        undoers.push(() => { star.hidden = !was; row.classList.toggle("flagged", was); });
+      }
+      row.classList.add("pending");
+    }
+    return () => undoers.forEach((f) => f());
+  }
+
+  async function runAction(kind, extra = {}) {
+    const all = form.querySelector("[data-select-all]");
+    const wholeFolder = kind === "empty" || kind === "mark_folder_read" || (all && all.checked);
+    let targets = wholeFolder ? rows() : checked();
+    if (!targets.length && !wholeFolder && rows()[cursor]) targets = [rows()[cursor]];
+    if (!targets.length && !wholeFolder) { showToast("Select at least one message.", { error: true }); return; }
+    const data = new FormData();
+    data.append("action", kind);
+    data.append("folder", folder);
+    if (wholeFolder) data.append("all", "1");
+    else targets.forEach((r) => data.append("uid", r.dataset.uid));
+    for (const [k, v] of Object.entries(extra)) if (v) data.append(k, v);
+    const revert = applyOptimistic(kind, targets);
+    try {
+      const { action_id: actionId } = await post("/actions/", data);
+      if (!actionId) { targets.forEach((r) => r.classList.remove("pending")); return; }
+      const state = await waitFor(actionId);
+      targets.forEach((r) => r.classList.remove("pending"));
+      if (state.state === "failed") { revert(); showToast(`Not done: ${state.error}`, { error: true }); return; }
+      if (state.state === "queued") { showToast("Queued: it will be applied as soon as the server can."); return; }
+      targets.forEach((r) => r.querySelector("input[name=uid]").checked = false);
+      showToast(`${LABELS[kind] || "Done"}.`, { undo: state.undo ? { actionId, revert } : null });
+      refreshTree();
+    } catch (error) {
+      revert();
+      targets.forEach((r) => r.classList.remove("pending"));
+      showToast(`Not done: ${error.message}`, { error: true });
+    }
+  }
+
+  async function undo() {
+    if (!lastUndo) return;
+    const { actionId, revert } = lastUndo;
+    lastUndo = null;
+    try {
+      const { action_id: undoId } = await post(`/actions/${actionId}/undo/`, new FormData());
+      const state = await waitFor(undoId);
+      if (state.state !== "done") throw new Error(state.error || "undo failed");
+      revert();
+      showToast("Undone.");
+      refreshTree();
+    } catch (error) { showToast(`Could not undo: ${error.message}`, { error: true }); }
+  }
+
+  function confirmPermanent() {
+    if (window.confirm("Delete the selected messages forever? This cannot be undone.")) runAction("delete_permanently");
+  }
+  let shiftHeld = false;
+  document.addEventListener("keydown", (event) => { shiftHeld = event.shiftKey; });
+  document.addEventListener("keyup", (event) => { shiftHeld = event.shiftKey; });
+  form.addEventListener("click", (event) => { shiftHeld = event.shiftKey; }, true);
+
+  form.addEventListener("submit", (event) => {
+    const kind = event.submitter && event.submitter.value;
+    if (!kind) return;
+    event.preventDefault();
+    if (kind === "delete" && shiftHeld) { confirmPermanent(); return; }
+    const extra = {};
+    if (kind === "move" || kind === "copy") extra.target = form.querySelector("[name=target]").value.trim();
+    if (kind.startsWith("label")) extra.keyword = form.querySelector("[name=keyword]").value.trim();
+    if ((kind === "move" || kind === "copy") && !extra.target) { showToast("Choose a folder first.", { error: true }); return; }
+    runAction(kind, extra);
+  });
+  toast.querySelector("[data-undo]").addEventListener("click", undo);
+
+  const selectPage = form.querySelector("[data-select-page]");
+  if (selectPage) selectPage.addEventListener("change", () => rows().forEach((r) => { r.querySelector("input[name=uid]").checked = selectPage.checked; r.classList.toggle("selected", selectPage.checked); }));
+  form.addEventListener("change", (event) => {
+    if (event.target.name === "uid") event.target.closest("tr").classList.toggle("selected", event.target.checked);
+  });
+
+  function moveCursor(delta) {
+    const list = rows();
+    if (!list.length) return;
+    list.forEach((r) => r.classList.remove("cursor"));
+    cursor = Math.max(0, Math.min(list.length - 1, cursor + delta));
+    list[cursor].classList.add("cursor");
+    list[cursor].scrollIntoView({ block: "nearest" });
+  }
+
+  function toggleHelp(open) {
+    help.hidden = !open;
+    if (open) help.querySelector("[data-help-close]").focus();
+  }
+  document.querySelector("[data-help]").addEventListener("click", () => toggleHelp(true));
+  help.querySelector("[data-help-close]").addEventListener("click", () => toggleHelp(false));
+
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Escape") { toggleHelp(false); return; }
+    const tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+    const row = rows()[cursor];
+    const act = {
+      j: () => moveCursor(1), k: () => moveCursor(-1),
+      x: () => { if (row) { const box = row.querySelector("input[name=uid]"); box.checked = !box.checked; row.classList.toggle("selected", box.checked); } },
+      s: () => { const target = checked()[0] || row; if (target) runAction(target.classList.contains("flagged") ? "unflag" : "flag"); },
+      U: () => runAction("read"), u: () => runAction("unread"), e: () => runAction("archive"),
+      "#": () => (form.dataset.special === "trash" ? confirmPermanent() : runAction("delete")),
+      v: () => form.querySelector("[name=target]").focus(), z: () => undo(), "?": () => toggleHelp(help.hidden),
+      Enter: () => { if (row) row.querySelector(".col-subject a").click(); },
+    }[event.key];
+    if (act) { event.preventDefault(); act(); }
+  });
+
+  // Drag rows onto a folder in the tree to move them there.
+  form.addEventListener("dragstart", (event) => {
+    const row = event.target.closest("tr.message");
+    if (!row) return;
+    const uids = checked().length && row.querySelector("input[name=uid]").checked ? checked().map((r) => r.dataset.uid) : [row.dataset.uid];
+    event.dataTransfer.setData("application/x-webmail-uids", JSON.stringify(uids));
+    event.dataTransfer.effectAllowed = "move";
+  });
+  function wireDropTargets() {
+    document.querySelectorAll("#folders a[data-folder]").forEach((link) => {
+      const li = link.closest("li");
+      link.addEventListener("dragover", (event) => { event.preventDefault(); li.classList.add("drop-target"); });
+      link.addEventListener("dragleave", () => li.classList.remove("drop-target"));
+      link.addEventListener("drop", (event) => {
+        event.preventDefault();
+        li.classList.remove("drop-target");
+        const uids = JSON.parse(event.dataTransfer.getData("application/x-webmail-uids") || "[]");
+        if (!uids.length || link.dataset.folder === folder) return;
+        rows().forEach((r) => { const box = r.querySelector("input[name=uid]"); box.checked = uids.includes(r.dataset.uid); });
+        runAction("move", { target: link.dataset.folder });
+      });
+    });
+  }
+  wireDropTargets();
+  moveCursor(0);
+})();
