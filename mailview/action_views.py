@@ -8,6 +8,7 @@ from __future__ import annotations
 import uuid
 
 from celery.result import AsyncResult
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.cache import cache
@@ -39,6 +40,7 @@ def action_enqueue(*, user_pk: int, kind: str, folder: str, uids: list[int] | st
         lambda: mail_action.apply_async(
             kwargs={"action_id": action_id, "user_id": user_pk, "kind": kind, "folder": folder, "uids": uids, "target": target, "keyword": keyword},
             task_id=action_id,
+            queue=settings.WEBMAIL_ACTIONS_QUEUE,
         )
     )
     return action_id

@@ -109,26 +109,31 @@ class RawUriClient(Client):
 class CeleryWorker:
     """A real `celery -A webmail worker` process on the test database (tests start, stop and kill it)."""
 
-    def __init__(self, db_name: str, name: str = "test") -> None:
+    def __init__(self, db_name: str, name: str = "test", *, queues: str = "celery", env: dict[str, str] | None = None) -> None:
         import sys
 
         self.db_name = db_name
         self.name = name
+        self.queues = queues
+        self.extra_env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
         self.log_path = REPO / "var" / f"test-celery-{name}.log"
         self.celery = str(Path(sys.executable).parent / "celery")
 
     def start(self) -> None:
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db_name}"}
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db_name}", **self.extra_env}
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         self.process = subprocess.Popen(
-            [self.celery, "-A", "webmail", "worker", "--concurrency", "2", "--loglevel", "INFO", "-n", f"{self.name}-{uuid.uuid4().hex[:6]}@%h", "--without-mingle", "--without-gossip"],
+            [self.celery, "-A", "webmail", "worker", "--concurrency", "2", "--loglevel", "INFO", "-Q", self.queues, "-n", f"{self.name}-{uuid.uuid4().hex[:6]}@%h", "--without-mingle", "--without-gossip"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()
         from webmail.celery import app
 
-        wait_until(lambda: self.process.poll() is not None or bool(app.control.ping(timeout=0.5)), timeout=60, interval=0.2, message="the Celery worker to answer ping")
+        wait_until(
+            lambda: self.process.poll() is not None or any(self.name in name for reply in app.control.ping(timeout=0.5) for name in reply),
+            timeout=60, interval=0.2, message="the Celery worker to answer ping",
+        )
         assert self.process.poll() is None, self.log_path.read_text()[-3000:]
 
     def stop(self) -> None:

@@ -202,5 +202,41 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=60)}
+# A task whose worker died unacknowledged is redelivered after this many seconds; it must
+# exceed the longest task (a bulk action on a huge folder).
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5),
+    # How often a worker looks for such tasks: every interval × throttle seconds.
+    "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
+}
+CELERY_RESULT_EXPIRES = env_int("CELERY_RESULT_EXPIRES", 7 * 24 * 3600, minimum=60)
+# The queue filing actions go to (a deployment may give them dedicated workers).
+WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+
+# --- Writing mail (compose, drafts, uploads, sending; issue 5) -----------------
+# Uploaded attachments wait here (per user, per compose) until sent or discarded.
+# Web and worker processes must share it (a volume in docker compose).
+WEBMAIL_UPLOAD_DIR = Path(env_str("WEBMAIL_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads")))
+# Bytes per upload request: below DATA_UPLOAD_MAX_MEMORY_SIZE (2.5 MB), so one chunk is one small request.
+WEBMAIL_UPLOAD_CHUNK_SIZE = env_int("WEBMAIL_UPLOAD_CHUNK_SIZE", 1024 * 1024, minimum=16 * 1024)
+if WEBMAIL_UPLOAD_CHUNK_SIZE > 2 * 1024 * 1024:
+    raise ImproperlyConfigured("WEBMAIL_UPLOAD_CHUNK_SIZE must be at most 2097152 bytes")
+# The message size limit when the SMTP server does not advertise SIZE (bytes, as sent).
+WEBMAIL_MAX_MESSAGE_SIZE = env_int("WEBMAIL_MAX_MESSAGE_SIZE", 25 * 1024 * 1024, minimum=64 * 1024)
+# Trust for the default SMTP server's certificate (the mail stack exports its own CA).
+WEBMAIL_SMTP_CA_FILE = env_str("WEBMAIL_SMTP_CA_FILE", WEBMAIL_IMAP_CA_FILE)
+if WEBMAIL_SMTP_CA_FILE and not Path(WEBMAIL_SMTP_CA_FILE).is_file():
+    raise ImproperlyConfigured(f"WEBMAIL_SMTP_CA_FILE {WEBMAIL_SMTP_CA_FILE!r} is not a readable file")
+WEBMAIL_SMTP_TIMEOUT = env_int("WEBMAIL_SMTP_TIMEOUT", 30, minimum=1)
+# Sending retries while the SMTP server is unreachable: backoff doubles from the base, up to the cap.
+WEBMAIL_SEND_MAX_RETRIES = env_int("WEBMAIL_SEND_MAX_RETRIES", 8, minimum=0)
+WEBMAIL_SEND_RETRY_BASE = env_int("WEBMAIL_SEND_RETRY_BASE", 30, minimum=1)
+WEBMAIL_SEND_RETRY_CAP = env_int("WEBMAIL_SEND_RETRY_CAP", 30 * 60, minimum=1)
+# Seconds between draft autosaves while the person types.
+WEBMAIL_DRAFT_AUTOSAVE_SECONDS = env_int("WEBMAIL_DRAFT_AUTOSAVE_SECONDS", 5, minimum=1)
+# Identities may use any From address (true), or only the sign-in address's domain (false).
+WEBMAIL_IDENTITY_ANY_ADDRESS = env_bool("WEBMAIL_IDENTITY_ANY_ADDRESS", False)
+# Unsent compose sessions (and their uploads) untouched this long are removed.
+WEBMAIL_COMPOSE_RETENTION_DAYS = env_int("WEBMAIL_COMPOSE_RETENTION_DAYS", 7, minimum=1)
