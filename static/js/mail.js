@@ -56,6 +56,13 @@
     if (response.ok) { nav.innerHTML = await response.text(); wireDropTargets(); }
   }
 
+  function renumber(row, uid) {
+    row.dataset.uid = uid;
+    row.querySelector("input[name=uid]").value = uid;
+    const link = row.querySelector(".col-subject a");
+    link.href = link.getAttribute("href").replace(/\/\d+\/$/, `/${uid}/`);
+  }
+
   function applyOptimistic(kind, targets) {
     const undoers = [];
     for (const row of targets) {
@@ -96,7 +103,8 @@
       if (state.state === "failed") { revert(); showToast(`Not done: ${state.error}`, { error: true }); return; }
       if (state.state === "queued") { showToast("Queued: it will be applied as soon as the server can."); return; }
       targets.forEach((r) => r.querySelector("input[name=uid]").checked = false);
-      showToast(`${LABELS[kind] || "Done"}.`, { undo: state.undo ? { actionId, revert } : null });
+      const moved = (state.result && state.result.moved) || {};
+      showToast(`${LABELS[kind] || "Done"}.`, { undo: state.undo ? { actionId, revert, targets, moved } : null });
       refreshTree();
     } catch (error) {
       revert();
@@ -107,12 +115,18 @@
 
   async function undo() {
     if (!lastUndo) return;
-    const { actionId, revert } = lastUndo;
+    const { actionId, revert, targets, moved } = lastUndo;
     lastUndo = null;
     try {
       const { action_id: undoId } = await post(`/actions/${actionId}/undo/`, new FormData());
       const state = await waitFor(undoId);
       if (state.state !== "done") throw new Error(state.error || "undo failed");
+      // Moved back, the messages have new UIDs: old → (moved away) → (moved back).
+      const back = (state.result && state.result.moved) || {};
+      for (const row of targets) {
+        const fresh = back[String(moved[row.dataset.uid])];
+        if (fresh) renumber(row, String(fresh));
+      }
       revert();
       showToast("Undone.");
       refreshTree();

@@ -1,0 +1,65 @@
+"""A person selects three messages, archives them, undoes it, and flags one with the keyboard."""
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.support import append_message, imap_direct, new_mail_user, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def folder_count(user, folder: str) -> int:
+    with imap_direct(user) as imap:
+        return imap.folder_status(folder, ["MESSAGES"])[b"MESSAGES"]
+
+
+def flagged_subjects(user) -> list[str]:
+    with imap_direct(user) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        uids = imap.search(["FLAGGED"])
+        return sorted(v[b"ENVELOPE"].subject.decode() for v in imap.fetch(uids, ["ENVELOPE"]).values()) if uids else []
+
+
+def test_archive_three_undo_and_flag_with_the_keyboard(app_server, browser, celery_worker):
+    person = new_mail_user("clicker")
+    with imap_direct(person) as imap:
+        for n in range(5):
+            append_message(imap, "INBOX", subject=f"Note {n}")
+    wait = WebDriverWait(browser, 30)
+    browser.get(f"{app_server}/accounts/login/")
+    browser.find_element(By.NAME, "email").send_keys(person.email)
+    browser.find_element(By.NAME, "password").send_keys(person.password)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+
+    rows = browser.find_elements(By.CSS_SELECTOR, "tr.message")
+    assert len(rows) == 5
+    for row in rows[:3]:
+        row.find_element(By.CSS_SELECTOR, "input[name=uid]").click()
+    browser.find_element(By.CSS_SELECTOR, "button[value=archive]").click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.message:not([hidden])")) == 2)
+    undo = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#toast [data-undo]")))
+    wait_until(lambda: folder_count(person, "Archive") == 3, timeout=30, message="the archive on the server")
+    assert folder_count(person, "INBOX") == 2
+    archive_link = browser.find_element(By.CSS_SELECTOR, '#folders a[data-folder="Archive"]')
+    assert archive_link is not None
+
+    undo.click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.message:not([hidden])")) == 5)
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#toast .toast-text"), "Undone"))
+    wait_until(lambda: folder_count(person, "INBOX") == 5, timeout=30, message="the undo on the server")
+    assert folder_count(person, "Archive") == 0
+
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("j")
+    cursor = browser.find_element(By.CSS_SELECTOR, "tr.message.cursor")
+    subject = cursor.find_element(By.CSS_SELECTOR, ".col-subject a").text
+    body.send_keys("s")
+    wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "tr.message.cursor").get_attribute("class").find("flagged") >= 0)
+    wait_until(lambda: flagged_subjects(person) == [subject], timeout=30, message="the flag on the server")
+
+    body.send_keys("?")
+    assert browser.find_element(By.ID, "help").is_displayed()
