@@ -56,6 +56,14 @@
     if (response.ok) { nav.innerHTML = await response.text(); wireDropTargets(); }
   }
 
+  function adjustTotal(delta) {
+    const summary = document.querySelector(".folder-summary[data-total]");
+    if (!summary) return;
+    const total = Math.max(0, Number(summary.dataset.total) + delta);
+    summary.dataset.total = String(total);
+    summary.textContent = summary.textContent.replace(/\d[\d,.\s]*/, `${total} `);
+  }
+
   function renumber(row, uid) {
     row.dataset.uid = uid;
     row.querySelector("input[name=uid]").value = uid;
@@ -105,6 +113,7 @@
       targets.forEach((r) => r.querySelector("input[name=uid]").checked = false);
       const moved = (state.result && state.result.moved) || {};
       showToast(`${LABELS[kind] || "Done"}.`, { undo: state.undo ? { actionId, revert, targets, moved } : null });
+      if (MOVE_LIKE.has(kind)) adjustTotal(-targets.length);
       refreshTree();
     } catch (error) {
       revert();
@@ -128,6 +137,7 @@
         if (fresh) renumber(row, String(fresh));
       }
       revert();
+      if (MOVE_LIKE.has("move")) adjustTotal(targets.length);
       showToast("Undone.");
       refreshTree();
     } catch (error) { showToast(`Could not undo: ${error.message}`, { error: true }); }
