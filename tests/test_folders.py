@@ -174,3 +174,11 @@ def test_another_user_cannot_open_my_folders(client, populated_user):
     sign_in(client, stranger)
     assert client.get("/mail/Work%2FProjects/").status_code == 404
     assert "Projects" not in client.get("/mail/INBOX/").content.decode()
+
+
+def test_special_folder_names_follow_the_browser_language(client, populated_user):
+    sign_in(client, populated_user)
+    html = client.get("/mail/INBOX/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    page = folder_links(html)
+    assert [t for _, t, _, _ in page.links][:6] == ["Posteingang", "Entwürfe", "Gesendet", "Archiv", "Spam", "Papierkorb"]
+    assert 'lang="de"' in html

@@ -142,7 +142,7 @@ LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "mailview:home"
 
 LANGUAGE_CODE = env_str("WEBMAIL_LANGUAGE", "en")
-LANGUAGES = [("en", "English"), ("de", "Deutsch"), ("fr", "Français")]
+LANGUAGES = [("en", "English"), ("de", "Deutsch")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env_str("WEBMAIL_TIME_ZONE", "UTC")
 USE_I18N = True
