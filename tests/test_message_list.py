@@ -78,7 +78,7 @@ def test_each_row_links_the_subject_and_marks_unread_flagged_and_attachments(cli
         flags = data[uid][b"FLAGS"]
         assert ("unread" in classes) == (b"\\Seen" not in flags)
         assert ("flagged" in classes) == (b"\\Flagged" in flags)
-        assert ("📎" in body) == has_attachment(data[uid][b"BODYSTRUCTURE"])
+        assert ("#paperclip" in body) == has_attachment(data[uid][b"BODYSTRUCTURE"])
         subject = decode_header_value(data[uid][b"ENVELOPE"].subject) or "(no subject)"
         link = re.search(rf'<a href="/mail/INBOX/{uid}/">(.*?)</a>', body, re.S)
         assert link is not None and unescape(link.group(1)) == subject

@@ -19,16 +19,17 @@ SPECIAL_USE_LABELS = {
     "all": _("All mail"),
     "flagged": _("Flagged"),
 }
+# Symbols in static/img/icons.svg (no emoji: not every system has a colour emoji font).
 ICONS = {
-    "inbox": "📥",
-    "drafts": "📝",
-    "sent": "📤",
-    "archive": "🗄",
-    "junk": "🚫",
-    "trash": "🗑",
-    "all": "📚",
-    "flagged": "⭐",
-    None: "📁",
+    "inbox": "inbox",
+    "drafts": "drafts",
+    "sent": "sent",
+    "archive": "archive",
+    "junk": "junk",
+    "trash": "trash",
+    "all": "all",
+    "flagged": "flagged",
+    None: "folder",
 }
 
 
