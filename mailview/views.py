@@ -1,7 +1,7 @@
 """Thin views: check out an IMAP session, call one service or selector, render."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -160,13 +160,19 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
         info = part_info(imap=imap, folder=folder, uid=uid, section=section)
     inline = info.inline_safe and request.GET.get("download") != "1"
     chunks = stream_section(session=lambda: pool.session(user_key), folder=folder, uid=uid, section=info.section, encoding=info.encoding)
-    response = StreamingHttpResponse(chunks, content_type=info.content_type)
-    response["Content-Disposition"] = content_disposition_header(not inline, info.filename)
-    if info.exact_size is not None:
-        response["Content-Length"] = str(info.exact_size)
+    response = _download(chunks, content_type=info.content_type, filename=info.filename, attachment=not inline, length=info.exact_size)
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+def _download(chunks: Iterator[bytes], *, content_type: str, filename: str, attachment: bool, length: int | None) -> StreamingHttpResponse:
+    """A streamed download that the browser never renders in our origin."""
+    response = StreamingHttpResponse(chunks, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    if length is not None:
+        response["Content-Length"] = str(length)
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 
@@ -179,12 +185,7 @@ def message_raw(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
     with pool.session(request.user) as imap:
         size = message_size(imap=imap, folder=folder, uid=uid)
     chunks = stream_section(session=lambda: pool.session(request.user), folder=folder, uid=uid, section="", encoding="8bit")
-    response = StreamingHttpResponse(chunks, content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"message-{uid}.eml")
-    response["Content-Length"] = str(size)
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
-    return response
+    return _download(chunks, content_type="text/plain; charset=utf-8", filename=f"message-{uid}.eml", attachment=True, length=size)
 
 
 @login_required
