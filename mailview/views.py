@@ -18,7 +18,7 @@ from accounts.services import sender_is_trusted, sender_trust, user_settings
 
 from .imap import MessageNotFound, get_pool, validate
 from .services.folders import flatten, folder_tree
-from .services.message_view import message_body, message_open
+from .services.message_view import RenderedBody, message_body, message_body_cached, message_open
 from .services.messages import message_page, normalize_sort
 from .services.parts import message_size, part_info, stream_section
 from .services.tokens import part_token, part_token_user
@@ -99,7 +99,8 @@ def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
             part_url=_part_url_factory(request, folder, uid),
             with_all_headers=request.GET.get("headers") == "all",
         )
-    body_query = "?images=1" if message.remote_allowed else ""
+    # UIDVALIDITY in the URL lets the body request hit the cache without any IMAP.
+    body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "")
     return render(
         request,
         "mailview/message_detail.html",
@@ -120,18 +121,13 @@ def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
 @xframe_options_sameorigin
 def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
     """The sanitized body as its own document, for a sandboxed iframe, under its own CSP."""
-    prefs = user_settings(user=request.user)
-    with get_pool().session(request.user) as imap:
-        remote = request.GET.get("images") == "1"
-        body = message_body(
-            imap=imap,
-            user_key=str(request.user.pk),
-            folder=folder,
-            uid=validate.uid(uid),
-            prefer_plain=prefs.prefer_plain_text,
-            remote=remote,
-            part_url=_part_url_factory(request, folder, uid),
-        )
+    remote = request.GET.get("images") == "1"
+    uid = validate.uid(uid)
+    body = None
+    if request.GET.get("v", "").isdigit():
+        body = message_body_cached(user_key=str(request.user.pk), folder=folder, uidvalidity=int(request.GET["v"]), uid=uid, remote=remote)
+    if body is None:
+        body = _render_body(request, folder, uid, remote)
     response = render(request, "mailview/message_body.html", {"body": body})
     img_src = "'self' data: https: http:" if remote else "'self' data:"
     response["Content-Security-Policy"] = (
@@ -142,6 +138,20 @@ def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpRe
     response["Referrer-Policy"] = "no-referrer"
     response["Cache-Control"] = "private, max-age=300"
     return response
+
+
+def _render_body(request: HttpRequest, folder: str, uid: int, remote: bool) -> RenderedBody:
+    prefs = user_settings(user=request.user)
+    with get_pool().session(request.user) as imap:
+        return message_body(
+            imap=imap,
+            user_key=str(request.user.pk),
+            folder=folder,
+            uid=uid,
+            prefer_plain=prefs.prefer_plain_text,
+            remote=remote,
+            part_url=_part_url_factory(request, folder, uid),
+        )
 
 
 @require_GET

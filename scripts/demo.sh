@@ -64,7 +64,7 @@ DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_EMAIL=admin@example.test \
 
 if ! { [[ -f $state/gunicorn.pid ]] && kill -0 "$(cat "$state/gunicorn.pid")" 2>/dev/null; }; then
   .venv/bin/gunicorn webmail.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 \
-    --pid "$state/gunicorn.pid" --access-logfile "$state/access.log" --error-logfile "$state/gunicorn.log" --daemon
+    --pid "$state/gunicorn.pid" --control-socket "$state/gunicorn.ctl" --access-logfile "$state/access.log" --error-logfile "$state/gunicorn.log" --daemon
 fi
 if ! { [[ -f $state/celery.pid ]] && kill -0 "$(cat "$state/celery.pid")" 2>/dev/null; }; then
   .venv/bin/celery -A webmail worker --detach --concurrency 2 --loglevel INFO \

@@ -139,3 +139,49 @@ def test_sent_shows_recipients(client):
     sign_in(client, user)
     html = client.get("/mail/Sent/").content.decode()
     assert "Zoe Recipient" in html and ">To<" in html
+
+
+def _service_page(user, *, without=()):
+    from django.contrib.auth import get_user_model
+
+    from mailview.services.messages import message_page
+
+    django_user = get_user_model().objects.get(username=user.email)
+    with get_pool().session(django_user) as imap:
+        imap.capabilities = imap.capabilities - set(without)
+        before = imap.operations
+        page = message_page(imap=imap, user_key=str(django_user.pk), folder="INBOX", page=2, per_page=50, sort="date", order="desc")
+        return page, imap.operations - before
+
+
+def test_a_warm_page_is_one_noop_one_esort_and_one_fetch(client, generated_user):
+    sign_in(client, generated_user)
+    client.get("/mail/INBOX/")
+    page, operations = _service_page(generated_user)
+    assert operations == 3
+    assert len(page.messages) == 50 and page.total == COUNT
+
+
+def test_without_esort_the_cached_sorted_list_never_goes_stale(client):
+    user = new_mail_user("stale")
+    from tests.support import append_message
+
+    with imap_direct(user) as imap:
+        for n in range(3):
+            append_message(imap, "INBOX", subject=f"old {n}")
+    sign_in(client, user)
+    page, _ = _service_page(user, without=("ESORT",))
+    with imap_direct(user) as imap:  # one leaves, one arrives: EXISTS is unchanged
+        imap.select_folder("INBOX")
+        imap.delete_messages([1])
+        imap.expunge()
+        append_message(imap, "INBOX", subject="brand new")
+    from django.contrib.auth import get_user_model
+
+    from mailview.services.messages import message_page
+
+    django_user = get_user_model().objects.get(username=user.email)
+    with get_pool().session(django_user) as imap:
+        imap.capabilities = imap.capabilities - {"ESORT"}
+        fresh = message_page(imap=imap, user_key=str(django_user.pk), folder="INBOX", page=1, per_page=50, sort="date", order="desc")
+    assert sorted(m.subject for m in fresh.messages) == ["brand new", "old 1", "old 2"]

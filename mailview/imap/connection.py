@@ -200,6 +200,7 @@ class ImapConnection:
         self.last_used = self.created_at
         self.broken = False
         self.operations = 0  # IMAP operations run (tests assert budgets with it)
+        self._esort_refused = False
         self._connect()
 
     # -- lifecycle ---------------------------------------------------------
@@ -335,21 +336,22 @@ class ImapConnection:
         return self._run(lambda c: self._select(c, name, readonly))
 
     def _refresh_selected(self, client: IMAPClient) -> SelectedFolder:
-        """NOOP on the selected folder: the server reports new and expunged messages."""
+        """NOOP on the selected folder: the server reports new and expunged messages.
+
+        If anything arrived or left, SELECT again: UIDNEXT and HIGHESTMODSEQ must be
+        current too, since cache keys are built from them (an expunge plus an arrival
+        leaves EXISTS unchanged).
+        """
         _, responses = client.noop()
         current = self.selected
         assert current is not None
-        exists = current.exists
-        for item in responses:
-            if isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], int):
-                if item[1] == b"EXISTS":
-                    exists = item[0]
-                elif item[1] == b"EXPUNGE":
-                    exists -= 1
-        self.selected = SelectedFolder(
-            current.name, current.readonly, current.uidvalidity, max(exists, 0), current.uidnext, current.highestmodseq, current.permanent_flags
+        changed = any(
+            isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], int) and item[1] in (b"EXISTS", b"EXPUNGE")
+            for item in responses
         )
-        return self.selected
+        if changed:
+            return self._select(client, current.name, current.readonly)
+        return current
 
     def _select(self, client: IMAPClient, name: str, readonly: bool) -> SelectedFolder:
         try:
@@ -374,11 +376,20 @@ class ImapConnection:
 
     def sorted_page(self, *, sort: str, reverse: bool, first: int, last: int) -> tuple[int, list[int]] | None:
         """(total, UIDs of positions first..last in sort order) with one ESORT round trip,
-        or None when the server has no ESORT/CONTEXT=SORT (then use `sorted_uids`)."""
-        if not (self.has_capability("ESORT") and self.has_capability("CONTEXT=SORT")):
+        or None when the server cannot (then use `sorted_uids`).
+
+        PARTIAL belongs to CONTEXT=SORT (RFC 5267), but Dovecot 2.3 answers it while
+        advertising only ESORT and CONTEXT=SEARCH: so try it wherever ESORT is
+        advertised, and remember a refusal for this connection.
+        """
+        if not self.has_capability("ESORT") or self._esort_refused:
             return None
         criteria = (b"REVERSE " if reverse else b"") + SORT_KEYS[sort]
-        return self._run(lambda c: _esort_page(c, criteria, first, last))
+        try:
+            return self._run(lambda c: _esort_page(c, criteria, first, last))
+        except ImapProtocolError:
+            self._esort_refused = True
+            return None
 
     def sorted_uids(self, *, sort: str, reverse: bool) -> list[int]:
         """Every UID of the selected folder in sort order (SORT, else SEARCH ALL for date)."""

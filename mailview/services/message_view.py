@@ -161,6 +161,11 @@ def message_open(
     )
 
 
+def message_body_cached(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool) -> RenderedBody | None:
+    """The body the message page just rendered, without touching IMAP (None on a miss)."""
+    return cache.get(body_cache_key(user_key=user_key, folder=folder, uidvalidity=uidvalidity, uid=uid, remote=remote))
+
+
 def message_body(
     *, imap: ImapConnection, user_key: str, folder: str, uid: int, prefer_plain: bool, remote: bool, part_url: Callable[[str], str]
 ) -> RenderedBody:

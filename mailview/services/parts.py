@@ -14,7 +14,8 @@ from mailview.imap.errors import MessageNotFound
 from mailview.mime import MimePart, find_part, parse_bodystructure
 from mailview.mime.stream import StreamDecoder
 
-CHUNK = 1024 * 1024
+# Bigger chunks mean fewer round trips; memory stays at about two chunks.
+CHUNK = 2 * 1024 * 1024
 # Shown inline (in an <img>, or opened in the browser): raster images only. Never HTML or SVG.
 INLINE_SAFE = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}
 

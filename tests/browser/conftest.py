@@ -35,7 +35,8 @@ def app_server(django_db_setup, django_db_blocker):
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True, timeout=120)
     log = open(REPO / "var" / "test-gunicorn.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
-        [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2"],
+        [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
+         "--control-socket", str(REPO / "var" / f"test-gunicorn-{port}.ctl")],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# The read-path benchmark: the app through HTTP (gunicorn + Celery, as deployed) against
+# the raw IMAP floor (one persistent imapclient connection), for a 10k and a 100k INBOX.
+#
+#   bash bench/run.sh                 # everything (seeds the two bench users the first time)
+#   bash bench/run.sh --only 10k      # one mailbox size; other flags: see bench/read_path.py -h
+#
+# State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
+# logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
+# cache prefix webmail-bench, so a demo or the tests on the same stack are untouched.
+# Starts the mail stack if it is not running (and stops it again afterwards unless
+# BENCH_KEEP_MAILSTACK=1). Everything listens on 127.0.0.1 only.
+# BENCH_TIMEOUT (default 3600 s) bounds the whole run, seeding included.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+repo=$PWD
+state=$repo/var/bench
+mkdir -p "$state"
+export BENCH_STARTED_AT
+BENCH_STARTED_AT=$(date +%s.%N)
+
+[[ -x .venv/bin/python ]] || bash scripts/bootstrap.sh
+
+started_stack=0
+if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
+  bash scripts/mailstack.sh start >/dev/null
+  started_stack=1
+fi
+
+# Stops what this run started, by PID, even on failure (read_path.py normally does it itself).
+stop_pidfile() {
+  local pidfile=$1 pattern=$2 pid
+  [[ -f $pidfile ]] || return 0
+  pid=$(cat "$pidfile" 2>/dev/null || true)
+  if [[ $pid =~ ^[0-9]+$ ]] && kill -0 "$pid" 2>/dev/null && grep -qa -- "$pattern" "/proc/$pid/cmdline" 2>/dev/null; then
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 100); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+    kill -0 "$pid" 2>/dev/null && kill -9 "$pid" 2>/dev/null || true
+  fi
+  rm -f "$pidfile"
+}
+cleanup() {
+  stop_pidfile "$state/gunicorn.pid" gunicorn
+  stop_pidfile "$state/celery.pid" celery
+  if [[ $started_stack == 1 && -z "${BENCH_KEEP_MAILSTACK:-}" ]]; then
+    bash scripts/mailstack.sh stop >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+child=
+
+eval "$(bash scripts/mailstack.sh env)"
+redis_base=${REDIS_URL%/*}
+export REDIS_URL="$redis_base/4" CELERY_BROKER_URL="$redis_base/5" CELERY_RESULT_BACKEND="$redis_base/5"
+export WEBMAIL_CACHE_PREFIX=webmail-bench
+
+# Secrets made once, kept under var/bench (ignored by git), never in the repo.
+if [[ ! -f $state/secrets.env ]]; then
+  (
+    umask 077
+    {
+      echo "export DJANGO_SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')"
+      echo "export WEBMAIL_CREDENTIALS_KEY=$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+      echo "export BENCH_PASSWORD=bench-$(head -c 12 /dev/urandom | base64 | tr -d '/+=\n')"
+    } >"$state/secrets.env"
+  )
+fi
+source "$state/secrets.env"
+export DJANGO_SECRET_KEY WEBMAIL_CREDENTIALS_KEY BENCH_PASSWORD
+export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
+export DATABASE_URL="sqlite:///$state/webmail.sqlite3"
+
+.venv/bin/python manage.py migrate --noinput -v0
+
+# In the background and waited for, so a TERM/INT to this script is handled at once:
+# it is passed on to the benchmark (which stops gunicorn and Celery itself), then cleanup runs.
+forward() {
+  [[ -n $child ]] && kill -TERM "$child" 2>/dev/null
+  wait "$child" 2>/dev/null
+  exit "$1"
+}
+trap 'forward 130' INT
+trap 'forward 143' TERM
+set +e
+timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u bench/read_path.py "$@" &
+child=$!
+wait "$child"
+status=$?
+set -e
+exit $status
