@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from .imap import ImapProtocolError, InvalidImapInput, get_pool, validate
+from .imap.connection import search_keys, uid_set_text
 from .services.actions import KINDS, undo_plan
 from .services.folders import flatten, folder_tree
 from .services.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
@@ -66,11 +67,13 @@ def action_create(request: HttpRequest) -> HttpResponse:
         keyword = validate.flag(keyword)
     if kind in ("empty", "mark_folder_read") or request.POST.get("all") == "1":
         # Every message there now, as a UID range, never a list of 100k UIDs through the browser.
+        query = request.POST.get("q", "").strip()
         with get_pool().session(request.user) as imap:
             selected = imap.select(folder, readonly=True, refresh=True)
-        if selected.exists == 0:
-            return _done(request, folder, None, _("Nothing to do: the folder is empty."))
-        uids: list[int] | str = f"1:{max(selected.uidnext - 1, 1)}"
+            matching = imap.sorted_uids(sort="date", reverse=False, keys=search_keys(query, in_body=request.POST.get("body") == "1")) if query and kind not in ("empty", "mark_folder_read") else None
+        if selected.exists == 0 or matching == []:
+            return _done(request, folder, None, _("Nothing to do: no messages."))
+        uids: list[int] | str = uid_set_text(matching) if matching is not None else f"1:{max(selected.uidnext - 1, 1)}"
     else:
         uids = validate.uids(request.POST.getlist("uid"))
         if not uids:

@@ -55,6 +55,8 @@ def message_list(request: HttpRequest, folder: str) -> HttpResponse:
             sort=sort,
             order=order,
             show_recipient=current is not None and current.special_use in ("sent", "drafts"),
+            query=request.GET.get("q", "").strip()[:200],
+            in_body=request.GET.get("body") == "1",
         )
     return render(
         request,

@@ -185,3 +185,51 @@ def test_without_esort_the_cached_sorted_list_never_goes_stale(client):
         imap.capabilities = imap.capabilities - {"ESORT"}
         fresh = message_page(imap=imap, user_key=str(django_user.pk), folder="INBOX", page=1, per_page=50, sort="date", order="desc")
     assert sorted(m.subject for m in fresh.messages) == ["brand new", "old 1", "old 2"]
+
+
+@pytest.fixture
+def searchable(client):
+    user = new_mail_user("search")
+    with imap_direct(user) as imap:
+        messages = [
+            ("Anna Schmidt <anna@example.org>", "Quarterly budget", "numbers inside"),
+            ("Bob Stone <bob@example.org>", "Lunch on Friday?", "the budget is fine"),
+            ("Jürgen Größe <j@example.org>", "Grüße aus München", "hallo"),
+            ("Carol <carol@example.org>", "Unrelated", "nothing"),
+        ]
+        for sender, subject, body in messages:
+            raw = f"From: {sender}\r\nTo: {user.email}\r\nSubject: {subject}\r\nContent-Type: text/plain; charset=utf-8\r\nMIME-Version: 1.0\r\n\r\n{body}\r\n"
+            imap.append("INBOX", raw.encode("utf-8"))
+    sign_in(client, user)
+    return user
+
+
+def listed_subjects(client, query: str) -> list[str]:
+    html = client.get(f"/mail/INBOX/{query}").content.decode()
+    return sorted(unescape(m) for m in re.findall(r'<a href="/mail/INBOX/\d+/">(.*?)</a>', html))
+
+
+def test_search_matches_sender_recipient_and_subject(client, searchable):
+    assert listed_subjects(client, "?q=budget") == ["Quarterly budget"]
+    assert listed_subjects(client, "?q=stone") == ["Lunch on Friday?"]
+    assert listed_subjects(client, "?q=M%C3%BCnchen") == ["Grüße aus München"]
+    assert listed_subjects(client, "?q=budget&body=1") == ["Lunch on Friday?", "Quarterly budget"]
+    assert "No messages match" in client.get("/mail/INBOX/?q=zzzz-nothing").content.decode()
+
+
+@pytest.mark.parametrize("query", ['?q=%22quoted%22', "?q=a%5Cb", "?q=(x)", "?q=%0D%0AA1%20LOGOUT"])
+def test_search_text_cannot_break_the_command(client, searchable, query):
+    response = client.get(f"/mail/INBOX/{query}")
+    assert response.status_code in (200, 400)
+    assert client.get("/mail/INBOX/").status_code == 200
+
+
+def test_select_all_matching_acts_only_on_the_search_results(celery_worker, client, searchable):
+    response = client.post("/actions/", {"action": "flag", "folder": "INBOX", "all": "1", "q": "budget", "body": "1"}, HTTP_ACCEPT="application/json")
+    action_id = response.json()["action_id"]
+    from tests.support import wait_until
+
+    wait_until(lambda: client.get(f"/actions/{action_id}/", HTTP_ACCEPT="application/json").json()["state"] == "done", timeout=30, message="the action")
+    with imap_direct(searchable) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        assert len(imap.search(["FLAGGED"])) == 2

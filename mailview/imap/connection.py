@@ -374,7 +374,7 @@ class ImapConnection:
 
     # -- message lists (need the folder selected) ---------------------------------
 
-    def sorted_page(self, *, sort: str, reverse: bool, first: int, last: int) -> tuple[int, list[int]] | None:
+    def sorted_page(self, *, sort: str, reverse: bool, first: int, last: int, keys: list[bytes] | None = None) -> tuple[int, list[int]] | None:
         """(total, UIDs of positions first..last in sort order) with one ESORT round trip,
         or None when the server cannot (then use `sorted_uids`).
 
@@ -386,17 +386,22 @@ class ImapConnection:
             return None
         criteria = (b"REVERSE " if reverse else b"") + SORT_KEYS[sort]
         try:
-            return self._run(lambda c: _esort_page(c, criteria, first, last))
+            return self._run(lambda c: _esort_page(c, criteria, first, last, keys or [b"ALL"]))
         except ImapProtocolError:
             self._esort_refused = True
             return None
 
-    def sorted_uids(self, *, sort: str, reverse: bool) -> list[int]:
-        """Every UID of the selected folder in sort order (SORT, else SEARCH ALL for date)."""
+    def sorted_uids(self, *, sort: str, reverse: bool, keys: list[bytes] | None = None) -> list[int]:
+        """Every matching UID of the selected folder in sort order (SORT, else SEARCH:
+        UID order is arrival order)."""
+        keys = keys or [b"ALL"]
         if self.has_capability("SORT"):
-            criteria = ("REVERSE " if reverse else "") + SORT_KEYS[sort].decode()
-            return [int(u) for u in self._run(lambda c: c.sort([criteria]))]
-        uids = sorted(int(u) for u in self._run(lambda c: c.search(["ALL"])))  # UID order = arrival order
+            criteria = (b"REVERSE " if reverse else b"") + SORT_KEYS[sort]
+            args = [b"(" + criteria + b")", b"UTF-8", *keys]
+            data = self._run(lambda c: c._raw_command_untagged(b"SORT", args, unpack=True))  # noqa: SLF001
+            return [int(u) for u in (data or b"").split()]
+        data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [b"CHARSET", b"UTF-8", *keys], unpack=True))  # noqa: SLF001
+        uids = sorted(int(u) for u in (data or b"").split())
         return uids[::-1] if reverse else uids
 
     def fetch_summaries(self, uids: Iterable[int]) -> dict[int, RawSummary]:
@@ -672,6 +677,24 @@ SORT_KEYS = {"date": b"ARRIVAL", "from": b"FROM", "subject": b"SUBJECT", "size":
 SUMMARY_ITEMS = [b"UID", b"FLAGS", b"ENVELOPE", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
 
 
+def uid_set_text(uids: Iterable[int]) -> str:
+    """[1, 2, 3, 7] → `1:3,7`: a compact UID set for thousands of search results."""
+    ordered = sorted(set(int(u) for u in uids))
+    runs: list[str] = []
+    start = previous = None
+    for uid in ordered:
+        if start is None:
+            start = previous = uid
+        elif uid == previous + 1:
+            previous = uid
+        else:
+            runs.append(f"{start}:{previous}" if start != previous else str(start))
+            start = previous = uid
+    if start is not None:
+        runs.append(f"{start}:{previous}" if start != previous else str(start))
+    return ",".join(runs)
+
+
 def parse_sequence_list(text: str) -> list[int]:
     """`5,3:1,9` → [5, 3, 2, 1, 9]: an ESEARCH result in sort order (ranges may run downwards)."""
     out: list[int] = []
@@ -687,9 +710,33 @@ def parse_sequence_list(text: str) -> list[int]:
     return out
 
 
-def _esort_page(client: IMAPClient, criteria: bytes, first: int, last: int) -> tuple[int, list[int]]:
+def search_keys(text: str | None, *, in_body: bool = False) -> list[bytes]:
+    """IMAP search keys for what a person types: every word must match in From, To, Cc or
+    Subject (or anywhere, TEXT, when `in_body`). Validated: no CR, LF or NUL reach the wire."""
+    words = validate.search_text(text or "").split()
+    if not words:
+        return [b"ALL"]
+    keys: list[bytes] = []
+    for word in words[:8]:
+        value = _atom_or_literal(word)
+        if in_body:
+            keys += [b"TEXT", value]
+        else:
+            keys += [b"OR", b"OR", b"OR", b"FROM", value, b"TO", value, b"CC", value, b"SUBJECT", value]
+    return keys
+
+
+def _atom_or_literal(word: str) -> bytes:
+    # imapclient sends 8-bit arguments of raw commands as literals itself; ASCII is quoted.
+    encoded = word.encode("utf-8")
+    if encoded.isascii():
+        return b'"' + encoded.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
+    return encoded
+
+
+def _esort_page(client: IMAPClient, criteria: bytes, first: int, last: int, keys: list[bytes]) -> tuple[int, list[int]]:
     """UID SORT RETURN (COUNT PARTIAL first:last): the page's UIDs and the total, one round trip."""
-    args = [b"RETURN", f"(COUNT PARTIAL {first}:{last})".encode(), b"(" + criteria + b")", b"UTF-8", b"ALL"]
+    args = [b"RETURN", f"(COUNT PARTIAL {first}:{last})".encode(), b"(" + criteria + b")", b"UTF-8", *keys]
     data = client._raw_command_untagged(b"SORT", args, response_name="ESEARCH")  # noqa: SLF001
     items = [d for d in data if d not in (None, b"")]
     parsed = parse_response(items) if items else []

@@ -73,12 +73,12 @@ def flag(value: object) -> str:
     return text
 
 
-_UID_SET = re.compile(r"^[1-9][0-9]{0,9}(?::(?:[1-9][0-9]{0,9}|\*))?(?:,[1-9][0-9]{0,9}(?::(?:[1-9][0-9]{0,9}|\*))?){0,500}$")
+_UID_SET = re.compile(r"^[1-9][0-9]{0,9}(?::(?:[1-9][0-9]{0,9}|\*))?(?:,[1-9][0-9]{0,9}(?::(?:[1-9][0-9]{0,9}|\*))?){0,100000}$")
 
 
 def uid_set(value: object) -> str:
     """A UID set string such as `1:20000` or `4,7:9` (bulk actions on a whole folder)."""
-    text = _text(value, what="UID set", max_length=6000)
+    text = _text(value, what="UID set", max_length=2_000_000)
     if not _UID_SET.match(text):
         raise InvalidImapInput("not a UID set")
     return text

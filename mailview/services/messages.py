@@ -15,7 +15,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 
-from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, SelectedFolder
+from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, SelectedFolder, search_keys
 from mailview.mime import decode_header_value, has_attachment
 
 SORTS = ("date", "from", "subject", "size")
@@ -64,6 +64,7 @@ class MessagePage:
     sort: str
     order: str
     messages: list[MessageSummary]
+    query: str = ""
 
     @property
     def pages(self) -> int:
@@ -93,38 +94,52 @@ def normalize_sort(sort: str | None, order: str | None) -> tuple[str, str]:
 
 
 def message_page(
-    *, imap: ImapConnection, user_key: str, folder: str, page: int, per_page: int, sort: str, order: str, show_recipient: bool = False
+    *,
+    imap: ImapConnection,
+    user_key: str,
+    folder: str,
+    page: int,
+    per_page: int,
+    sort: str,
+    order: str,
+    show_recipient: bool = False,
+    query: str = "",
+    in_body: bool = False,
 ) -> MessagePage:
-    """One page of a folder's message list. Needs a checked-out connection; selects read-only."""
+    """One page of a folder's message list, or of the messages matching `query`.
+    Needs a checked-out connection; selects read-only."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     selected = imap.select(folder, readonly=True, refresh=True)
     first = (page - 1) * per_page + 1
     last = first + per_page - 1
     reverse = order == "desc"
+    keys = search_keys(query, in_body=in_body)
     if selected.exists == 0:
         total, uids = 0, []
     else:
-        partial = imap.sorted_page(sort=sort, reverse=reverse, first=first, last=last)
+        partial = imap.sorted_page(sort=sort, reverse=reverse, first=first, last=last, keys=keys)
         if partial is not None:
             total, uids = partial
         else:
-            everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort, reverse=reverse)
+            everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort, reverse=reverse, keys=keys)
             total, uids = len(everything), everything[first - 1 : last]
     raw = imap.fetch_summaries(uids)
     # A message expunged between SORT and FETCH is simply missing from the page.
     messages = [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
-    return MessagePage(folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages)
+    return MessagePage(
+        folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages, query=query
+    )
 
 
-def _cached_sorted_uids(*, imap: ImapConnection, user_key: str, selected: SelectedFolder, sort: str, reverse: bool) -> list[int]:
+def _cached_sorted_uids(*, imap: ImapConnection, user_key: str, selected: SelectedFolder, sort: str, reverse: bool, keys: list[bytes]) -> list[int]:
     # Any change to the folder changes UIDVALIDITY, EXISTS, UIDNEXT or HIGHESTMODSEQ, so it
     # changes the key: a stale list is never served.
-    state = f"{user_key}|{selected.name}|{selected.uidvalidity}|{selected.exists}|{selected.uidnext}|{selected.highestmodseq}|{sort}|{reverse}"
+    state = f"{user_key}|{selected.name}|{selected.uidvalidity}|{selected.exists}|{selected.uidnext}|{selected.highestmodseq}|{sort}|{reverse}|{b' '.join(keys)!r}"
     key = "sorted-uids:" + hashlib.sha256(state.encode()).hexdigest()
     uids = cache.get(key)
     if uids is None:
-        uids = imap.sorted_uids(sort=sort, reverse=reverse)
+        uids = imap.sorted_uids(sort=sort, reverse=reverse, keys=keys)
         cache.set(key, uids, 600)
     return uids
 

@@ -99,7 +99,13 @@
     const data = new FormData();
     data.append("action", kind);
     data.append("folder", folder);
-    if (wholeFolder) data.append("all", "1");
+    if (wholeFolder) {
+      data.append("all", "1");
+      for (const name of ["q", "body"]) {
+        const hidden = form.querySelector(`input[type=hidden][name=${name}]`);
+        if (hidden) data.append(name, hidden.value);
+      }
+    }
     else targets.forEach((r) => data.append("uid", r.dataset.uid));
     for (const [k, v] of Object.entries(extra)) if (v) data.append(k, v);
     const revert = applyOptimistic(kind, targets);
