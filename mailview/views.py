@@ -102,7 +102,7 @@ def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
             with_all_headers=request.GET.get("headers") == "all",
         )
     # UIDVALIDITY in the URL lets the body request hit the cache without any IMAP.
-    body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "")
+    body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "") + ("&plain=1" if prefs.prefer_plain_text else "")
     return render(
         request,
         "mailview/message_detail.html",
@@ -127,7 +127,9 @@ def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpRe
     uid = validate.uid(uid)
     body = None
     if request.GET.get("v", "").isdigit():
-        body = message_body_cached(user_key=str(request.user.pk), folder=folder, uidvalidity=int(request.GET["v"]), uid=uid, remote=remote)
+        body = message_body_cached(
+            user_key=str(request.user.pk), folder=folder, uidvalidity=int(request.GET["v"]), uid=uid, remote=remote, prefer_plain=request.GET.get("plain") == "1"
+        )
     if body is None:
         body = _render_body(request, folder, uid, remote)
     response = render(request, "mailview/message_body.html", {"body": body})

@@ -93,8 +93,8 @@ def _addresses(raw_envelope_list: object) -> list[Address]:
         return []
 
 
-def body_cache_key(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool) -> str:
-    ident = f"{user_key}|{folder}|{uidvalidity}|{uid}|{sanitizer.SANITIZER_VERSION}|{int(remote)}"
+def body_cache_key(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool, prefer_plain: bool = False) -> str:
+    ident = f"{user_key}|{folder}|{uidvalidity}|{uid}|{sanitizer.SANITIZER_VERSION}|{int(remote)}|{int(prefer_plain)}"
     return "body:" + hashlib.sha256(ident.encode()).hexdigest()
 
 
@@ -121,7 +121,7 @@ def message_open(
         raise MessageNotFound(f"{folder}/{uid}")
     envelope_from = _from_meta(meta)
     remote = allow_remote(envelope_from[0].email if envelope_from else "")
-    key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote)
+    key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
     root = parse_bodystructure(meta.bodystructure)
     plan = display_plan(root, prefer_plain=prefer_plain)
     body = cache.get(key)
@@ -161,9 +161,9 @@ def message_open(
     )
 
 
-def message_body_cached(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool) -> RenderedBody | None:
+def message_body_cached(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool, prefer_plain: bool) -> RenderedBody | None:
     """The body the message page just rendered, without touching IMAP (None on a miss)."""
-    return cache.get(body_cache_key(user_key=user_key, folder=folder, uidvalidity=uidvalidity, uid=uid, remote=remote))
+    return cache.get(body_cache_key(user_key=user_key, folder=folder, uidvalidity=uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain))
 
 
 def message_body(
@@ -171,7 +171,7 @@ def message_body(
 ) -> RenderedBody:
     """The sanitized body document content, from cache when the message page made it."""
     selected = imap.select(folder, readonly=True)
-    key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote)
+    key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
     body = cache.get(key)
     if body is not None:
         return body
