@@ -253,7 +253,10 @@ class SessionPool:
                 return token
             if not announced:
                 # Ask other processes to close this user's idle connections.
-                self._budget.announce("wanted", user_key)
+                try:
+                    self._budget.announce("wanted", user_key)
+                except Exception:  # noqa: BLE001 - they will still close idle ones on timeout
+                    log.exception("could not announce a wait")
                 announced = True
                 self.counters.waits += 1
             if time.monotonic() + pause > deadline:
