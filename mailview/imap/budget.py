@@ -90,5 +90,9 @@ class ConnectionBudget:
         for key in self._redis.scan_iter(match=f"{self._prefix}:stats:*", count=200):
             raw = self._redis.hgetall(key)
             if raw:
-                rows.append({k.decode(): v.decode() for k, v in raw.items()})
+                rows.append({_text(k): _text(v) for k, v in raw.items()})
         return sorted(rows, key=lambda r: r.get("process", ""))
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value

@@ -652,7 +652,7 @@ def _text_of(value: object) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
-def _addresses(items: object) -> tuple[RawAddress, ...]:
+def _addresses(items: Iterable[Any] | None) -> tuple[RawAddress, ...]:
     out = []
     for item in items or ():
         mailbox, host = getattr(item, "mailbox", None), getattr(item, "host", None)
@@ -679,20 +679,14 @@ SUMMARY_ITEMS = [b"UID", b"FLAGS", b"ENVELOPE", b"RFC822.SIZE", b"INTERNALDATE",
 
 def uid_set_text(uids: Iterable[int]) -> str:
     """[1, 2, 3, 7] → `1:3,7`: a compact UID set for thousands of search results."""
-    ordered = sorted(set(int(u) for u in uids))
-    runs: list[str] = []
-    start = previous = None
+    ordered = sorted({int(u) for u in uids})
+    runs: list[list[int]] = []
     for uid in ordered:
-        if start is None:
-            start = previous = uid
-        elif uid == previous + 1:
-            previous = uid
+        if runs and uid == runs[-1][1] + 1:
+            runs[-1][1] = uid
         else:
-            runs.append(f"{start}:{previous}" if start != previous else str(start))
-            start = previous = uid
-    if start is not None:
-        runs.append(f"{start}:{previous}" if start != previous else str(start))
-    return ",".join(runs)
+            runs.append([uid, uid])
+    return ",".join(f"{a}:{b}" if a != b else str(a) for a, b in runs)
 
 
 def parse_sequence_list(text: str) -> list[int]:

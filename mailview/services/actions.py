@@ -71,7 +71,9 @@ def message_action_apply(
     """Apply one action. Needs a checked-out connection; selects `folder` read-write."""
     if kind not in KINDS:
         raise ActionRefused(f"unknown action {kind!r}")
-    result = ActionResult(ok=True, kind=kind, folder=folder, count=len(uids) if not isinstance(uids, str) else 0)
+    if not isinstance(uids, str):
+        uids = list(uids)
+    result = ActionResult(ok=True, kind=kind, folder=folder, count=len(uids) if isinstance(uids, list) else 0)
     try:
         imap.select(folder, readonly=False)
         if kind in FLAG_ACTIONS:

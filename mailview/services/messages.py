@@ -115,9 +115,8 @@ def message_page(
     last = first + per_page - 1
     reverse = order == "desc"
     keys = search_keys(query, in_body=in_body)
-    if selected.exists == 0:
-        total, uids = 0, []
-    else:
+    total, uids = 0, list[int]()
+    if selected.exists:
         partial = imap.sorted_page(sort=sort, reverse=reverse, first=first, last=last, keys=keys)
         if partial is not None:
             total, uids = partial
@@ -137,7 +136,7 @@ def _cached_sorted_uids(*, imap: ImapConnection, user_key: str, selected: Select
     # changes the key: a stale list is never served.
     state = f"{user_key}|{selected.name}|{selected.uidvalidity}|{selected.exists}|{selected.uidnext}|{selected.highestmodseq}|{sort}|{reverse}|{b' '.join(keys)!r}"
     key = "sorted-uids:" + hashlib.sha256(state.encode()).hexdigest()
-    uids = cache.get(key)
+    uids: list[int] | None = cache.get(key)
     if uids is None:
         uids = imap.sorted_uids(sort=sort, reverse=reverse, keys=keys)
         cache.set(key, uids, 600)
