@@ -3,14 +3,17 @@
 Pipeline of :func:`sanitize_html`:
 
 0. **Bound the input.**  Cap its size (:data:`MAX_INPUT_CHARS`), then re-tokenize it
-   with :mod:`html.parser` into a *canonical* token stream: every tag re-serialized
-   with quoted, escaped attributes, explicit end tags, no comments / doctypes /
-   processing instructions, no ``<script>`` (and the other never-rendered elements)
-   at all, ``<style>`` text kept for step 1, and element nesting capped at
-   :data:`MAX_DEPTH`.  This is what keeps hostile nesting from crashing or
-   stalling the two Rust libraries (css-inline overflows the stack at ~12k
-   unclosed ``<div>``; html5ever's misnested-formatting "reconstruction" turns
-   35 KB of ``<b>``/``<p>`` into 43 MB of output).  It is not a security
+   (a linear-time subset of the html5 tokenizer, plus the html5 tree builder's
+   commonest implicit closes) into a *canonical* token stream: every tag
+   re-serialized with quoted, escaped attributes, explicit end tags, no comments /
+   doctypes / processing instructions, no ``<script>`` (nor the other
+   never-rendered elements) at all, ``<style>`` text kept for step 1, nesting
+   capped at :data:`MAX_DEPTH`, elements at :data:`MAX_ELEMENTS`.  This is what
+   keeps hostile input from crashing or stalling the two Rust libraries:
+   css-inline overflows the stack (SIGSEGV) at ~12k unclosed ``<div>``;
+   html5ever's formatting-element "reconstruction" turns 35 KB of misnested
+   ``<b>``/``<p>`` into 43 MB; html5ever is quadratic in the "&" of one text
+   node; html.parser is quadratic on unclosed tags.  It is not the security
    boundary: everything it emits is parsed again by nh3.
 1. **Inline** ``<style>`` blocks into ``style`` attributes with css-inline
    (remote stylesheets never loaded, ``<link>`` dropped, at-rules dropped).  If
@@ -29,10 +32,8 @@ Pipeline of :func:`sanitize_html`:
 
 from __future__ import annotations
 
-import functools
 import html as _html
 import html.entities
-import html.parser
 import logging
 import re
 from dataclasses import dataclass
@@ -46,7 +47,7 @@ import tinycss2
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some input changes; part of the cache key.
-SANITIZER_VERSION = "1"
+SANITIZER_VERSION = "2"
 
 #: Larger inputs are truncated (a string cut in the middle of a tag is harmless:
 #: the HTML tokenizer drops a tag left open at end of input).
@@ -55,9 +56,17 @@ MAX_INPUT_CHARS = 5_000_000
 MAX_DEPTH = 256
 #: css-inline costs ~ rules x elements; above this budget the <style> blocks are
 #: dropped instead of inlined.
-INLINE_BUDGET = 20_000_000
+INLINE_BUDGET = 5_000_000
 #: A single style attribute longer than this is dropped outright.
 MAX_STYLE_CHARS = 16_384
+#: Elements beyond this many are dropped (their text is kept).
+MAX_ELEMENTS = 100_000
+#: Style text (not seen before) checked per message; further style attributes are dropped.
+STYLE_BUDGET = 1_000_000
+#: html5ever is quadratic in the number of "&"/NBSP characters of one text node or
+#: attribute value; longer text runs are split with an empty <span>, such
+#: attribute values are dropped.
+MAX_ESCAPES_PER_NODE = 512
 
 
 @dataclass(frozen=True)
@@ -313,7 +322,23 @@ def _clean_declaration(raw: str, allow_remote: bool) -> tuple[str | None, int]:
     return result, 0
 
 
-@functools.lru_cache(maxsize=8192)
+_STYLE_CACHE: dict[tuple[str, bool], tuple[str, int]] = {}
+_STYLE_CACHE_SIZE = 20_000
+
+
+def _clean_style_cached(value: str, allow_remote: bool) -> tuple[tuple[str, int], bool]:
+    """(_clean_style result, whether it came from the cache)."""
+    key = (value, allow_remote)
+    result = _STYLE_CACHE.get(key)
+    if result is not None:
+        return result, True
+    result = _clean_style(value, allow_remote)
+    if len(_STYLE_CACHE) >= _STYLE_CACHE_SIZE:
+        _STYLE_CACHE.clear()
+    _STYLE_CACHE[key] = result
+    return result, False
+
+
 def _clean_style(value: str, allow_remote: bool) -> tuple[str, int]:
     """A ``style`` attribute value → (safe canonical value, remote URLs blocked)."""
     if len(value) > MAX_STYLE_CHARS:
@@ -342,10 +367,13 @@ def _clean_style(value: str, allow_remote: bool) -> tuple[str, int]:
 
 _VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "keygen", "link", "meta", "param",
          "source", "track", "wbr", "basefont", "bgsound", "frame", "image", "spacer"}
+# Text-only elements: the tokenizer jumps to their end tag (html5 RAWTEXT/RCDATA/script data).
+_RAW_TEXT = {"style", "script", "title", "textarea", "xmp", "iframe", "noembed", "noframes", "noscript"}
 # Dropped by the canonicalizer, content and all (nh3 would drop them anyway).
 _DROP_WITH_CONTENT = {"script", "title", "textarea", "template", "noscript", "noembed", "noframes", "iframe",
                       "object", "applet", "svg", "math", "select", "datalist", "audio", "video", "canvas",
-                      "frameset", "xmp", "plaintext", "listing", "head-noscript"}
+                      "frameset", "xmp", "plaintext", "listing"}
+_FOREIGN = {"svg", "math"}
 # Dropped tags whose content is kept (or that are void).
 _DROP_TAG = {"meta", "link", "base", "embed", "frame", "input", "keygen", "param", "source", "track",
              "bgsound", "html", "head", "body", "form", "isindex", "image", "spacer"}
@@ -356,15 +384,24 @@ _CLOSES_P = {"address", "article", "aside", "blockquote", "center", "details", "
              "fieldset", "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
              "header", "hgroup", "hr", "main", "menu", "nav", "ol", "p", "pre", "section", "summary",
              "table", "ul", "li", "dd", "dt"}
-_BUTTON_SCOPE = {"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button",
-                 "svg", "math"}
+_BUTTON_SCOPE = {"applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button"}
 _HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
-_FORMATTING = {"a", "b", "big", "code", "em", "font", "i", "nobr", "s", "small", "strike", "strong", "tt", "u"}
-_TAG_NAME_RE = re.compile(r"[a-z][a-z0-9\-]*\Z")
-_ATTR_NAME_RE = re.compile(r"[a-z_:][a-z0-9_:.\-]*\Z")
-_NUMERIC_REF_RE = re.compile(r"&#(?:[xX][0-9a-fA-F]+|[0-9]+);?")
+_VALID_TAG_RE = re.compile(r"[a-z][a-z0-9\-]*\Z")
+_VALID_ATTR_RE = re.compile(r"[a-z_:][a-z0-9_:.\-]*\Z")
 _CHARREF_RE = re.compile(r"&(#[xX][0-9a-fA-F]+;?|#[0-9]+;?|[A-Za-z][A-Za-z0-9]{0,40};?)(?=(.?))", re.DOTALL)
 _LEGACY_ENTITIES = {name for name in html.entities.html5 if not name.endswith(";")}
+
+# The html5 tokenizer, reduced to what we need and written so that every
+# character is looked at a bounded number of times (html.parser is quadratic
+# on some unclosed constructs).
+_MARKUP_START_RE = re.compile(r"<(?=[a-zA-Z/!?])")
+_TAG_NAME_RE = re.compile(r"[^\t\n\f />]*")
+_SPACE_RE = re.compile(r"[\t\n\f ]*")
+_SPACE_SLASH_RE = re.compile(r"[\t\n\f /]*")
+_ATTR_NAME_RE = re.compile(r"[^\t\n\f />][^\t\n\f />=]*")
+_UNQUOTED_RE = re.compile(r"[^\t\n\f >]*")
+_COMMENT_END_RE = re.compile(r"--!?>")
+_NEEDS_ESCAPE_RE = re.compile("[&\u00a0]")
 
 
 def _unescape_attribute(value: str) -> str:
@@ -403,59 +440,129 @@ def _escape_attr(text: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
-class _Canonicalizer(html.parser.HTMLParser):
+def _read_tag(source: str, pos: int) -> tuple[str, list[tuple[str, str]], int] | None:
+    """Read a start or end tag whose name starts at ``pos``; None at end of input
+    (html5 drops a tag cut off by the end of the input)."""
+    end = len(source)
+    match = _TAG_NAME_RE.match(source, pos)
+    name = match.group().lower()
+    pos = match.end()
+    attrs: list[tuple[str, str]] = []
+    while True:
+        pos = _SPACE_SLASH_RE.match(source, pos).end()
+        if pos >= end:
+            return None
+        if source[pos] == ">":
+            return name, attrs, pos + 1
+        match = _ATTR_NAME_RE.match(source, pos)
+        attr_name = match.group().lower()
+        pos = _SPACE_RE.match(source, match.end()).end()
+        value = ""
+        if pos < end and source[pos] == "=":
+            pos = _SPACE_RE.match(source, pos + 1).end()
+            if pos >= end:
+                return None
+            quote = source[pos]
+            if quote in "\"'":
+                close = source.find(quote, pos + 1)
+                if close < 0:
+                    return None
+                value = source[pos + 1:close]
+                pos = close + 1
+            elif quote != ">":
+                match = _UNQUOTED_RE.match(source, pos)
+                value = match.group()
+                pos = match.end()
+        attrs.append((attr_name, value))
+
+
+class _Canonicalizer:
+    """Rebuilds a mail body as a canonical token stream (see the module docstring)."""
+
     def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
         self.out: list[str] = []
         self.stack: list[str] = []
         self.depth = 0  # counted depth (tags in _DEPTH_FREE do not count)
         self.skipping: str | None = None  # inside a _DROP_WITH_CONTENT element
-        self.too_deep: list[str] = []  # names of start tags dropped for depth, to drop their end tags
+        self.skip_nesting = 0
+        self.too_deep: dict[str, int] = {}  # start tags dropped for depth → drop as many end tags
         self.elements = 0
         self.style_chars = 0
         self.style_rules = 0
         self.body_attrs: list[tuple[str, str]] | None = None
-        self.style_open = False
+        self.escapes_in_run = 0  # "&"/NBSP in the current text node
 
-    # -- helpers -------------------------------------------------------------
-    def _attrs(self, fallback: list[tuple[str, str | None]]) -> list[tuple[str, str]]:
-        raw = self.get_starttag_text() or ""
-        tagfind = getattr(html.parser, "tagfind_tolerant", None)
-        attrfind = getattr(html.parser, "attrfind_tolerant", None)
-        pairs: list[tuple[str, str | None]] = []
-        if tagfind is not None and attrfind is not None and raw.startswith("<"):
-            match = tagfind.match(raw, 1)
-            pos = match.end() if match else len(raw)
-            while pos < len(raw):
-                m = attrfind.match(raw, pos)
-                if not m or m.end() == pos:
-                    break
-                name, rest, value = m.group(1, 2, 3)
-                if not rest:
-                    value = None
-                elif value[:1] == "'" == value[-1:] or value[:1] == '"' == value[-1:]:
-                    value = value[1:-1]
-                if value:
-                    value = _unescape_attribute(value)
-                pairs.append((name.lower(), value))
-                pos = m.end()
-        else:
-            pairs = list(fallback)
-        seen: set[str] = set()
-        attrs = []
-        for name, value in pairs:
-            if name in seen or not _ATTR_NAME_RE.match(name) or name.startswith("data-css-inline"):
-                continue
-            seen.add(name)  # html5 keeps the first of duplicated attributes
-            attrs.append((name, (value or "").replace("\x00", "\ufffd")))
-        return attrs
+    # -- tokenizer -----------------------------------------------------------
+    def feed(self, source: str) -> None:
+        source = source.replace("\r\n", "\n").replace("\r", "\n")
+        end = len(source)
+        pos = 0
+        while pos < end:
+            match = _MARKUP_START_RE.search(source, pos)
+            start = match.start() if match else end
+            if start > pos:
+                self.text(source[pos:start])
+            if start >= end:
+                return
+            nxt = source[start + 1]
+            if nxt == "!":
+                if source.startswith("<!--", start):
+                    if source.startswith(">", start + 4):
+                        pos = start + 5
+                    elif source.startswith("->", start + 4):
+                        pos = start + 6
+                    else:
+                        close = _COMMENT_END_RE.search(source, start + 4)
+                        pos = close.end() if close else end
+                else:  # doctype, CDATA (a bogus comment in HTML content), other bogus comments
+                    close = source.find(">", start + 2)
+                    pos = close + 1 if close >= 0 else end
+            elif nxt == "?":
+                close = source.find(">", start + 2)
+                pos = close + 1 if close >= 0 else end
+            elif nxt == "/":
+                if start + 2 >= end:
+                    self.text("</")
+                    return
+                third = source[start + 2]
+                if third == ">":
+                    pos = start + 3
+                elif third.isascii() and third.isalpha():
+                    tag = _read_tag(source, start + 2)
+                    if tag is None:
+                        return
+                    self.end_tag(tag[0])
+                    pos = tag[2]
+                else:
+                    close = source.find(">", start + 2)
+                    pos = close + 1 if close >= 0 else end
+            else:
+                tag = _read_tag(source, start + 1)
+                if tag is None:
+                    return
+                name, attrs, pos = tag
+                self.start_tag(name, attrs)
+                if name == "plaintext" and not self.in_foreign():
+                    return  # everything after it is text in html5; we drop the element
+                if name in _RAW_TEXT and not self.in_foreign():
+                    close = re.compile(r"</%s(?=[\t\n\f />])" % re.escape(name), re.IGNORECASE)
+                    found = close.search(source, pos)
+                    content_end = found.start() if found else end
+                    if name == "style":
+                        self.style_text(source[pos:content_end])
+                    pos = content_end
 
+    def in_foreign(self) -> bool:
+        return self.skipping in _FOREIGN
+
+    # -- tree building -------------------------------------------------------
     def _pop_to(self, index: int) -> None:
         while len(self.stack) > index:
             name = self.stack.pop()
             if name not in _DEPTH_FREE:
                 self.depth -= 1
             self.out.append(f"</{name}>")
+            self.escapes_in_run = 0
 
     def _find(self, names: set[str], boundary: set[str]) -> int | None:
         for index in range(len(self.stack) - 1, -1, -1):
@@ -473,61 +580,46 @@ class _Canonicalizer(html.parser.HTMLParser):
                 self._pop_to(index)
         if tag == "li":
             index = self._find({"li"}, {"ul", "ol", "table", "td", "th"})
-            if index is not None:
-                self._pop_to(index)
         elif tag in ("dd", "dt"):
             index = self._find({"dd", "dt"}, {"dl", "table", "td", "th"})
-            if index is not None:
-                self._pop_to(index)
         elif tag in _HEADINGS:
-            if self.stack and self.stack[-1] in _HEADINGS:
-                self._pop_to(len(self.stack) - 1)
+            index = len(self.stack) - 1 if self.stack and self.stack[-1] in _HEADINGS else None
         elif tag in ("td", "th"):
             index = self._find({"td", "th"}, {"table"})
-            if index is not None:
-                self._pop_to(index)
         elif tag == "tr":
             index = self._find({"tr"}, {"table"})
-            if index is not None:
-                self._pop_to(index)
         elif tag in ("tbody", "thead", "tfoot"):
             index = self._find({"tbody", "thead", "tfoot"}, {"table"})
-            if index is not None:
-                self._pop_to(index)
-        elif tag == "table":
-            # A table directly inside a table (not in a cell) closes the first one.
+        elif tag == "table":  # a table directly inside a table (not in a cell) closes the first one
             index = self._find({"table"}, {"td", "th", "caption"})
-            if index is not None:
-                self._pop_to(index)
         elif tag in ("a", "nobr"):
             index = self._find({tag}, {"td", "th", "caption", "table"})
-            if index is not None:
-                self._pop_to(index)
+        else:
+            index = None
+        if index is not None:
+            self._pop_to(index)
 
-    # -- HTMLParser callbacks ------------------------------------------------
-    def handle_starttag(self, tag, attrs):
-        self._start(tag, attrs, self_closing=False)
-
-    def handle_startendtag(self, tag, attrs):
-        self._start(tag, attrs, self_closing=True)
-
-    def _start(self, tag: str, attrs, self_closing: bool) -> None:
-        if self.skipping is not None or not _TAG_NAME_RE.match(tag):
+    def start_tag(self, tag: str, attrs: list[tuple[str, str]]) -> None:
+        if self.skipping is not None:
+            if tag == self.skipping:
+                self.skip_nesting += 1
             return
         if tag in _DROP_WITH_CONTENT:
-            if not self_closing:
-                self.skipping = tag
+            self.skipping, self.skip_nesting = tag, 1
             return
-        if tag == "body" and self.body_attrs is None:
-            self.body_attrs = self._attrs(attrs)
+        if not _VALID_TAG_RE.match(tag):
+            return
+        if tag == "body":
+            if self.body_attrs is None:
+                self.body_attrs = self._attrs(attrs)
             return
         if tag in _DROP_TAG:
             return
         void = tag in _VOID
-        if tag == "style":
-            self.style_open = False
-        if not void and tag not in _DEPTH_FREE and self.depth >= MAX_DEPTH:
-            self.too_deep.append(tag)
+        if not void and tag not in _DEPTH_FREE and (self.depth >= MAX_DEPTH or self.elements >= MAX_ELEMENTS):
+            self.too_deep[tag] = self.too_deep.get(tag, 0) + 1
+            if tag == "style":
+                self.too_deep["style"] -= 1  # its text is skipped by style_text
             return
         self._implicit_closes(tag)
         parts = [f"<{tag}"]
@@ -535,62 +627,74 @@ class _Canonicalizer(html.parser.HTMLParser):
             parts.append(f' {name}="{_escape_attr(value)}"')
         parts.append(">")
         self.out.append("".join(parts))
+        self.escapes_in_run = 0
         self.elements += 1
-        if void:
-            return
-        if self_closing:
-            self.out.append(f"</{tag}>")
-            return
-        if tag == "style":
-            self.style_open = True
-        self.stack.append(tag)
-        if tag not in _DEPTH_FREE:
-            self.depth += 1
+        if not void:
+            self.stack.append(tag)
+            if tag not in _DEPTH_FREE:
+                self.depth += 1
 
-    def handle_endtag(self, tag):
+    @staticmethod
+    def _attrs(attrs: list[tuple[str, str]]) -> list[tuple[str, str]]:
+        seen: set[str] = set()
+        result = []
+        for name, value in attrs:
+            if name in seen:
+                continue  # html5 keeps the first of duplicated attributes
+            seen.add(name)
+            if not _VALID_ATTR_RE.match(name) or name.startswith("data-css-inline"):
+                continue
+            value = _unescape_attribute(value.replace("\x00", "\ufffd"))
+            if value.count("&") + value.count("\u00a0") > MAX_ESCAPES_PER_NODE:
+                continue
+            result.append((name, value))
+        return result
+
+    def end_tag(self, tag: str) -> None:
         if self.skipping is not None:
             if tag == self.skipping:
-                self.skipping = None
+                self.skip_nesting -= 1
+                if self.skip_nesting <= 0:
+                    self.skipping = None
             return
         if tag == "br":  # html5 turns </br> into <br>
             self.out.append("<br>")
             return
-        if tag in self.too_deep:
-            self.too_deep.remove(tag)
+        if self.too_deep.get(tag):
+            self.too_deep[tag] -= 1
             return
         for index in range(len(self.stack) - 1, -1, -1):
             if self.stack[index] == tag:
                 self._pop_to(index)
                 return
 
-    def handle_data(self, data):
+    def text(self, data: str) -> None:
         if self.skipping is not None or not data:
             return
-        if self.cdata_elem == "script":
+        data = _html.unescape(data).replace("\x00", "")
+        escapes = data.count("&") + data.count("\u00a0")
+        if self.escapes_in_run + escapes <= MAX_ESCAPES_PER_NODE:
+            self.escapes_in_run += escapes
+            self.out.append(_escape_text(data))
             return
-        if self.cdata_elem == "style":
-            if not self.style_open:
-                return
-            # Raw text: keep it raw for css-inline, but without any "<" so that no
-            # parser can ever see markup in it (CDO/CDC are no-ops in CSS).
-            css = data.replace("<!--", " ").replace("-->", " ").replace("<", "\\3c ").replace("\x00", "")
-            self.style_chars += len(css)
-            self.style_rules += css.count("{")
-            self.out.append(css)
+        start = 0
+        for match in _NEEDS_ESCAPE_RE.finditer(data):
+            self.escapes_in_run += 1
+            if self.escapes_in_run > MAX_ESCAPES_PER_NODE:
+                self.out.append(_escape_text(data[start:match.start()]) + "<span></span>")
+                start = match.start()
+                self.escapes_in_run = 1
+        self.out.append(_escape_text(data[start:]))
+
+    def style_text(self, css: str) -> None:
+        if self.skipping is not None or not self.stack or self.stack[-1] != "style":
             return
-        self.out.append(_escape_text(data.replace("\x00", "")))
-
-    def handle_comment(self, data):
-        pass
-
-    def handle_decl(self, decl):
-        pass
-
-    def handle_pi(self, data):
-        pass
-
-    def unknown_decl(self, data):
-        pass
+        # Keep it raw for css-inline, but without any "<", so that no parser can ever
+        # see markup in it (CDO/CDC are no-ops in CSS; "<" elsewhere is an escape).
+        css = css.replace("<!--", " ").replace("-->", " ").replace("<", "\\3c ").replace("\x00", "")
+        self.style_chars += len(css)
+        self.style_rules += css.count("{")
+        self.out.append(css)
 
     def result(self) -> str:
         self._pop_to(0)
@@ -598,13 +702,9 @@ class _Canonicalizer(html.parser.HTMLParser):
 
 
 def _canonicalize(markup: str) -> tuple[str, _Canonicalizer]:
-    parser = _Canonicalizer()
-    try:
-        parser.feed(markup)
-        parser.close()
-    except Exception:  # pragma: no cover - html.parser is tolerant; be safe anyway
-        log.warning("html.parser failed on a message body; keeping what was parsed", exc_info=True)
-    return parser.result(), parser
+    canonicalizer = _Canonicalizer()
+    canonicalizer.feed(markup)
+    return canonicalizer.result(), canonicalizer
 
 
 _COLOR_RE = re.compile(r"#?[0-9a-zA-Z]{1,20}\Z")
@@ -675,10 +775,15 @@ class _Filter:
         self.allow_remote = allow_remote
         self.cid_url = cid_url
         self.blocked = 0
+        self.style_budget = STYLE_BUDGET
 
     def __call__(self, tag: str, attr: str, value: str) -> str | None:
         if attr == "style":
-            cleaned, blocked = _clean_style(value, self.allow_remote)
+            if self.style_budget <= 0:
+                return None
+            (cleaned, blocked), cached = _clean_style_cached(value, self.allow_remote)
+            if not cached:
+                self.style_budget -= len(value)
             self.blocked += blocked
             return cleaned or None
         if attr in ("target", "rel") and tag == "a":
@@ -717,7 +822,10 @@ class _Filter:
     def _cid(self, value: str) -> str | None:
         if self.cid_url is None:
             return None
-        content_id = unquote(value.strip()[4:]).strip().strip("<>").strip()
+        url = value.replace("\t", "").replace("\n", "").replace("\r", "").strip()
+        if url[:4].lower() != "cid:":
+            return None
+        content_id = unquote(url[4:]).strip().strip("<>").strip()
         if not content_id or any(ord(ch) < 0x20 or ch == "\x7f" for ch in content_id):
             return None
         try:
