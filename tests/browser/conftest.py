@@ -36,7 +36,8 @@ def app_server(django_db_setup, django_db_blocker):
     log = open(REPO / "var" / "test-gunicorn.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
-         "--control-socket", str(REPO / "var" / f"test-gunicorn-{port}.ctl")],
+         "--control-socket", str(REPO / "var" / f"test-gunicorn-{port}.ctl"),
+         "--access-logfile", str(REPO / "var" / f"test-gunicorn-access-{port}.log")],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:

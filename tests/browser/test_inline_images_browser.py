@@ -1,0 +1,56 @@
+"""cid: images load inside the sandboxed body frame (token URLs, no cookie), nothing else does."""
+from __future__ import annotations
+
+import base64
+import re
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.support import REPO, imap_direct, new_mail_user, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PNG_1PX = base64.b64encode(bytes.fromhex(
+    "89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d4944415478da63f8cfc0f01f0005000201a5e4e2a60000000049454e44ae426082"
+)).decode()
+
+
+def related_message() -> bytes:
+    return (
+        "From: Pat <pat@example.org>\r\nSubject: Picture inside\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; boundary="r"\r\n\r\n'
+        "--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+        '<p>Look:</p><img id="pic" src="cid:logo@example.org" alt="logo" width="20" height="20">\r\n'
+        "--r\r\nContent-Type: image/png\r\nContent-ID: <logo@example.org>\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+        f"{PNG_1PX}\r\n--r--\r\n"
+    ).encode()
+
+
+def test_a_cid_image_loads_in_the_sandboxed_frame(app_server, browser):
+    person = new_mail_user("pictures")
+    with imap_direct(person) as imap:
+        imap.append("INBOX", related_message())
+    wait = WebDriverWait(browser, 20)
+    browser.get(f"{app_server}/accounts/login/")
+    browser.find_element(By.NAME, "email").send_keys(person.email)
+    browser.find_element(By.NAME, "password").send_keys(person.password)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+    browser.find_element(By.LINK_TEXT, "Picture inside").click()
+    wait.until(EC.frame_to_be_available_and_switch_to_it((By.CSS_SELECTOR, "iframe.message-body")))
+    wait.until(EC.presence_of_element_located((By.TAG_NAME, "img")))
+    browser.switch_to.default_content()
+    # The sandboxed frame is a foreign origin in its own process, out of reach of the
+    # driver's network log: read the server's access log instead.
+    port = app_server.rsplit(":", 1)[1]
+    access_log = REPO / "var" / f"test-gunicorn-access-{port}.log"
+
+    def image_served() -> bool:
+        return any(re.search(r'"GET /mail/INBOX/\d+/part/2/\?t=\S+ HTTP/1.1" 200', line) for line in access_log.read_text().splitlines())
+
+    wait_until(image_served, timeout=20, message="the cid image to be requested with its token and served")
+    violations = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
+    assert violations == []
