@@ -20,7 +20,7 @@ from .imap import MessageNotFound, get_pool, validate
 from .services.folders import flatten, folder_tree
 from .services.message_view import RenderedBody, message_body, message_body_cached, message_open
 from .services.messages import message_page, normalize_sort
-from .services.parts import message_size, part_info, stream_section
+from .services.parts import exactly, message_size, part_info, stream_section
 from .services.tokens import part_token, part_token_user
 from .templatetags.mail_urls import folder_url, message_url, part_url
 
@@ -174,6 +174,8 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
         info = part_info(imap=imap, folder=folder, uid=uid, section=section)
     inline = info.inline_safe and request.GET.get("download") != "1"
     chunks = stream_section(session=lambda: pool.session(user_key), folder=folder, uid=uid, section=info.section, encoding=info.encoding)
+    if info.exact_size is not None:
+        chunks = exactly(chunks, info.exact_size)
     response = _download(chunks, content_type=info.content_type, filename=info.filename, attachment=not inline, length=info.exact_size)
     response["Cache-Control"] = "private, max-age=3600"
     return response

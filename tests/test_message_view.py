@@ -137,6 +137,7 @@ def test_an_attachment_downloads_byte_identical_and_streamed(client, mailbox):
     assert response.streaming
     assert response["Content-Disposition"].startswith("attachment;")
     assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Length"] == str(len(expected))  # the browser can show progress
     assert b"".join(response.streaming_content) == expected
 
 

@@ -465,6 +465,17 @@ class ImapConnection:
                 return value or b""
         return b""
 
+    def decoded_size(self, uid: int, section: str) -> int | None:
+        """The part's size after its transfer encoding is undone (BINARY.SIZE, RFC 3516),
+        or None when the server has no BINARY. Lets downloads announce a Content-Length."""
+        if not self.has_capability("BINARY"):
+            return None
+        uid, section = validate.uid(uid), validate.section(section)
+        item = f"BINARY.SIZE[{section}]".encode()
+        raw = self._run(lambda c: c.fetch([uid], [item])).get(uid, {})
+        value = raw.get(item)
+        return int(value) if isinstance(value, int) else None
+
     def fetch_header(self, uid: int) -> bytes | None:
         uid = validate.uid(uid)
         raw = self._run(lambda c: c.fetch([uid], [b"BODY.PEEK[HEADER]"])).get(uid)

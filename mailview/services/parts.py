@@ -30,11 +30,15 @@ class PartInfo:
     inline_safe: bool
     encoding: str
     encoded_size: int
+    decoded_size: int | None = None  # from BINARY.SIZE where the server has it
 
     @property
     def exact_size(self) -> int | None:
-        """Decoded size when knowable without reading the part (no transfer encoding)."""
-        return self.encoded_size if self.encoding in ("7bit", "8bit", "binary", "") else None
+        """Decoded size when known: no transfer encoding, or the server told (BINARY.SIZE).
+        With it the browser shows a download's progress."""
+        if self.encoding in ("7bit", "8bit", "binary", ""):
+            return self.encoded_size
+        return self.decoded_size
 
 
 def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str) -> PartInfo:
@@ -54,7 +58,23 @@ def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str) -> P
         inline_safe=mime_type in INLINE_SAFE,
         encoding=part.encoding,
         encoded_size=part.size,
+        decoded_size=imap.decoded_size(uid, part.section) if part.encoding in ("base64", "quoted-printable") else None,
     )
+
+
+def exactly(chunks: Iterator[bytes], length: int) -> Iterator[bytes]:
+    """Exactly `length` bytes: the promised Content-Length holds even where our tolerant
+    decoder and the server's disagree about broken base64."""
+    sent = 0
+    for chunk in chunks:
+        chunk = chunk[: length - sent]
+        sent += len(chunk)
+        if chunk:
+            yield chunk
+        if sent >= length:
+            return
+    if sent < length:
+        yield b"\0" * (length - sent)
 
 
 def stream_section(*, session: SessionFactory, folder: str, uid: int, section: str, encoding: str, chunk_size: int = CHUNK) -> Iterator[bytes]:

@@ -1,0 +1,44 @@
+"""Streaming decoders give the same bytes however the encoded data is chunked."""
+from __future__ import annotations
+
+import base64
+import quopri
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from mailview.mime.stream import StreamDecoder
+from mailview.services.parts import exactly
+
+
+def decode_in_chunks(encoded: bytes, encoding: str, cuts: list[int]) -> bytes:
+    decoder = StreamDecoder(encoding)
+    out, start = [], 0
+    for cut in sorted(set(c % (len(encoded) + 1) for c in cuts)) + [len(encoded)]:
+        out.append(decoder.feed(encoded[start:cut]))
+        start = cut
+    out.append(decoder.finish())
+    return b"".join(out)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000), st.lists(st.integers(min_value=0, max_value=5000), max_size=12))
+def test_base64_chunks_decode_to_the_payload(payload, cuts):
+    encoded = base64.encodebytes(payload).replace(b"\n", b"\r\n")
+    assert decode_in_chunks(encoded, "base64", cuts) == payload
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000), st.lists(st.integers(min_value=0, max_value=5000), max_size=12))
+def test_quoted_printable_chunks_decode_to_the_payload(payload, cuts):
+    encoded = quopri.encodestring(payload).replace(b"\n", b"\r\n")
+    assert decode_in_chunks(encoded, "quoted-printable", cuts) == quopri.decodestring(encoded)
+
+
+def test_broken_base64_decodes_what_it_can():
+    assert decode_in_chunks(b"aGVs!!bG8=\r\n", "base64", [3, 7]) == b"hello"
+
+
+def test_exactly_truncates_or_pads_to_the_promised_length():
+    assert b"".join(exactly(iter([b"abc", b"def"]), 4)) == b"abcd"
+    assert b"".join(exactly(iter([b"ab"]), 4)) == b"ab\0\0"
