@@ -43,3 +43,22 @@ class AuditEventAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
         return False
+
+
+# --- Writing mail (issue 5): identities and collected addresses ---------------------------
+from .models import CollectedAddress, Identity  # noqa: E402
+
+
+@admin.register(Identity)
+class IdentityAdmin(admin.ModelAdmin):
+    list_display = ("email", "name", "user", "is_default")
+    list_filter = ("is_default",)
+    search_fields = ("email", "name", "user__username")
+    raw_id_fields = ("user",)
+
+
+@admin.register(CollectedAddress)
+class CollectedAddressAdmin(admin.ModelAdmin):
+    list_display = ("email", "name", "user", "times_used", "last_used")
+    search_fields = ("email", "name", "user__username")
+    raw_id_fields = ("user",)

@@ -97,3 +97,52 @@ class TrustedSender(models.Model):
 
     def __str__(self) -> str:
         return self.email
+
+
+# --- Writing mail (issue 5): identities with signatures, collected addresses ---------------
+
+
+class Identity(models.Model):
+    """A From address the user writes as, with its own signature.
+
+    The sign-in address is always one (created on first use, see
+    `mailview.services.identities.identity_list`); exactly one is the default.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities")
+    name = models.CharField(_("display name"), max_length=200, blank=True)
+    email = models.CharField(_("email address"), max_length=320)
+    reply_to = models.CharField(_("reply-to address"), max_length=320, blank=True)
+    signature = models.TextField(_("signature"), blank=True, max_length=10_000)
+    is_default = models.BooleanField(_("default"), default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity")
+        verbose_name_plural = _("identities")
+        ordering = ["-is_default", "email", "name", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["user"], condition=models.Q(is_default=True), name="one_default_identity"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email
+
+
+class CollectedAddress(models.Model):
+    """An address the user wrote to or received from: what recipient fields suggest."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="collected_addresses")
+    email = models.CharField(max_length=320)  # lower-cased
+    name = models.CharField(max_length=200, blank=True)
+    times_used = models.PositiveIntegerField(default=0)
+    last_used = models.DateTimeField()
+
+    class Meta:
+        verbose_name = _("collected address")
+        verbose_name_plural = _("collected addresses")
+        constraints = [models.UniqueConstraint(fields=["user", "email"], name="unique_collected_address")]
+        indexes = [models.Index(fields=["user", "-times_used", "-last_used"], name="collected_rank")]
+
+    def __str__(self) -> str:
+        return f"{self.name} <{self.email}>" if self.name else self.email

@@ -7,3 +7,11 @@ urlpatterns = [
     path("login/", views.sign_in, name="login"),
     path("logout/", views.sign_out, name="logout"),
 ]
+
+# --- Writing mail (issue 5): identities and signatures ------------------------------------
+urlpatterns += [
+    path("identities/", views.identities, name="identities"),
+    path("identities/<int:identity_id>/", views.identity_edit, name="identity_edit"),
+    path("identities/<int:identity_id>/delete/", views.identity_remove, name="identity_delete"),
+    path("identities/<int:identity_id>/default/", views.identity_default_set, name="identity_default"),
+]

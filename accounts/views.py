@@ -86,3 +86,91 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.info(request, _("You have signed out."))
     return redirect("accounts:login")
+
+
+# --- Writing mail (issue 5): the identities and signatures page ---------------------------
+from django.contrib.auth.decorators import login_required  # noqa: E402
+from django.http import Http404  # noqa: E402
+
+from mailview.compose_forms import IdentityForm  # noqa: E402
+from mailview.services.compose import InvalidHeaderInput  # noqa: E402
+from mailview.services.identities import (  # noqa: E402
+    identity_delete,
+    identity_list,
+    identity_make_default,
+    identity_save,
+)
+
+from .models import Identity  # noqa: E402
+
+
+def _folders(request: HttpRequest) -> list:
+    """The sidebar's folders; the settings page still works when the mail server does not."""
+    from mailview.imap import ImapError, get_pool
+    from mailview.services.folders import flatten, folder_tree
+
+    try:
+        with get_pool().session(request.user) as imap:
+            return flatten(folder_tree(imap=imap))
+    except ImapError:
+        return []
+
+
+@login_required
+@never_cache
+def identities(request: HttpRequest) -> HttpResponse:
+    """List the user's identities; POST adds one."""
+    form = IdentityForm(request.POST or None, user=request.user)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            identity_save(user=request.user, data=form.identity_input())
+            messages.success(request, _("Identity added."))
+            return redirect("accounts:identities")
+        status = 400
+    context = {"identities": identity_list(user=request.user), "form": form, "folders": _folders(request)}
+    return render(request, "accounts/identities.html", context, status=status)
+
+
+def _own_identity(request: HttpRequest, identity_id: int) -> Identity:
+    identity = Identity.objects.filter(pk=identity_id, user=request.user).first()
+    if identity is None:
+        raise Http404("no such identity")
+    return identity
+
+
+@login_required
+@never_cache
+def identity_edit(request: HttpRequest, identity_id: int) -> HttpResponse:
+    identity = _own_identity(request, identity_id)
+    initial = {"name": identity.name, "email": identity.email, "reply_to": identity.reply_to, "signature": identity.signature, "is_default": identity.is_default}
+    form = IdentityForm(request.POST or None, user=request.user, initial=initial)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            identity_save(user=request.user, data=form.identity_input(), identity_id=identity.pk)
+            messages.success(request, _("Identity saved."))
+            return redirect("accounts:identities")
+        status = 400
+    return render(request, "accounts/identities_edit.html", {"identity": identity, "form": form, "folders": _folders(request)}, status=status)
+
+
+@login_required
+@require_POST
+def identity_remove(request: HttpRequest, identity_id: int) -> HttpResponse:
+    identity = _own_identity(request, identity_id)
+    try:
+        identity_delete(user=request.user, identity_id=identity.pk)
+        messages.success(request, _("Identity deleted."))
+    except InvalidHeaderInput as exc:
+        messages.error(request, exc.message)
+    return redirect("accounts:identities")
+
+
+@login_required
+@require_POST
+def identity_default_set(request: HttpRequest, identity_id: int) -> HttpResponse:
+    identity = _own_identity(request, identity_id)
+    identity_make_default(user=request.user, identity_id=identity.pk)
+    messages.success(request, _("Default identity changed."))
+    return redirect("accounts:identities")

@@ -406,6 +406,16 @@
     });
 
     setupAutocomplete(form);
+
+    // Where to start typing: the first empty recipient field, else the text (above any quote).
+    const to = form.querySelector("#compose-to");
+    if (to && !to.value.trim()) {
+      to.focus();
+    } else if (!richOn() && body) {
+      body.focus();
+      body.setSelectionRange(0, 0);
+      body.scrollTop = 0;
+    }
   }
 
   // -- address completion (an ARIA combobox over each recipient field) ------------------------

@@ -1,0 +1,337 @@
+"""Thin views for writing mail: read the request, call one service, render or answer JSON.
+
+Pages work without JavaScript (a normal form post, a status page that refreshes
+itself); static/js/compose.js enhances them (autosave, chunked uploads with
+progress, address completion, sending without leaving the page) and asks for
+JSON with `Accept: application/json`.
+"""
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from .imap import get_pool
+from .models import Compose, ComposeAttachment
+from .services.addressbook import address_suggestions
+from .services.compose import InvalidHeaderInput
+from .services.composing import (
+    ComposeInput,
+    ComposeInvalid,
+    ComposeLocked,
+    compose_apply,
+    compose_cancel,
+    compose_discard,
+    compose_draft_save,
+    compose_for_user,
+    compose_queue,
+    compose_resume,
+    compose_start,
+    compose_status,
+)
+from .services.folders import flatten, folder_tree
+from .services.identities import identity_list
+from .services.sending import smtp_endpoint_for, smtp_size_limit
+from .services.uploads import UploadRefused, upload_chunk, upload_delete, upload_start, upload_states, uploads_purge
+from .templatetags.mail_urls import folder_url
+
+JSON = "application/json"
+
+
+def _wants_json(request: HttpRequest) -> bool:
+    return JSON in request.headers.get("Accept", "")
+
+
+def _compose_or_404(request: HttpRequest, compose_id: object) -> Compose:
+    try:
+        return compose_for_user(user=request.user, compose_id=compose_id)
+    except Compose.DoesNotExist as exc:
+        raise Http404("no such message being written") from exc
+
+
+def _edit_url(compose: Compose) -> str:
+    return reverse("mailview:compose_edit", args=[compose.pk])
+
+
+def _status_url(compose: Compose) -> str:
+    return reverse("mailview:compose_status", args=[compose.pk])
+
+
+def _login_email(request: HttpRequest) -> str:
+    credential = getattr(request.user, "mail_credential", None)
+    return getattr(credential, "login", "") or request.user.get_username()
+
+
+def _render(request: HttpRequest, compose: Compose, *, folders: list | None = None, errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+    if folders is None:
+        with get_pool().session(request.user) as imap:
+            folders = flatten(folder_tree(imap=imap))
+    identities = identity_list(user=request.user)
+    context = {
+        "compose": compose,
+        "folders": folders,
+        "current_folder": "",
+        "identities": identities,
+        "selected_identity": compose.identity_id or identities[0].pk,
+        "uploads": upload_states(compose),
+        "forwarded": compose.forward_sections or [],
+        "errors": errors or {},
+        "status_info": compose_status(compose=compose),
+        "autosave_seconds": settings.WEBMAIL_DRAFT_AUTOSAVE_SECONDS,
+        "chunk_size": settings.WEBMAIL_UPLOAD_CHUNK_SIZE,
+        "edit_url": _edit_url(compose),
+        "status_url": _status_url(compose),
+        "forward_ref": f"{compose.source_folder}/{compose.source_uid}" if compose.source_uid else "",
+    }
+    return render(request, "mailview/compose.html", context, status=status)
+
+
+def _input(request: HttpRequest) -> ComposeInput:
+    post = request.POST
+    return ComposeInput(
+        identity=post.get("from", ""),
+        to=post.get("to", ""),
+        cc=post.get("cc", ""),
+        bcc=post.get("bcc", ""),
+        subject=post.get("subject", ""),
+        body=post.get("body", ""),
+        body_html=post.get("body_html", ""),
+        forward_sections=post.getlist("keep_part") if post.get("forward_parts_present") else None,
+    )
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def compose(request: HttpRequest) -> HttpResponse:
+    """GET: a new message, or a reply / reply-all / forward / resumed draft. POST: save or send."""
+    if request.method == "POST":
+        compose_id = request.POST.get("compose", "")
+        if compose_id:
+            return _compose_post(request, _compose_or_404(request, compose_id))
+        return _compose_post(request, compose_start(user=request.user, imap=None))
+    params = request.GET
+    with get_pool().session(request.user) as imap:
+        if params.get("draft"):
+            item = compose_resume(user=request.user, imap=imap, ref=params["draft"])
+        else:
+            action = next((a for a in ("reply_all", "reply", "forward") if params.get(a)), "new")
+            item = compose_start(
+                user=request.user, imap=imap, action=action, ref=params.get(action, ""),
+                as_attachment=params.get("as") == "attachment", to=params.get("to", ""), subject=params.get("subject", ""),
+            )
+        folders = flatten(folder_tree(imap=imap))
+    return _render(request, item, folders=folders)
+
+
+@login_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def compose_edit(request: HttpRequest, compose_id: object) -> HttpResponse:
+    item = _compose_or_404(request, compose_id)
+    if request.method == "POST":
+        return _compose_post(request, item)
+    if not item.is_editable:
+        return redirect(_status_url(item))
+    return _render(request, item)
+
+
+def _compose_post(request: HttpRequest, item: Compose) -> HttpResponse:
+    action = request.POST.get("action", "send")
+    if not item.is_editable:
+        if _wants_json(request):
+            return JsonResponse({"error": _("This message is being sent or was sent already."), "status_url": _status_url(item)}, status=409)
+        return redirect(_status_url(item))
+    if action == "discard":
+        compose_discard(user=request.user, compose=item)
+        messages.info(request, _("The message was discarded."))
+        return JsonResponse({"discarded": True, "next": folder_url("INBOX")}) if _wants_json(request) else redirect(folder_url("INBOX"))
+    try:
+        compose_apply(user=request.user, compose=item, data=_input(request), strict=action == "send")
+        _store_form_uploads(request, item)
+        if action.startswith("remove:"):
+            found = item.attachments.filter(pk=_uuid_or_none(action.partition(":")[2])).first()
+            if found is not None:
+                upload_delete(attachment=found)
+            return redirect(_edit_url(item))
+        if action == "attach":
+            return redirect(_edit_url(item))
+        if action == "save":
+            result = compose_draft_save(user=request.user, compose=item)
+            if _wants_json(request):
+                return JsonResponse({"saved": result.saved, "uid": result.uid, "saved_at": result.saved_at.isoformat() if result.saved_at else None, "edit_url": _edit_url(item)})
+            messages.success(request, _("Draft saved."))
+            return redirect(_edit_url(item))
+        compose_queue(user=request.user, compose=item)
+    except ComposeInvalid as exc:
+        if _wants_json(request):
+            return JsonResponse({"errors": exc.errors}, status=400)
+        return _render(request, item, errors=exc.errors, status=400)
+    except UploadRefused as exc:
+        if _wants_json(request):
+            return JsonResponse({"errors": {"attachments": exc.message}}, status=exc.status)
+        return _render(request, item, errors={"attachments": exc.message}, status=exc.status)
+    except ComposeLocked:
+        return JsonResponse({"status_url": _status_url(item)}, status=409) if _wants_json(request) else redirect(_status_url(item))
+    if _wants_json(request):
+        return JsonResponse({"queued": True, "status_url": _status_url(item)}, status=202)
+    return redirect(_status_url(item))
+
+
+def _uuid_or_none(value: str) -> str | None:
+    import uuid
+
+    try:
+        return str(uuid.UUID(value))
+    except ValueError:
+        return None
+
+
+def _store_form_uploads(request: HttpRequest, item: Compose) -> None:
+    """Files posted with the form (no JavaScript): stored like chunked uploads, limit checked first."""
+    files = request.FILES.getlist("attachment")
+    if not files:
+        return
+    limit = smtp_size_limit(smtp_endpoint_for(_login_email(request)))
+    for upload in files:
+        try:
+            attachment = upload_start(compose=item, filename=upload.name or "", size=upload.size or 0, content_type=upload.content_type or "", limit=limit)
+        except InvalidHeaderInput as exc:
+            raise UploadRefused(exc.message) from exc
+        offset = 0
+        for chunk in upload.chunks(settings.WEBMAIL_UPLOAD_CHUNK_SIZE):
+            offset = upload_chunk(attachment=attachment, offset=offset, data=chunk)
+
+
+@login_required
+@never_cache
+@require_GET
+def status(request: HttpRequest, compose_id: object) -> HttpResponse:
+    """Where a send is: JSON for the page's script, else a page that refreshes itself until done."""
+    item = _compose_or_404(request, compose_id)
+    info = compose_status(compose=item)
+    if info.sent and info.done:
+        uploads_purge(compose=item)  # the worker did it if it shares the upload directory; else here
+    if _wants_json(request) or request.GET.get("format") == "json":
+        return JsonResponse({
+            "state": info.state, "done": info.done, "sent": info.sent, "title": info.title, "message": info.message,
+            "kept_as_draft": info.kept_as_draft, "can_cancel": info.can_cancel, "can_edit": info.can_edit,
+            "edit_url": _edit_url(item), "status_url": _status_url(item),
+        })
+    with get_pool().session(request.user) as imap:
+        folders = flatten(folder_tree(imap=imap))
+    sent_folder = next((f for f in folders if f.special_use == "sent"), None)
+    drafts_folder = next((f for f in folders if f.special_use == "drafts"), None)
+    return render(request, "mailview/compose.html", {
+        "status_page": True, "compose": item, "status_info": info, "folders": folders, "current_folder": "",
+        "sent_folder": sent_folder, "drafts_folder": drafts_folder, "edit_url": _edit_url(item), "status_url": _status_url(item),
+    })
+
+
+@login_required
+@require_POST
+def cancel(request: HttpRequest, compose_id: object) -> HttpResponse:
+    item = _compose_or_404(request, compose_id)
+    cancelled = compose_cancel(compose=item)
+    if _wants_json(request):
+        return JsonResponse({"cancelled": cancelled, "edit_url": _edit_url(item)})
+    if cancelled:
+        messages.info(request, _("Sending was cancelled. Your message is saved in Drafts."))
+        return redirect(_edit_url(item))
+    return redirect(_status_url(item))
+
+
+@login_required
+@require_POST
+def discard(request: HttpRequest, compose_id: object) -> HttpResponse:
+    item = _compose_or_404(request, compose_id)
+    try:
+        compose_discard(user=request.user, compose=item)
+    except ComposeLocked:
+        return redirect(_status_url(item))
+    messages.info(request, _("The message was discarded."))
+    return JsonResponse({"discarded": True, "next": folder_url("INBOX")}) if _wants_json(request) else redirect(folder_url("INBOX"))
+
+
+# -- chunked uploads --------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def attachment_start(request: HttpRequest, compose_id: object) -> HttpResponse:
+    """Announce a file (name, size, type): refused at once when the message would be too big."""
+    item = _compose_or_404(request, compose_id)
+    if not item.is_editable:
+        return JsonResponse({"error": _("This message is being sent or was sent already.")}, status=409)
+    try:
+        size = int(request.POST.get("size", ""))
+    except ValueError:
+        return JsonResponse({"error": _("The file size is missing.")}, status=400)
+    limit = smtp_size_limit(smtp_endpoint_for(_login_email(request)))
+    try:
+        attachment = upload_start(compose=item, filename=request.POST.get("filename", ""), size=size, content_type=request.POST.get("type", ""), limit=limit)
+    except InvalidHeaderInput as exc:
+        return JsonResponse({"error": exc.message}, status=400)
+    except UploadRefused as exc:
+        return JsonResponse({"error": exc.message, "limit": limit}, status=exc.status)
+    return JsonResponse({
+        "id": str(attachment.pk), "filename": attachment.filename, "size": attachment.size, "received": attachment.received,
+        "chunk_size": settings.WEBMAIL_UPLOAD_CHUNK_SIZE,
+        "chunk_url": reverse("mailview:compose_attachment_chunk", args=[item.pk, attachment.pk]),
+        "delete_url": reverse("mailview:compose_attachment_delete", args=[item.pk, attachment.pk]),
+        "limit": limit,
+    }, status=201)
+
+
+def _attachment_or_404(request: HttpRequest, compose_id: object, attachment_id: object) -> ComposeAttachment:
+    item = _compose_or_404(request, compose_id)
+    found = item.attachments.filter(pk=attachment_id).first()
+    if found is None:
+        raise Http404("no such attachment")
+    found.compose = item
+    return found
+
+
+@login_required
+@require_POST
+def attachment_chunk(request: HttpRequest, compose_id: object, attachment_id: object) -> HttpResponse:
+    """One chunk of the file's bytes (the request body) at `?offset=`."""
+    attachment = _attachment_or_404(request, compose_id, attachment_id)
+    if not attachment.compose.is_editable:
+        return JsonResponse({"error": _("This message is being sent or was sent already.")}, status=409)
+    try:
+        offset = int(request.GET.get("offset", ""))
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        return JsonResponse({"error": _("Bad upload request.")}, status=400)
+    if length > settings.WEBMAIL_UPLOAD_CHUNK_SIZE or offset < 0:
+        return JsonResponse({"error": _("Bad upload request.")}, status=413)
+    try:
+        received = upload_chunk(attachment=attachment, offset=offset, data=request.body)
+    except UploadRefused as exc:
+        return JsonResponse({"error": exc.message, "received": exc.received}, status=exc.status)
+    return JsonResponse({"received": received, "size": attachment.size, "complete": received == attachment.size})
+
+
+@login_required
+@require_POST
+def attachment_delete(request: HttpRequest, compose_id: object, attachment_id: object) -> HttpResponse:
+    attachment = _attachment_or_404(request, compose_id, attachment_id)
+    if not attachment.compose.is_editable:
+        return JsonResponse({"error": _("This message is being sent or was sent already.")}, status=409)
+    upload_delete(attachment=attachment)
+    return JsonResponse({"deleted": True})
+
+
+@login_required
+@require_GET
+def addresses(request: HttpRequest) -> HttpResponse:
+    """Address completion: collected addresses matching `?q=`, most used first."""
+    found = address_suggestions(user=request.user, query=request.GET.get("q", ""))
+    return JsonResponse({"results": [{"name": s.name, "email": s.email, "label": s.label} for s in found]})

@@ -1,0 +1,123 @@
+"""What the app keeps about mail being written: the compose session and its uploads.
+
+Mail itself stays on the IMAP server (drafts in the \\Drafts folder); these rows
+hold what IMAP cannot: which draft UID is the current version, where an upload
+is on disk, and the state of a send, written before and after SMTP so a task
+that runs twice never sends twice.
+"""
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Compose(models.Model):
+    """One message being written, from the compose page to Sent.
+
+    States (see `mailview.services.sending`):
+      draft       being edited (autosaved to IMAP as it goes)
+      queued      the person pressed Send; a task is (or will be) on the broker
+      sending     a worker claimed it and is talking SMTP up to RCPT TO
+      submitting  DATA is under way: if a worker dies here we cannot know whether
+                  the server took it, so it is never sent again automatically
+      submitted   the server accepted it; copying to Sent, deleting the draft, flags
+      sent        all done
+      failed      refused or gave up; the message is kept as a draft
+    """
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
+        SUBMITTING = "submitting", _("submitting")
+        SUBMITTED = "submitted", _("submitted")
+        SENT = "sent", _("sent")
+        FAILED = "failed", _("failed")
+
+    class Source(models.TextChoices):
+        NEW = "new", _("new message")
+        REPLY = "reply", _("reply")
+        REPLY_ALL = "reply_all", _("reply to all")
+        FORWARD = "forward", _("forward")
+        DRAFT = "draft", _("resumed draft")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="composes")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    # What the person wrote, as last saved.
+    identity = models.ForeignKey("accounts.Identity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    to = models.TextField(blank=True)
+    cc = models.TextField(blank=True)
+    bcc = models.TextField(blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    body_text = models.TextField(blank=True)
+    body_html = models.TextField(blank=True)  # sanitized; empty for plain text
+
+    # Threading, and the one Message-ID every draft version and the sent message carry.
+    message_id = models.CharField(max_length=250, unique=True)
+    in_reply_to = models.CharField(max_length=998, blank=True)
+    references = models.TextField(blank=True)
+
+    # The message replied to or forwarded.
+    source = models.CharField(max_length=10, choices=Source.choices, default=Source.NEW)
+    source_folder = models.CharField(max_length=1000, blank=True)
+    source_uid = models.PositiveBigIntegerField(null=True, blank=True)
+    forward_as_attachment = models.BooleanField(default=False)
+    forward_sections = models.JSONField(default=list, blank=True)  # original attachments kept (inline forward)
+
+    # The current draft version on the server.
+    draft_folder = models.CharField(max_length=1000, blank=True)
+    draft_uid = models.PositiveBigIntegerField(null=True, blank=True)
+    draft_hash = models.CharField(max_length=64, blank=True)
+    draft_saved_at = models.DateTimeField(null=True, blank=True)
+
+    # Sending.
+    state = models.CharField(max_length=10, choices=State.choices, default=State.DRAFT, db_index=True)
+    envelope_from = models.CharField(max_length=320, blank=True)
+    envelope_to = models.JSONField(default=list, blank=True)
+    message_size = models.PositiveBigIntegerField(default=0)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    error_code = models.CharField(max_length=20, blank=True)
+    error_detail = models.CharField(max_length=500, blank=True)
+    retry_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("message being written")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.subject or '(no subject)'} [{self.state}]"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.state in (self.State.DRAFT, self.State.FAILED)
+
+
+class ComposeAttachment(models.Model):
+    """A file uploaded in chunks for a compose; on disk (never in the repo) until sent or discarded."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    compose = models.ForeignKey(Compose, on_delete=models.CASCADE, related_name="attachments")
+    filename = models.CharField(max_length=255)
+    content_type = models.CharField(max_length=127, default="application/octet-stream")
+    size = models.PositiveBigIntegerField()  # declared by the browser, enforced on every chunk
+    received = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.filename
+
+    @property
+    def complete(self) -> bool:
+        return self.received == self.size

@@ -1,0 +1,459 @@
+"""The compose session, web side: start (new, reply, forward, resumed draft), check
+and store what was typed, autosave the draft, queue the send, show its status.
+
+The worker side (SMTP, Sent, flags) is `mailview.services.sending`.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accounts.models import Identity
+from mailview.imap import get_pool
+from mailview.imap.connection import ImapConnection
+from mailview.imap.errors import InvalidImapInput, MessageNotFound
+from mailview.imap import validate
+from mailview.mime import Address, decode_transfer, find_part, parse_bodystructure
+from mailview.models import Compose, ComposeAttachment
+
+from .addressbook import addresses_collect
+from .compose import (
+    EmbeddedMessageAttachment,
+    FileAttachment,
+    InvalidHeaderInput,
+    MessageSpec,
+    check_header_text,
+    message_build,
+    new_message_id,
+    original_read,
+    parse_address_list,
+    prefill_for,
+    sanitize_user_html,
+    signature_block,
+)
+from .drafts import (
+    draft_fetch,
+    draft_fingerprint,
+    draft_header_message_id,
+    draft_mark_saved,
+    draft_parse,
+    draft_store,
+    draft_versions_delete,
+)
+from .identities import identity_default, identity_get, identity_list, own_addresses
+from .sending import smtp_endpoint_for, smtp_size_limit
+from .uploads import attachment_path, too_big_message, upload_read, uploads_purge
+
+log = logging.getLogger(__name__)
+State = Compose.State
+Source = Compose.Source
+
+
+class ComposeInvalid(Exception):
+    """What the person typed cannot be saved or sent; `errors` maps a field to a message."""
+
+    def __init__(self, errors: dict[str, str]) -> None:
+        super().__init__("; ".join(errors.values()))
+        self.errors = errors
+
+
+class ComposeLocked(Exception):
+    """The compose is being sent (or was): it cannot be changed any more."""
+
+
+@dataclass(frozen=True)
+class ComposeInput:
+    """The compose form as posted; nothing checked yet."""
+
+    identity: str = ""
+    to: str = ""
+    cc: str = ""
+    bcc: str = ""
+    subject: str = ""
+    body: str = ""
+    body_html: str = ""
+    forward_sections: list[str] | None = None  # None: the form had no such checkboxes
+
+
+@dataclass(frozen=True)
+class SaveResult:
+    saved: bool  # False when nothing changed since the last save
+    folder: str
+    uid: int | None
+    saved_at: datetime | None
+
+
+def parse_ref(ref: str) -> tuple[str, int]:
+    """`<folder>/<uid>`, split at the last "/" (folder names may contain "/")."""
+    folder, _slash, uid = (ref or "").rpartition("/")
+    try:
+        return validate.folder_name(folder), validate.uid(uid)
+    except InvalidImapInput as exc:
+        raise MessageNotFound(ref[:100]) from exc
+
+
+# -- starting ---------------------------------------------------------------------
+
+
+def compose_start(
+    *, user: AbstractBaseUser, imap: ImapConnection | None, action: str = "new", ref: str = "", as_attachment: bool = False,
+    to: str = "", subject: str = "",
+) -> Compose:
+    """A new compose: blank, or a reply / reply-all / forward of `ref`. Needs a session."""
+    identities = identity_list(user=user)
+    identity = identities[0]
+    compose = Compose(user=user, identity=identity, source=Source.NEW)
+    if action in ("reply", "reply_all", "forward"):
+        folder, uid = parse_ref(ref)
+        assert imap is not None, "a reply or forward needs an IMAP session"
+        original = original_read(imap=imap, folder=folder, uid=uid)
+        own = own_addresses(user=user)
+        emails = [i.email for i in identities]
+        # Answer from the address the message was sent to.
+        first = prefill_for(original=original, action=action, own=own, identity_emails=emails, signature=identity.signature, as_attachment=as_attachment)
+        if first.identity_email and first.identity_email.lower() != identity.email.lower():
+            identity = next(i for i in identities if i.email.lower() == first.identity_email.lower())
+        prefill = prefill_for(original=original, action=action, own=own, identity_emails=emails, signature=identity.signature, as_attachment=as_attachment)
+        compose.identity = identity
+        compose.to, compose.cc, compose.subject, compose.body_text = prefill.to, prefill.cc, prefill.subject, prefill.body
+        compose.in_reply_to, compose.references = prefill.in_reply_to, prefill.references
+        compose.source = Source(action)
+        compose.source_folder, compose.source_uid = folder, uid
+        compose.forward_as_attachment = action == "forward" and as_attachment
+        compose.forward_sections = [
+            {"section": a.section, "filename": a.filename, "mime_type": a.mime_type, "size": a.size, "keep": True}
+            for a in prefill.forward_attachments
+        ]
+        addresses_collect(user=user, addresses=prefill.collected, weight=0)
+    else:
+        sig = signature_block(identity.signature)
+        compose.body_text = "\n\n" + sig if sig else ""
+        compose.to = _harmless(to, 2000)
+        compose.subject = _harmless(subject, 900)
+    compose.message_id = new_message_id(identity.email)
+    compose.save()
+    return compose
+
+
+def _harmless(value: str, limit: int) -> str:
+    """A value from a link (mailto-style ?to=): dropped if it could not go in a header."""
+    try:
+        return check_header_text(value or "", field="", max_length=limit)
+    except InvalidHeaderInput:
+        return ""
+
+
+def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) -> Compose:
+    """Carry on with a draft from the Drafts folder (written here, on another device, or elsewhere)."""
+    folder, uid = parse_ref(ref)
+    message_id = draft_header_message_id(imap=imap, folder=folder, uid=uid)
+    existing = Compose.objects.filter(user=user, message_id=message_id).first() if message_id else None
+    if existing is not None and existing.is_editable:
+        if (existing.draft_folder, existing.draft_uid) != (folder, uid):
+            existing.draft_folder, existing.draft_uid = folder, uid
+            existing.save(update_fields=["draft_folder", "draft_uid", "updated_at"])
+        return existing
+    parsed = draft_parse(draft_fetch(imap=imap, folder=folder, uid=uid))
+    sender = parse_address_list(parsed.from_email, field="From", strict=False) if "\n" not in parsed.from_email else []
+    identity = (identity_get(user=user, value=sender[0].email) if sender else None) or identity_default(user=user)
+    taken = not message_id or Compose.objects.filter(message_id=message_id).exists()
+    compose = Compose(
+        user=user, identity=identity, source=Source.DRAFT,
+        to=parsed.to, cc=parsed.cc, bcc=parsed.bcc, subject=parsed.subject[:900],
+        body_text=parsed.text, body_html=sanitize_user_html(parsed.html) if parsed.html else "",
+        message_id=new_message_id(identity.email) if taken else message_id,
+        in_reply_to=parsed.in_reply_to, references=parsed.references,
+        draft_folder=folder, draft_uid=uid,
+    )
+    compose.save()
+    for filename, content_type, data in parsed.attachments:
+        attachment = ComposeAttachment.objects.create(compose=compose, filename=filename[:255], content_type=content_type[:127], size=len(data), received=len(data))
+        path = attachment_path(attachment)
+        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path.write_bytes(data)
+    return compose
+
+
+# -- what was typed ------------------------------------------------------------------
+
+
+def compose_apply(*, user: AbstractBaseUser, compose: Compose, data: ComposeInput, strict: bool) -> Compose:
+    """Check the form and store it on the compose. Line breaks or control characters
+    in any header field are refused in every mode; `strict` (sending) also wants
+    every address valid and at least one recipient."""
+    if not compose.is_editable:
+        raise ComposeLocked(str(compose.pk))
+    errors: dict[str, str] = {}
+    identity: Identity | None = compose.identity
+    if data.identity and any(c in data.identity for c in "\r\n\x00"):
+        errors["from"] = _("%(field)s must be a single line (line breaks and control characters are not allowed).") % {"field": _("From")}
+    elif data.identity:
+        identity = identity_get(user=user, value=data.identity)
+        if identity is None:
+            errors["from"] = _("Choose one of your own addresses as sender.")
+    if identity is None:
+        identity = identity_default(user=user)
+    if "from" not in errors:
+        try:
+            check_header_text(identity.name, field=_("From"), max_length=200)
+            parse_address_list(identity.email, field=_("From"))
+        except InvalidHeaderInput as exc:
+            errors["from"] = exc.message
+    recipients = 0
+    for name, label, value in (("to", _("To"), data.to), ("cc", _("Cc"), data.cc), ("bcc", _("Bcc"), data.bcc)):
+        try:
+            recipients += len(parse_address_list(value, field=label, strict=strict))
+        except InvalidHeaderInput as exc:
+            errors[name] = exc.message
+    try:
+        subject = check_header_text(data.subject, field=_("Subject"))
+    except InvalidHeaderInput as exc:
+        errors["subject"] = exc.message
+        subject = ""
+    if strict and not errors and recipients == 0:
+        errors["to"] = _("Add at least one recipient.")
+    if errors:
+        raise ComposeInvalid(errors)
+    compose.identity = identity
+    compose.to, compose.cc, compose.bcc = data.to.strip(), data.cc.strip(), data.bcc.strip()
+    compose.subject = subject
+    compose.body_text = data.body.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
+    compose.body_html = sanitize_user_html(data.body_html)
+    if data.forward_sections is not None and compose.source == Source.FORWARD and not compose.forward_as_attachment:
+        keep = set(data.forward_sections)
+        compose.forward_sections = [{**item, "keep": item.get("section") in keep} for item in compose.forward_sections or []]
+    if compose.state == State.FAILED:
+        compose.state, compose.error_code, compose.error_detail = State.DRAFT, "", ""
+    compose.save()
+    return compose
+
+
+# -- building and saving -------------------------------------------------------------------
+
+
+def _spec(compose: Compose, *, files: list[FileAttachment], messages: list[EmbeddedMessageAttachment]) -> MessageSpec:
+    identity = compose.identity or identity_default(user=compose.user)
+    reply_to = parse_address_list(identity.reply_to, field=_("Reply-To"), strict=False) if identity.reply_to else []
+    text = compose.body_text
+    if not text.strip() and compose.body_html:
+        from .compose import html_to_text
+
+        text = html_to_text(compose.body_html)
+    return MessageSpec(
+        sender=Address(name=identity.name, email=identity.email),
+        to=tuple(parse_address_list(compose.to, field=_("To"), strict=False)),
+        cc=tuple(parse_address_list(compose.cc, field=_("Cc"), strict=False)),
+        bcc=tuple(parse_address_list(compose.bcc, field=_("Bcc"), strict=False)),
+        reply_to=reply_to[0] if reply_to else None,
+        subject=compose.subject,
+        text=text,
+        html=compose.body_html,
+        message_id=compose.message_id,
+        date=timezone.now(),
+        in_reply_to=compose.in_reply_to,
+        references=compose.references,
+        attachments=tuple(files),
+        messages=tuple(messages),
+    )
+
+
+def _uploaded_files(compose: Compose) -> list[FileAttachment]:
+    return [FileAttachment(a.filename, a.content_type, upload_read(a)) for a in compose.attachments.all() if a.complete]
+
+
+def _forwarded(compose: Compose, imap: ImapConnection) -> tuple[list[FileAttachment], list[EmbeddedMessageAttachment]]:
+    """The original's attachments (or the whole original), fetched now: only when sending."""
+    if compose.source != Source.FORWARD or not compose.source_uid:
+        return [], []
+    imap.select(compose.source_folder, readonly=True)
+    uid = int(compose.source_uid)
+    meta = imap.fetch_message_meta(uid)
+    if meta is None:
+        raise ComposeInvalid({"attachments": _("The forwarded message no longer exists, so its attachments cannot be sent.")})
+    if compose.forward_as_attachment:
+        raw = imap.fetch_sections(uid, [""], max_bytes=max(meta.size, 1)).get("", b"")
+        from mailview.mime import decode_header_value, safe_filename
+
+        subject = decode_header_value(meta.subject) if meta.subject else ""
+        return [], [EmbeddedMessageAttachment(filename=safe_filename((subject[:80] or "message") + ".eml", default="message.eml"), raw=raw)]
+    root = parse_bodystructure(meta.bodystructure)
+    files: list[FileAttachment] = []
+    messages: list[EmbeddedMessageAttachment] = []
+    for item in compose.forward_sections or []:
+        if not item.get("keep"):
+            continue
+        part = find_part(root, str(item.get("section", "")))
+        if part is None or part.is_multipart:
+            continue
+        data = imap.fetch_sections(uid, [part.section], max_bytes=part.size + 1024).get(part.section, b"")
+        if part.mime_type == "message/rfc822":
+            messages.append(EmbeddedMessageAttachment(filename=part.suggested_filename, raw=data))
+        else:
+            files.append(FileAttachment(part.suggested_filename, part.mime_type, decode_transfer(data, part.encoding)))
+    return files, messages
+
+
+def compose_draft_save(*, user: AbstractBaseUser, compose: Compose, force: bool = False) -> SaveResult:
+    """Autosave: replace the draft on the server, unless nothing changed since the last save."""
+    attachments = [a for a in compose.attachments.all() if a.complete]
+    fingerprint = draft_fingerprint(compose, attachments)
+    if not force and compose.draft_uid and compose.draft_hash == fingerprint:
+        return SaveResult(saved=False, folder=compose.draft_folder, uid=compose.draft_uid, saved_at=compose.draft_saved_at)
+    raw = message_build(_spec(compose, files=_uploaded_files(compose), messages=[]))
+    with get_pool().session(user) as imap:
+        folder, uid = draft_store(imap=imap, user_key=str(user.pk), compose=compose, raw=raw)
+    draft_mark_saved(compose=compose, folder=folder, uid=uid, fingerprint=fingerprint)
+    return SaveResult(saved=True, folder=folder, uid=uid, saved_at=compose.draft_saved_at)
+
+
+def compose_queue(*, user: AbstractBaseUser, compose: Compose, enqueue: Callable[[str], object] | None = None) -> Compose:
+    """Send: build the final message (forwarded parts fetched now), check its size
+    against the server's limit, store it as the draft, then queue the task.
+    The message is on the server before anything else happens: never lost."""
+    if not compose.is_editable:
+        raise ComposeLocked(str(compose.pk))
+    identity = compose.identity or identity_default(user=user)
+    recipients = [a.email for v in (compose.to, compose.cc, compose.bcc) for a in parse_address_list(v, field="", strict=False)]
+    if not recipients:
+        raise ComposeInvalid({"to": _("Add at least one recipient.")})
+    limit = smtp_size_limit(smtp_endpoint_for(_login_email(user)))
+    with get_pool().session(user) as imap:
+        files, messages = _forwarded(compose, imap)
+        raw = message_build(_spec(compose, files=_uploaded_files(compose) + files, messages=messages))
+        if len(raw) > limit:
+            raise ComposeInvalid({"attachments": too_big_message(filename=compose.subject or _("This message"), limit=limit, size=len(raw))})
+        folder, uid = draft_store(imap=imap, user_key=str(user.pk), compose=compose, raw=raw)
+    attachments = [a for a in compose.attachments.all() if a.complete]
+    draft_mark_saved(compose=compose, folder=folder, uid=uid, fingerprint=draft_fingerprint(compose, attachments))
+    updated = Compose.objects.filter(pk=compose.pk, state__in=(State.DRAFT, State.FAILED)).update(
+        state=State.QUEUED, envelope_from=identity.email, envelope_to=recipients, message_size=len(raw),
+        queued_at=timezone.now(), attempts=0, claimed_at=None, error_code="", error_detail="", retry_at=None, sent_at=None,
+    )
+    if not updated:
+        raise ComposeLocked(str(compose.pk))
+    compose.refresh_from_db()
+    transaction.on_commit(lambda: _enqueue(compose, enqueue))
+    return compose
+
+
+def _enqueue(compose: Compose, enqueue: Callable[[str], object] | None) -> None:
+    try:
+        if enqueue is not None:
+            enqueue(str(compose.pk))
+        else:
+            from mailview.compose_tasks import compose_send
+
+            compose_send.delay(str(compose.pk))
+    except Exception:  # noqa: BLE001 - broker down: say so, the draft is safe
+        log.exception("could not queue compose %s", compose.pk)
+        Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.FAILED, error_code="queue", error_detail="")
+
+
+def _login_email(user: AbstractBaseUser) -> str:
+    credential = getattr(user, "mail_credential", None)
+    return getattr(credential, "login", "") or user.get_username()
+
+
+def compose_cancel(*, compose: Compose) -> bool:
+    """Stop a send that is waiting (to start, or to retry): back to editing."""
+    return bool(Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.DRAFT, retry_at=None, updated_at=timezone.now()))
+
+
+def compose_discard(*, user: AbstractBaseUser, compose: Compose) -> None:
+    """Throw the message away: every draft version, the uploads, the row."""
+    if not compose.is_editable:
+        raise ComposeLocked(str(compose.pk))
+    if compose.draft_folder:
+        with get_pool().session(user) as imap:
+            draft_versions_delete(imap=imap, folder=compose.draft_folder, message_id=compose.message_id, uids=[int(compose.draft_uid)] if compose.draft_uid else None)
+    uploads_purge(compose=compose)
+    compose.delete()
+
+
+# -- status ------------------------------------------------------------------------
+
+
+ERROR_MESSAGES = {
+    "unreachable": lambda d: _("The mail server cannot be reached right now."),
+    "temporary": lambda d: _("The mail server asked to try again later (%(detail)s).") % {"detail": d},
+    "recipient": lambda d: _("The mail server refused these recipients: %(detail)s") % {"detail": d},
+    "too_big": lambda d: _("The message is too big for your mail server."),
+    "refused": lambda d: _("The mail server refused the message (%(detail)s).") % {"detail": d},
+    "auth": lambda d: _("The mail server did not accept your password for sending."),
+    "tls": lambda d: _("No secure connection to the mail server could be made (%(detail)s).") % {"detail": d},
+    "interrupted": lambda d: _("Sending was interrupted. The message may or may not have been sent: check your Sent folder before sending it again."),
+    "draft_missing": lambda d: _("The draft was deleted before it could be sent."),
+    "signed_out": lambda d: _("You signed out before the message could be sent."),
+    "imap": lambda d: _("Your mailbox could not be reached to send the saved message."),
+    "queue": lambda d: _("Sending is not available right now."),
+}
+
+
+@dataclass(frozen=True)
+class ComposeStatus:
+    state: str
+    done: bool  # nothing more will happen by itself
+    sent: bool
+    title: str
+    message: str
+    kept_as_draft: bool
+    can_cancel: bool
+    can_edit: bool
+    retry_at: datetime | None
+
+
+def error_message(code: str, detail: str) -> str:
+    maker = ERROR_MESSAGES.get(code)
+    return maker(detail) if maker else _("The message could not be sent (%(detail)s).") % {"detail": detail or code}
+
+
+def compose_status(*, compose: Compose) -> ComposeStatus:
+    state = compose.state
+    if state == State.SENT or state == State.SUBMITTED:
+        return ComposeStatus(state, state == State.SENT, True, _("Sent"), _("Your message was sent."), False, False, False, None)
+    if state == State.FAILED:
+        return ComposeStatus(state, True, False, _("Not sent"), error_message(compose.error_code, compose.error_detail), True, False, True, None)
+    if state == State.QUEUED and compose.error_code:
+        when = compose.retry_at
+        text = error_message(compose.error_code, compose.error_detail) + " "
+        text += (_("Trying again at %(time)s.") % {"time": timezone.localtime(when).strftime("%H:%M")}) if when else _("Trying again shortly.")
+        return ComposeStatus(state, False, False, _("Not sent yet"), text, True, True, False, when)
+    if state == State.DRAFT:
+        return ComposeStatus(state, True, False, _("Draft"), _("This message has not been sent."), True, False, True, None)
+    return ComposeStatus(state, False, False, _("Sending…"), _("Your message is being sent."), False, state == State.QUEUED, False, None)
+
+
+# -- housekeeping -------------------------------------------------------------------------
+
+
+def compose_cleanup(*, now: datetime | None = None) -> int:
+    """Forget old compose sessions (their drafts stay on the server) and their uploads;
+    re-queue sends left queued without a task (a broker restart lost it)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.WEBMAIL_COMPOSE_RETENTION_DAYS)
+    removed = 0
+    for compose in Compose.objects.filter(updated_at__lt=cutoff, state__in=(State.DRAFT, State.FAILED, State.SENT)):
+        uploads_purge(compose=compose)
+        compose.delete()
+        removed += 1
+    stuck = Compose.objects.filter(state=State.QUEUED, updated_at__lt=now - timedelta(minutes=30)).exclude(retry_at__gt=now)
+    for compose in stuck:
+        _enqueue(compose, None)
+    return removed
+
+
+def compose_for_user(*, user: AbstractBaseUser, compose_id: object) -> Compose:
+    """Ownership in one place: someone else's compose does not exist (404)."""
+    try:
+        return Compose.objects.select_related("identity").get(pk=compose_id, user=user)
+    except (Compose.DoesNotExist, ValueError, ValidationError) as exc:
+        raise Compose.DoesNotExist(str(compose_id)) from exc

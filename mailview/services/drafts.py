@@ -1,0 +1,238 @@
+"""Drafts on the IMAP server: one per compose, replaced on every save.
+
+Every version of a compose's draft carries the same Message-ID. A save APPENDs
+the new version (with \\Draft and \\Seen) first, learns its UID from APPENDUID,
+then deletes every *older* version (lower UID with that Message-ID, and the UID
+we last stored): nothing is lost if the connection breaks in between, and two
+overlapping saves still leave exactly one draft, the newest.
+
+The \\Drafts and \\Sent folders are found by their SPECIAL-USE attributes (names
+only as a fallback), cached per user for a few minutes.
+"""
+from __future__ import annotations
+
+import email
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from email import policy
+
+from django.core.cache import cache
+from django.utils import timezone
+
+from mailview.imap.connection import ImapConnection
+from mailview.imap.errors import MailboxNotFound, MessageNotFound
+from mailview.mime import decode_header_value
+from mailview.models import Compose, ComposeAttachment
+
+from .compose import clean_message_ids, html_to_text
+
+FOLDER_CACHE_SECONDS = 600
+_FALLBACK_NAMES = {"drafts": ("drafts", "draft", "entwürfe"), "sent": ("sent", "sent items", "sent messages", "gesendet")}
+
+
+@dataclass(frozen=True)
+class SpecialFolders:
+    drafts: str | None
+    sent: str | None
+    delimiter: str
+
+
+def _cache_key(user_key: str) -> str:
+    return f"compose:special-folders:{user_key}"
+
+
+def special_folders(*, imap: ImapConnection, user_key: str, refresh: bool = False) -> SpecialFolders:
+    """The \\Drafts and \\Sent folders (SPECIAL-USE, else a usual name; None if neither)."""
+    key = _cache_key(user_key)
+    if not refresh:
+        cached = cache.get(key)
+        if isinstance(cached, SpecialFolders):
+            return cached
+    folders = imap.list_folders(with_status=False)
+    found: dict[str, str | None] = {"drafts": None, "sent": None}
+    delimiter = next((f.delimiter for f in folders if f.name.upper() == "INBOX" and f.delimiter), None) or "/"
+    for use in found:
+        for folder in folders:
+            if f"\\{use}" in folder.attributes and "\\noselect" not in folder.attributes:
+                found[use] = folder.name
+                break
+        if found[use] is None:
+            for folder in folders:
+                leaf = folder.name.rsplit(folder.delimiter, 1)[-1] if folder.delimiter else folder.name
+                if leaf.casefold() in _FALLBACK_NAMES[use] and "\\noselect" not in folder.attributes:
+                    found[use] = folder.name
+                    break
+    result = SpecialFolders(drafts=found["drafts"], sent=found["sent"], delimiter=delimiter)
+    cache.set(key, result, FOLDER_CACHE_SECONDS)
+    return result
+
+
+def special_folder_ensure(*, imap: ImapConnection, user_key: str, use: str) -> str:
+    """The folder for `use` ("drafts" or "sent"), created when the server has none."""
+    folders = special_folders(imap=imap, user_key=user_key)
+    name = getattr(folders, use)
+    if name:
+        return name
+    names = [f.name for f in imap.list_folders(with_status=False)]
+    # Servers that keep every folder under INBOX (Courier, old Cyrus) need the prefix.
+    prefix = f"INBOX{folders.delimiter}" if names and all(n.upper() == "INBOX" or n.upper().startswith(f"INBOX{folders.delimiter}") for n in names) and len(names) > 1 else ""
+    name = prefix + ("Drafts" if use == "drafts" else "Sent")
+    imap.create_folder(name)
+    cache.delete(_cache_key(user_key))
+    return name
+
+
+def message_id_token(message_id: str) -> str:
+    """The part of our Message-ID that is searched for (no angle brackets)."""
+    return message_id.strip().strip("<>")
+
+
+def versions_in(*, imap: ImapConnection, folder: str, message_id: str) -> list[int]:
+    """UIDs of the messages in `folder` with this Message-ID (the folder gets selected read-write)."""
+    imap.select(folder, readonly=False, refresh=True)
+    return sorted(imap.search_uids(["HEADER", "Message-ID", message_id_token(message_id)]))
+
+
+def draft_store(*, imap: ImapConnection, user_key: str, compose: Compose, raw: bytes) -> tuple[str, int | None]:
+    """APPEND this version, then delete the older ones. Returns (folder, new UID)."""
+    try:
+        folder = special_folder_ensure(imap=imap, user_key=user_key, use="drafts")
+        new_uid = imap.append(folder, raw, flags=["\\Draft", "\\Seen"])
+    except MailboxNotFound:
+        cache.delete(_cache_key(user_key))
+        folder = special_folder_ensure(imap=imap, user_key=user_key, use="drafts")
+        new_uid = imap.append(folder, raw, flags=["\\Draft", "\\Seen"])
+    existing = versions_in(imap=imap, folder=folder, message_id=compose.message_id)
+    older = set(existing)
+    if compose.draft_uid and compose.draft_folder == folder:
+        older.add(int(compose.draft_uid))
+    if new_uid is not None:
+        stale = sorted(u for u in older if u < new_uid)
+    else:  # no UIDPLUS: keep the newest we can see
+        stale = sorted(older)[:-1] if older else []
+    if stale:
+        imap.delete_permanently(stale)
+    if compose.draft_uid and compose.draft_folder and compose.draft_folder != folder:
+        draft_versions_delete(imap=imap, folder=compose.draft_folder, message_id=compose.message_id, uids=[int(compose.draft_uid)])
+    if new_uid is None and existing:
+        new_uid = max(existing)
+    return folder, new_uid
+
+
+def draft_versions_delete(*, imap: ImapConnection, folder: str, message_id: str, uids: list[int] | None = None) -> None:
+    """Delete every version of a draft (by Message-ID, plus the given UIDs). Idempotent."""
+    try:
+        found = set(versions_in(imap=imap, folder=folder, message_id=message_id)) | set(uids or [])
+    except MailboxNotFound:
+        return
+    if found:
+        imap.delete_permanently(sorted(found))
+
+
+def draft_fingerprint(compose: Compose, attachments: list[ComposeAttachment]) -> str:
+    """What a draft version depends on: unchanged → the autosave is skipped."""
+    data = [
+        compose.identity_id, compose.to, compose.cc, compose.bcc, compose.subject, compose.body_text, compose.body_html,
+        compose.forward_as_attachment, compose.forward_sections, [(str(a.pk), a.received) for a in attachments],
+    ]
+    return hashlib.sha256(json.dumps(data, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def draft_mark_saved(*, compose: Compose, folder: str, uid: int | None, fingerprint: str) -> None:
+    compose.draft_folder, compose.draft_uid, compose.draft_hash, compose.draft_saved_at = folder, uid, fingerprint, timezone.now()
+    Compose.objects.filter(pk=compose.pk).update(draft_folder=folder, draft_uid=uid, draft_hash=fingerprint, draft_saved_at=compose.draft_saved_at)
+
+
+# -- resuming a draft found on the server --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ParsedDraft:
+    from_email: str
+    to: str
+    cc: str
+    bcc: str
+    subject: str
+    text: str
+    html: str
+    message_id: str
+    in_reply_to: str
+    references: str
+    attachments: list[tuple[str, str, bytes]]  # filename, content type, data
+
+
+def _safe_header(message: email.message.EmailMessage, name: str) -> str:
+    try:
+        value = message.get(name)
+        return decode_header_value(str(value)) if value is not None else ""
+    except Exception:  # noqa: BLE001 - broken header: fall back to the raw value
+        raw = message.get_all(name, failobj=[])
+        return decode_header_value(str(raw[0])) if raw else ""
+
+
+def draft_parse(raw: bytes) -> ParsedDraft:
+    """A draft's fields, text and attachments (from any client), tolerant of broken headers."""
+    message = email.message_from_bytes(raw, policy=policy.default)
+    text, html = "", ""
+    try:
+        plain = message.get_body(("plain",))
+        text = plain.get_content() if plain is not None else ""
+    except Exception:  # noqa: BLE001
+        text = ""
+    try:
+        rich = message.get_body(("html",))
+        html = rich.get_content() if rich is not None else ""
+    except Exception:  # noqa: BLE001
+        html = ""
+    if not text and html:
+        text = html_to_text(html)
+    attachments: list[tuple[str, str, bytes]] = []
+    try:
+        parts = list(message.iter_attachments())
+    except Exception:  # noqa: BLE001 - not multipart
+        parts = []
+    for part in parts:
+        try:
+            if part.get_content_maintype() == "message":
+                payload = part.get_payload()
+                data = payload[0].as_bytes() if isinstance(payload, list) and payload else part.get_payload(decode=True) or b""
+            else:
+                data = part.get_payload(decode=True) or b""
+            attachments.append((part.get_filename() or "attachment", part.get_content_type(), data))
+        except Exception:  # noqa: BLE001 - a broken part is left out, not the whole draft
+            continue
+    ids = clean_message_ids(_safe_header(message, "Message-ID"), limit=1)
+    return ParsedDraft(
+        from_email=_safe_header(message, "From"),
+        to=_safe_header(message, "To"),
+        cc=_safe_header(message, "Cc"),
+        bcc=_safe_header(message, "Bcc"),
+        subject=_safe_header(message, "Subject"),
+        text=re.sub(r"\r\n?", "\n", text),
+        html=html,
+        message_id=ids[0] if ids else "",
+        in_reply_to=" ".join(clean_message_ids(_safe_header(message, "In-Reply-To"), limit=1)),
+        references=" ".join(clean_message_ids(_safe_header(message, "References"))),
+        attachments=attachments,
+    )
+
+
+def draft_fetch(*, imap: ImapConnection, folder: str, uid: int) -> bytes:
+    """The whole draft as stored (BODY.PEEK[]: the draft is not marked read)."""
+    imap.select(folder, readonly=True)
+    meta = imap.fetch_message_meta(uid)
+    if meta is None:
+        raise MessageNotFound(f"{folder}/{uid}")
+    return imap.fetch_sections(uid, [""], max_bytes=max(meta.size, 1)).get("", b"")
+
+
+def draft_header_message_id(*, imap: ImapConnection, folder: str, uid: int) -> str:
+    imap.select(folder, readonly=True)
+    header = imap.fetch_header(uid)
+    if header is None:
+        raise MessageNotFound(f"{folder}/{uid}")
+    parsed = email.message_from_bytes(header, policy=policy.compat32)
+    ids = clean_message_ids(str(parsed.get("Message-ID", "") or ""), limit=1)
+    return ids[0] if ids else ""
