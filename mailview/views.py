@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.services import sender_is_trusted, sender_trust, user_settings
 
 from .imap import MessageNotFound, get_pool, validate
+from .services.addressbook import addresses_collect
 from .services.folders import flatten, folder_tree
 from .services.message_view import RenderedBody, message_body, message_body_cached, message_open
 from .services.messages import message_page, normalize_sort
@@ -101,6 +102,7 @@ def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
             part_url=_part_url_factory(request, folder, uid),
             with_all_headers=request.GET.get("headers") == "all",
         )
+    addresses_collect(user=request.user, addresses=message.from_, weight=0)  # for autocomplete
     # UIDVALIDITY in the URL lets the body request hit the cache without any IMAP.
     body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "") + ("&plain=1" if prefs.prefer_plain_text else "")
     return render(

@@ -67,7 +67,7 @@ if ! { [[ -f $state/gunicorn.pid ]] && kill -0 "$(cat "$state/gunicorn.pid")" 2>
     --pid "$state/gunicorn.pid" --control-socket "$state/gunicorn.ctl" --access-logfile "$state/access.log" --error-logfile "$state/gunicorn.log" --daemon
 fi
 if ! { [[ -f $state/celery.pid ]] && kill -0 "$(cat "$state/celery.pid")" 2>/dev/null; }; then
-  .venv/bin/celery -A webmail worker --detach --concurrency 2 --loglevel INFO \
+  .venv/bin/celery -A webmail worker -B --schedule "$state/celerybeat-schedule" --detach --concurrency 2 --loglevel INFO \
     --pidfile "$state/celery.pid" --logfile "$state/celery.log"
 fi
 .venv/bin/python - "$port" <<'PY'

@@ -211,6 +211,11 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
 }
 CELERY_RESULT_EXPIRES = env_int("CELERY_RESULT_EXPIRES", 7 * 24 * 3600, minimum=60)
+# Periodic work (run `celery -A webmail beat`, or a worker with -B in the demo).
+CELERY_BEAT_SCHEDULE = {
+    # Removes abandoned uploads and compose sessions, and re-queues stuck sends.
+    "compose-cleanup": {"task": "mailview.compose_cleanup", "schedule": 3600.0},
+}
 # The queue filing actions go to (a deployment may give them dedicated workers).
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

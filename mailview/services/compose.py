@@ -40,7 +40,7 @@ from mailview.mime import (
     parse_bodystructure,
     safe_filename,
 )
-from mailview.services.message_view import MAX_TEXT_PART, _envelope_lists, _from_meta
+from mailview.services.message_view import MAX_TEXT_PART, recipient_addresses, sender_addresses
 
 # 7bit: every non-ASCII body is quoted-printable or base64, so any SMTP server takes it.
 POLICY = policy.SMTP.clone(cte_type="7bit")
@@ -393,13 +393,13 @@ def original_read(*, imap: ImapConnection, folder: str, uid: int) -> Original:
         elif part.params.get("format", "").lower() == "flowed":
             text = sanitizer.unflow(text, delsp=part.params.get("delsp", "").lower() == "yes")
         texts.append(text.replace("\r\n", "\n").strip("\n"))
-    envelope = _envelope_lists(meta)
+    envelope = recipient_addresses(meta)
     message_ids = clean_message_ids(_header_value(header, "Message-ID"), limit=1)
     return Original(
         folder=folder,
         uid=uid,
         subject=decode_header_value(meta.subject) if meta.subject else "",
-        from_=_from_meta(meta),
+        from_=sender_addresses(meta),
         to=envelope["to"],
         cc=envelope["cc"],
         reply_to=envelope["reply_to"],

@@ -64,6 +64,7 @@ class MessageView:
     size: int
     seen: bool
     flagged: bool
+    draft: bool
     attachments: list[AttachmentInfo]
     nested_messages: list[EmbeddedMessage]
     body_key: str  # cache key of the rendered body document
@@ -119,7 +120,7 @@ def message_open(
     meta = imap.fetch_message_meta(uid)
     if meta is None:
         raise MessageNotFound(f"{folder}/{uid}")
-    envelope_from = _from_meta(meta)
+    envelope_from = sender_addresses(meta)
     remote = allow_remote(envelope_from[0].email if envelope_from else "")
     key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
     root = parse_bodystructure(meta.bodystructure)
@@ -133,7 +134,7 @@ def message_open(
         imap.add_flags([uid], ["\\Seen"])
         flags.add("\\seen")
     headers = _all_headers(imap.fetch_header(uid) or b"") if with_all_headers else []
-    envelope = _envelope_lists(meta)
+    envelope = recipient_addresses(meta)
     return MessageView(
         folder=folder,
         uid=uid,
@@ -147,6 +148,7 @@ def message_open(
         size=meta.size,
         seen="\\seen" in flags,
         flagged="\\flagged" in flags,
+        draft="\\draft" in flags,
         attachments=[
             AttachmentInfo(section=p.section, filename=p.suggested_filename, mime_type=p.mime_type, size=p.size)
             for p in plan.attachments
@@ -235,11 +237,13 @@ def _nested_header(message: EmbeddedMessage) -> str:
     return f'<hr class="nested-rule"><table class="nested-headers">{cells}</table>'
 
 
-def _from_meta(meta: RawSummary) -> list[Address]:
+def sender_addresses(meta: RawSummary) -> list[Address]:
+    """The From addresses of a message, display names decoded."""
     return [Address(name=decode_header_value(a.name) if a.name else "", email=a.email) for a in meta.sender]
 
 
-def _envelope_lists(meta: RawSummary) -> dict[str, list[Address]]:
+def recipient_addresses(meta: RawSummary) -> dict[str, list[Address]]:
+    """To, Cc and Reply-To of a message, display names decoded."""
     def convert(items: tuple) -> list[Address]:
         return [Address(name=decode_header_value(a.name) if a.name else "", email=a.email) for a in items]
 

@@ -205,6 +205,7 @@
       U: () => runAction("read"), u: () => runAction("unread"), e: () => runAction("archive"),
       "#": () => (form.dataset.special === "trash" ? confirmPermanent() : runAction("delete")),
       v: () => form.querySelector("[name=target]").focus(), z: () => undo(), "?": () => toggleHelp(help.hidden),
+      c: () => { window.location.href = "/mail/compose/"; },
       Enter: () => { if (row) row.querySelector(".col-subject a").click(); },
     }[event.key];
     if (act) { event.preventDefault(); act(); }
