@@ -51,6 +51,10 @@ def test_a_cid_image_loads_in_the_sandboxed_frame(app_server, browser):
     def image_served() -> bool:
         return any(re.search(r'"GET /mail/INBOX/\d+/part/2/\?t=\S+ HTTP/1.1" 200', line) for line in access_log.read_text().splitlines())
 
-    wait_until(image_served, timeout=20, message="the cid image to be requested with its token and served")
+    try:
+        wait_until(image_served, timeout=20, message="the cid image to be requested with its token and served")
+    except AssertionError:
+        tail = access_log.read_text().splitlines()[-8:]
+        raise AssertionError(f"no token request for the cid image; last requests: {tail}; console: {browser.get_log('browser')}") from None
     violations = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert violations == []
