@@ -47,6 +47,9 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from mailview.imap.connection import parse_sequence_list  # noqa: E402 - the app's own ESEARCH parser
+
 from imapclient import IMAPClient
 from imapclient.response_parser import parse_response
 
@@ -146,20 +149,6 @@ def imap_connect(email: str, password: str, *, timeout: float = 120.0) -> IMAPCl
     client.starttls(context)
     client.login(email, password)
     return client
-
-
-def parse_sequence_list(text: str) -> list[int]:
-    out: list[int] = []
-    for item in text.split(","):
-        if not item:
-            continue
-        if ":" in item:
-            a, b = (int(x) for x in item.split(":", 1))
-            step = 1 if b >= a else -1
-            out.extend(range(a, b + step, step))
-        else:
-            out.append(int(item))
-    return out
 
 
 def esort_page(client: IMAPClient, criteria: bytes, first: int, last: int) -> tuple[int, list[int]]:

@@ -39,7 +39,7 @@ from django.utils import timezone
 from accounts.models import ServerProfile
 from accounts.services import imap_credentials_for, server_profile_for
 from mailview.imap import get_pool
-from mailview.imap.connection import Credentials, ImapConnection
+from mailview.imap.connection import Credentials, ImapConnection, ServerEndpoint
 from mailview.imap.errors import ImapError, MailboxNotFound, NoStoredCredentials
 from mailview.mime import Address
 from mailview.models import Compose
@@ -57,21 +57,12 @@ State = Compose.State
 
 
 @dataclass(frozen=True)
-class SmtpEndpoint:
-    host: str
-    port: int
-    security: str  # "ssl" | "starttls" | "none"
-    verify_tls: bool = True
-    ca_file: str = ""
+class SmtpEndpoint(ServerEndpoint):
+    """Where and how to reach an SMTP server: host, port, security and TLS trust as for
+    IMAP, plus whether the server files sent mail itself."""
+
     timeout: float = 30.0
     server_saves_sent: bool = False
-
-    def ssl_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(cafile=self.ca_file or None)
-        if not self.verify_tls:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        return context
 
 
 def smtp_endpoint_for(email: str) -> SmtpEndpoint:
