@@ -138,3 +138,10 @@ def test_mail_pages_need_a_sign_in(client):
     response = client.get("/mail/INBOX/")
     assert response.status_code == 302
     assert response["Location"].startswith("/accounts/login/")
+
+
+def test_pages_cannot_be_framed_except_the_message_body(client):
+    response = client.get("/accounts/login/")
+    assert response["X-Frame-Options"] == "DENY"
+    assert "frame-ancestors 'none'" in response["Content-Security-Policy"]
+    assert "script-src 'self'" in response["Content-Security-Policy"]
