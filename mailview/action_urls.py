@@ -13,4 +13,5 @@ urlpatterns = [
 folder_urlpatterns = [
     path("", action_views.folders_manage, name="folders_manage"),
     path("tree/", action_views.folder_tree_fragment, name="folder_tree"),
+    path("state/", action_views.folder_state, name="folder_state"),
 ]

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_GET, require_POST
 from .imap import ImapProtocolError, InvalidImapInput, get_pool, validate
 from .imap.connection import search_keys, uid_set_text
 from .services.actions import KINDS, undo_plan
-from .services.folders import flatten, folder_tree
+from .services.folders import flatten, folder_state_token, folder_tree
 from .services.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
 from .tasks import mail_action
 from .templatetags.mail_urls import folder_url
@@ -124,6 +124,17 @@ def action_undo(request: HttpRequest, action_id: str) -> HttpResponse:
         return JsonResponse({"action_id": undo_id})
     messages.success(request, _("Undone."))
     return redirect(folder_url(plan["target"]))
+
+
+@login_required
+@require_GET
+def folder_state(request: HttpRequest) -> JsonResponse:
+    """What the open list page polls: any change here (new mail, expunges, flags changed
+    on another device) changes one of these numbers."""
+    folder = validate.folder_name(request.GET.get("folder", ""))
+    with get_pool().session(request.user) as imap:
+        selected = imap.select(folder, readonly=True, refresh=True)
+    return JsonResponse({"state": folder_state_token(selected)})
 
 
 @login_required

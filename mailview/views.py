@@ -4,6 +4,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from urllib.parse import urlencode
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
@@ -18,7 +19,7 @@ from accounts.services import sender_is_trusted, sender_trust, user_settings
 
 from .imap import MessageNotFound, get_pool, validate
 from .services.addressbook import addresses_collect
-from .services.folders import flatten, folder_tree
+from .services.folders import flatten, folder_state_token, folder_tree
 from .services.message_view import RenderedBody, message_body, message_body_cached, message_open
 from .services.messages import message_page, normalize_sort
 from .services.parts import exactly, message_size, part_info, stream_section
@@ -69,6 +70,8 @@ def message_list(request: HttpRequest, folder: str) -> HttpResponse:
             "page": page,
             "show_unsubscribed": show_unsubscribed,
             "beyond_last_page": page.total and page.page > page.pages,
+            "folder_state": folder_state_token(page.selected),
+            "poll_seconds": settings.WEBMAIL_LIST_POLL_SECONDS,
         },
     )
 

@@ -233,3 +233,24 @@ def test_select_all_matching_acts_only_on_the_search_results(celery_worker, clie
     with imap_direct(searchable) as imap:
         imap.select_folder("INBOX", readonly=True)
         assert len(imap.search(["FLAGGED"])) == 2
+
+
+def test_the_folder_state_changes_when_another_device_changes_the_folder(client):
+    user = new_mail_user("live")
+    from tests.support import append_message
+
+    with imap_direct(user) as imap:
+        append_message(imap, "INBOX", subject="first")
+    sign_in(client, user)
+    html = client.get("/mail/INBOX/").content.decode()
+    initial = re.search(r'data-state="([^"]+)"', html).group(1)
+    state = lambda: client.get("/folders/state/?folder=INBOX", HTTP_ACCEPT="application/json").json()["state"]  # noqa: E731
+    assert state() == initial
+    with imap_direct(user) as imap:
+        append_message(imap, "INBOX", subject="second")
+    after_arrival = state()
+    assert after_arrival != initial
+    with imap_direct(user) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([1], [b"\\Seen"])
+    assert state() != after_arrival  # a flag changed elsewhere counts too

@@ -220,6 +220,8 @@ CELERY_BEAT_SCHEDULE = {
     # Removes abandoned uploads and compose sessions, and re-queues stuck sends.
     "compose-cleanup": {"task": "mailview.compose_cleanup", "schedule": 3600.0},
 }
+# How often an open message list asks whether its folder changed (another device).
+WEBMAIL_LIST_POLL_SECONDS = env_int("WEBMAIL_LIST_POLL_SECONDS", 20, minimum=1)
 # The queue filing actions go to (a deployment may give them dedicated workers).
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -213,6 +213,9 @@ class ImapConnection:
             c.decode("ascii", "replace").upper() if isinstance(c, bytes) else str(c).upper()
             for c in self._client.capabilities()
         )
+        if "CONDSTORE" in self.capabilities and "ENABLE" in self.capabilities:
+            # SELECT then reports HIGHESTMODSEQ: any flag change anywhere changes it.
+            self._client.enable("CONDSTORE")
         self.broken = False
 
     @property
@@ -345,8 +348,9 @@ class ImapConnection:
         _, responses = client.noop()
         current = self.selected
         assert current is not None
+        # New or expunged messages, or flags changed by another client (untagged FETCH).
         changed = any(
-            isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], int) and item[1] in (b"EXISTS", b"EXPUNGE")
+            isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], int) and item[1] in (b"EXISTS", b"EXPUNGE", b"FETCH")
             for item in responses
         )
         if changed:

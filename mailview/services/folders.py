@@ -5,7 +5,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
 
-from mailview.imap.connection import ImapConnection, RawFolder
+from mailview.imap.connection import ImapConnection, RawFolder, SelectedFolder
 
 # Special-use folders come first, in this order, with localized names and an icon.
 SPECIAL_USE_ORDER = ["inbox", "drafts", "sent", "archive", "junk", "trash"]
@@ -147,3 +147,8 @@ def flatten(tree: list[FolderInfo]) -> list[FolderInfo]:
 def folder_tree(*, imap: ImapConnection, include_unsubscribed: bool = False) -> list[FolderInfo]:
     """The user's folders with message and unread counts. Needs a checked-out connection."""
     return build_tree(imap.list_folders(with_status=True), include_unsubscribed=include_unsubscribed)
+
+
+def folder_state_token(selected: SelectedFolder) -> str:
+    """A short token that changes whenever the folder's content or flags change."""
+    return f"{selected.uidvalidity}-{selected.uidnext}-{selected.exists}-{selected.highestmodseq or 0}"

@@ -109,20 +109,23 @@
     else targets.forEach((r) => data.append("uid", r.dataset.uid));
     for (const [k, v] of Object.entries(extra)) if (v) data.append(k, v);
     const revert = applyOptimistic(kind, targets);
+    document.body.dataset.quietUntil = String(Date.now() + 75000);
     try {
       const { action_id: actionId } = await post("/actions/", data);
       if (!actionId) { targets.forEach((r) => r.classList.remove("pending")); return; }
       const state = await waitFor(actionId);
       targets.forEach((r) => r.classList.remove("pending"));
-      if (state.state === "failed") { revert(); showToast(`Not done: ${state.error}`, { error: true }); return; }
+      if (state.state === "failed") { revert(); document.body.dataset.quietUntil = "0"; showToast(`Not done: ${state.error}`, { error: true }); return; }
       if (state.state === "queued") { showToast("Queued: it will be applied as soon as the server can."); return; }
       targets.forEach((r) => r.querySelector("input[name=uid]").checked = false);
       const moved = (state.result && state.result.moved) || {};
       showToast(`${LABELS[kind] || "Done"}.`, { undo: state.undo ? { actionId, revert, targets, moved } : null });
+      document.body.dataset.quietUntil = String(Date.now() + (state.undo ? 10500 : 0));
       if (MOVE_LIKE.has(kind)) adjustTotal(-targets.length);
       refreshTree();
     } catch (error) {
       revert();
+      document.body.dataset.quietUntil = "0";
       targets.forEach((r) => r.classList.remove("pending"));
       showToast(`Not done: ${error.message}`, { error: true });
     }
@@ -145,6 +148,7 @@
       revert();
       if (MOVE_LIKE.has("move")) adjustTotal(targets.length);
       showToast("Undone.");
+      document.body.dataset.quietUntil = "0";
       refreshTree();
     } catch (error) { showToast(`Could not undo: ${error.message}`, { error: true }); }
   }
@@ -236,4 +240,5 @@
   }
   wireDropTargets();
   moveCursor(0);
+  document.addEventListener("webmail:list-refreshed", () => { wireDropTargets(); cursor = 0; moveCursor(0); });
 })();

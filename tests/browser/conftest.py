@@ -31,7 +31,7 @@ def app_server(django_db_setup, django_db_blocker):
     from django.conf import settings
 
     db_name = settings.DATABASES["default"]["NAME"]
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_name}", "DJANGO_DEBUG": "0"}
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_name}", "DJANGO_DEBUG": "0", "WEBMAIL_LIST_POLL_SECONDS": "1"}
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True, timeout=120)
     log = open(REPO / "var" / "test-gunicorn.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
