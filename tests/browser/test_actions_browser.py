@@ -63,3 +63,35 @@ def test_archive_three_undo_and_flag_with_the_keyboard(app_server, browser, cele
 
     body.send_keys("?")
     assert browser.find_element(By.ID, "help").is_displayed()
+
+
+def test_dragging_a_row_onto_a_folder_moves_it(app_server, browser, celery_worker):
+    person = new_mail_user("dragger")
+    with imap_direct(person) as imap:
+        imap.create_folder("Projects")
+        imap.subscribe_folder("Projects")
+        for n in range(3):
+            append_message(imap, "INBOX", subject=f"Drag {n}")
+    wait = WebDriverWait(browser, 30)
+    browser.get(f"{app_server}/accounts/login/")
+    browser.find_element(By.NAME, "email").send_keys(person.email)
+    browser.find_element(By.NAME, "password").send_keys(person.password)
+    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+    wait.until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+    row = browser.find_elements(By.CSS_SELECTOR, "tr.message")[0]
+    target = browser.find_element(By.CSS_SELECTOR, '#folders a[data-folder="Projects"]')
+    # Selenium cannot drive HTML5 drag and drop; dispatch the events a real drag fires.
+    browser.execute_script(
+        """
+        const [row, target] = arguments;
+        const data = new DataTransfer();
+        row.dispatchEvent(new DragEvent("dragstart", {bubbles: true, dataTransfer: data}));
+        target.dispatchEvent(new DragEvent("dragover", {bubbles: true, cancelable: true, dataTransfer: data}));
+        target.dispatchEvent(new DragEvent("drop", {bubbles: true, cancelable: true, dataTransfer: data}));
+        """,
+        row,
+        target,
+    )
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.message:not([hidden])")) == 2)
+    wait_until(lambda: folder_count(person, "Projects") == 1, timeout=30, message="the move on the server")
+    assert folder_count(person, "INBOX") == 2
