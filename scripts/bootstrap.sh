@@ -6,7 +6,11 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-packages=(dovecot-core dovecot-imapd dovecot-lmtpd postfix redis-server openssl ca-certificates python3-venv)
+# The mail stack's packages are installed by its own script (it keeps their maintainer
+# scripts from starting system daemons and creates the mail user).
+bash scripts/mailstack.sh install >/dev/null
+
+packages=(openssl ca-certificates python3-venv)
 requirements=requirements.txt
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium chromium-driver docker-compose)
@@ -24,9 +28,15 @@ if ((${#missing[@]})); then
   fi
   echo "bootstrap: installing ${missing[*]}"
   export DEBIAN_FRONTEND=noninteractive
-  apt-get update -q >/dev/null
-  # --no-install-recommends: no system MTA/IMAP daemons beyond the packages themselves.
-  apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
+  made_policy=0
+  if [[ ! -e /usr/sbin/policy-rc.d ]]; then
+    # No package may start a system daemon (listening beyond loopback) behind our back.
+    printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && chmod 755 /usr/sbin/policy-rc.d && made_policy=1
+  fi
+  rc=0
+  { apt-get update -q >/dev/null && apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null; } || rc=$?
+  ((made_policy)) && rm -f /usr/sbin/policy-rc.d
+  ((rc == 0)) || { echo "bootstrap: apt-get failed ($rc)" >&2; exit "$rc"; }
 fi
 
 python=${PYTHON:-python3}
