@@ -275,3 +275,21 @@ def test_pool_stats_are_shown_in_the_admin(signed_in, admin_client):
     assert response.status_code == 200
     page = response.content.decode()
     assert "IMAP session pool" in page and get_pool().process_id in page
+
+
+def test_a_process_keeps_under_its_total_by_closing_the_least_recently_used(client, mail_user, other_mail_user):
+    from tests.support import RawUriClient
+
+    alice = django_user(client, mail_user)
+    bob = django_user(RawUriClient(), other_mail_user)
+    pool = SessionPool(credentials_for=imap_credentials_for, budget=None, max_open=1)
+    try:
+        with pool.session(alice) as imap:
+            imap.select("INBOX")
+        with pool.session(bob) as imap:
+            imap.select("INBOX")
+        stats = pool.stats()
+        assert (stats["open"], stats["closed"]) == (1, 1)
+        wait_until(lambda: dovecot_connections(mail_user.email) == 0, message="alice's idle connection to close")
+    finally:
+        pool.close_all()

@@ -189,6 +189,8 @@ WEBMAIL_IMAP_TIMEOUT = env_int("WEBMAIL_IMAP_TIMEOUT", 20, minimum=1)
 # The session pool (see mailview/imap/pool.py).
 WEBMAIL_POOL_PER_PROCESS = env_int("WEBMAIL_POOL_PER_PROCESS", 2, minimum=1)
 WEBMAIL_POOL_PER_USER_TOTAL = env_int("WEBMAIL_POOL_PER_USER_TOTAL", 4, minimum=1)
+# All users together, per process: past this, the least recently used idle connection closes.
+WEBMAIL_POOL_MAX_OPEN = env_int("WEBMAIL_POOL_MAX_OPEN", 200, minimum=1)
 WEBMAIL_POOL_IDLE_TIMEOUT = env_int("WEBMAIL_POOL_IDLE_TIMEOUT", 300, minimum=1)
 WEBMAIL_POOL_NOOP_AFTER = env_int("WEBMAIL_POOL_NOOP_AFTER", 60, minimum=0)
 WEBMAIL_POOL_WAIT_TIMEOUT = env_int("WEBMAIL_POOL_WAIT_TIMEOUT", 15, minimum=1)

@@ -75,6 +75,7 @@ def _build_pool() -> SessionPool:
         credentials_for=imap_credentials_for,
         budget=budget,
         per_process=settings.WEBMAIL_POOL_PER_PROCESS,
+        max_open=settings.WEBMAIL_POOL_MAX_OPEN,
         idle_timeout=settings.WEBMAIL_POOL_IDLE_TIMEOUT,
         noop_after=settings.WEBMAIL_POOL_NOOP_AFTER,
         wait_timeout=settings.WEBMAIL_POOL_WAIT_TIMEOUT,

@@ -63,6 +63,7 @@ class SessionPool:
         credentials_for: CredentialsProvider,
         budget: ConnectionBudget | None,
         per_process: int = 2,
+        max_open: int = 200,
         idle_timeout: float = 300.0,
         noop_after: float = 60.0,
         wait_timeout: float = 15.0,
@@ -71,6 +72,7 @@ class SessionPool:
         self._credentials_for = credentials_for
         self._budget = budget
         self.per_process = per_process
+        self.max_open = max_open
         self.idle_timeout = idle_timeout
         self.noop_after = noop_after
         self.wait_timeout = wait_timeout
@@ -227,7 +229,24 @@ class SessionPool:
         if discard:
             self._close(entry)
 
+    def _make_room(self) -> None:
+        """Keep this process under `max_open` connections across all users: close the
+        least recently used idle ones (thousands of users must not mean thousands of
+        sockets per process)."""
+        victims: list[_Entry] = []
+        with self._cond:
+            open_now = sum(len(v) for v in self._idle.values()) + sum(len(v) for v in self._in_use.values())
+            excess = open_now + 1 - self.max_open
+            if excess > 0:
+                idle = sorted((e for entries in self._idle.values() for e in entries), key=lambda e: e.returned_at)
+                for entry in idle[:excess]:
+                    self._idle[entry.user_key].remove(entry)
+                    victims.append(entry)
+        for entry in victims:
+            self._close(entry)
+
     def _open(self, user_key: str, deadline: float) -> _Entry:
+        self._make_room()
         token = self._acquire_budget(user_key, deadline)
         try:
             endpoint, credentials = self._credentials_for(user_key)
