@@ -206,16 +206,25 @@ class ImapConnection:
     # -- lifecycle ---------------------------------------------------------
 
     def _connect(self) -> None:
-        self._client = login(self.endpoint, self._credentials)
+        client = login(self.endpoint, self._credentials)
         self._on_login()
         self.selected = None
-        self.capabilities = frozenset(
-            c.decode("ascii", "replace").upper() if isinstance(c, bytes) else str(c).upper()
-            for c in self._client.capabilities()
-        )
-        if "CONDSTORE" in self.capabilities and "ENABLE" in self.capabilities:
-            # SELECT then reports HIGHESTMODSEQ: any flag change anywhere changes it.
-            self._client.enable("CONDSTORE")
+        try:
+            self.capabilities = frozenset(
+                c.decode("ascii", "replace").upper() if isinstance(c, bytes) else str(c).upper() for c in client.capabilities()
+            )
+            if "CONDSTORE" in self.capabilities and "ENABLE" in self.capabilities:
+                # SELECT then reports HIGHESTMODSEQ: any flag change anywhere changes it.
+                try:
+                    client.enable("CONDSTORE")
+                except IMAPClientAbortError:
+                    raise
+                except (IMAPClientError, imaplib.IMAP4.error):
+                    log.info("server refused ENABLE CONDSTORE; folder states rely on UIDNEXT and EXISTS")
+        except _BROKEN as exc:
+            _close_quietly(client)
+            raise ImapConnectionError("the connection broke right after login") from exc
+        self._client = client
         self.broken = False
 
     @property
