@@ -58,6 +58,8 @@ class AuditEvent(models.Model):
         LOGIN_ERROR = "login_error", _("mail server unavailable")
         RATE_LIMITED = "rate_limited", _("rate limited")
         LOGOUT = "logout", _("signed out")
+        TWO_FACTOR_FAILED = "2fa_failed", _("wrong second-factor code")
+        TWO_FACTOR_CHANGED = "2fa_changed", _("second factor turned on or off")
 
     when = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -71,6 +73,19 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.when:%Y-%m-%d %H:%M} {self.kind} {self.email}"
+
+
+class TwoFactor(models.Model):
+    """A TOTP second factor (RFC 6238) for the sign-in, with one-time recovery codes."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor")
+    encrypted_secret = models.TextField()
+    enabled_at = models.DateTimeField(auto_now_add=True)
+    last_step = models.BigIntegerField(default=0)  # the last time step accepted: a code works once
+    recovery_hashes = models.JSONField(default=list)  # SHA-256 of the unused recovery codes
+
+    def __str__(self) -> str:
+        return f"2FA of {self.user}"
 
 
 class UserSettings(models.Model):

@@ -15,3 +15,11 @@ urlpatterns += [
     path("identities/<int:identity_id>/delete/", views.identity_remove, name="identity_delete"),
     path("identities/<int:identity_id>/default/", views.identity_default_set, name="identity_default"),
 ]
+
+# --- Two-step sign-in -------------------------------------------------------------------
+from . import two_factor_views  # noqa: E402
+
+urlpatterns += [
+    path("login/code/", two_factor_views.sign_in_code, name="login_code"),
+    path("two-factor/", two_factor_views.two_factor_settings, name="two_factor"),
+]

@@ -19,6 +19,7 @@ from . import ratelimit
 from .forms import SignInForm
 from .models import AuditEvent
 from .services import MailServerUnavailable, audit, user_sign_out
+from .two_factor import pending_set, two_factor_enabled
 
 
 def client_ip(request: HttpRequest) -> str:
@@ -71,6 +72,10 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 status = 200
             else:
                 ratelimit.login_succeeded(ip=ip, email=email)
+                if two_factor_enabled(user=user):
+                    # The password was right; the code comes next (accounts.two_factor_views).
+                    pending_set(request.session, user=user, next_url=next_url or "/mail/")
+                    return redirect("accounts:login_code")
                 login(request, user)  # rotates the session key
                 audit(AuditEvent.Kind.LOGIN, email=email, ip=ip, user_agent=user_agent)
                 return HttpResponseRedirect(next_url or "/mail/")
