@@ -133,8 +133,9 @@ def folder_state(request: HttpRequest) -> JsonResponse:
     on another device) changes one of these numbers."""
     folder = validate.folder_name(request.GET.get("folder", ""))
     with get_pool().session(request.user) as imap:
+        folders = flatten(folder_tree(imap=imap, include_unsubscribed=request.GET.get("all_folders") == "1"))
         selected = imap.select(folder, readonly=True, refresh=True)
-    return JsonResponse({"state": folder_state_token(selected)})
+    return JsonResponse({"state": folder_state_token(selected, folders)})
 
 
 @login_required

@@ -70,7 +70,7 @@ def message_list(request: HttpRequest, folder: str) -> HttpResponse:
             "page": page,
             "show_unsubscribed": show_unsubscribed,
             "beyond_last_page": page.total and page.page > page.pages,
-            "folder_state": folder_state_token(page.selected),
+            "folder_state": folder_state_token(page.selected, folders),
             "poll_seconds": settings.WEBMAIL_LIST_POLL_SECONDS,
         },
     )

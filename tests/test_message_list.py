@@ -253,4 +253,8 @@ def test_the_folder_state_changes_when_another_device_changes_the_folder(client)
     with imap_direct(user) as imap:
         imap.select_folder("INBOX")
         imap.add_flags([1], [b"\\Seen"])
-    assert state() != after_arrival  # a flag changed elsewhere counts too
+    after_flag = state()
+    assert after_flag != after_arrival  # a flag changed elsewhere counts too
+    with imap_direct(user) as imap:
+        append_message(imap, "Archive", subject="filed by a rule")
+    assert state() != after_flag  # and so does mail arriving in another folder

@@ -1,6 +1,7 @@
 """The folder tree: LIST (+STATUS) turned into a sorted, nested, display-ready tree."""
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 from django.utils.translation import gettext_lazy as _
@@ -149,6 +150,9 @@ def folder_tree(*, imap: ImapConnection, include_unsubscribed: bool = False) -> 
     return build_tree(imap.list_folders(with_status=True), include_unsubscribed=include_unsubscribed)
 
 
-def folder_state_token(selected: SelectedFolder) -> str:
-    """A short token that changes whenever the folder's content or flags change."""
-    return f"{selected.uidvalidity}-{selected.uidnext}-{selected.exists}-{selected.highestmodseq or 0}"
+def folder_state_token(selected: SelectedFolder, folders: list[FolderInfo]) -> str:
+    """A short token that changes whenever the open folder's content or flags change, or
+    any folder's counts in the tree do (mail delivered or read elsewhere)."""
+    counts = "|".join(f"{f.name}:{f.messages}:{f.unseen}" for f in folders)
+    digest = hashlib.sha256(counts.encode()).hexdigest()[:12]
+    return f"{selected.uidvalidity}-{selected.uidnext}-{selected.exists}-{selected.highestmodseq or 0}-{digest}"

@@ -35,7 +35,8 @@
     if (busy || document.hidden || quiet() || userIsWorking()) return;
     busy = true;
     try {
-      const response = await fetch(`/folders/state/?folder=${encodeURIComponent(folder)}`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      const all = new URLSearchParams(window.location.search).get("all_folders") === "1" ? "&all_folders=1" : "";
+      const response = await fetch(`/folders/state/?folder=${encodeURIComponent(folder)}${all}`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
       if (!response.ok) return;
       const { state: now } = await response.json();
       if (now !== state && (await refresh())) state = now;
