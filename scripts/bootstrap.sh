@@ -49,3 +49,10 @@ if [[ ! -f "$stamp" ]]; then
   rm -f .venv/.requirements-*
   touch "$stamp"
 fi
+
+# The tests open CPython's own email corpus; Debian ships it separately from python3.
+if [[ "${1:-}" == "--test" ]] && ! .venv/bin/python -c 'import pathlib, test, sys; sys.exit(not any((pathlib.Path(test.__file__).parent / "test_email" / "data").glob("msg_*.txt")))' 2>/dev/null; then
+  version=$(.venv/bin/python -c 'import sys; print(f"{sys.version_info[0]}.{sys.version_info[1]}")')
+  echo "bootstrap: installing libpython$version-testsuite"
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "libpython$version-testsuite" >/dev/null
+fi

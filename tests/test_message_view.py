@@ -6,14 +6,11 @@ import re
 import subprocess
 import sys
 from email import policy
-from pathlib import Path
 
 import pytest
-from django.test import Client
 
 from mailview.imap import reset_pool_for_tests
-from mailview.mime import decode_transfer
-from tests.support import REPO, DovecotLog, RawUriClient, append_message, imap_direct, new_mail_user
+from tests.support import REPO, DovecotLog, RawUriClient, cpython_test_messages, imap_direct, new_mail_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 BIG_SUBJECT = "Quarterly report with 20 MB attachment"
@@ -189,17 +186,8 @@ def test_another_user_cannot_open_my_message(mailbox):
     assert client.get(f"/mail/INBOX/{uid}/raw/").status_code == 404
 
 
-def stdlib_test_messages() -> list[Path]:
-    import test  # noqa: F401 - only to locate CPython's own test data
-
-    folder = Path(test.__file__).parent / "test_email" / "data"
-    return sorted(folder.glob("msg_*.txt"))
-
-
 def test_cpythons_test_messages_all_open(client):
-    files = stdlib_test_messages()
-    if not files:
-        pytest.skip("this Python has no test data")
+    files = cpython_test_messages()
     user = new_mail_user("cpython")
     with imap_direct(user) as imap:
         for path in files:

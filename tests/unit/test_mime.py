@@ -34,6 +34,7 @@ from mailview.mime import (
     safe_filename,
 )
 from mailview.mime import structure as structure_module
+from tests.support import cpython_test_messages
 from tests.unit.data.bodystructures import BODYSTRUCTURES, CPYTHON, PART_BODIES
 
 REPO = Path(__file__).resolve().parents[2]
@@ -752,16 +753,7 @@ def test_display_plan_bounds_hand_built_trees():
 # CPython's own test messages through the pure side
 # --------------------------------------------------------------------------
 
-def cpython_messages() -> list[Path]:
-    try:
-        import test as cpython_test
-    except ImportError:
-        return []
-    return sorted((Path(os.path.dirname(cpython_test.__file__)) / "test_email" / "data").glob("msg_*.txt"))
-
-
-@pytest.mark.parametrize("path", cpython_messages() or [pytest.param(None, marks=pytest.mark.skip("no CPython test data"))],
-                         ids=lambda p: p.name if p else "absent")
+@pytest.mark.parametrize("path", cpython_test_messages(), ids=lambda p: p.name)
 def test_cpython_messages_decode(path):
     raw = path.read_bytes()
     message = email.message_from_bytes(raw, policy=email.policy.compat32)
