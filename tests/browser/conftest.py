@@ -75,3 +75,21 @@ def browser():
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+
+
+@pytest.fixture
+def sign_in_as(app_server, browser):
+    """Sign a mail user in through the form, as a person does; waits for the inbox."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def sign_in(person, *, start: str = "/accounts/login/") -> None:
+        browser.get(f"{app_server}{start}")
+        WebDriverWait(browser, 20).until(EC.url_contains("/accounts/login/"))
+        browser.find_element(By.NAME, "email").send_keys(person.email)
+        browser.find_element(By.NAME, "password").send_keys(person.password)
+        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
+        WebDriverWait(browser, 20).until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+
+    return sign_in

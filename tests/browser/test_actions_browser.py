@@ -23,17 +23,13 @@ def flagged_subjects(user) -> list[str]:
         return sorted(v[b"ENVELOPE"].subject.decode() for v in imap.fetch(uids, ["ENVELOPE"]).values()) if uids else []
 
 
-def test_archive_three_undo_and_flag_with_the_keyboard(app_server, browser, celery_worker):
+def test_archive_three_undo_and_flag_with_the_keyboard(app_server, browser, celery_worker, sign_in_as):
     person = new_mail_user("clicker")
     with imap_direct(person) as imap:
         for n in range(5):
             append_message(imap, "INBOX", subject=f"Note {n}")
     wait = WebDriverWait(browser, 30)
-    browser.get(f"{app_server}/accounts/login/")
-    browser.find_element(By.NAME, "email").send_keys(person.email)
-    browser.find_element(By.NAME, "password").send_keys(person.password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+    sign_in_as(person)
 
     rows = browser.find_elements(By.CSS_SELECTOR, "tr.message")
     assert len(rows) == 5
@@ -65,7 +61,7 @@ def test_archive_three_undo_and_flag_with_the_keyboard(app_server, browser, cele
     assert browser.find_element(By.ID, "help").is_displayed()
 
 
-def test_dragging_a_row_onto_a_folder_moves_it(app_server, browser, celery_worker):
+def test_dragging_a_row_onto_a_folder_moves_it(app_server, browser, celery_worker, sign_in_as):
     person = new_mail_user("dragger")
     with imap_direct(person) as imap:
         imap.create_folder("Projects")
@@ -73,11 +69,7 @@ def test_dragging_a_row_onto_a_folder_moves_it(app_server, browser, celery_worke
         for n in range(3):
             append_message(imap, "INBOX", subject=f"Drag {n}")
     wait = WebDriverWait(browser, 30)
-    browser.get(f"{app_server}/accounts/login/")
-    browser.find_element(By.NAME, "email").send_keys(person.email)
-    browser.find_element(By.NAME, "password").send_keys(person.password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+    sign_in_as(person)
     row = browser.find_elements(By.CSS_SELECTOR, "tr.message")[0]
     target = browser.find_element(By.CSS_SELECTOR, '#folders a[data-folder="Projects"]')
     # Selenium cannot drive HTML5 drag and drop; dispatch the events a real drag fires.

@@ -22,14 +22,10 @@ from tests.support import imap_direct, new_mail_user, wait_until
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_compose_attach_with_progress_send_and_find_it_in_sent(app_server, celery_worker, browser):
+def test_compose_attach_with_progress_send_and_find_it_in_sent(app_server, celery_worker, browser, sign_in_as):
     person, friend = new_mail_user("writer"), new_mail_user("friend")
     wait = WebDriverWait(browser, 30)
-    browser.get(f"{app_server}/accounts/login/")
-    browser.find_element(By.NAME, "email").send_keys(person.email)
-    browser.find_element(By.NAME, "password").send_keys(person.password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(EC.url_contains("/mail/INBOX/"))
+    sign_in_as(person)
     user = get_user_model().objects.get(username=person.email)
     addresses_collect(user=user, addresses=[Address("Friendly Person", friend.email)])
 

@@ -82,18 +82,14 @@ def requested_urls(browser) -> list[str]:
     return urls
 
 
-def test_hostile_html_runs_no_script_and_loads_nothing_remote_until_asked(app_server, browser):
+def test_hostile_html_runs_no_script_and_loads_nothing_remote_until_asked(app_server, browser, sign_in_as):
     beacon = Beacon()
     try:
         person = new_mail_user("victim")
         with imap_direct(person) as imap:
             imap.append("INBOX", hostile_message(beacon.origin))
         wait = WebDriverWait(browser, 20)
-        browser.get(f"{app_server}/accounts/login/")
-        browser.find_element(By.NAME, "email").send_keys(person.email)
-        browser.find_element(By.NAME, "password").send_keys(person.password)
-        browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-        wait.until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+        sign_in_as(person)
         browser.find_element(By.LINK_TEXT, "Hostile newsletter").click()
         wait.until(EC.url_contains("/mail/INBOX/1/"))
         assert "Remote content blocked" in browser.find_element(By.CSS_SELECTOR, ".remote-bar").text

@@ -29,16 +29,12 @@ def related_message() -> bytes:
     ).encode()
 
 
-def test_a_cid_image_loads_in_the_sandboxed_frame(app_server, browser):
+def test_a_cid_image_loads_in_the_sandboxed_frame(app_server, browser, sign_in_as):
     person = new_mail_user("pictures")
     with imap_direct(person) as imap:
         imap.append("INBOX", related_message())
     wait = WebDriverWait(browser, 20)
-    browser.get(f"{app_server}/accounts/login/")
-    browser.find_element(By.NAME, "email").send_keys(person.email)
-    browser.find_element(By.NAME, "password").send_keys(person.password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+    sign_in_as(person)
     browser.find_element(By.LINK_TEXT, "Picture inside").click()
     wait.until(EC.frame_to_be_available_and_switch_to_it((By.CSS_SELECTOR, "iframe.message-body")))
     wait.until(EC.presence_of_element_located((By.TAG_NAME, "img")))

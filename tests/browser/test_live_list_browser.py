@@ -11,16 +11,12 @@ from tests.support import append_message, imap_direct, new_mail_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_new_mail_appears_in_the_open_list(app_server, browser):
+def test_new_mail_appears_in_the_open_list(app_server, browser, sign_in_as):
     person = new_mail_user("watcher")
     with imap_direct(person) as imap:
         append_message(imap, "INBOX", subject="Already here")
     wait = WebDriverWait(browser, 30)
-    browser.get(f"{app_server}/accounts/login/")
-    browser.find_element(By.NAME, "email").send_keys(person.email)
-    browser.find_element(By.NAME, "password").send_keys(person.password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-    wait.until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+    sign_in_as(person)
     marker = browser.find_element(By.ID, "list-header")
     browser.execute_script("document.body.dataset.sameDocument = 'yes'")
     with imap_direct(person) as imap:

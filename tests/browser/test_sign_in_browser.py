@@ -11,7 +11,7 @@ from tests.support import append_message, imap_direct, new_mail_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_sign_in_click_a_folder_and_sign_out(app_server, browser):
+def test_sign_in_click_a_folder_and_sign_out(app_server, browser, sign_in_as):
     person = new_mail_user("browser")
     with imap_direct(person) as imap:
         imap.create_folder("Work")
@@ -19,13 +19,7 @@ def test_sign_in_click_a_folder_and_sign_out(app_server, browser):
         append_message(imap, "Work", subject="Quarterly plan")
     wait = WebDriverWait(browser, 20)
 
-    browser.get(f"{app_server}/mail/")
-    wait.until(EC.url_contains("/accounts/login/"))
-    browser.find_element(By.NAME, "email").send_keys(person.email)
-    browser.find_element(By.NAME, "password").send_keys(person.password)
-    browser.find_element(By.CSS_SELECTOR, "button[type=submit]").click()
-
-    wait.until(EC.url_to_be(f"{app_server}/mail/INBOX/"))
+    sign_in_as(person, start="/mail/")  # the mail URL sends a stranger to the sign-in form first
     current = browser.find_element(By.CSS_SELECTOR, "#folders [aria-current=page]")
     assert current.text.strip().endswith("Inbox")
 
