@@ -54,12 +54,16 @@ def uids(values: Iterable[object]) -> list[int]:
     return [uid(v) for v in values]
 
 
+def _matching(value: object, pattern: re.Pattern[str], *, what: str, max_length: int) -> str:
+    text = _text(value, what=what, max_length=max_length)
+    if not pattern.match(text):
+        raise InvalidImapInput(f"not a valid {what}")
+    return text
+
+
 def section(value: object) -> str:
     """A body part number such as `1.2` (optionally `.HEADER`, `.TEXT`, `.MIME`)."""
-    text = _text(value, what="part number", max_length=200)
-    if not _SECTION.match(text):
-        raise InvalidImapInput("not a body part number")
-    return text
+    return _matching(value, _SECTION, what="part number", max_length=200)
 
 
 _FLAG = re.compile(r"^\\?[A-Za-z0-9$_.\-]{1,100}$")
@@ -67,10 +71,7 @@ _FLAG = re.compile(r"^\\?[A-Za-z0-9$_.\-]{1,100}$")
 
 def flag(value: object) -> str:
     """A system flag (`\\Seen`) or keyword (`$Label1`): atom characters only."""
-    text = _text(value, what="flag", max_length=101)
-    if not _FLAG.match(text):
-        raise InvalidImapInput("not a valid flag or keyword")
-    return text
+    return _matching(value, _FLAG, what="flag or keyword", max_length=101)
 
 
 _UID_SET = re.compile(r"^[1-9][0-9]{0,9}(?::(?:[1-9][0-9]{0,9}|\*))?(?:,[1-9][0-9]{0,9}(?::(?:[1-9][0-9]{0,9}|\*))?){0,100000}$")
@@ -78,7 +79,4 @@ _UID_SET = re.compile(r"^[1-9][0-9]{0,9}(?::(?:[1-9][0-9]{0,9}|\*))?(?:,[1-9][0-
 
 def uid_set(value: object) -> str:
     """A UID set string such as `1:20000` or `4,7:9` (bulk actions on a whole folder)."""
-    text = _text(value, what="UID set", max_length=2_000_000)
-    if not _UID_SET.match(text):
-        raise InvalidImapInput("not a UID set")
-    return text
+    return _matching(value, _UID_SET, what="UID set", max_length=2_000_000)
