@@ -48,10 +48,10 @@ from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from mailview.imap.connection import parse_sequence_list  # noqa: E402 - the app's own ESEARCH parser
+# The command and ESEARCH parsing only: the floor still talks imapclient on its own connection.
+from mailview.imap.connection import esort_page  # noqa: E402
 
 from imapclient import IMAPClient
-from imapclient.response_parser import parse_response
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
@@ -149,25 +149,6 @@ def imap_connect(email: str, password: str, *, timeout: float = 120.0) -> IMAPCl
     client.starttls(context)
     client.login(email, password)
     return client
-
-
-def esort_page(client: IMAPClient, criteria: bytes, first: int, last: int) -> tuple[int, list[int]]:
-    """UID SORT RETURN (COUNT PARTIAL first:last) (criteria) UTF-8 ALL, as the app sends it."""
-    args = [b"RETURN", f"(COUNT PARTIAL {first}:{last})".encode(), b"(" + criteria + b")", b"UTF-8", b"ALL"]
-    data = client._raw_command_untagged(b"SORT", args, response_name="ESEARCH")  # noqa: SLF001
-    items = [d for d in data if d not in (None, b"")]
-    tokens = list(parse_response(items)) if items else []
-    total, uids = 0, []
-    for i, token in enumerate(tokens):
-        name = token.upper() if isinstance(token, bytes) else token
-        if name == b"COUNT" and i + 1 < len(tokens):
-            total = int(tokens[i + 1])
-        elif name == b"PARTIAL" and i + 1 < len(tokens):
-            window = tokens[i + 1]
-            if isinstance(window, tuple) and len(window) == 2 and window[1] is not None:
-                found = window[1]
-                uids = [found] if isinstance(found, int) else parse_sequence_list(found.decode() if isinstance(found, bytes) else str(found))
-    return total, uids
 
 
 def floor_list(client: IMAPClient, criteria: bytes, first: int, last: int) -> int:

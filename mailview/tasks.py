@@ -42,4 +42,4 @@ def mail_action(self, *, action_id: str, user_id: int, kind: str, folder: str, u
     return result.as_dict()
 
 
-from .compose_tasks import *  # noqa: E402,F401,F403 - registers the sending tasks with Celery
+from .compose_tasks import compose_cleanup_task, compose_send  # noqa: E402,F401 - registers the sending tasks with Celery

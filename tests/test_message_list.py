@@ -9,7 +9,7 @@ from html import unescape
 import pytest
 
 from mailview.imap import get_pool
-from tests.support import REPO, DovecotLog, imap_direct, mailstack, new_mail_user
+from tests.support import REPO, DovecotLog, imap_direct, new_mail_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 COUNT = 230

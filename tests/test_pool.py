@@ -16,7 +16,7 @@ from accounts.services import imap_credentials_for
 from mailview.imap import InvalidImapInput, MailboxNotFound, PoolTimeout, get_pool
 from mailview.imap.budget import ConnectionBudget
 from mailview.imap.pool import SessionPool
-from tests.support import REPO, DovecotLog, dovecot_connections, imap_direct, mailstack, new_mail_user, wait_until
+from tests.support import REPO, DovecotLog, dovecot_connections, imap_direct, mailstack, wait_until
 from webmail.redis_client import get_redis, key_prefix
 
 pytestmark = pytest.mark.django_db(transaction=True)

@@ -12,7 +12,6 @@ from __future__ import annotations
 import imaplib
 import logging
 import re
-import socket
 import ssl
 import time
 from collections.abc import Callable, Iterable
@@ -399,7 +398,7 @@ class ImapConnection:
             return None
         criteria = (b"REVERSE " if reverse else b"") + SORT_KEYS[sort]
         try:
-            return self._run(lambda c: _esort_page(c, criteria, first, last, keys or [b"ALL"]))
+            return self._run(lambda c: esort_page(c, criteria, first, last, keys))
         except ImapProtocolError:
             self._esort_refused = True
             return None
@@ -752,9 +751,9 @@ def _atom_or_literal(word: str) -> bytes:
     return encoded
 
 
-def _esort_page(client: IMAPClient, criteria: bytes, first: int, last: int, keys: list[bytes]) -> tuple[int, list[int]]:
+def esort_page(client: IMAPClient, criteria: bytes, first: int, last: int, keys: list[bytes] | None = None) -> tuple[int, list[int]]:
     """UID SORT RETURN (COUNT PARTIAL first:last): the page's UIDs and the total, one round trip."""
-    args = [b"RETURN", f"(COUNT PARTIAL {first}:{last})".encode(), b"(" + criteria + b")", b"UTF-8", *keys]
+    args = [b"RETURN", f"(COUNT PARTIAL {first}:{last})".encode(), b"(" + criteria + b")", b"UTF-8", *(keys or [b"ALL"])]
     data = client._raw_command_untagged(b"SORT", args, response_name="ESEARCH")  # noqa: SLF001
     items = [d for d in data if d not in (None, b"")]
     parsed = parse_response(items) if items else []

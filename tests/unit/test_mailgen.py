@@ -14,7 +14,6 @@ import subprocess
 import sys
 from datetime import timedelta
 from email import policy
-from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
