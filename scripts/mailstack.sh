@@ -566,13 +566,20 @@ start_dovecot() {
     fi
     dovecot -c "$DOVECOT_CONF" </dev/null >>"$LOG_DIR/dovecot-start.log" 2>&1 9>&- \
         || die "dovecot failed to start; see $LOG_DIR/dovecot-start.log and $DOVECOT_LOG"
-    local deadline=$((SECONDS + DEADLINE_SECS)) pid=""
-    until pid="$(dovecot_pid)"; do
-        ((SECONDS < deadline)) || die "dovecot did not write its pidfile; see $DOVECOT_LOG"
+    # shellcheck disable=SC2046
+    await_service dovecot dovecot_pid "$DOVECOT_LOG" $(DOVECOT_PORTS)
+}
+
+# await_service NAME PID_FUNCTION LOGS PORT...: wait (with a deadline) until the service has
+# a pid, then until it listens on its ports.
+await_service() {
+    local name=$1 pid_function=$2 logs=$3 deadline=$((SECONDS + DEADLINE_SECS)) pid=""
+    shift 3
+    until pid="$("$pid_function")"; do
+        ((SECONDS < deadline)) || die "$name did not start; see $logs"
         sleep 0.02
     done
-    # shellcheck disable=SC2046
-    wait_ports dovecot "$pid" $(DOVECOT_PORTS)
+    wait_ports "$name" "$pid" "$@"
 }
 
 stop_dovecot() {
@@ -591,13 +598,8 @@ start_postfix() {
     build_postfix_maps
     postfix -c "$POSTFIX_CONFIG_DIR" start </dev/null >>"$LOG_DIR/postfix-start.log" 2>&1 9>&- \
         || die "postfix failed to start; see $LOG_DIR/postfix-start.log and $LOG_DIR/postfix.log"
-    local deadline=$((SECONDS + DEADLINE_SECS)) pid=""
-    until pid="$(postfix_pid)"; do
-        ((SECONDS < deadline)) || die "postfix master did not start; see $LOG_DIR/postfix.log"
-        sleep 0.02
-    done
     # shellcheck disable=SC2046
-    wait_ports postfix "$pid" $(POSTFIX_PORTS)
+    await_service postfix postfix_pid "$LOG_DIR/postfix.log" $(POSTFIX_PORTS)
 }
 
 stop_postfix() {
@@ -614,12 +616,8 @@ start_redis() {
     render_redis
     redis-server "$REDIS_CONF" </dev/null >>"$LOG_DIR/redis-start.log" 2>&1 9>&- \
         || die "redis failed to start; see $LOG_DIR/redis.log"
-    local deadline=$((SECONDS + DEADLINE_SECS)) pid=""
-    until pid="$(redis_pid)"; do
-        ((SECONDS < deadline)) || die "redis did not write its pidfile; see $LOG_DIR/redis.log"
-        sleep 0.02
-    done
-    wait_ports redis "$pid" "$MAILSTACK_REDIS_PORT"
+    # shellcheck disable=SC2046
+    await_service redis redis_pid "$LOG_DIR/redis.log" "$MAILSTACK_REDIS_PORT"
 }
 
 stop_redis() {
