@@ -126,8 +126,11 @@ def audit(kind: str, *, email: str = "", ip: str | None = None, user_agent: str 
 
 
 def user_settings(*, user: AbstractBaseUser) -> "UserSettings":
-    settings_row, _ = UserSettings.objects.get_or_create(user=user)
-    return settings_row
+    try:
+        return user.mail_settings  # type: ignore[attr-defined]  # loaded with the user (ImapBackend.get_user)
+    except UserSettings.DoesNotExist:
+        settings_row, _ = UserSettings.objects.get_or_create(user=user)
+        return settings_row
 
 
 def sender_is_trusted(*, user: AbstractBaseUser, email: str) -> bool:

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.services import sender_is_trusted, sender_trust, user_settings
 
 from .imap import MessageNotFound, get_pool, validate
-from .services.addressbook import addresses_collect
+from .services.addressbook import senders_remember
 from .services.folders import flatten, folder_state_token, folder_tree
 from .services.message_view import RenderedBody, message_body, message_body_cached, message_open
 from .services.messages import message_page, normalize_sort
@@ -93,19 +93,21 @@ def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
     prefs = user_settings(user=request.user)
     show_images = request.GET.get("images") == "1"
     with get_pool().session(request.user) as imap:
-        folders = flatten(folder_tree(imap=imap))
         message = message_open(
             imap=imap,
             user_key=str(request.user.pk),
             folder=folder,
             uid=validate.uid(uid),
             prefer_plain=prefs.prefer_plain_text,
-            allow_remote=lambda sender: show_images or sender_is_trusted(user=request.user, email=sender),
+            show_remote=show_images,
+            sender_trusted=lambda sender: sender_is_trusted(user=request.user, email=sender),
             mark_read=prefs.mark_read_on_open,
             part_url=_part_url_factory(request, folder, uid),
             with_all_headers=request.GET.get("headers") == "all",
         )
-    addresses_collect(user=request.user, addresses=message.from_, weight=0)  # for autocomplete
+        # After the open: marking it read makes the listing fresh, so the count is right.
+        folders = flatten(folder_tree(imap=imap, max_age=settings.WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS))
+    senders_remember(user=request.user, addresses=message.from_)  # for autocomplete
     # UIDVALIDITY in the URL lets the body request hit the cache without any IMAP.
     body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "") + ("&plain=1" if prefs.prefer_plain_text else "")
     return render(

@@ -9,7 +9,11 @@ from email import policy
 
 import pytest
 
-from mailview.imap import reset_pool_for_tests
+from django.core.cache import caches
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from mailview.imap import get_pool, reset_pool_for_tests
 from tests.support import REPO, DovecotLog, RawUriClient, cpython_test_messages, imap_direct, new_mail_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -73,6 +77,67 @@ def test_opening_marks_the_message_seen(client, mailbox):
     with imap_direct(mailbox) as imap:
         imap.select_folder("INBOX", readonly=True)
         assert b"\\Seen" in imap.get_flags([uid])[uid]
+
+
+def inbox_unread_count(page: str) -> int:
+    match = re.search(r'data-folder="INBOX"[^>]*>.*?</a>\s*(?:<span class="unread-count"[^>]*>(\d+)</span>)?', page, re.S)
+    assert match, "INBOX is in the folder sidebar"
+    return int(match.group(1) or 0)
+
+
+def imap_operations_during(user, request) -> int:
+    """IMAP commands the app ran for `request()` (single-threaded: the pool hands out the
+    connection returned last, so the same one is counted before and after)."""
+    from django.contrib.auth import get_user_model
+
+    django_user = get_user_model().objects.get(username=user.email)
+    with get_pool().session(django_user) as imap:
+        before = imap.operations
+    request()
+    with get_pool().session(django_user) as imap:
+        return imap.operations - before
+
+
+def test_a_read_message_opened_from_the_list_costs_one_imap_command(client, mailbox):
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "plain")
+    with imap_direct(mailbox) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([uid], [b"\\Seen"])
+    sign_in(client, mailbox)
+    assert client.get(f"/mail/INBOX/{uid}/").status_code == 200  # body rendered and cached
+    assert client.get("/mail/INBOX/").status_code == 200  # lists the folders with counts
+    # The message page reuses that listing: only the FETCH of flags, envelope and structure.
+    assert imap_operations_during(mailbox, lambda: client.get(f"/mail/INBOX/{uid}/")) == 1
+
+
+def test_the_folder_counts_beside_a_message_include_its_own_opening(client, mailbox):
+    with imap_direct(mailbox) as imap:
+        imap.select_folder("INBOX")
+        unseen = imap.search(["UNSEEN"])
+    assert len(unseen) >= 2
+    sign_in(client, mailbox)
+    listed = client.get("/mail/INBOX/").content.decode()
+    assert inbox_unread_count(listed) == len(unseen)
+    opened = client.get(f"/mail/INBOX/{unseen[0]}/").content.decode()
+    assert inbox_unread_count(opened) == len(unseen) - 1  # marking it read made the listing fresh
+
+
+def test_reading_a_sender_again_does_not_write_to_the_database(client, mailbox):
+    from accounts.models import CollectedAddress
+
+    caches["local"].clear()
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "plain")
+    sign_in(client, mailbox)
+    assert client.get(f"/mail/INBOX/{uid}/").status_code == 200
+    with imap_direct(mailbox) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        sender = imap.fetch([uid], ["ENVELOPE"])[uid][b"ENVELOPE"].from_[0]
+    address = f"{sender.mailbox.decode()}@{sender.host.decode()}".lower()
+    assert CollectedAddress.objects.filter(email=address, times_used=0).exists()  # offered when writing
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(f"/mail/INBOX/{uid}/").status_code == 200
+    writes = [q["sql"] for q in queries.captured_queries if not q["sql"].lstrip().upper().startswith("SELECT")]
+    assert writes == []
 
 
 def test_a_newsletter_blocks_remote_images_until_asked(client, mailbox):

@@ -119,7 +119,14 @@ CACHES = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("WEBMAIL_CACHE_PREFIX", "webmail"),
-    }
+    },
+    # Per process, no network: only for skipping work already done recently (never for
+    # anything another process must see).
+    "local": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "webmail-local",
+        "OPTIONS": {"MAX_ENTRIES": 20_000},
+    },
 }
 
 SESSION_ENGINE = "django.contrib.sessions.backends.db"
@@ -224,6 +231,9 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How often an open message list asks whether its folder changed (another device).
 WEBMAIL_LIST_POLL_SECONDS = env_int("WEBMAIL_LIST_POLL_SECONDS", 20, minimum=1)
+# A message page may show folder counts this many seconds old (from the list just seen)
+# instead of asking the server again; 0 always asks.
+WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS = env_int("WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS", 15, minimum=0)
 # The queue filing actions go to (a deployment may give them dedicated workers).
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

@@ -200,6 +200,8 @@ class ImapConnection:
         self.broken = False
         self.operations = 0  # IMAP operations run (tests assert budgets with it)
         self._esort_refused = False
+        # The last folder listing with counts, and when it was made (see list_folders).
+        self._listing: tuple[float, list[RawFolder]] | None = None
         self._connect()
 
     # -- lifecycle ---------------------------------------------------------
@@ -299,19 +301,33 @@ class ImapConnection:
 
     # -- folders -------------------------------------------------------------
 
-    def list_folders(self, *, with_status: bool = True, subscribed_only: bool = False) -> list[RawFolder]:
+    def list_folders(self, *, with_status: bool = True, subscribed_only: bool = False, max_age: float = 0.0) -> list[RawFolder]:
         """All folders with special-use and subscription attributes, and counts.
 
         Uses LIST-STATUS (RFC 5819) when advertised: one round trip for the tree and
         every count. Otherwise STATUS per selectable folder.
+
+        `max_age` > 0 accepts this connection's previous listing with counts if it is at
+        most that many seconds old and nothing was changed through this connection since
+        (changes by other clients show once it expires).
         """
-        use_list_status = with_status and self.has_capability("LIST-STATUS")
-        folders = self._run(lambda c: _list_extended(c, with_status=use_list_status))
+        folders: list[RawFolder] | None = None
+        if with_status and max_age > 0 and self._listing is not None and time.monotonic() - self._listing[0] <= max_age:
+            folders = self._listing[1]
+        if folders is None:
+            use_list_status = with_status and self.has_capability("LIST-STATUS")
+            folders = self._run(lambda c: _list_extended(c, with_status=use_list_status))
+            if with_status and not use_list_status:
+                folders = [self._with_status(f) for f in folders]
+            if with_status:
+                self._listing = (time.monotonic(), folders)
         if subscribed_only:
             folders = [f for f in folders if "\\subscribed" in f.attributes]
-        if with_status and not use_list_status:
-            folders = [self._with_status(f) for f in folders]
         return folders
+
+    def _changed(self) -> None:
+        """Something changed through this connection: a kept folder listing is out of date."""
+        self._listing = None
 
     def _with_status(self, folder: RawFolder) -> RawFolder:
         if folder.attributes & {"\\noselect", "\\nonexistent"}:
@@ -362,6 +378,7 @@ class ImapConnection:
             for item in responses
         )
         if changed:
+            self._changed()
             return self._select(client, current.name, current.readonly)
         return current
 
@@ -500,6 +517,7 @@ class ImapConnection:
         wanted = _uid_arg(uids)
         names = [validate.flag(f) for f in flags]
         if wanted and names:
+            self._changed()
             self._run(lambda c: c.add_flags(wanted, names, silent=True))
 
     # -- changing messages (need the folder selected read-write) --------------------
@@ -509,6 +527,7 @@ class ImapConnection:
         wanted = _uid_arg(uids)
         names = [validate.flag(f) for f in flags]
         if wanted and names:
+            self._changed()
             self._run(lambda c: c.remove_flags(wanted, names, silent=True))
 
     def search_uids(self, criteria: list[str | bytes | int]) -> list[int]:
@@ -523,6 +542,8 @@ class ImapConnection:
         target = validate.folder_name(target)
         if not wanted:
             return {}
+
+        self._changed()
 
         def op(c: IMAPClient) -> dict[int, int]:
             _pop_copyuid(c)
@@ -539,6 +560,7 @@ class ImapConnection:
         target = validate.folder_name(target)
         if not wanted:
             return {}
+        self._changed()
         if self.has_capability("MOVE"):
             def op(c: IMAPClient) -> dict[int, int]:
                 _pop_copyuid(c)  # drop a stale code
@@ -555,6 +577,7 @@ class ImapConnection:
         wanted = _uid_arg(uids)
         if not wanted:
             return
+        self._changed()
         if self.has_capability("UIDPLUS"):
             self._run(lambda c: c.add_flags(wanted, [b"\\Deleted"], silent=True))
             self._run(lambda c: c.uid_expunge(wanted), retry=False)
@@ -576,22 +599,26 @@ class ImapConnection:
         """APPEND; returns the new UID from APPENDUID (UIDPLUS) or None."""
         folder = validate.folder_name(folder)
         names = [validate.flag(f) for f in flags]
+        self._changed()
         response = self._run(lambda c: c.append(folder, message, flags=names, msg_time=when), retry=False)
         match = re.search(rb"APPENDUID \d+ (\d+)", response if isinstance(response, bytes) else str(response).encode())
         return int(match.group(1)) if match else None
 
     def create_folder(self, name: str) -> None:
         name = validate.folder_name(name)
+        self._changed()
         self._run(lambda c: c.create_folder(name), retry=False)
 
     def rename_folder(self, old: str, new: str) -> None:
         old, new = validate.folder_name(old), validate.folder_name(new)
+        self._changed()
         if self.selected is not None and self.selected.name == old:
             self.selected = None
         self._run(lambda c: c.rename_folder(old, new), retry=False)
 
     def subscribe_folder(self, name: str, *, subscribed: bool = True) -> None:
         name = validate.folder_name(name)
+        self._changed()
         self._run(lambda c: c.subscribe_folder(name) if subscribed else c.unsubscribe_folder(name))
 
     def hierarchy_delimiter(self) -> str:
@@ -600,6 +627,7 @@ class ImapConnection:
 
     def delete_folder(self, name: str) -> None:
         name = validate.folder_name(name)
+        self._changed()
         if self.selected is not None and self.selected.name == name:
             self.selected = None
         self._run(lambda c: c.delete_folder(name), retry=False)

@@ -1,16 +1,18 @@
 """Addresses the user wrote to or received from, collected by the app, for autocomplete.
 
-Sending counts each recipient (weight 1); the sender of a message replied to or
+Sending counts each recipient (weight 1); the sender of a message read, replied to or
 forwarded is remembered with weight 0 (known, but ranked below people written to).
 Suggestions: prefix matches on address or any word of the name, most used first,
 then most recent.
 """
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -51,6 +53,26 @@ def addresses_collect(*, user: AbstractBaseUser | int, addresses: Iterable[Addre
                     CollectedAddress.objects.create(user_id=user_id, email=key, name=name, times_used=weight, last_used=now)
             except IntegrityError:  # created meanwhile by another request
                 CollectedAddress.objects.filter(user_id=user_id, email=key).update(times_used=F("times_used") + weight, last_used=now)
+
+
+# A sender read again within this time is not written again (by this process).
+SENDER_REMEMBERED_SECONDS = 24 * 3600
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def senders_remember(*, user: AbstractBaseUser, addresses: Iterable[Address]) -> None:
+    """Remember the senders of a message being read, at most once a day per process:
+    opening mail must not cost a database write each time."""
+    local = caches["local"]
+    fresh = [
+        a for a in addresses
+        if a.email and local.add(f"sender-known:{user.pk}:{_digest(a.email.strip().lower())}", True, SENDER_REMEMBERED_SECONDS)
+    ]
+    if fresh:
+        addresses_collect(user=user, addresses=fresh, weight=0)
 
 
 def address_suggestions(*, user: AbstractBaseUser, query: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:

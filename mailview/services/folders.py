@@ -145,9 +145,12 @@ def flatten(tree: list[FolderInfo]) -> list[FolderInfo]:
     return out
 
 
-def folder_tree(*, imap: ImapConnection, include_unsubscribed: bool = False) -> list[FolderInfo]:
-    """The user's folders with message and unread counts. Needs a checked-out connection."""
-    return build_tree(imap.list_folders(with_status=True), include_unsubscribed=include_unsubscribed)
+def folder_tree(*, imap: ImapConnection, include_unsubscribed: bool = False, max_age: float = 0.0) -> list[FolderInfo]:
+    """The user's folders with message and unread counts. Needs a checked-out connection.
+
+    `max_age` > 0 lets a page that is not about the folders (a message) reuse the
+    connection's listing of the last few seconds, unless something changed through it."""
+    return build_tree(imap.list_folders(with_status=True, max_age=max_age), include_unsubscribed=include_unsubscribed)
 
 
 def folder_state_token(selected: SelectedFolder, folders: list[FolderInfo]) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import html as html_lib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 
 from django.core.cache import cache
@@ -106,29 +106,39 @@ def message_open(
     folder: str,
     uid: int,
     prefer_plain: bool,
-    allow_remote: Callable[[str], bool],
+    show_remote: bool,
+    sender_trusted: Callable[[str], bool],
     mark_read: bool,
     part_url: Callable[[str], str],
     with_all_headers: bool = False,
 ) -> MessageView:
     """Everything the message page shows. Needs a checked-out connection.
 
-    `allow_remote(sender_email)` says whether remote images load; `part_url(section)`
-    gives the absolute URL of a part (used for `cid:` images).
+    Remote images load if `show_remote`, or if the body has any and
+    `sender_trusted(sender_email)` says so (asked only then: most mail has none).
+    `part_url(section)` gives the absolute URL of a part (used for `cid:` images).
     """
     selected = imap.select(folder, readonly=not mark_read)
     meta = imap.fetch_message_meta(uid)
     if meta is None:
         raise MessageNotFound(f"{folder}/{uid}")
     envelope_from = sender_addresses(meta)
-    remote = allow_remote(envelope_from[0].email if envelope_from else "")
-    key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
     root = parse_bodystructure(meta.bodystructure)
     plan = display_plan(root, prefer_plain=prefer_plain)
-    body = cache.get(key)
-    if body is None:
-        body = render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url)
-        cache.set(key, body, BODY_CACHE_SECONDS)
+
+    def body_with(remote: bool) -> tuple[str, RenderedBody]:
+        """The body's cache key and its summary (the page needs no HTML: the iframe gets it)."""
+        key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
+        summary = cache.get(_summary_key(key))
+        if summary is None:
+            summary = _keep_body(key, render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url))
+        return key, summary
+
+    remote = show_remote
+    key, body = body_with(remote)
+    if not remote and body.blocked_remote and sender_trusted(envelope_from[0].email if envelope_from else ""):
+        remote = True
+        key, body = body_with(remote)
     flags = {f.lower() for f in meta.flags}
     if mark_read and "\\seen" not in flags:
         imap.add_flags([uid], ["\\Seen"])
@@ -163,6 +173,17 @@ def message_open(
     )
 
 
+def _summary_key(body_key: str) -> str:
+    return body_key + ":summary"
+
+
+def _keep_body(key: str, body: RenderedBody) -> RenderedBody:
+    """Cache the body and, under its own key, a summary without the HTML; returns the summary."""
+    summary = replace(body, html="")
+    cache.set_many({key: body, _summary_key(key): summary}, BODY_CACHE_SECONDS)
+    return summary
+
+
 def message_body_cached(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool, prefer_plain: bool) -> RenderedBody | None:
     """The body the message page just rendered, without touching IMAP (None on a miss)."""
     return cache.get(body_cache_key(user_key=user_key, folder=folder, uidvalidity=uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain))
@@ -182,7 +203,7 @@ def message_body(
         raise MessageNotFound(f"{folder}/{uid}")
     root = parse_bodystructure(meta.bodystructure)
     body = render_body(imap=imap, uid=uid, root=root, plan=display_plan(root, prefer_plain=prefer_plain), allow_remote=remote, part_url=part_url)
-    cache.set(key, body, BODY_CACHE_SECONDS)
+    _keep_body(key, body)
     return body
 
 
