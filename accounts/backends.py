@@ -24,5 +24,8 @@ class ImapBackend(BaseBackend):
     def get_user(self, user_id: int) -> AbstractBaseUser | None:
         User = get_user_model()
         # Settings come in the same query: nearly every page needs them.
-        user = User.objects.select_related("mail_settings").filter(pk=user_id).first()
-        return user if user is not None and user.is_active else None
+        try:
+            user = User.objects.select_related("mail_settings").get(pk=user_id)
+        except User.DoesNotExist:
+            return None
+        return user if user.is_active else None
