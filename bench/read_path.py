@@ -555,6 +555,7 @@ class UserBench:
         self.deadline = deadline
         self.floor: IMAPClient | None = None
         self.browser: Browser | None = None
+        self.last_server_timing: dict[str, float] = {}
         self.results: dict[str, dict] = {}
         self.info: dict = {}
 
@@ -593,8 +594,9 @@ class UserBench:
     def app_get(self, path: str, *, expect: bytes | None = None, keep_body: bool = True) -> tuple[float, bytes, int]:
         assert self.browser is not None
         t = time.perf_counter()
-        status, _h, body, length = self.browser.get(path, keep_body=keep_body)
+        status, headers, body, length = self.browser.get(path, keep_body=keep_body)
         elapsed = (time.perf_counter() - t) * 1000
+        self.last_server_timing = server_timing(headers.get("Server-Timing", ""))
         if status != 200:
             raise RuntimeError(f"GET {path}: HTTP {status}: {body[:200]!r}")
         if expect is not None and expect not in body:
@@ -722,8 +724,15 @@ class UserBench:
 
             def app_open(page=page, body_url=body_url):
                 a, _b, _n = self.app_get(page)
+                page_server = self.last_server_timing
                 b, _b2, _n2 = self.app_get(body_url)
-                return {"total": a + b, "page": a, "body": b}
+                body_server = self.last_server_timing
+                parts = {"total": a + b, "page": a, "body": b}
+                # Inside the app (Server-Timing): the whole view, and its IMAP and database time.
+                for prefix, timing in (("page", page_server), ("body", body_server)):
+                    for name in ("app", "imap", "db"):
+                        parts[f"{prefix}_{name}"] = timing.get(name, 0.0)
+                return parts
 
             floor = lambda uid=uid, sections=sections: floor_open(self.floor, uid, sections)  # noqa: E731
             self.measure(key, app_open, floor, runs=runs)
@@ -770,6 +779,17 @@ def disk_usage(user: BenchUser) -> dict:
     return out
 
 
+def server_timing(header: str) -> dict[str, float]:
+    """`imap;dur=0.84;desc="1", app;dur=3.1` → {"imap": 0.84, "app": 3.1} (milliseconds)."""
+    out: dict[str, float] = {}
+    for entry in header.split(","):
+        name, _, params = entry.strip().partition(";")
+        m = re.search(r"(?:^|;)dur=([0-9.]+)", params)
+        if name and m:
+            out[name] = float(m.group(1))
+    return out
+
+
 def target_check(key: str, label: str, r: dict) -> str:
     if "app" not in r or not r["app"].get("n"):
         return ""
@@ -800,6 +820,28 @@ def render_table(report: dict) -> str:
                 f"{label:<36} {user.label:>5} {r['app'].get('median_ms', float('nan')):>9.1f} {r['app'].get('p95_ms', float('nan')):>9.1f} "
                 f"{floor} {ratio} {rss:>9}  {r.get('target', '')}"
                 + (f"  [{r['truncated']}]" if r.get("truncated") else "")
+            )
+    return "\n".join(lines)
+
+
+def render_open_breakdown(report: dict) -> str:
+    """Where an open's time goes (medians, ms): what the client waited for each request,
+    the time inside the app (Server-Timing), and the IMAP and database time within it."""
+    head = (f"{'where an open goes (median ms)':<36} {'size':>5} {'page':>6} {'in app':>7} {'imap':>6} {'db':>5}"
+            f" {'body':>6} {'in app':>7} {'imap':>6} {'floor':>6}")
+    lines = [head, "-" * len(head)]
+    for key, label in MEASUREMENTS:
+        if not key.startswith("open_"):
+            continue
+        for user in USERS:
+            r = report["results"].get(user.label, {}).get(key)
+            if not r or "app_parts" not in r or "page_app" not in r["app_parts"]:
+                continue
+            p = {k: v.get("median_ms", float("nan")) for k, v in r["app_parts"].items()}
+            floor = r["floor"].get("median_ms", float("nan"))
+            lines.append(
+                f"{label:<36} {user.label:>5} {p['page']:>6.2f} {p['page_app']:>7.2f} {p['page_imap']:>6.2f} {p['page_db']:>5.2f}"
+                f" {p['body']:>6.2f} {p['body_app']:>7.2f} {p['body_imap']:>6.2f} {floor:>6.2f}"
             )
     return "\n".join(lines)
 
@@ -902,6 +944,8 @@ def main() -> int:
 
     print()
     print(render_table(report))
+    print()
+    print(render_open_breakdown(report))
     print()
     for user in users:
         s, fo, d = report["seeding"][user.label], report["first_open"][user.label], report["disk"][user.label]

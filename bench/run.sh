@@ -70,6 +70,8 @@ fi
 source "$state/secrets.env"
 export DJANGO_SECRET_KEY WEBMAIL_CREDENTIALS_KEY BENCH_PASSWORD
 export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
+# Server-Timing headers let the benchmark split an open into IMAP, database and app time.
+export WEBMAIL_SERVER_TIMING=1
 export DATABASE_URL="sqlite:///$state/webmail.sqlite3"
 
 .venv/bin/python manage.py migrate --noinput -v0

@@ -122,6 +122,20 @@ def test_the_folder_counts_beside_a_message_include_its_own_opening(client, mail
     assert inbox_unread_count(opened) == len(unseen) - 1  # marking it read made the listing fresh
 
 
+def test_server_timing_tells_imap_and_database_time(client, mailbox, settings):
+    settings.MIDDLEWARE = ["webmail.timing.ServerTimingMiddleware", *settings.MIDDLEWARE]
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "plain")
+    sign_in(client, mailbox)
+    client.get(f"/mail/INBOX/{uid}/")  # read and its body cached
+    client.get("/mail/INBOX/")
+    header = client.get(f"/mail/INBOX/{uid}/")["Server-Timing"]
+    entries = {e.split(";")[0].strip(): e for e in header.split(",")}
+    assert set(entries) >= {"imap", "db", "app"}, header
+    assert 'desc="1"' in entries["imap"]  # the one FETCH (see the test above)
+    durations = {name: float(re.search(r"dur=([0-9.]+)", e).group(1)) for name, e in entries.items()}
+    assert 0 < durations["imap"] < durations["app"]
+
+
 def test_reading_a_sender_again_does_not_write_to_the_database(client, mailbox):
     from accounts.models import CollectedAddress
 

@@ -66,7 +66,11 @@ INSTALLED_APPS = [
     "mailview",
 ]
 
+# Server-Timing headers (time in IMAP and the database per request): for developer
+# tools and the benchmark; off by default in production, where it is not needed.
+SERVER_TIMING = env_bool("WEBMAIL_SERVER_TIMING", DEBUG)
 MIDDLEWARE = [
+    *(["webmail.timing.ServerTimingMiddleware"] if SERVER_TIMING else []),
     "webmail.middleware.RawPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

@@ -24,6 +24,8 @@ from imapclient.imap_utf7 import decode as decode_utf7
 from imapclient.imap_utf7 import encode as encode_utf7
 from imapclient.response_parser import parse_response
 
+from webmail.timing import timed
+
 from . import validate
 from .errors import (
     ImapAuthenticationError,
@@ -207,7 +209,8 @@ class ImapConnection:
     # -- lifecycle ---------------------------------------------------------
 
     def _connect(self) -> None:
-        client = login(self.endpoint, self._credentials)
+        with timed("imap_login"):
+            client = login(self.endpoint, self._credentials)
         self._on_login()
         self.selected = None
         try:
@@ -262,7 +265,8 @@ class ImapConnection:
             assert self._client is not None
             self.operations += 1
             try:
-                result = operation(self._client)
+                with timed("imap"):
+                    result = operation(self._client)
                 self.last_used = time.monotonic()
                 return result
             except _BROKEN as exc:
