@@ -19,7 +19,10 @@ Redis DBs, SQLite file and secrets, and migrates); this script then
    Extra rows: a signed-in request that touches no IMAP (the per-request cost of HTTP +
    Django), and "cold" variants that delete the app's Redis cache entries (sorted UID
    list, rendered body) before every app run, i.e. what a cache miss or a first open costs;
-5. prints a table and writes it as JSON to var/bench/last-run.json.
+5. prints a table, and a second one splitting each open into what the client waited
+   for per request, the time inside the app, and the IMAP and database time within it
+   (from the app's Server-Timing headers), and writes it all as JSON to
+   var/bench/last-run.json.
 
 Every loop is bounded by a count and a deadline; only 127.0.0.1 is contacted.
 Standard library plus imapclient (and the app's own pure ``mailview.mime`` to know
