@@ -1,0 +1,85 @@
+"""The rows of a message list, rendered in Python.
+
+The list is the most viewed page and is re-fetched by live updates; the template
+language spent ~170 µs a row on it (lookups, per-row translations and date formats),
+so this renders the same markup with formats and labels looked up once per page.
+Every value from mail is escaped here.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django import template
+from django.templatetags.static import static
+from django.utils import dateformat, formats, timezone
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from mailview.services.messages import MessageSummary
+
+from .mail_format import local_time, mail_size
+from .mail_urls import message_url
+
+register = template.Library()
+
+
+class _Formats:
+    """Per-page constants: translated labels, date formats, today."""
+
+    def __init__(self) -> None:
+        self.select = escape(gettext("Select"))
+        self.flagged = escape(gettext("Flagged"))
+        self.no_subject = gettext("(no subject)")
+        self.unknown_sender = gettext("(unknown sender)")
+        self.unread_note = f'<span class="visually-hidden"> ({escape(gettext("unread"))})</span>'
+        self.attachments = escape(gettext("Has attachments"))
+        self.icons = escape(static("img/icons.svg"))
+        self.datetime_format = formats.get_format("DATETIME_FORMAT")
+        self.short_date_format = formats.get_format("SHORT_DATE_FORMAT")
+        self.day_month_format = formats.get_format("j M")
+        self.time_format = formats.get_format("H:i")
+        self.today = timezone.localdate()
+
+    def time_element(self, value: datetime | None) -> str:
+        """The `<time>` of a row: the time today, day and month this year, else the date."""
+        if not isinstance(value, datetime):
+            return ""
+        local = local_time(value)
+        if local.date() == self.today:
+            short = dateformat.time_format(local, self.time_format)
+        elif local.year == self.today.year:
+            short = dateformat.format(local, self.day_month_format)
+        else:
+            short = dateformat.format(local, self.short_date_format)
+        return f'<time datetime="{escape(local.isoformat())}" title="{escape(dateformat.format(local, self.datetime_format))}">{escape(short)}</time>'
+
+
+def _row(m: MessageSummary, folder: str, f: _Formats) -> str:
+    subject = escape(m.subject or f.no_subject)
+    labels = "".join(f'<span class="label-chip label-color-{int(label.color)}">{escape(label.name)}</span> ' for label in m.labels)
+    classes = "message" + ("" if m.seen else " unread") + (" flagged" if m.flagged else "")
+    attach = (
+        f'<svg class="icon paperclip" role="img" aria-label="{f.attachments}"><title>{f.attachments}</title><use href="{f.icons}#paperclip"></use></svg>'
+        if m.has_attachment else ""
+    )
+    return (
+        f'\n    <tr class="{classes}" data-uid="{int(m.uid)}" draggable="true">\n'
+        f'      <td class="col-check"><input type="checkbox" name="uid" value="{int(m.uid)}" aria-label="{f.select}: {subject}"></td>\n'
+        f'      <td class="col-flag"><span class="star" title="{f.flagged}"{"" if m.flagged else " hidden"}>★</span></td>\n'
+        f'      <td class="col-from" title="{escape(m.correspondent_email)}">{escape(m.correspondent or f.unknown_sender)}</td>\n'
+        f'      <td class="col-subject">{labels}<a href="{escape(message_url(folder, m.uid))}">{subject}</a>'
+        f'{"" if m.seen else f.unread_note}</td>\n'
+        f'      <td class="col-attach">{attach}</td>\n'
+        f'      <td class="col-date">{f.time_element(m.date)}</td>\n'
+        f'      <td class="col-size">{escape(mail_size(m.size))}</td>\n'
+        f'    </tr>\n  '
+    )
+
+
+@register.simple_tag
+def message_rows(messages: Iterable[MessageSummary], folder: str) -> SafeString:
+    """All `<tr>` rows of one list page."""
+    f = _Formats()
+    return mark_safe("".join(_row(m, folder, f) for m in messages))  # noqa: S308 - every value escaped in _row
