@@ -15,6 +15,7 @@ from django.core.cache import cache
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
@@ -86,14 +87,22 @@ def _done(request: HttpRequest, folder: str, action_id: str | None, text: str) -
     if _wants_json(request):
         return JsonResponse({"action_id": action_id, "message": text})
     messages.success(request, text)
-    return redirect(request.POST.get("next") or folder_url(folder))
+    return redirect(_next_url(request, folder))
 
 
 def _refuse(request: HttpRequest, folder: str, text: str) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"error": text}, status=400)
     messages.error(request, text)
-    return redirect(request.POST.get("next") or folder_url(folder))
+    return redirect(_next_url(request, folder))
+
+
+def _next_url(request: HttpRequest, folder: str) -> str:
+    """Where a form wants to go afterwards: a path of this site, else the folder's list."""
+    wanted = request.POST.get("next", "")
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return wanted
+    return folder_url(folder)
 
 
 @login_required

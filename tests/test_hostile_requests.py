@@ -65,3 +65,11 @@ def test_hostile_posts_never_500(person, url, data):
     assert response.status_code < 500, (url, data, response.status_code)
     with imap_direct(user) as imap:
         assert imap.folder_status("INBOX", ["MESSAGES"])[b"MESSAGES"] == 1  # nothing was lost
+
+
+@pytest.mark.parametrize("next_url", ["https://evil.example/", "//evil.example/x", "/\\evil.example/", "javascript:alert(1)"])
+def test_a_form_cannot_send_the_user_off_site(person, next_url):
+    client, _ = person
+    response = client.post("/actions/", {"action": "flag", "folder": "INBOX", "uid": ["1"], "next": next_url})
+    assert response.status_code == 302 and response["Location"] == "/mail/INBOX/"
+    assert client.post("/actions/", {"action": "flag", "folder": "INBOX", "uid": ["1"], "next": "/mail/INBOX/?page=2"})["Location"] == "/mail/INBOX/?page=2"
