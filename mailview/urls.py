@@ -41,4 +41,6 @@ urlpatterns = [
     path("<folder:folder>/<int:uid>/raw/", views.message_raw, name="message_raw"),
     path("<folder:folder>/<int:uid>/part/<section:section>/", views.message_part, name="message_part"),
     path("<folder:folder>/<int:uid>/trust-sender/", views.trust_sender, name="trust_sender"),
+    path("<folder:folder>/<int:uid>/previous/", views.message_step, {"step": -1}, name="message_previous"),
+    path("<folder:folder>/<int:uid>/next/", views.message_step, {"step": 1}, name="message_next"),
 ]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from dataclasses import asdict
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -21,7 +22,7 @@ from .imap import MessageNotFound, get_pool, validate
 from .services.addressbook import senders_remember
 from .services.folders import flatten, folder_state_token, folder_tree
 from .services.message_view import RenderedBody, message_body, message_body_cached, message_open
-from .services.messages import message_page, normalize_sort
+from .services.messages import ListPosition, message_neighbor, message_page, normalize_sort
 from .services.parts import exactly, message_size, part_info, stream_section
 from .services.tokens import part_token, part_token_user
 from .templatetags.mail_urls import folder_url, message_url, part_url
@@ -44,6 +45,10 @@ def home(request: HttpRequest) -> HttpResponse:
 def message_list(request: HttpRequest, folder: str) -> HttpResponse:
     show_unsubscribed = request.GET.get("all_folders") == "1"
     sort, order = normalize_sort(request.GET.get("sort"), request.GET.get("order"))
+    query = request.GET.get("q", "").strip()[:200]
+    position = ListPosition(
+        folder=folder, sort=sort, order=order, query=query, in_body=bool(query) and request.GET.get("body") == "1", page=_int_param(request, "page", 1)
+    )
     prefs = user_settings(user=request.user)
     with get_pool().session(request.user) as imap:
         folders = flatten(folder_tree(imap=imap, include_unsubscribed=show_unsubscribed))
@@ -52,14 +57,15 @@ def message_list(request: HttpRequest, folder: str) -> HttpResponse:
             imap=imap,
             user_key=str(request.user.pk),
             folder=folder,
-            page=_int_param(request, "page", 1),
+            page=position.page,
             per_page=prefs.messages_per_page,
             sort=sort,
             order=order,
             show_recipient=current is not None and current.special_use in ("sent", "drafts"),
-            query=request.GET.get("q", "").strip()[:200],
-            in_body=request.GET.get("body") == "1",
+            query=query,
+            in_body=position.in_body,
         )
+    _remember_list_position(request, position)
     return render(
         request,
         "mailview/message_list.html",
@@ -74,6 +80,33 @@ def message_list(request: HttpRequest, folder: str) -> HttpResponse:
             "poll_seconds": settings.WEBMAIL_LIST_POLL_SECONDS,
         },
     )
+
+
+LIST_POSITION_KEY = "mail-list-position"
+
+
+def _remember_list_position(request: HttpRequest, position: ListPosition) -> None:
+    """The list the user is looking at, so its messages can go back to it and step through it
+    (kept in the session: the message URLs stay the plain ones of DESIGN.md)."""
+    value = asdict(position)
+    if request.session.get(LIST_POSITION_KEY) != value:
+        request.session[LIST_POSITION_KEY] = value
+
+
+def _list_position(request: HttpRequest, folder: str) -> ListPosition:
+    """Where `folder`'s list was left; its first page by date when another list was."""
+    value = request.session.get(LIST_POSITION_KEY)
+    if isinstance(value, dict) and value.get("folder") == folder:
+        try:
+            return ListPosition(**value)
+        except TypeError:  # a session from an older version
+            pass
+    return ListPosition(folder=folder)
+
+
+def _list_url(position: ListPosition) -> str:
+    params = position.query_params()
+    return folder_url(position.folder) + ("?" + urlencode(params) if params else "")
 
 
 def _part_url_factory(request: HttpRequest, folder: str, uid: int) -> Callable[[str], str]:
@@ -110,6 +143,7 @@ def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
     senders_remember(user=request.user, addresses=message.from_)  # for autocomplete
     # UIDVALIDITY in the URL lets the body request hit the cache without any IMAP.
     body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "") + ("&plain=1" if prefs.prefer_plain_text else "")
+    here = message_url(folder, uid)
     return render(
         request,
         "mailview/message_detail.html",
@@ -118,11 +152,27 @@ def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
             "current_folder": folder,
             "current": next((f for f in folders if f.name == folder), None),
             "message": message,
-            "body_url": message_url(folder, uid) + "body/" + body_query,
+            "body_url": here + "body/" + body_query,
             "message_ref": f"{folder}/{uid}",
             "show_all_headers": request.GET.get("headers") == "all",
+            "list_url": _list_url(_list_position(request, folder)),
+            "previous_url": here + "previous/",
+            "next_url": here + "next/",
         },
     )
+
+
+@login_required
+@require_GET
+def message_step(request: HttpRequest, folder: str, uid: int, step: int) -> HttpResponse:
+    """To the previous (-1) or next (+1) message of the list the user came from."""
+    position = _list_position(request, folder)
+    with get_pool().session(request.user) as imap:
+        other = message_neighbor(imap=imap, user_key=str(request.user.pk), position=position, uid=validate.uid(uid), step=step)
+    if other is None:
+        messages.info(request, _("There is no other message in that direction."))
+        return redirect(message_url(folder, uid))
+    return redirect(message_url(folder, other))
 
 
 @login_required

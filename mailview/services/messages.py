@@ -131,6 +131,48 @@ def message_page(
     )
 
 
+@dataclass(frozen=True)
+class ListPosition:
+    """Where the user is in a list: what a message page returns to and steps through."""
+
+    folder: str
+    sort: str = "date"
+    order: str = "desc"
+    query: str = ""
+    in_body: bool = False
+    page: int = 1
+
+    def query_params(self) -> dict[str, str]:
+        """The list URL's parameters that differ from the defaults."""
+        params: dict[str, str] = {}
+        if self.page > 1:
+            params["page"] = str(self.page)
+        if (self.sort, self.order) != normalize_sort(None, None):
+            params["sort"], params["order"] = self.sort, self.order
+        if self.query:
+            params["q"] = self.query
+            if self.in_body:
+                params["body"] = "1"
+        return params
+
+
+def message_neighbor(*, imap: ImapConnection, user_key: str, position: ListPosition, uid: int, step: int) -> int | None:
+    """The message `step` places after (or before, if negative) `uid` in the list's order,
+    or None at either end or if `uid` is no longer in that list. Needs a checked-out
+    connection. Costs one SORT of the folder, cached until the folder changes."""
+    selected = imap.select(position.folder, readonly=True, refresh=True)
+    if not selected.exists:
+        return None
+    keys = search_keys(position.query, in_body=position.in_body)
+    uids = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=position.sort, reverse=position.order == "desc", keys=keys)
+    try:
+        index = uids.index(uid)
+    except ValueError:
+        return None
+    other = index + step
+    return uids[other] if 0 <= other < len(uids) else None
+
+
 def _cached_sorted_uids(*, imap: ImapConnection, user_key: str, selected: SelectedFolder, sort: str, reverse: bool, keys: list[bytes]) -> list[int]:
     # Any change to the folder changes UIDVALIDITY, EXISTS, UIDNEXT or HIGHESTMODSEQ, so it
     # changes the key: a stale list is never served.

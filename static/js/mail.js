@@ -6,49 +6,13 @@
   const form = document.getElementById("list-form");
   if (!form) return;
   const folder = form.dataset.folder;
-  const csrf = form.querySelector("input[name=csrfmiddlewaretoken]").value;
-  const toast = document.getElementById("toast");
   const help = document.getElementById("help");
+  const { say, doneText, post, waitFor, showToast } = window.Webmail;
   const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "move", "delete_permanently", "empty"]);
-  const LABELS = { archive: "Archived", junk: "Marked as junk", notjunk: "Moved to Inbox", delete: "Moved to Trash",
-    move: "Moved", copy: "Copied", read: "Marked read", unread: "Marked unread", flag: "Flagged", unflag: "Unflagged",
-    delete_permanently: "Deleted forever", empty: "Emptied", mark_folder_read: "Folder marked read",
-    label_add: "Label added", label_remove: "Label removed" };
-  let lastUndo = null;
-  let toastTimer = null;
 
   const rows = () => Array.from(form.querySelectorAll("tr.message:not([hidden])"));
   const checked = () => rows().filter((r) => r.querySelector("input[name=uid]").checked);
   let cursor = 0;
-
-  function showToast(text, { error = false, undo = null } = {}) {
-    toast.hidden = false;
-    toast.classList.toggle("error", error);
-    toast.querySelector(".toast-text").textContent = text;
-    const button = toast.querySelector("[data-undo]");
-    button.hidden = !undo;
-    lastUndo = undo;
-    clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { toast.hidden = true; lastUndo = null; }, 10000);
-  }
-
-  async function post(url, data) {
-    const response = await fetch(url, { method: "POST", body: data, headers: { Accept: "application/json", "X-CSRFToken": csrf }, credentials: "same-origin" });
-    const body = await response.json().catch(() => ({}));
-    if (!response.ok) throw new Error(body.error || response.statusText);
-    return body;
-  }
-
-  async function waitFor(actionId) {
-    const deadline = Date.now() + 60000;
-    while (Date.now() < deadline) {
-      const response = await fetch(`/actions/${actionId}/`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      const state = await response.json();
-      if (state.state !== "pending") return state;
-      await new Promise((resolve) => setTimeout(resolve, 300));
-    }
-    return { state: "queued" };
-  }
 
   async function refreshTree() {
     const nav = document.getElementById("folders");
@@ -95,7 +59,7 @@
     const wholeFolder = kind === "empty" || kind === "mark_folder_read" || (all && all.checked);
     let targets = wholeFolder ? rows() : checked();
     if (!targets.length && !wholeFolder && rows()[cursor]) targets = [rows()[cursor]];
-    if (!targets.length && !wholeFolder) { showToast("Select at least one message.", { error: true }); return; }
+    if (!targets.length && !wholeFolder) { showToast(say("selectFirst"), { error: true }); return; }
     const data = new FormData();
     data.append("action", kind);
     data.append("folder", folder);
@@ -115,11 +79,11 @@
       if (!actionId) { targets.forEach((r) => r.classList.remove("pending")); return; }
       const state = await waitFor(actionId);
       targets.forEach((r) => r.classList.remove("pending"));
-      if (state.state === "failed") { revert(); document.body.dataset.quietUntil = "0"; showToast(`Not done: ${state.error}`, { error: true }); return; }
-      if (state.state === "queued") { showToast("Queued: it will be applied as soon as the server can."); return; }
+      if (state.state === "failed") { revert(); document.body.dataset.quietUntil = "0"; showToast(say("notDone", state.error), { error: true }); return; }
+      if (state.state === "queued") { showToast(say("queued")); return; }
       targets.forEach((r) => r.querySelector("input[name=uid]").checked = false);
       const moved = (state.result && state.result.moved) || {};
-      showToast(`${LABELS[kind] || "Done"}.`, { undo: state.undo ? { actionId, revert, targets, moved } : null });
+      showToast(doneText(kind), { undo: state.undo ? () => undo({ actionId, revert, targets, moved }) : null });
       document.body.dataset.quietUntil = String(Date.now() + (state.undo ? 10500 : 0));
       if (MOVE_LIKE.has(kind)) adjustTotal(-targets.length);
       refreshTree();
@@ -127,14 +91,11 @@
       revert();
       document.body.dataset.quietUntil = "0";
       targets.forEach((r) => r.classList.remove("pending"));
-      showToast(`Not done: ${error.message}`, { error: true });
+      showToast(say("notDone", error.message), { error: true });
     }
   }
 
-  async function undo() {
-    if (!lastUndo) return;
-    const { actionId, revert, targets, moved } = lastUndo;
-    lastUndo = null;
+  async function undo({ actionId, revert, targets, moved }) {
     try {
       const { action_id: undoId } = await post(`/actions/${actionId}/undo/`, new FormData());
       const state = await waitFor(undoId);
@@ -147,14 +108,14 @@
       }
       revert();
       if (MOVE_LIKE.has("move")) adjustTotal(targets.length);
-      showToast("Undone.");
+      showToast(say("undone"));
       document.body.dataset.quietUntil = "0";
       refreshTree();
-    } catch (error) { showToast(`Could not undo: ${error.message}`, { error: true }); }
+    } catch (error) { showToast(say("couldNotUndo", error.message), { error: true }); }
   }
 
   function confirmPermanent() {
-    if (window.confirm("Delete the selected messages forever? This cannot be undone.")) runAction("delete_permanently");
+    if (window.confirm(say("confirmForever"))) runAction("delete_permanently");
   }
   let shiftHeld = false;
   document.addEventListener("keydown", (event) => { shiftHeld = event.shiftKey; });
@@ -169,10 +130,9 @@
     const extra = {};
     if (kind === "move" || kind === "copy") extra.target = form.querySelector("[name=target]").value.trim();
     if (kind.startsWith("label")) extra.keyword = form.querySelector("[name=keyword]").value.trim();
-    if ((kind === "move" || kind === "copy") && !extra.target) { showToast("Choose a folder first.", { error: true }); return; }
+    if ((kind === "move" || kind === "copy") && !extra.target) { showToast(say("chooseFolder"), { error: true }); return; }
     runAction(kind, extra);
   });
-  toast.querySelector("[data-undo]").addEventListener("click", undo);
 
   const selectPage = form.querySelector("[data-select-page]");
   if (selectPage) selectPage.addEventListener("change", () => rows().forEach((r) => { r.querySelector("input[name=uid]").checked = selectPage.checked; r.classList.toggle("selected", selectPage.checked); }));
@@ -208,7 +168,7 @@
       s: () => { const target = checked()[0] || row; if (target) runAction(target.classList.contains("flagged") ? "unflag" : "flag"); },
       U: () => runAction("read"), u: () => runAction("unread"), e: () => runAction("archive"),
       "#": () => (form.dataset.special === "trash" ? confirmPermanent() : runAction("delete")),
-      v: () => form.querySelector("[name=target]").focus(), z: () => undo(), "?": () => toggleHelp(help.hidden),
+      v: () => form.querySelector("[name=target]").focus(), z: () => window.Webmail.runUndo(), "?": () => toggleHelp(help.hidden),
       c: () => { window.location.href = "/mail/compose/"; },
       Enter: () => { if (row) row.querySelector(".col-subject a").click(); },
     }[event.key];
@@ -240,5 +200,19 @@
   }
   wireDropTargets();
   moveCursor(0);
+
+  // Filed from the message page, which came back here: offer its undo.
+  const handed = window.Webmail.takeHandOver();
+  if (handed) {
+    document.body.dataset.quietUntil = String(Date.now() + 10500);
+    showToast(doneText(handed.kind), { undo: async () => {
+      try {
+        const { action_id: undoId } = await post(`/actions/${handed.actionId}/undo/`, new FormData());
+        const state = await waitFor(undoId);
+        if (state.state !== "done") throw new Error(state.error || "undo failed");
+        window.location.reload();
+      } catch (error) { showToast(say("couldNotUndo", error.message), { error: true }); }
+    } });
+  }
   document.addEventListener("webmail:list-refreshed", () => { wireDropTargets(); cursor = 0; moveCursor(0); });
 })();

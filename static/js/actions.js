@@ -1,0 +1,64 @@
+// What the list page (mail.js) and the message page (message.js) share: the translated
+// texts, posting an action to /actions/, waiting for its Celery task, and the toast.
+"use strict";
+window.Webmail = (() => {
+  const textsBlock = document.getElementById("script-texts");
+  const texts = textsBlock ? JSON.parse(textsBlock.textContent) : { done: {} };
+  const say = (key, detail) => (texts[key] || key).replace("%s", detail == null ? "" : String(detail));
+  const doneText = (kind) => texts.done[kind] || texts.doneOther || "Done.";
+  const csrf = () => (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
+
+  async function post(url, data) {
+    const response = await fetch(url, { method: "POST", body: data, headers: { Accept: "application/json", "X-CSRFToken": csrf() }, credentials: "same-origin" });
+    const body = await response.json().catch(() => ({}));
+    if (!response.ok) throw new Error(body.error || response.statusText);
+    return body;
+  }
+
+  // The action's Celery task state: "done", "failed", or "queued" when the deadline passed
+  // (the worker is down: the action stays queued and is applied later).
+  async function waitFor(actionId, seconds = 60) {
+    const deadline = Date.now() + seconds * 1000;
+    while (Date.now() < deadline) {
+      const response = await fetch(`/actions/${actionId}/`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      const state = await response.json();
+      if (state.state !== "pending") return state;
+      await new Promise((resolve) => setTimeout(resolve, 150));
+    }
+    return { state: "queued" };
+  }
+
+  let toastTimer = null;
+  let onUndo = null;
+  const toast = document.getElementById("toast");
+  if (toast) toast.querySelector("[data-undo]").addEventListener("click", () => { const run = onUndo; onUndo = null; if (run) run(); });
+
+  function showToast(text, { error = false, undo = null } = {}) {
+    if (!toast) return;
+    toast.hidden = false;
+    toast.classList.toggle("error", error);
+    toast.querySelector(".toast-text").textContent = text;
+    toast.querySelector("[data-undo]").hidden = !undo;
+    onUndo = undo;
+    clearTimeout(toastTimer);
+    toastTimer = setTimeout(() => { toast.hidden = true; onUndo = null; }, 10000);
+  }
+  const undoPending = () => onUndo !== null;
+  const runUndo = () => { const run = onUndo; onUndo = null; if (run) run(); };
+
+  // An action done on the message page, to be offered for undo on the list it returns to.
+  const HANDOVER = "webmail:undo-after-navigation";
+  function handOver(actionId, kind) {
+    try { sessionStorage.setItem(HANDOVER, JSON.stringify({ actionId, kind, at: Date.now() })); } catch (error) { /* private mode */ }
+  }
+  function takeHandOver() {
+    try {
+      const raw = sessionStorage.getItem(HANDOVER);
+      sessionStorage.removeItem(HANDOVER);
+      const value = raw ? JSON.parse(raw) : null;
+      return value && Date.now() - value.at < 10000 ? value : null;
+    } catch (error) { return null; }
+  }
+
+  return { texts, say, doneText, post, waitFor, showToast, undoPending, runUndo, handOver, takeHandOver };
+})();

@@ -1,0 +1,91 @@
+// The message page: filing this message without a form round trip, stepping to the
+// previous or next message, and keyboard shortcuts. Progressive enhancement: without
+// this file the toolbar is a plain form that posts to /actions/ and returns to the list.
+"use strict";
+(() => {
+  const form = document.getElementById("message-form");
+  if (!form) return;
+  const { say, doneText, post, waitFor, showToast, handOver } = window.Webmail;
+  const help = document.getElementById("help");
+  const listUrl = form.dataset.listUrl;
+  const uid = form.querySelector("input[name=uid]").value;
+  const flagButton = form.querySelector("[data-flag]");
+  const star = document.querySelector(".message-subject .star");
+  const LEAVES = new Set(["archive", "junk", "notjunk", "delete", "delete_permanently", "move", "unread"]);
+  let busy = false;
+
+  function setFlagged(on) {
+    flagButton.value = on ? "unflag" : "flag";
+    flagButton.setAttribute("aria-pressed", String(on));
+    flagButton.querySelector("[data-flag-label]").textContent = on ? flagButton.dataset.unflagText : flagButton.dataset.flagText;
+    if (star) star.hidden = !on;
+  }
+
+  async function act(kind, extra = {}) {
+    if (busy) return;
+    busy = true;
+    const data = new FormData();
+    data.append("action", kind);
+    data.append("folder", form.dataset.folder);
+    data.append("uid", uid);
+    for (const [k, v] of Object.entries(extra)) if (v) data.append(k, v);
+    const flagging = kind === "flag" || kind === "unflag";
+    if (flagging) setFlagged(kind === "flag");
+    else showToast(say("working"));
+    try {
+      const { action_id: actionId } = await post("/actions/", data);
+      const state = await waitFor(actionId, flagging ? 60 : 15);
+      if (state.state === "failed") throw new Error(state.error);
+      if (flagging) { showToast(doneText(kind)); return; }
+      // Back to the list, which offers the undo (a moved message is gone from here).
+      if (state.state === "done" && state.undo) handOver(actionId, kind);
+      else if (state.state === "queued") showToast(say("queued"));
+      window.location.assign(listUrl);
+    } catch (error) {
+      if (flagging) setFlagged(kind !== "flag");
+      showToast(say("notDone", error.message), { error: true });
+    } finally {
+      busy = false;
+    }
+  }
+
+  form.addEventListener("submit", (event) => {
+    const kind = event.submitter && event.submitter.value;
+    if (!kind) return;
+    event.preventDefault();
+    if (kind === "move") {
+      const target = form.querySelector("[name=target]").value.trim();
+      if (!target) { showToast(say("chooseFolder"), { error: true }); return; }
+      act(kind, { target });
+    } else if (LEAVES.has(kind) || kind === "flag" || kind === "unflag") act(kind);
+  });
+
+  function deleteThis() {
+    if (form.dataset.special === "trash") {
+      if (window.confirm(say("confirmForeverOne"))) act("delete_permanently");
+    } else act("delete");
+  }
+
+  function toggleHelp(open) {
+    help.hidden = !open;
+    if (open) help.querySelector("[data-help-close]").focus();
+  }
+  document.querySelector("[data-help]").addEventListener("click", () => toggleHelp(true));
+  help.querySelector("[data-help-close]").addEventListener("click", () => toggleHelp(false));
+
+  const follow = (selector) => { const link = document.querySelector(selector); if (link) window.location.assign(link.href); };
+  document.addEventListener("keydown", (event) => {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    if (event.key === "Escape") { toggleHelp(false); return; }
+    const tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+    const run = {
+      j: () => follow("[data-step=next]"), k: () => follow("[data-step=previous]"), u: () => follow("[data-back]"),
+      r: () => follow("[data-key=r]"), a: () => follow("[data-key=a]"), f: () => follow("[data-key=f]"),
+      s: () => act(flagButton.value), U: () => act("unread"), e: () => act("archive"), "#": deleteThis,
+      v: () => form.querySelector("[name=target]").focus(), c: () => window.location.assign("/mail/compose/"),
+      "?": () => toggleHelp(help.hidden),
+    }[event.key];
+    if (run) { event.preventDefault(); run(); }
+  });
+})();

@@ -1,0 +1,71 @@
+"""A person reads a message, steps to the next one with the keyboard, archives it from
+there, lands back on the list and undoes it from the toast."""
+from __future__ import annotations
+
+import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
+from selenium.webdriver.support.ui import WebDriverWait
+
+from tests.support import append_message, imap_direct, new_mail_user, wait_until
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def subjects_in(user, folder: str) -> list[str]:
+    with imap_direct(user) as imap:
+        imap.select_folder(folder, readonly=True)
+        uids = imap.search(["ALL"])
+        return sorted(v[b"ENVELOPE"].subject.decode() for v in imap.fetch(uids, ["ENVELOPE"]).values()) if uids else []
+
+
+def test_read_step_archive_and_undo_from_the_message_page(app_server, browser, celery_worker, sign_in_as):
+    person = new_mail_user("reader")
+    with imap_direct(person) as imap:
+        for n in range(3):
+            append_message(imap, "INBOX", subject=f"Letter {n}")
+    wait = WebDriverWait(browser, 30)
+    sign_in_as(person)
+
+    listed = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "tr.message .col-subject a")]
+    assert sorted(listed) == ["Letter 0", "Letter 1", "Letter 2"]
+    browser.find_element(By.LINK_TEXT, listed[0]).click()
+    wait.until(EC.text_to_be_present_in_element((By.ID, "message-subject"), listed[0]))
+    browser.find_element(By.TAG_NAME, "body").send_keys("j")  # the next row of the list
+    wait.until(EC.text_to_be_present_in_element((By.ID, "message-subject"), listed[1]))
+
+    browser.find_element(By.TAG_NAME, "body").send_keys("e")
+    wait.until(EC.presence_of_element_located((By.ID, "list-form")))
+    undo = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#toast [data-undo]")))
+    assert "Archived" in browser.find_element(By.CSS_SELECTOR, "#toast .toast-text").text
+    assert subjects_in(person, "Archive") == [listed[1]]  # done before the page went back
+    assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "tr.message .col-subject a")] == [listed[0], listed[2]]
+
+    undo.click()
+    wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.message")) == 3)
+    wait_until(lambda: subjects_in(person, "INBOX") == ["Letter 0", "Letter 1", "Letter 2"], timeout=30, message="the undo on the server")
+    assert subjects_in(person, "Archive") == []
+
+
+def test_flag_from_the_message_page_and_the_help(app_server, browser, celery_worker, sign_in_as):
+    person = new_mail_user("flagger")
+    with imap_direct(person) as imap:
+        append_message(imap, "INBOX", subject="Keep this")
+    wait = WebDriverWait(browser, 30)
+    sign_in_as(person)
+    browser.find_element(By.LINK_TEXT, "Keep this").click()
+    star = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".message-subject .star")))
+    assert not star.is_displayed()
+    browser.find_element(By.TAG_NAME, "body").send_keys("s")
+    wait.until(EC.visibility_of(star))
+
+    def flagged() -> bool:
+        with imap_direct(person) as imap:
+            imap.select_folder("INBOX", readonly=True)
+            return bool(imap.search(["FLAGGED"]))
+
+    wait_until(flagged, timeout=30, message="the flag on the server")
+    assert browser.find_element(By.CSS_SELECTOR, "[data-flag]").get_attribute("aria-pressed") == "true"
+    browser.find_element(By.TAG_NAME, "body").send_keys("?")
+    help_box = browser.find_element(By.ID, "help")
+    assert help_box.is_displayed() and "Back to the list" in help_box.text
