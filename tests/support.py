@@ -60,6 +60,24 @@ def imap_direct(user: MailUser) -> IMAPClient:
     return client
 
 
+def mail_user_with(name: str, subjects: list[str], *, folder: str = "INBOX", seen: bool = False) -> MailUser:
+    """A new mail user whose `folder` holds one message per subject, appended in order."""
+    user = new_mail_user(name)
+    with imap_direct(user) as imap:
+        for subject in subjects:
+            append_message(imap, folder, subject=subject, seen=seen)
+    return user
+
+
+def server_subjects(user: MailUser, folder: str, *criteria: str) -> list[str]:
+    """Sorted subjects of the messages in `folder` (matching `criteria`), asked independently."""
+    with imap_direct(user) as imap:
+        imap.select_folder(folder, readonly=True)
+        uids = imap.search(list(criteria) or ["ALL"])
+        data = imap.fetch(uids, ["ENVELOPE"]) if uids else {}
+        return sorted(v[b"ENVELOPE"].subject.decode() for v in data.values())
+
+
 def append_message(client: IMAPClient, folder: str, *, subject: str = "Hello", seen: bool = False, sender: str = "Someone <someone@example.org>") -> None:
     body = f"From: {sender}\r\nTo: x@example.test\r\nSubject: {subject}\r\nMessage-ID: <{uuid.uuid4().hex}@example.org>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\n\r\nBody of {subject}\r\n"
     client.append(folder, body.encode(), flags=[b"\\Seen"] if seen else [])

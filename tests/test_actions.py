@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from mailview.imap import get_pool
 from mailview.services.actions import message_action_apply
-from tests.support import append_message, imap_direct, new_mail_user, wait_until
+from tests.support import append_message, imap_direct, new_mail_user, server_subjects, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -39,14 +39,6 @@ def server(user, folder="INBOX") -> dict[int, tuple[bytes, ...]]:
         return {int(u): tuple(v[b"FLAGS"]) for u, v in imap.fetch(uids, ["FLAGS"]).items()} if uids else {}
 
 
-def subjects(user, folder) -> list[str]:
-    with imap_direct(user) as imap:
-        imap.select_folder(folder, readonly=True)
-        uids = imap.search(["ALL"])
-        data = imap.fetch(uids, ["ENVELOPE"]) if uids else {}
-        return sorted(v[b"ENVELOPE"].subject.decode() for v in data.values())
-
-
 @pytest.mark.parametrize(
     ("action", "flag", "present"),
     [("read", b"\\Seen", True), ("flag", b"\\Flagged", True)],
@@ -76,14 +68,14 @@ def test_labels_are_keywords(celery_worker, client, person):
 def test_move_like_actions_and_their_undo(celery_worker, client, person, action, target_folder):
     state = act(client, action=action, folder="INBOX", uid=[1, 2, 3])
     assert state["state"] == "done" and state["undo"] is True
-    assert subjects(person, target_folder) == ["message 0", "message 1", "message 2"]
-    assert subjects(person, "INBOX") == ["message 3", "message 4", "message 5"]
+    assert server_subjects(person, target_folder) == ["message 0", "message 1", "message 2"]
+    assert server_subjects(person, "INBOX") == ["message 3", "message 4", "message 5"]
     undo = client.post(f"/actions/{state['id']}/undo/", **JSON)
     assert undo.status_code == 200
     undo_id = undo.json()["action_id"]
     wait_until(lambda: client.get(f"/actions/{undo_id}/", **JSON).json()["state"] == "done", timeout=30, message="undo")
-    assert subjects(person, "INBOX") == [f"message {n}" for n in range(6)]
-    assert subjects(person, target_folder) == []
+    assert server_subjects(person, "INBOX") == [f"message {n}" for n in range(6)]
+    assert server_subjects(person, target_folder) == []
 
 
 def test_not_junk_moves_back_to_the_inbox(celery_worker, client, person):
@@ -93,14 +85,14 @@ def test_not_junk_moves_back_to_the_inbox(celery_worker, client, person):
         junk_uid = imap.search(["ALL"])[0]
         assert b"$Junk" in imap.get_flags([junk_uid])[junk_uid]
     assert act(client, action="notjunk", folder="Junk", uid=[junk_uid])["state"] == "done"
-    assert "message 0" in subjects(person, "INBOX") and subjects(person, "Junk") == []
+    assert "message 0" in server_subjects(person, "INBOX") and server_subjects(person, "Junk") == []
 
 
 def test_move_and_copy_to_any_folder(celery_worker, client, person):
     assert act(client, action="copy", folder="INBOX", uid=[1], target="Work")["state"] == "done"
     assert act(client, action="move", folder="INBOX", uid=[2], target="Work")["state"] == "done"
-    assert subjects(person, "Work") == ["message 0", "message 1"]
-    assert "message 0" in subjects(person, "INBOX") and "message 1" not in subjects(person, "INBOX")
+    assert server_subjects(person, "Work") == ["message 0", "message 1"]
+    assert "message 0" in server_subjects(person, "INBOX") and "message 1" not in server_subjects(person, "INBOX")
 
 
 def test_permanent_delete_and_emptying_trash(celery_worker, client, person):
@@ -143,7 +135,7 @@ def test_move_paths_leave_unrelated_deleted_messages_alone(person, move_capabili
     assert result.ok and sorted(result.moved) == ["1", "2"]
     flags = server(person)
     assert sorted(flags) == [3, 4, 5, 6] and b"\\Deleted" in flags[6]
-    assert subjects(person, "Work") == ["message 0", "message 1"]
+    assert server_subjects(person, "Work") == ["message 0", "message 1"]
 
 
 def test_bulk_select_all_on_20k_messages_is_a_bounded_number_of_commands():

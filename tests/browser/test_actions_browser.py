@@ -6,7 +6,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support import append_message, imap_direct, new_mail_user, wait_until
+from tests.support import append_message, imap_direct, mail_user_with, new_mail_user, server_subjects, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -16,18 +16,8 @@ def folder_count(user, folder: str) -> int:
         return imap.folder_status(folder, ["MESSAGES"])[b"MESSAGES"]
 
 
-def flagged_subjects(user) -> list[str]:
-    with imap_direct(user) as imap:
-        imap.select_folder("INBOX", readonly=True)
-        uids = imap.search(["FLAGGED"])
-        return sorted(v[b"ENVELOPE"].subject.decode() for v in imap.fetch(uids, ["ENVELOPE"]).values()) if uids else []
-
-
 def test_archive_three_undo_and_flag_with_the_keyboard(app_server, browser, celery_worker, sign_in_as):
-    person = new_mail_user("clicker")
-    with imap_direct(person) as imap:
-        for n in range(5):
-            append_message(imap, "INBOX", subject=f"Note {n}")
+    person = mail_user_with("clicker", [f"Note {n}" for n in range(5)])
     wait = WebDriverWait(browser, 30)
     sign_in_as(person)
 
@@ -55,7 +45,7 @@ def test_archive_three_undo_and_flag_with_the_keyboard(app_server, browser, cele
     subject = cursor.find_element(By.CSS_SELECTOR, ".col-subject a").text
     body.send_keys("s")
     wait.until(lambda d: d.find_element(By.CSS_SELECTOR, "tr.message.cursor").get_attribute("class").find("flagged") >= 0)
-    wait_until(lambda: flagged_subjects(person) == [subject], timeout=30, message="the flag on the server")
+    wait_until(lambda: server_subjects(person, "INBOX", "FLAGGED") == [subject], timeout=30, message="the flag on the server")
 
     body.send_keys("?")
     assert browser.find_element(By.ID, "help").is_displayed()

@@ -7,23 +7,13 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support import append_message, imap_direct, new_mail_user, wait_until
+from tests.support import imap_direct, mail_user_with, server_subjects, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def subjects_in(user, folder: str) -> list[str]:
-    with imap_direct(user) as imap:
-        imap.select_folder(folder, readonly=True)
-        uids = imap.search(["ALL"])
-        return sorted(v[b"ENVELOPE"].subject.decode() for v in imap.fetch(uids, ["ENVELOPE"]).values()) if uids else []
-
-
 def test_read_step_archive_and_undo_from_the_message_page(app_server, browser, celery_worker, sign_in_as):
-    person = new_mail_user("reader")
-    with imap_direct(person) as imap:
-        for n in range(3):
-            append_message(imap, "INBOX", subject=f"Letter {n}")
+    person = mail_user_with("reader", [f"Letter {n}" for n in range(3)])
     wait = WebDriverWait(browser, 30)
     sign_in_as(person)
 
@@ -38,19 +28,17 @@ def test_read_step_archive_and_undo_from_the_message_page(app_server, browser, c
     wait.until(EC.presence_of_element_located((By.ID, "list-form")))
     undo = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#toast [data-undo]")))
     assert "Archived" in browser.find_element(By.CSS_SELECTOR, "#toast .toast-text").text
-    assert subjects_in(person, "Archive") == [listed[1]]  # done before the page went back
+    assert server_subjects(person, "Archive") == [listed[1]]  # done before the page went back
     assert [a.text for a in browser.find_elements(By.CSS_SELECTOR, "tr.message .col-subject a")] == [listed[0], listed[2]]
 
     undo.click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.message")) == 3)
-    wait_until(lambda: subjects_in(person, "INBOX") == ["Letter 0", "Letter 1", "Letter 2"], timeout=30, message="the undo on the server")
-    assert subjects_in(person, "Archive") == []
+    wait_until(lambda: server_subjects(person, "INBOX") == ["Letter 0", "Letter 1", "Letter 2"], timeout=30, message="the undo on the server")
+    assert server_subjects(person, "Archive") == []
 
 
 def test_flag_from_the_message_page_and_the_help(app_server, browser, celery_worker, sign_in_as):
-    person = new_mail_user("flagger")
-    with imap_direct(person) as imap:
-        append_message(imap, "INBOX", subject="Keep this")
+    person = mail_user_with("flagger", ["Keep this"])
     wait = WebDriverWait(browser, 30)
     sign_in_as(person)
     browser.find_element(By.LINK_TEXT, "Keep this").click()
