@@ -43,7 +43,6 @@ window.Webmail = (() => {
     clearTimeout(toastTimer);
     toastTimer = setTimeout(() => { toast.hidden = true; onUndo = null; }, 10000);
   }
-  const undoPending = () => onUndo !== null;
   const runUndo = () => { const run = onUndo; onUndo = null; if (run) run(); };
 
   // An action done on the message page, to be offered for undo on the list it returns to.
@@ -60,5 +59,20 @@ window.Webmail = (() => {
     } catch (error) { return null; }
   }
 
-  return { texts, say, doneText, post, waitFor, showToast, undoPending, runUndo, handOver, takeHandOver };
+  // Filed from a message page that then came back here: offer its undo on this page
+  // (the list, or an empty folder's page), which reloads once it is undone.
+  const handed = takeHandOver();
+  if (handed && toast) {
+    document.body.dataset.quietUntil = String(Date.now() + 10500);
+    showToast(doneText(handed.kind), { undo: async () => {
+      try {
+        const { action_id: undoId } = await post(`/actions/${handed.actionId}/undo/`, new FormData());
+        const state = await waitFor(undoId);
+        if (state.state !== "done") throw new Error(state.error || "undo failed");
+        window.location.reload();
+      } catch (error) { showToast(say("couldNotUndo", error.message), { error: true }); }
+    } });
+  }
+
+  return { texts, say, doneText, post, waitFor, showToast, runUndo, handOver };
 })();

@@ -201,18 +201,5 @@
   wireDropTargets();
   moveCursor(0);
 
-  // Filed from the message page, which came back here: offer its undo.
-  const handed = window.Webmail.takeHandOver();
-  if (handed) {
-    document.body.dataset.quietUntil = String(Date.now() + 10500);
-    showToast(doneText(handed.kind), { undo: async () => {
-      try {
-        const { action_id: undoId } = await post(`/actions/${handed.actionId}/undo/`, new FormData());
-        const state = await waitFor(undoId);
-        if (state.state !== "done") throw new Error(state.error || "undo failed");
-        window.location.reload();
-      } catch (error) { showToast(say("couldNotUndo", error.message), { error: true }); }
-    } });
-  }
   document.addEventListener("webmail:list-refreshed", () => { wireDropTargets(); cursor = 0; moveCursor(0); });
 })();

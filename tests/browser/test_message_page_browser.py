@@ -57,3 +57,19 @@ def test_flag_from_the_message_page_and_the_help(app_server, browser, celery_wor
     browser.find_element(By.TAG_NAME, "body").send_keys("?")
     help_box = browser.find_element(By.ID, "help")
     assert help_box.is_displayed() and "Back to the list" in help_box.text
+
+
+def test_deleting_the_last_message_can_still_be_undone(app_server, browser, celery_worker, sign_in_as):
+    person = mail_user_with("last", ["The only one"])
+    wait = WebDriverWait(browser, 30)
+    sign_in_as(person)
+    browser.find_element(By.LINK_TEXT, "The only one").click()
+    wait.until(EC.presence_of_element_located((By.ID, "message-form")))
+    browser.find_element(By.TAG_NAME, "body").send_keys("#")
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "This folder is empty."))
+    undo = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#toast [data-undo]")))
+    assert "Moved to Trash" in browser.find_element(By.CSS_SELECTOR, "#toast .toast-text").text
+    assert server_subjects(person, "Trash") == ["The only one"]
+    undo.click()
+    wait.until(EC.presence_of_element_located((By.LINK_TEXT, "The only one")))
+    assert server_subjects(person, "INBOX") == ["The only one"] and server_subjects(person, "Trash") == []
