@@ -696,7 +696,11 @@ class UserBench:
         first100 = last100 - PER_PAGE + 1
 
         def app_list(path: str):
-            return lambda: self.app_get(path, expect=b'class="message-list"')[0]
+            def run() -> dict[str, float]:
+                ms = self.app_get(path, expect=b'class="message-list"')[0]
+                timing = self.last_server_timing
+                return {"total": ms, **{f"page_{name}": timing.get(name, 0.0) for name in ("app", "imap", "db")}}
+            return run
 
         def app_redirect():
             assert self.browser is not None
@@ -827,6 +831,24 @@ def render_table(report: dict) -> str:
     return "\n".join(lines)
 
 
+def render_list_breakdown(report: dict) -> str:
+    """Where a list page's time goes (medians, ms): the client's wait, the time inside the
+    app (Server-Timing), and the IMAP and database time within it."""
+    head = f"{'where a list page goes (median ms)':<36} {'size':>5} {'client':>7} {'in app':>7} {'imap':>6} {'db':>5} {'floor':>6}"
+    lines = [head, "-" * len(head)]
+    for key, label in MEASUREMENTS:
+        for user in USERS:
+            r = report["results"].get(user.label, {}).get(key)
+            if not r or "page_app" not in r.get("app_parts", {}) or key.startswith("open_"):
+                continue
+            p = {k: v.get("median_ms", float("nan")) for k, v in r["app_parts"].items()}
+            lines.append(
+                f"{label:<36} {user.label:>5} {r['app'].get('median_ms', float('nan')):>7.2f} {p['page_app']:>7.2f} {p['page_imap']:>6.2f}"
+                f" {p['page_db']:>5.2f} {r['floor'].get('median_ms', float('nan')):>6.2f}"
+            )
+    return "\n".join(lines)
+
+
 def render_open_breakdown(report: dict) -> str:
     """Where an open's time goes (medians, ms): what the client waited for each request,
     the time inside the app (Server-Timing), and the IMAP and database time within it."""
@@ -947,6 +969,8 @@ def main() -> int:
 
     print()
     print(render_table(report))
+    print()
+    print(render_list_breakdown(report))
     print()
     print(render_open_breakdown(report))
     print()
