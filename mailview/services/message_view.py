@@ -43,11 +43,14 @@ class AttachmentInfo:
     section: str
     filename: str
     mime_type: str
-    size: int  # encoded size from BODYSTRUCTURE; base64 shrinks by about a quarter
+    size: int  # encoded size from BODYSTRUCTURE
+    encoding: str = ""  # its Content-Transfer-Encoding, lower case
 
     @property
     def approx_size(self) -> int:
-        return self.size * 3 // 4 if self.size > 1024 else self.size
+        """The decoded size: base64 carries 57 bytes in every 78 (76 characters and CRLF);
+        quoted-printable about its own size; 7bit, 8bit and binary exactly."""
+        return self.size * 57 // 78 if self.encoding == "base64" else self.size
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ def message_open(
         flagged="\\flagged" in flags,
         draft="\\draft" in flags,
         attachments=[
-            AttachmentInfo(section=p.section, filename=p.suggested_filename, mime_type=p.mime_type, size=p.size)
+            AttachmentInfo(section=p.section, filename=p.suggested_filename, mime_type=p.mime_type, size=p.size, encoding=p.encoding)
             for p in plan.attachments
         ],
         nested_messages=[m for _, m in plan.nested_messages],
@@ -277,7 +280,9 @@ def _all_headers(raw: bytes) -> list[tuple[str, str]]:
     from email import policy
 
     message = email.message_from_bytes(raw, policy=policy.compat32)
-    out = []
-    for name, value in message.raw_items():
-        out.append((decode_header_value(name), decode_header_value(value)))
-    return out
+    # compat32 keeps 8-bit bytes as surrogates: hand the original bytes to the decoder,
+    # which reads raw 8-bit headers as UTF-8 (else windows-1252).
+    return [
+        (decode_header_value(name), decode_header_value(value.encode("utf-8", "surrogateescape") if isinstance(value, str) else value))
+        for name, value in message.raw_items()
+    ]
