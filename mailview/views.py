@@ -28,9 +28,14 @@ from .services.tokens import part_token, part_token_user
 from .templatetags.mail_urls import folder_url, message_url, part_url
 
 
+# Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers
+# on the IMAP wire: a larger page would make the server refuse the partial SORT.
+MAX_PAGE = 1_000_000
+
+
 def _int_param(request: HttpRequest, name: str, default: int) -> int:
     try:
-        return max(1, int(request.GET.get(name, default)))
+        return min(MAX_PAGE, max(1, int(request.GET.get(name, default))))
     except (TypeError, ValueError):
         return default
 

@@ -45,7 +45,8 @@ def server_order(user, criteria: list[str]) -> list[int]:
     [
         ("date", "desc", ["REVERSE ARRIVAL"]),
         ("date", "asc", ["ARRIVAL"]),
-        ("from", "asc", ["FROM"]),
+        ("from", "asc", ["DISPLAYFROM"]),  # by the name the column shows (SORT=DISPLAY)
+        ("from", "desc", ["REVERSE DISPLAYFROM"]),
         ("subject", "asc", ["SUBJECT"]),
         ("subject", "desc", ["REVERSE SUBJECT"]),
         ("size", "desc", ["REVERSE SIZE"]),
@@ -160,6 +161,37 @@ def test_a_warm_page_is_one_noop_one_esort_and_one_fetch(client, generated_user)
     page, operations = _service_page(generated_user)
     assert operations == 3
     assert len(page.messages) == 50 and page.total == COUNT
+
+
+def test_an_absurd_page_or_a_refused_search_leaves_partial_sort_on(client, generated_user):
+    sign_in(client, generated_user)
+    response = client.get("/mail/INBOX/?page=99999999999999999999")
+    assert response.status_code == 200 and "There is no such page" in response.content.decode()
+    from django.contrib.auth import get_user_model
+
+    from mailview.imap import ImapProtocolError
+
+    with get_pool().session(get_user_model().objects.get(username=generated_user.email)) as imap:
+        # A request the server refuses for its own sake is an error for that request only...
+        with pytest.raises(ImapProtocolError):
+            imap.sorted_page(sort="date", reverse=True, first=1, last=2, keys=[b"NOSUCHSEARCHKEY"])
+        # ...and partial SORT stays on for everything else.
+        assert imap.sorted_page(sort="date", reverse=True, first=1, last=2) is not None
+
+
+def test_without_sort_display_senders_sort_by_address(client, generated_user):
+    sign_in(client, generated_user)
+    client.get("/mail/INBOX/")
+    from django.contrib.auth import get_user_model
+
+    from mailview.services.messages import message_page
+
+    django_user = get_user_model().objects.get(username=generated_user.email)
+    with get_pool().session(django_user) as imap:
+        imap.capabilities = imap.capabilities - {"SORT=DISPLAY"}
+        page = message_page(imap=imap, user_key=str(django_user.pk), folder="INBOX", page=1, per_page=50, sort="from", order="asc")
+    assert [m.uid for m in page.messages] == server_order(generated_user, ["FROM"])[:50]
+    assert server_order(generated_user, ["FROM"]) != server_order(generated_user, ["DISPLAYFROM"])  # the two differ here
 
 
 def test_without_esort_the_cached_sorted_list_never_goes_stale(client):

@@ -417,19 +417,32 @@ class ImapConnection:
         """
         if not self.has_capability("ESORT") or self._esort_refused:
             return None
-        criteria = (b"REVERSE " if reverse else b"") + SORT_KEYS[sort]
+        criteria = (b"REVERSE " if reverse else b"") + self._sort_key(sort)
         try:
             return self._run(lambda c: esort_page(c, criteria, first, last, keys))
         except ImapProtocolError:
-            self._esort_refused = True
-            return None
+            # Refused for this request only (its range or keys), or is partial SORT not
+            # supported at all? Only the latter turns it off for this connection.
+            try:
+                self._run(lambda c: esort_page(c, b"ARRIVAL", 1, 1, None))
+            except ImapProtocolError:
+                self._esort_refused = True
+                return None
+            raise
+
+    def _sort_key(self, sort: str) -> bytes:
+        """The SORT key for a list column: by sender's display name where the server can
+        (SORT=DISPLAY, RFC 5957), as the column shows it, else by its address."""
+        if sort == "from" and self.has_capability("SORT=DISPLAY"):
+            return b"DISPLAYFROM"
+        return SORT_KEYS[sort]
 
     def sorted_uids(self, *, sort: str, reverse: bool, keys: list[bytes] | None = None) -> list[int]:
         """Every matching UID of the selected folder in sort order (SORT, else SEARCH:
         UID order is arrival order)."""
         keys = keys or [b"ALL"]
         if self.has_capability("SORT"):
-            criteria = (b"REVERSE " if reverse else b"") + SORT_KEYS[sort]
+            criteria = (b"REVERSE " if reverse else b"") + self._sort_key(sort)
             args = [b"(" + criteria + b")", b"UTF-8", *keys]
             data = self._run(lambda c: c._raw_command_untagged(b"SORT", args, unpack=True))  # noqa: SLF001
             return [int(u) for u in (data or b"").split()]
