@@ -187,6 +187,7 @@ def test_opening_the_20_mb_message_moves_only_kilobytes(mailbox):
     log = DovecotLog()
     page = client.get(f"/mail/INBOX/{uid}/").content.decode()
     assert "Quarterly-report-Q3.pdf" in page
+    assert "20.0\xa0MB" in page  # its decoded size, not the base64 size (27.4 MB)
     client.get(body_url(page))
     reset_pool_for_tests()  # LOGOUT: Dovecot logs the session's bytes
     from tests.support import wait_until
@@ -303,3 +304,4 @@ def test_malformed_mime_renders_what_can_be_read(client, raw):
     page = client.get("/mail/INBOX/1/")
     assert page.status_code == 200
     assert client.get(body_url(page.content.decode())).status_code == 200
+

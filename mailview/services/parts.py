@@ -64,7 +64,8 @@ def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str) -> P
 
 def exactly(chunks: Iterator[bytes], length: int) -> Iterator[bytes]:
     """Exactly `length` bytes: the promised Content-Length holds even where our tolerant
-    decoder and the server's disagree about broken base64."""
+    decoder and the server's disagree about broken base64 (padded with NULs then). An
+    error from `chunks` (the message vanished midway) propagates and ends the download."""
     sent = 0
     for chunk in chunks:
         chunk = chunk[: length - sent]
@@ -90,9 +91,10 @@ def stream_section(*, session: SessionFactory, folder: str, uid: int, section: s
         while True:
             chunk = imap.fetch_partial(uid, section, offset, chunk_size)
             if chunk is None:
-                if offset == 0:
-                    raise MessageNotFound(f"{folder}/{uid}")
-                break
+                # Gone before the first byte: a clear 404. Gone midway (expunged by another
+                # client): fail the download, so the browser reports it instead of keeping
+                # a file of the right length with a hole in it.
+                raise MessageNotFound(f"{folder}/{uid}" + (f" (vanished after {offset} bytes)" if offset else ""))
             decoded = decoder.feed(chunk)
             if decoded:
                 yield decoded

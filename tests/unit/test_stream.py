@@ -42,3 +42,40 @@ def test_broken_base64_decodes_what_it_can():
 def test_exactly_truncates_or_pads_to_the_promised_length():
     assert b"".join(exactly(iter([b"abc", b"def"]), 4)) == b"abcd"
     assert b"".join(exactly(iter([b"ab"]), 4)) == b"ab\0\0"
+
+
+class _Vanishing:
+    """A connection stand-in whose message disappears after `chunks` answers (a real
+    Dovecot keeps serving an open message to the session, so this cannot be staged there)."""
+
+    def __init__(self, chunks: int) -> None:
+        self.left = chunks
+
+    def select(self, folder: str, *, readonly: bool = True) -> None:
+        pass
+
+    def fetch_partial(self, uid: int, section: str, offset: int, length: int) -> bytes | None:
+        if self.left == 0:
+            return None
+        self.left -= 1
+        return b"x" * length
+
+
+def test_a_message_vanishing_midway_fails_the_download_instead_of_padding_it():
+    import contextlib
+
+    import pytest
+
+    from mailview.imap import MessageNotFound
+    from mailview.services.parts import stream_section
+
+    def session(chunks: int):
+        return lambda: contextlib.nullcontext(_Vanishing(chunks))
+
+    received = []
+    with pytest.raises(MessageNotFound):
+        for chunk in exactly(stream_section(session=session(2), folder="INBOX", uid=1, section="2", encoding="8bit", chunk_size=4), 100):
+            received.append(chunk)
+    assert b"".join(received) == b"x" * 8  # what came before, and no NUL padding after
+    with pytest.raises(MessageNotFound):  # gone before the first byte: the view's 404
+        next(stream_section(session=session(0), folder="INBOX", uid=1, section="2", encoding="8bit"))
