@@ -305,3 +305,32 @@ def test_malformed_mime_renders_what_can_be_read(client, raw):
     assert page.status_code == 200
     assert client.get(body_url(page.content.decode())).status_code == 200
 
+
+
+def test_inline_images_the_body_does_not_show_are_listed_as_attachments(client):
+    import base64
+
+    png = base64.b64decode("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==")
+    image = base64.encodebytes(png).decode().replace("\n", "\r\n")
+    raw = (
+        "From: a@example.org\r\nTo: b@example.test\r\nSubject: Related\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/alternative; boundary="alt"\r\n\r\n'
+        "--alt\r\nContent-Type: text/plain\r\n\r\nPlain version.\r\n"
+        '--alt\r\nContent-Type: multipart/related; boundary="rel"\r\n\r\n'
+        '--rel\r\nContent-Type: text/html\r\n\r\n<p>Logo: <img src="cid:shown@x" alt="logo"></p>\r\n'
+        f'--rel\r\nContent-Type: image/png; name="shown.png"\r\nContent-ID: <shown@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n{image}'
+        f'--rel\r\nContent-Type: image/png; name="orphan.png"\r\nContent-ID: <orphan@x>\r\nContent-Transfer-Encoding: base64\r\n\r\n{image}'
+        "--rel--\r\n--alt--\r\n"
+    ).encode()
+    person = new_mail_user("related")
+    with imap_direct(person) as imap:
+        imap.append("INBOX", raw)
+        imap.select_folder("INBOX")
+        uid = imap.search(["ALL"])[0]
+    sign_in(client, person)
+    page = client.get(f"/mail/INBOX/{uid}/").content.decode()
+    listed = re.findall(r'<span class="filename">([^<]+)</span>', page)
+    assert listed == ["orphan.png"]  # the logo is shown in the body; the orphan would be lost
+    assert client.post("/accounts/settings/", {"messages_per_page": "50", "prefer_plain_text": "on", "mark_read_on_open": "on"}).status_code == 302
+    page = client.get(f"/mail/INBOX/{uid}/").content.decode()
+    assert sorted(re.findall(r'<span class="filename">([^<]+)</span>', page)) == ["orphan.png", "shown.png"]

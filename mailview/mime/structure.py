@@ -756,9 +756,11 @@ class _Planner:
         for i, kid in enumerate(kids):
             if i == chosen:
                 continue
-            for leaf in iter_parts(kid):  # invitations and explicit attachments survive
+            for leaf in iter_parts(kid):  # invitations, explicit attachments and images survive
                 if not leaf.is_multipart and (leaf.mime_type in CALENDAR_TYPES or leaf.disposition == "attachment"):
                     self.attach(leaf)
+                elif not leaf.is_multipart and leaf.maintype == "image" and leaf.content_id and self._claim(leaf):
+                    self.inline.append(leaf)  # of a version not shown: listed, since nothing shows it
 
     def related(self, part: MimePart, depth: int, within: str | None) -> None:
         root = _related_root(part)

@@ -88,6 +88,7 @@ class RenderedBody:
     blocked_remote: int
     is_html: bool
     truncated: bool
+    shown_images: frozenset[str] = frozenset()  # sections of inline images the HTML shows (cid:)
 
 
 def _addresses(raw_envelope_list: object) -> list[Address]:
@@ -97,8 +98,12 @@ def _addresses(raw_envelope_list: object) -> list[Address]:
         return []
 
 
+# Part of the body cache key: changes when RenderedBody does.
+BODY_FORMAT = 2
+
+
 def body_cache_key(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool, prefer_plain: bool = False) -> str:
-    ident = f"{user_key}|{folder}|{uidvalidity}|{uid}|{sanitizer.SANITIZER_VERSION}|{int(remote)}|{int(prefer_plain)}"
+    ident = f"{user_key}|{folder}|{uidvalidity}|{uid}|{sanitizer.SANITIZER_VERSION}|{BODY_FORMAT}|{int(remote)}|{int(prefer_plain)}"
     return "body:" + hashlib.sha256(ident.encode()).hexdigest()
 
 
@@ -165,6 +170,9 @@ def message_open(
         attachments=[
             AttachmentInfo(section=p.section, filename=p.suggested_filename, mime_type=p.mime_type, size=p.size, encoding=p.encoding)
             for p in plan.attachments
+            # Inline images the body does not show (plain text preferred, or never referenced)
+            # would be out of reach otherwise.
+            + tuple(i for i in plan.inline_images if i.section not in body.shown_images)
         ],
         nested_messages=[m for _, m in plan.nested_messages],
         body_key=key,
@@ -217,9 +225,14 @@ def render_body(
     raw = imap.fetch_sections(uid, sections, max_bytes=MAX_TEXT_PART) if sections else {}
     cids = cid_map(root)
 
+    shown: set[str] = set()
+
     def cid_url(content_id: str) -> str | None:
         part = cids.get(content_id.strip().strip("<>"))
-        return part_url(part.section) if part is not None else None
+        if part is None:
+            return None
+        shown.add(part.section)
+        return part_url(part.section)
 
     chunks: list[str] = []
     blocked = 0
@@ -246,7 +259,7 @@ def render_body(
             chunks.append(sanitizer.text_to_html(text))
     if not chunks:
         chunks.append(f'<p class="no-body">{html_lib.escape(_("This message has no text."))}</p>')
-    return RenderedBody(html="\n".join(chunks), blocked_remote=blocked, is_html=is_html, truncated=truncated)
+    return RenderedBody(html="\n".join(chunks), blocked_remote=blocked, is_html=is_html, truncated=truncated, shown_images=frozenset(shown))
 
 
 def _nested_header(message: EmbeddedMessage) -> str:
