@@ -877,7 +877,7 @@ def render_open_breakdown(report: dict) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser(description="read-path benchmark: app over HTTP vs the raw IMAP floor")
     ap.add_argument("--runs", type=int, default=20)
-    ap.add_argument("--download-runs", type=int, default=5)
+    ap.add_argument("--download-runs", type=int, default=20)
     ap.add_argument("--only", choices=[u.label for u in USERS], action="append", help="only these mailbox sizes")
     ap.add_argument("--deadline", type=float, default=900.0, help="seconds for the measuring phase")
     ap.add_argument("--seed-timeout", type=float, default=1800.0, help="seconds allowed to seed one user")
