@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import asdict
+from dataclasses import asdict, replace
 from urllib.parse import urlencode
 
 from django.conf import settings
@@ -58,6 +58,7 @@ def message_list(request: HttpRequest, folder: str) -> HttpResponse:
     with get_pool().session(request.user) as imap:
         folders = flatten(folder_tree(imap=imap, include_unsubscribed=show_unsubscribed))
         current = next((f for f in folders if f.name == folder), None)
+        position = replace(position, by_recipient=current is not None and current.special_use in ("sent", "drafts"))
         page = message_page(
             imap=imap,
             user_key=str(request.user.pk),
@@ -66,7 +67,7 @@ def message_list(request: HttpRequest, folder: str) -> HttpResponse:
             per_page=prefs.messages_per_page,
             sort=sort,
             order=order,
-            show_recipient=current is not None and current.special_use in ("sent", "drafts"),
+            show_recipient=position.by_recipient,
             query=query,
             in_body=position.in_body,
         )

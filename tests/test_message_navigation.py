@@ -127,3 +127,19 @@ def test_what_the_scripts_say_is_translated_data_not_code(reader):
         texts = json.loads(block.group(1))
         assert texts["done"]["archive"] == "Archiviert." and texts["notDone"] == "Nicht ausgeführt: %s"
     assert "Zurück zur Liste (u)" in page and "Nächste Nachricht (j)" in page
+
+
+def test_in_sent_the_recipient_column_sorts_by_recipient(client):
+    person = new_mail_user("sender")
+    recipients = ["Zed Last <a@example.org>", "Anna First <z@example.org>", "Mia Middle <m@example.org>"]
+    with imap_direct(person) as imap:
+        for n, to in enumerate(recipients):
+            raw = f"From: {person.email}\r\nTo: {to}\r\nSubject: Sent {n}\r\nDate: Tue, 01 Dec 2026 10:0{n}:00 +0000\r\n\r\nHi\r\n"
+            imap.append("Sent", raw.encode(), flags=[b"\\Seen"])
+        imap.select_folder("Sent", readonly=True)
+        by_name = [int(u) for u in imap.sort(["DISPLAYTO"])]
+    assert client.post("/accounts/login/", {"email": person.email, "password": person.password}).status_code == 302
+    page = client.get("/mail/Sent/?sort=from&order=asc").content.decode()
+    shown = [int(u) for u in re.findall(r'<a href="/mail/Sent/(\d+)/">', page)]
+    assert shown == by_name  # Anna, Mia, Zed: by the names the column shows, not by the sender (all the same)
+    assert client.get(f"/mail/Sent/{by_name[0]}/next/")["Location"] == f"/mail/Sent/{by_name[1]}/"

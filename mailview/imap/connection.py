@@ -431,10 +431,10 @@ class ImapConnection:
             raise
 
     def _sort_key(self, sort: str) -> bytes:
-        """The SORT key for a list column: by sender's display name where the server can
-        (SORT=DISPLAY, RFC 5957), as the column shows it, else by its address."""
-        if sort == "from" and self.has_capability("SORT=DISPLAY"):
-            return b"DISPLAYFROM"
+        """The SORT key for a list column: by the sender's (or recipient's) display name
+        where the server can (SORT=DISPLAY, RFC 5957), as the column shows it, else by address."""
+        if sort in ("from", "to") and self.has_capability("SORT=DISPLAY"):
+            return b"DISPLAY" + SORT_KEYS[sort]
         return SORT_KEYS[sort]
 
     def sorted_uids(self, *, sort: str, reverse: bool, keys: list[bytes] | None = None) -> list[int]:
@@ -741,7 +741,7 @@ def uid_set(uids: Iterable[int]) -> list[int]:
 
 # -- message lists ---------------------------------------------------------------
 
-SORT_KEYS = {"date": b"ARRIVAL", "from": b"FROM", "subject": b"SUBJECT", "size": b"SIZE"}
+SORT_KEYS = {"date": b"ARRIVAL", "from": b"FROM", "to": b"TO", "subject": b"SUBJECT", "size": b"SIZE"}
 SUMMARY_ITEMS = [b"UID", b"FLAGS", b"ENVELOPE", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
 
 

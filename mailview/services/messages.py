@@ -111,17 +111,18 @@ def message_page(
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     selected = imap.select(folder, readonly=True, refresh=True)
+    sort_key = _column_sort(sort, by_recipient=show_recipient)
     first = (page - 1) * per_page + 1
     last = first + per_page - 1
     reverse = order == "desc"
     keys = search_keys(query, in_body=in_body)
     total, uids = 0, list[int]()
     if selected.exists:
-        partial = imap.sorted_page(sort=sort, reverse=reverse, first=first, last=last, keys=keys)
+        partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys)
         if partial is not None:
             total, uids = partial
         else:
-            everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort, reverse=reverse, keys=keys)
+            everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, keys=keys)
             total, uids = len(everything), everything[first - 1 : last]
     raw = imap.fetch_summaries(uids)
     # A message expunged between SORT and FETCH is simply missing from the page.
@@ -141,6 +142,7 @@ class ListPosition:
     query: str = ""
     in_body: bool = False
     page: int = 1
+    by_recipient: bool = False  # Sent and Drafts: the "from" column shows (and sorts by) recipients
 
     def query_params(self) -> dict[str, str]:
         """The list URL's parameters that differ from the defaults."""
@@ -164,13 +166,20 @@ def message_neighbor(*, imap: ImapConnection, user_key: str, position: ListPosit
     if not selected.exists:
         return None
     keys = search_keys(position.query, in_body=position.in_body)
-    uids = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=position.sort, reverse=position.order == "desc", keys=keys)
+    sort_key = _column_sort(position.sort, by_recipient=position.by_recipient)
+    uids = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=position.order == "desc", keys=keys)
     try:
         index = uids.index(uid)
     except ValueError:
         return None
     other = index + step
     return uids[other] if 0 <= other < len(uids) else None
+
+
+def _column_sort(sort: str, *, by_recipient: bool) -> str:
+    """The sort key of a list column: the correspondent column of Sent and Drafts shows
+    the recipient, so it sorts by recipient there."""
+    return "to" if sort == "from" and by_recipient else sort
 
 
 def _cached_sorted_uids(*, imap: ImapConnection, user_key: str, selected: SelectedFolder, sort: str, reverse: bool, keys: list[bytes]) -> list[int]:
