@@ -74,5 +74,17 @@ window.Webmail = (() => {
     } });
   }
 
-  return { texts, say, doneText, post, waitFor, showToast, runUndo, handOver };
+  // The message last open in a folder, so its list can put the cursor back on it.
+  const LAST_READ = "webmail:last-read";
+  function rememberRead(folder, uid) {
+    try { sessionStorage.setItem(LAST_READ, JSON.stringify({ folder, uid: String(uid) })); } catch (error) { /* private mode */ }
+  }
+  function lastRead(folder) {
+    try {
+      const value = JSON.parse(sessionStorage.getItem(LAST_READ) || "null");
+      return value && value.folder === folder ? value.uid : null;
+    } catch (error) { return null; }
+  }
+
+  return { texts, say, doneText, post, waitFor, showToast, runUndo, handOver, rememberRead, lastRead };
 })();

@@ -199,7 +199,10 @@
     });
   }
   wireDropTargets();
-  moveCursor(0);
+  // Back from a message: the cursor is on the message that was open, to carry on from there.
+  const lastRead = window.Webmail.lastRead(folder);
+  const lastIndex = rows().findIndex((r) => r.dataset.uid === lastRead);
+  moveCursor(lastIndex > 0 ? lastIndex : 0);
 
   document.addEventListener("webmail:list-refreshed", () => { wireDropTargets(); cursor = 0; moveCursor(0); });
 })();

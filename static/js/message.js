@@ -5,7 +5,7 @@
 (() => {
   const form = document.getElementById("message-form");
   if (!form) return;
-  const { say, doneText, post, waitFor, showToast, handOver } = window.Webmail;
+  const { say, doneText, post, waitFor, showToast, handOver, rememberRead } = window.Webmail;
   const help = document.getElementById("help");
   const listUrl = form.dataset.listUrl;
   const uid = form.querySelector("input[name=uid]").value;
@@ -13,6 +13,7 @@
   const star = document.querySelector(".message-subject .star");
   const LEAVES = new Set(["archive", "junk", "notjunk", "delete", "delete_permanently", "move", "unread"]);
   let busy = false;
+  rememberRead(form.dataset.folder, uid);
 
   function setFlagged(on) {
     flagButton.value = on ? "unflag" : "flag";

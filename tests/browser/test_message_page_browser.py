@@ -73,3 +73,21 @@ def test_deleting_the_last_message_can_still_be_undone(app_server, browser, cele
     undo.click()
     wait.until(EC.presence_of_element_located((By.LINK_TEXT, "The only one")))
     assert server_subjects(person, "INBOX") == ["The only one"] and server_subjects(person, "Trash") == []
+
+
+def test_the_keyboard_carries_on_where_the_reading_left_off(app_server, browser, sign_in_as):
+    person = mail_user_with("keys", [f"Item {n}" for n in range(4)])
+    wait = WebDriverWait(browser, 30)
+    sign_in_as(person)
+    listed = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "tr.message .col-subject a")]
+    body = browser.find_element(By.TAG_NAME, "body")
+    body.send_keys("j")
+    body.send_keys("j")
+    body.send_keys("\ue007")  # Enter opens the message under the cursor
+    wait.until(EC.text_to_be_present_in_element((By.ID, "message-subject"), listed[2]))
+    browser.find_element(By.TAG_NAME, "body").send_keys("u")  # back to the list
+    wait.until(EC.presence_of_element_located((By.ID, "list-form")))
+    cursor = lambda d: d.find_element(By.CSS_SELECTOR, "tr.message.cursor .col-subject a").text  # noqa: E731
+    wait.until(lambda d: cursor(d) == listed[2])
+    browser.find_element(By.TAG_NAME, "body").send_keys("j")
+    assert cursor(browser) == listed[3]
