@@ -170,6 +170,22 @@ def test_a_newsletter_blocks_remote_images_until_asked(client, mailbox):
     assert "img-src 'self' data: https:" in shown["Content-Security-Policy"]
 
 
+def test_a_trusted_senders_newsletter_is_fetched_and_sanitized_once(client, mailbox):
+    from django.core.cache import cache
+
+    uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "newsletter")
+    with imap_direct(mailbox) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([uid], [b"\\Seen"])
+    sign_in(client, mailbox)
+    assert client.post(f"/mail/INBOX/{uid}/trust-sender/").status_code == 302
+    client.get("/mail/INBOX/")
+    cache.clear()  # a first open
+    # SELECT (read-write, to mark read), the FETCH of flags, envelope and structure, then
+    # one of the text: not a second render with remote images after a first one without.
+    assert imap_operations_during(mailbox, lambda: client.get(f"/mail/INBOX/{uid}/")) == 3
+
+
 def test_always_show_from_this_sender(client, mailbox):
     uid = find_uid(mailbox, "HEADER", "X-Mailgen-Kind", "newsletter")
     sign_in(client, mailbox)

@@ -134,19 +134,24 @@ def message_open(
     root = parse_bodystructure(meta.bodystructure)
     plan = display_plan(root, prefer_plain=prefer_plain)
 
-    def body_with(remote: bool) -> tuple[str, RenderedBody]:
-        """The body's cache key and its summary (the page needs no HTML: the iframe gets it)."""
-        key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
-        summary = cache.get(_summary_key(key))
-        if summary is None:
-            summary = _keep_body(key, render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url))
-        return key, summary
+    def key_for(remote: bool) -> str:
+        return body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
 
+    def trusted() -> bool:
+        return sender_trusted(envelope_from[0].email if envelope_from else "")
+
+    # The page needs only the body's summary (the iframe gets the HTML). Render at most once:
+    # whether remote content may load is settled before rendering, asking about the sender
+    # only where it matters (an HTML body, or a cached one that blocked something).
     remote = show_remote
-    key, body = body_with(remote)
-    if not remote and body.blocked_remote and sender_trusted(envelope_from[0].email if envelope_from else ""):
+    body: RenderedBody | None = cache.get(_summary_key(key_for(remote)))
+    may_block = body.blocked_remote if body is not None else any(p.mime_type == "text/html" for p in plan.body_parts)
+    if not remote and may_block and trusted():
         remote = True
-        key, body = body_with(remote)
+        body = cache.get(_summary_key(key_for(remote)))
+    key = key_for(remote)
+    if body is None:
+        body = _keep_body(key, render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url))
     flags = {f.lower() for f in meta.flags}
     if mark_read and "\\seen" not in flags:
         imap.add_flags([uid], ["\\Seen"])
