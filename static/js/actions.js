@@ -74,6 +74,28 @@ window.Webmail = (() => {
     } });
   }
 
+  // A page's keyboard shortcuts: `keys()` maps a key to its action at the moment it is
+  // pressed. Ignored while typing or with a modifier; "?" and Escape open and close the help.
+  function onShortcuts(keys) {
+    const help = document.getElementById("help");
+    const toggleHelp = (open) => {
+      if (!help) return;
+      help.hidden = !open;
+      if (open) help.querySelector("[data-help-close]").focus();
+    };
+    const opener = document.querySelector("[data-help]");
+    if (opener) opener.addEventListener("click", () => toggleHelp(true));
+    if (help) help.querySelector("[data-help-close]").addEventListener("click", () => toggleHelp(false));
+    document.addEventListener("keydown", (event) => {
+      if (event.ctrlKey || event.metaKey || event.altKey) return;
+      if (event.key === "Escape") { toggleHelp(false); return; }
+      const tag = (event.target.tagName || "").toLowerCase();
+      if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+      const run = event.key === "?" ? () => toggleHelp(help && help.hidden) : keys()[event.key];
+      if (run) { event.preventDefault(); run(); }
+    });
+  }
+
   // The message last open in a folder, so its list can put the cursor back on it.
   const LAST_READ = "webmail:last-read";
   function rememberRead(folder, uid) {
@@ -86,5 +108,5 @@ window.Webmail = (() => {
     } catch (error) { return null; }
   }
 
-  return { texts, say, doneText, post, waitFor, showToast, runUndo, handOver, rememberRead, lastRead };
+  return { texts, say, doneText, post, waitFor, showToast, runUndo, handOver, rememberRead, lastRead, onShortcuts };
 })();

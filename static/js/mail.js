@@ -6,7 +6,6 @@
   const form = document.getElementById("list-form");
   if (!form) return;
   const folder = form.dataset.folder;
-  const help = document.getElementById("help");
   const { say, doneText, post, waitFor, showToast } = window.Webmail;
   const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "move", "delete_permanently", "empty"]);
 
@@ -149,30 +148,18 @@
     list[cursor].scrollIntoView({ block: "nearest" });
   }
 
-  function toggleHelp(open) {
-    help.hidden = !open;
-    if (open) help.querySelector("[data-help-close]").focus();
-  }
-  document.querySelector("[data-help]").addEventListener("click", () => toggleHelp(true));
-  help.querySelector("[data-help-close]").addEventListener("click", () => toggleHelp(false));
-
-  document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === "Escape") { toggleHelp(false); return; }
-    const tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+  window.Webmail.onShortcuts(() => {
     const row = rows()[cursor];
-    const act = {
+    return {
       j: () => moveCursor(1), k: () => moveCursor(-1),
       x: () => { if (row) { const box = row.querySelector("input[name=uid]"); box.checked = !box.checked; row.classList.toggle("selected", box.checked); } },
       s: () => { const target = checked()[0] || row; if (target) runAction(target.classList.contains("flagged") ? "unflag" : "flag"); },
       U: () => runAction("read"), u: () => runAction("unread"), e: () => runAction("archive"),
       "#": () => (form.dataset.special === "trash" ? confirmPermanent() : runAction("delete")),
-      v: () => form.querySelector("[name=target]").focus(), z: () => window.Webmail.runUndo(), "?": () => toggleHelp(help.hidden),
+      v: () => form.querySelector("[name=target]").focus(), z: () => window.Webmail.runUndo(),
       c: () => { window.location.href = "/mail/compose/"; },
       Enter: () => { if (row) row.querySelector(".col-subject a").click(); },
-    }[event.key];
-    if (act) { event.preventDefault(); act(); }
+    };
   });
 
   // Drag rows onto a folder in the tree to move them there.

@@ -6,7 +6,6 @@
   const form = document.getElementById("message-form");
   if (!form) return;
   const { say, doneText, post, waitFor, showToast, handOver, rememberRead } = window.Webmail;
-  const help = document.getElementById("help");
   const listUrl = form.dataset.listUrl;
   const uid = form.querySelector("input[name=uid]").value;
   const flagButton = form.querySelector("[data-flag]");
@@ -67,26 +66,11 @@
     } else act("delete");
   }
 
-  function toggleHelp(open) {
-    help.hidden = !open;
-    if (open) help.querySelector("[data-help-close]").focus();
-  }
-  document.querySelector("[data-help]").addEventListener("click", () => toggleHelp(true));
-  help.querySelector("[data-help-close]").addEventListener("click", () => toggleHelp(false));
-
   const follow = (selector) => { const link = document.querySelector(selector); if (link) window.location.assign(link.href); };
-  document.addEventListener("keydown", (event) => {
-    if (event.ctrlKey || event.metaKey || event.altKey) return;
-    if (event.key === "Escape") { toggleHelp(false); return; }
-    const tag = (event.target.tagName || "").toLowerCase();
-    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
-    const run = {
-      j: () => follow("[data-step=next]"), k: () => follow("[data-step=previous]"), u: () => follow("[data-back]"),
-      r: () => follow("[data-key=r]"), a: () => follow("[data-key=a]"), f: () => follow("[data-key=f]"),
-      s: () => act(flagButton.value), U: () => act("unread"), e: () => act("archive"), "#": deleteThis,
-      v: () => form.querySelector("[name=target]").focus(), c: () => window.location.assign("/mail/compose/"),
-      "?": () => toggleHelp(help.hidden),
-    }[event.key];
-    if (run) { event.preventDefault(); run(); }
-  });
+  window.Webmail.onShortcuts(() => ({
+    j: () => follow("[data-step=next]"), k: () => follow("[data-step=previous]"), u: () => follow("[data-back]"),
+    r: () => follow("[data-key=r]"), a: () => follow("[data-key=a]"), f: () => follow("[data-key=f]"),
+    s: () => act(flagButton.value), U: () => act("unread"), e: () => act("archive"), "#": deleteThis,
+    v: () => form.querySelector("[name=target]").focus(), c: () => window.location.assign("/mail/compose/"),
+  }));
 })();
