@@ -17,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from .imap import ImapProtocolError, InvalidImapInput, get_pool, validate
@@ -115,9 +116,34 @@ def action_status(request: HttpRequest, action_id: str) -> JsonResponse:
     value = result.result if result.successful() else {"ok": False, "error": "failed"}
     if not isinstance(value, dict):
         value = {"ok": False, "error": "failed"}
+    error, notice = action_outcome_texts(value)
     return JsonResponse(
-        {"state": "done" if value.get("ok") else "failed", "error": value.get("error", ""), "undo": undo_plan(value) is not None, "result": value}
+        {"state": "done" if value.get("ok") else "failed", "error": error, "notice": notice, "undo": undo_plan(value) is not None, "result": value}
     )
+
+
+def action_outcome_texts(result: dict) -> tuple[str, str]:
+    """(error, notice) for an action's result, in the user's language: what was not done
+    and why, said plainly (the task reports only what the server confirmed)."""
+    gone, failed, count = int(result.get("gone") or 0), int(result.get("failed") or 0), int(result.get("count") or 0)
+    reason = result.get("reason", "")
+    if reason == "gone":
+        return _("The messages are no longer in this folder: they were moved or deleted elsewhere."), ""
+    if reason == "partial":
+        return ngettext(
+            "%(failed)d of %(total)d messages was not changed by the mail server.",
+            "%(failed)d of %(total)d messages were not changed by the mail server.",
+            failed,
+        ) % {"failed": failed, "total": failed + count}, ""
+    if not result.get("ok"):
+        return str(result.get("error") or _("The mail server refused.")), ""
+    if gone:
+        return "", ngettext(
+            "Done for %(count)d; %(gone)d message was no longer in this folder.",
+            "Done for %(count)d; %(gone)d messages were no longer in this folder.",
+            gone,
+        ) % {"count": count, "gone": gone}
+    return "", ""
 
 
 @login_required

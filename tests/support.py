@@ -83,6 +83,17 @@ def append_message(client: IMAPClient, folder: str, *, subject: str = "Hello", s
     client.append(folder, body.encode(), flags=[b"\\Seen"] if seen else [])
 
 
+def deliver_by_smtp(user: MailUser, *, subject: str) -> None:
+    """Mail to `user` through Postfix (SMTP, then LMTP into Dovecot), as from outside; returns
+    once it is in the INBOX."""
+    import smtplib
+
+    body = f"From: Outside <outside@example.org>\r\nTo: {user.email}\r\nSubject: {subject}\r\nMessage-ID: <{uuid.uuid4().hex}@example.org>\r\n\r\nDelivered by SMTP.\r\n"
+    with smtplib.SMTP("127.0.0.1", int(os.environ["MAILSTACK_SMTP_PORT"]), timeout=30) as smtp:
+        smtp.sendmail("outside@example.org", [user.email], body.encode())
+    wait_until(lambda: subject in server_subjects(user, "INBOX"), timeout=30, message=f"{subject!r} delivered")
+
+
 class DovecotLog:
     """Reads Dovecot's log from a mark: logins and per-session bytes of one user."""
 
@@ -127,10 +138,11 @@ class RawUriClient(Client):
 class CeleryWorker:
     """A real `celery -A webmail worker` process on the test database (tests start, stop and kill it)."""
 
-    def __init__(self, db_name: str, name: str = "test", *, queues: str = "celery", env: dict[str, str] | None = None) -> None:
+    def __init__(self, db_name: str, name: str = "test", *, queues: str = "celery", env: dict[str, str] | None = None, concurrency: int = 2) -> None:
         import sys
 
         self.db_name = db_name
+        self.concurrency = concurrency
         self.name = name
         self.queues = queues
         self.extra_env = env or {}
@@ -142,7 +154,7 @@ class CeleryWorker:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db_name}", **self.extra_env}
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         self.process = subprocess.Popen(
-            [self.celery, "-A", "webmail", "worker", "--concurrency", "2", "--loglevel", "INFO", "-Q", self.queues, "-n", f"{self.name}-{uuid.uuid4().hex[:6]}@%h", "--without-mingle", "--without-gossip"],
+            [self.celery, "-A", "webmail", "worker", "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-Q", self.queues, "-n", f"{self.name}-{uuid.uuid4().hex[:6]}@%h", "--without-mingle", "--without-gossip"],
             cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()

@@ -15,7 +15,7 @@ import re
 import ssl
 import time
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from imapclient import IMAPClient
@@ -40,6 +40,9 @@ T = TypeVar("T")
 
 # Failures after which the connection is unusable: throw it away and retry once.
 _BROKEN = (IMAPClientAbortError, imaplib.IMAP4.abort, OSError, EOFError)
+
+# Untagged responses that report changes to the selected folder (imaplib's names).
+_UNSOLICITED = ("EXISTS", "EXPUNGE", "VANISHED", "FETCH", "RECENT")
 
 
 @dataclass(frozen=True)
@@ -76,6 +79,9 @@ class SelectedFolder:
     uidnext: int
     highestmodseq: int | None
     permanent_flags: frozenset[str] = frozenset()
+    # The server reported changes since this SELECT (new, expunged or re-flagged mail):
+    # `exists` follows them, UIDNEXT and HIGHESTMODSEQ need a fresh SELECT.
+    stale: bool = False
 
     @property
     def can_create_keywords(self) -> bool:
@@ -268,6 +274,7 @@ class ImapConnection:
                 with timed("imap"):
                     result = operation(self._client)
                 self.last_used = time.monotonic()
+                self._absorb_unsolicited(self._client)
                 return result
             except _BROKEN as exc:
                 self._on_error()
@@ -302,6 +309,41 @@ class ImapConnection:
 
     def noop(self) -> None:
         self._run(lambda c: c.noop())
+
+    def _absorb_unsolicited(self, client: IMAPClient) -> None:
+        """Apply what the server said about the selected folder besides its answer.
+
+        Any command's response may carry untagged EXISTS, EXPUNGE, VANISHED or FETCH
+        (mail that arrived, left or was re-flagged through another connection). imaplib
+        files them away and would keep them forever; here they mark the selection stale,
+        so the next `select` of this folder fetches fresh UIDNEXT and HIGHESTMODSEQ (the
+        cache keys of sorted lists), and a kept folder listing is dropped.
+        """
+        pending = client._imap.untagged_responses  # noqa: SLF001
+        news = {name: pending.pop(name) for name in _UNSOLICITED if name in pending}
+        if not news:
+            return
+        self._changed()
+        current = self.selected
+        if current is None:
+            return
+        exists = current.exists
+        for value in news.get("EXISTS", ())[-1:]:
+            try:
+                exists = int(value)
+            except (TypeError, ValueError):
+                pass
+        self.selected = replace(current, exists=exists, stale=True)
+
+    def sync_selected(self) -> SelectedFolder | None:
+        """NOOP: the server tells this connection about every message that arrived or left
+        since its last command. Dovecot silently ignores UIDs in UID STORE/MOVE/FETCH/SEARCH
+        that it has not told the session about yet, so acting on mail without this may do
+        nothing. Returns the selection, marked stale when anything changed."""
+        if self.selected is None:
+            return None
+        self._run(lambda c: c.noop())
+        return self.selected
 
     # -- folders -------------------------------------------------------------
 
@@ -352,39 +394,24 @@ class ImapConnection:
         return self._run(op)
 
     def select(self, name: str, *, readonly: bool = True, refresh: bool = False) -> SelectedFolder:
-        """SELECT (or EXAMINE when read-only), unless that folder is already selected.
+        """SELECT (or EXAMINE when read-only), unless that folder is already selected and
+        nothing changed in it since, as far as the server has said.
 
         A read-only request is served by a read-write selection too; a read-write one
-        upgrades an EXAMINE. `refresh` makes an already selected folder catch up with
-        changes made elsewhere (one NOOP instead of a costly re-SELECT).
+        upgrades an EXAMINE. `refresh` first asks the server for changes made elsewhere
+        (one NOOP); when there were any, or an earlier answer reported some, the folder is
+        selected again so UIDNEXT and HIGHESTMODSEQ are current (an expunge plus an arrival
+        leaves EXISTS unchanged, and cache keys are built from them).
         """
         name = validate.folder_name(name)
         current = self.selected
         if current is not None and current.name == name and (readonly or not current.readonly):
             if refresh:
-                return self._run(self._refresh_selected)
-            return current
+                current = self.sync_selected() or current
+            if not current.stale:
+                return current
+            readonly = current.readonly
         return self._run(lambda c: self._select(c, name, readonly))
-
-    def _refresh_selected(self, client: IMAPClient) -> SelectedFolder:
-        """NOOP on the selected folder: the server reports new and expunged messages.
-
-        If anything arrived or left, SELECT again: UIDNEXT and HIGHESTMODSEQ must be
-        current too, since cache keys are built from them (an expunge plus an arrival
-        leaves EXISTS unchanged).
-        """
-        _, responses = client.noop()
-        current = self.selected
-        assert current is not None
-        # New or expunged messages, or flags changed by another client (untagged FETCH).
-        changed = any(
-            isinstance(item, tuple) and len(item) >= 2 and isinstance(item[0], int) and item[1] in (b"EXISTS", b"EXPUNGE", b"FETCH")
-            for item in responses
-        )
-        if changed:
-            self._changed()
-            return self._select(client, current.name, current.readonly)
-        return current
 
     def _select(self, client: IMAPClient, name: str, readonly: bool) -> SelectedFolder:
         try:
@@ -403,6 +430,8 @@ class ImapConnection:
             highestmodseq=int(response[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in response else None,
             permanent_flags=frozenset(_text_of(f) for f in response.get(b"PERMANENTFLAGS", ())),
         )
+        # The answer to SELECT is read: its EXISTS and RECENT are not news.
+        client._imap.untagged_responses.clear()  # noqa: SLF001
         return self.selected
 
     # -- message lists (need the folder selected) ---------------------------------
@@ -450,12 +479,28 @@ class ImapConnection:
         uids = sorted(int(u) for u in (data or b"").split())
         return uids[::-1] if reverse else uids
 
+    def _fetch(self, uids: list[int], items: list[bytes]) -> dict[int, dict[bytes, Any]]:
+        """UID FETCH; UIDs the server did not answer for are asked once more after a NOOP.
+
+        A message that arrived after this connection's last command is unknown to the
+        session until the server announces it, and Dovecot answers a FETCH of it with
+        nothing: the NOOP makes it announce new mail. Costs a round trip only on a miss.
+        """
+        before = self.selected
+        raw: dict[int, dict[bytes, Any]] = self._run(lambda c: c.fetch(uids, items))
+        missing = [u for u in uids if u not in raw]
+        # The announcement may come with the FETCH's own answer, or only after a NOOP;
+        # either way the selection was replaced (see _absorb_unsolicited).
+        if missing and before is not None and (self.selected is not before or self.sync_selected() is not before):
+            raw.update(self._run(lambda c: c.fetch(missing, items)))
+        return raw
+
     def fetch_summaries(self, uids: Iterable[int]) -> dict[int, RawSummary]:
         """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
-        raw = self._run(lambda c: c.fetch(wanted, SUMMARY_ITEMS))
+        raw = self._fetch(wanted, SUMMARY_ITEMS)
         out: dict[int, RawSummary] = {}
         for uid, data in raw.items():
             envelope = data.get(b"ENVELOPE")
@@ -487,7 +532,7 @@ class ImapConnection:
         if not wanted:
             return {}
         items = [f"BODY.PEEK[{s}]<0.{int(max_bytes)}>".encode() for s in wanted]
-        raw = self._run(lambda c: c.fetch([uid], items)).get(uid, {})
+        raw = self._fetch([uid], items).get(uid, {})
         out: dict[str, bytes] = {}
         for key, value in raw.items():
             name = key.decode("ascii", "replace") if isinstance(key, bytes) else str(key)
@@ -503,7 +548,7 @@ class ImapConnection:
         if section != "":
             section = validate.section(section)
         item = f"BODY.PEEK[{section}]<{int(offset)}.{int(length)}>".encode()
-        raw = self._run(lambda c: c.fetch([uid], [item])).get(uid)
+        raw = self._fetch([uid], [item]).get(uid)
         if raw is None:
             return None
         for key, value in raw.items():
@@ -518,34 +563,57 @@ class ImapConnection:
             return None
         uid, section = validate.uid(uid), validate.section(section)
         item = f"BINARY.SIZE[{section}]".encode()
-        raw = self._run(lambda c: c.fetch([uid], [item])).get(uid, {})
+        raw = self._fetch([uid], [item]).get(uid, {})
         value = raw.get(item)
         return int(value) if isinstance(value, int) else None
 
     def fetch_header(self, uid: int) -> bytes | None:
         uid = validate.uid(uid)
-        raw = self._run(lambda c: c.fetch([uid], [b"BODY.PEEK[HEADER]"])).get(uid)
+        raw = self._fetch([uid], [b"BODY.PEEK[HEADER]"]).get(uid)
         if raw is None:
             return None
         return next((v for k, v in raw.items() if bytes(k).startswith(b"BODY[")), b"") or b""
 
+    # -- changing messages (need the folder selected read-write) --------------------
+
+    def present_uids(self, uids: UidSet) -> list[int]:
+        """Which of these UIDs are in the selected folder now, as the server says (UID SEARCH).
+
+        Only mail the session has been told about counts: call `sync_selected` first.
+        """
+        return self._search_within(uids, [])
+
+    def uids_with_flag(self, uids: UidSet, flag: str, *, present: bool = True) -> list[int]:
+        """Which of these UIDs have (`present`) or lack the flag now: the server's own word
+        after a STORE (Dovecot sends no FETCH for a message whose flags did not change)."""
+        return self._search_within(uids, flag_search_keys(validate.flag(flag), present=present))
+
+    def _search_within(self, uids: UidSet, keys: list[bytes]) -> list[int]:
+        found: set[int] = set()
+        for chunk in _uid_chunks(_uid_arg(uids)):
+            criteria = [b"UID", chunk.encode(), *keys]
+            found.update(int(u) for u in self._run(lambda c: c.search(criteria)))
+        return sorted(found)
+
     def add_flags(self, uids: UidSet, flags: Iterable[str]) -> None:
         """STORE +FLAGS: idempotent, so safe to retry. Needs the folder selected read-write."""
-        wanted = _uid_arg(uids)
-        names = [validate.flag(f) for f in flags]
-        if wanted and names:
-            self._changed()
-            self._run(lambda c: c.add_flags(wanted, names, silent=True))
-
-    # -- changing messages (need the folder selected read-write) --------------------
+        self._store(uids, flags, add=True)
 
     def remove_flags(self, uids: UidSet, flags: Iterable[str]) -> None:
         """STORE -FLAGS: idempotent."""
-        wanted = _uid_arg(uids)
+        self._store(uids, flags, add=False)
+
+    def _store(self, uids: UidSet, flags: Iterable[str], *, add: bool) -> None:
         names = [validate.flag(f) for f in flags]
-        if wanted and names:
-            self._changed()
-            self._run(lambda c: c.remove_flags(wanted, names, silent=True))
+        chunks = _uid_chunks(_uid_arg(uids))
+        if not chunks or not names:
+            return
+        self._changed()
+        for chunk in chunks:
+            if add:
+                self._run(lambda c: c.add_flags(chunk, names, silent=True))
+            else:
+                self._run(lambda c: c.remove_flags(chunk, names, silent=True))
 
     def search_uids(self, criteria: list[str | bytes | int]) -> list[int]:
         """UID SEARCH with imapclient's criteria list; text arguments are validated."""
@@ -562,12 +630,15 @@ class ImapConnection:
 
         self._changed()
 
-        def op(c: IMAPClient) -> dict[int, int]:
-            _pop_copyuid(c)
-            c.copy(wanted, target)
-            return _pop_copyuid(c)
+        mapping: dict[int, int] = {}
+        for chunk in _uid_chunks(wanted):
+            def op(c: IMAPClient, chunk: str = chunk) -> dict[int, int]:
+                _pop_copyuid(c)
+                c.copy(chunk, target)
+                return _pop_copyuid(c)
 
-        return self._run(op, retry=False)
+            mapping.update(self._run(op, retry=False))
+        return mapping
 
     def move(self, uids: UidSet, target: str) -> dict[int, int]:
         """MOVE (RFC 6851) when advertised, else COPY + \\Deleted + UID EXPUNGE of exactly
@@ -579,11 +650,15 @@ class ImapConnection:
             return {}
         self._changed()
         if self.has_capability("MOVE"):
-            def op(c: IMAPClient) -> dict[int, int]:
-                _pop_copyuid(c)  # drop a stale code
-                c.move(wanted, target)
-                return _pop_copyuid(c)
-            return self._run(op, retry=False)
+            moved: dict[int, int] = {}
+            for chunk in _uid_chunks(wanted):
+                def op(c: IMAPClient, chunk: str = chunk) -> dict[int, int]:
+                    _pop_copyuid(c)  # drop a stale code
+                    c.move(chunk, target)
+                    return _pop_copyuid(c)
+
+                moved.update(self._run(op, retry=False))
+            return moved
         mapping = self.copy(wanted, target)
         self.delete_permanently(wanted)
         return mapping
@@ -596,8 +671,9 @@ class ImapConnection:
             return
         self._changed()
         if self.has_capability("UIDPLUS"):
-            self._run(lambda c: c.add_flags(wanted, [b"\\Deleted"], silent=True))
-            self._run(lambda c: c.uid_expunge(wanted), retry=False)
+            for chunk in _uid_chunks(wanted):
+                self._run(lambda c: c.add_flags(chunk, [b"\\Deleted"], silent=True))
+                self._run(lambda c: c.uid_expunge(chunk), retry=False)
             return
         def op(c: IMAPClient) -> None:
             targets = set(c.search([b"UID", wanted])) if isinstance(wanted, str) else set(wanted)
@@ -743,6 +819,36 @@ def uid_set(uids: Iterable[int]) -> list[int]:
 
 SORT_KEYS = {"date": b"ARRIVAL", "from": b"FROM", "to": b"TO", "subject": b"SUBJECT", "size": b"SIZE"}
 SUMMARY_ITEMS = [b"UID", b"FLAGS", b"ENVELOPE", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
+
+
+# UID runs per command: a compact set of this many runs stays far below Dovecot's
+# 64 kB command line limit however scattered the UIDs are.
+_RUNS_PER_COMMAND = 2000
+
+
+def _uid_chunks(uids: list[int] | str) -> list[str]:
+    """UID set strings of at most `_RUNS_PER_COMMAND` runs each (a set string as it is)."""
+    if isinstance(uids, str):
+        return [uids] if uids else []
+    runs = uid_set_text(uids).split(",") if uids else []
+    return [",".join(runs[i : i + _RUNS_PER_COMMAND]) for i in range(0, len(runs), _RUNS_PER_COMMAND)]
+
+
+_SYSTEM_FLAG_KEYS = {
+    "\\seen": (b"SEEN", b"UNSEEN"),
+    "\\flagged": (b"FLAGGED", b"UNFLAGGED"),
+    "\\answered": (b"ANSWERED", b"UNANSWERED"),
+    "\\deleted": (b"DELETED", b"UNDELETED"),
+    "\\draft": (b"DRAFT", b"UNDRAFT"),
+}
+
+
+def flag_search_keys(flag: str, *, present: bool) -> list[bytes]:
+    """SEARCH keys for messages that have (or lack) a flag: `\\Seen` → SEEN, `$Junk` → KEYWORD $Junk."""
+    system = _SYSTEM_FLAG_KEYS.get(flag.lower())
+    if system is not None:
+        return [system[0] if present else system[1]]
+    return [b"KEYWORD" if present else b"UNKEYWORD", flag.encode("ascii")]
 
 
 def uid_set_text(uids: Iterable[int]) -> str:

@@ -82,7 +82,7 @@
       if (state.state === "queued") { showToast(say("queued")); return; }
       targets.forEach((r) => r.querySelector("input[name=uid]").checked = false);
       const moved = (state.result && state.result.moved) || {};
-      showToast(doneText(kind), { undo: state.undo ? () => undo({ actionId, revert, targets, moved }) : null });
+      showToast(state.notice || doneText(kind), { undo: state.undo ? () => undo({ actionId, revert, targets, moved }) : null });
       document.body.dataset.quietUntil = String(Date.now() + (state.undo ? 10500 : 0));
       if (MOVE_LIKE.has(kind)) adjustTotal(-targets.length);
       refreshTree();

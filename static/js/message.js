@@ -36,7 +36,7 @@
       const { action_id: actionId } = await post("/actions/", data);
       const state = await waitFor(actionId, flagging ? 60 : 15);
       if (state.state === "failed") throw new Error(state.error);
-      if (flagging) { showToast(doneText(kind)); return; }
+      if (flagging) { showToast(state.notice || doneText(kind)); return; }
       // Back to the list, which offers the undo (a moved message is gone from here).
       if (state.state === "done" && state.undo) handOver(actionId, kind);
       else if (state.state === "queued") showToast(say("queued"));
