@@ -168,7 +168,7 @@ def folders_manage(request: HttpRequest) -> HttpResponse:
                     name = folder_create(imap=imap, name=request.POST.get("name", ""), parent=request.POST.get("parent", ""))
                     messages.success(request, _("Folder “%(name)s” created.") % {"name": name})
                 elif op == "rename":
-                    name = folder_rename(imap=imap, folder=request.POST.get("folder", ""), new_name=request.POST.get("name", ""), parent=request.POST.get("parent", ""))
+                    name = folder_rename(imap=imap, folder=request.POST.get("folder", ""), new_name=request.POST.get("name", ""), parent=request.POST.get("parent"))
                     messages.success(request, _("Folder renamed to “%(name)s”.") % {"name": name})
                 elif op == "delete":
                     if request.POST.get("confirm") != "1":
@@ -185,4 +185,7 @@ def folders_manage(request: HttpRequest) -> HttpResponse:
         return redirect("mailview_folders:folders_manage")
     with get_pool().session(request.user) as imap:
         folders = flatten(folder_tree(imap=imap, include_unsubscribed=True))
-    return render(request, "mailview/folders_manage.html", {"folders": folders, "all_folders": folders, "current_folder": ""})
+    # The rename form starts with each folder's own parent chosen, so saving a new name keeps it there.
+    parent_of = {child.name: f.name for f in folders for child in f.children}
+    rows = [(f, parent_of.get(f.name, "")) for f in folders]
+    return render(request, "mailview/folders_manage.html", {"folders": folders, "all_folders": folders, "rows": rows, "current_folder": ""})
