@@ -92,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webmail.middleware.ContentSecurityPolicyMiddleware",
+    "webmail.middleware.NoStoreMiddleware",
     "webmail.middleware.ImapErrorMiddleware",
 ]
 
