@@ -7,11 +7,15 @@ the given UIDs, and a COPY checks whether it already happened (`copy_guard`).
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TypeVar
 
 from django.core.cache import cache
 
-from mailview.imap.connection import ImapConnection, UidSet
+from mailview.imap import validate
+from mailview.imap.connection import ImapConnection, UidSet, parse_sequence_list, uid_set_text
 from mailview.imap.errors import ImapProtocolError, InvalidImapInput, MailboxNotFound
 
 FLAG_ACTIONS = {
@@ -22,11 +26,21 @@ FLAG_ACTIONS = {
 }
 MOVE_ACTIONS = {"move", "archive", "junk", "notjunk", "delete"}
 UNDOABLE = MOVE_ACTIONS
+T = TypeVar("T")
 KINDS = set(FLAG_ACTIONS) | MOVE_ACTIONS | {"copy", "label_add", "label_remove", "delete_permanently", "empty", "mark_folder_read"}
 
 
 class ActionRefused(Exception):
     """The server or the rules refused the action (no such folder, protected folder, quota)."""
+
+
+# A label is an IMAP keyword: an atom, never a system flag (`\Deleted`, `\Seen`...: those
+# change what happens to the mail, and are not for a label field to set or remove).
+_LABEL = re.compile(r"^[A-Za-z0-9$_.\-]{1,100}$")
+
+
+def label_is_valid(keyword: str) -> bool:
+    return bool(_LABEL.match(keyword))
 
 
 @dataclass
@@ -38,6 +52,9 @@ class ActionResult:
     count: int = 0
     moved: dict[str, int] = field(default_factory=dict)  # old UID (as text, for JSON) → new UID
     error: str = ""
+    changed: str = ""  # mark_folder_read: the UIDs (a UID set) it marked read, the ones undo marks unread again
+    # junk/notjunk: keyword changes undo puts back, {"add"|"remove": {keyword: UID set}} in `folder`'s UIDs
+    restore: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -66,9 +83,18 @@ def _target_for(imap: ImapConnection, kind: str, target: str | None) -> str:
 
 
 def message_action_apply(
-    *, imap: ImapConnection, action_id: str, kind: str, folder: str, uids: UidSet, target: str | None = None, keyword: str | None = None
+    *,
+    imap: ImapConnection,
+    action_id: str,
+    kind: str,
+    folder: str,
+    uids: UidSet,
+    target: str | None = None,
+    keyword: str | None = None,
+    restore: dict[str, dict[str, str]] | None = None,
 ) -> ActionResult:
-    """Apply one action. Needs a checked-out connection; selects `folder` read-write."""
+    """Apply one action. Needs a checked-out connection; selects `folder` read-write.
+    `restore` (from `undo_plan`) are keyword changes to make before a move back."""
     if kind not in KINDS:
         raise ActionRefused(f"unknown action {kind!r}")
     if not isinstance(uids, str):
@@ -82,12 +108,15 @@ def message_action_apply(
         elif kind in ("label_add", "label_remove"):
             if not keyword:
                 raise ActionRefused("no label given")
+            if not label_is_valid(keyword):
+                raise ActionRefused(f"not a label: {keyword[:100]!r} (letters, digits and $ _ . - only, no system flags)")
             selected = imap.selected
             if kind == "label_add" and selected is not None and not selected.can_create_keywords and keyword not in selected.permanent_flags:
                 raise ActionRefused("this server does not allow new labels in this folder")
             (imap.add_flags if kind == "label_add" else imap.remove_flags)(uids, [keyword])
         elif kind == "mark_folder_read":
-            imap.add_flags(uids, ["\\Seen"])
+            result.changed = _mark_folder_read(imap, action_id, uids)
+            result.count = len(parse_sequence_list(result.changed))
         elif kind in ("delete_permanently", "empty"):
             imap.delete_permanently(uids)
         elif kind == "copy":
@@ -97,6 +126,10 @@ def message_action_apply(
             result.target = _target_for(imap, kind, target)
             if result.target == folder:
                 return result  # archiving from Archive: nothing to do
+            if restore:
+                _restore_keywords(imap, restore)  # undoing junk/notjunk: flags first, then move back
+            if kind in ("junk", "notjunk"):
+                result.restore = _as_first_run_saw(action_id, lambda: _keywords_before(imap, uids, kind))
             if kind == "junk":
                 imap.add_flags(uids, ["$Junk"])
                 imap.remove_flags(uids, ["$NotJunk"])
@@ -114,6 +147,54 @@ def message_action_apply(
     return result
 
 
+def _search_within(imap: ImapConnection, uids: UidSet, *keys: str) -> list[int]:
+    """Which of `uids` (in the selected folder) match the SEARCH `keys`."""
+    within = validate.uid_set(uids) if isinstance(uids, str) else uid_set_text(uids)
+    return imap.search_uids([b"UID", within.encode(), *keys]) if within else []
+
+
+def _in_chunks(uids: list[int], size: int = 5000) -> list[str]:
+    """UID sets of at most `size` messages each: a STORE line stays well below server limits."""
+    ordered = sorted(uids)
+    return [uid_set_text(ordered[i : i + size]) for i in range(0, len(ordered), size)]
+
+
+def _as_first_run_saw(action_id: str, compute: Callable[[], T]) -> T:
+    """What the state was before this action's first run: a redelivered task finds its own
+    changes already made, and must still report (for undo) what the first run changed."""
+    key = f"action-before:{action_id}"
+    before = cache.get(key)
+    if before is None:
+        before = compute()
+        cache.set(key, before, 7 * 24 * 3600)
+    return before
+
+
+def _mark_folder_read(imap: ImapConnection, action_id: str, uids: UidSet) -> str:
+    """Mark read exactly the unread ones (SEARCH UNSEEN, then STORE on those) and say which,
+    so that undo marks unread again only what was unread before."""
+    unread: list[int] = _as_first_run_saw(action_id, lambda: _search_within(imap, uids, "UNSEEN"))
+    for chunk in _in_chunks(unread):
+        imap.add_flags(chunk, ["\\Seen"])
+    return uid_set_text(unread)
+
+
+def _keywords_before(imap: ImapConnection, uids: UidSet, kind: str) -> dict[str, dict[str, str]]:
+    """What junk (adds $Junk, removes $NotJunk) or notjunk (the other way round) changes,
+    as the keyword changes that put it back: remove what it added, add what it removed."""
+    added, removed = ("$Junk", "$NotJunk") if kind == "junk" else ("$NotJunk", "$Junk")
+    gains = uid_set_text(_search_within(imap, uids, "UNKEYWORD", added))
+    loses = uid_set_text(_search_within(imap, uids, "KEYWORD", removed))
+    return {"remove": {added: gains} if gains else {}, "add": {removed: loses} if loses else {}}
+
+
+def _restore_keywords(imap: ImapConnection, restore: dict[str, dict[str, str]]) -> None:
+    for keyword, uids in restore.get("remove", {}).items():
+        imap.remove_flags(uids, [keyword])
+    for keyword, uids in restore.get("add", {}).items():
+        imap.add_flags(uids, [keyword])
+
+
 def _copy_once(imap: ImapConnection, action_id: str, uids: UidSet, target: str) -> dict[int, int]:
     """COPY is not idempotent: remember the target's UIDNEXT before copying. A COPY is
     atomic on the server (RFC 3501), so if UIDNEXT moved on since, a previous run of this
@@ -128,7 +209,25 @@ def _copy_once(imap: ImapConnection, action_id: str, uids: UidSet, target: str) 
 
 
 def undo_plan(result: dict) -> dict | None:
-    """The action that undoes a finished move-like action: move the new UIDs back."""
+    """The action that undoes a finished move-like action: move the new UIDs back (after
+    putting junk/notjunk keywords back as they were); or marks unread again what
+    "mark folder read" marked read."""
+    if result.get("ok") and result.get("kind") == "mark_folder_read":
+        return {"kind": "unread", "folder": result["folder"], "uids": result["changed"], "target": None} if result.get("changed") else None
     if not result.get("ok") or result.get("kind") not in UNDOABLE or not result.get("moved") or not result.get("target"):
         return None
-    return {"kind": "move", "folder": result["target"], "uids": sorted(result["moved"].values()), "target": result["folder"]}
+    plan = {"kind": "move", "folder": result["target"], "uids": sorted(result["moved"].values()), "target": result["folder"]}
+    if result.get("restore"):
+        plan["restore"] = _moved_keywords(result["restore"], result["moved"])
+    return plan
+
+
+def _moved_keywords(restore: dict[str, dict[str, str]], moved: dict[str, int]) -> dict[str, dict[str, str]]:
+    """`restore` in the UIDs the messages have now, in the folder they were moved to."""
+    out: dict[str, dict[str, str]] = {}
+    for change, keywords in restore.items():
+        for keyword, uids in keywords.items():
+            now = [moved[str(u)] for u in parse_sequence_list(uids) if str(u) in moved]
+            if now:
+                out.setdefault(change, {})[keyword] = uid_set_text(now)
+    return out
