@@ -1,6 +1,8 @@
-"""Mail passwords at rest: Fernet, with the key(s) from WEBMAIL_CREDENTIALS_KEY.
+"""Secrets at rest: Fernet, with the key(s) from WEBMAIL_CREDENTIALS_KEY.
 
-Several comma-separated keys allow rotation: the first encrypts, all decrypt.
+Mail passwords and two-step secrets in the database, and mail content kept in the
+shared cache (sanitized bodies in Redis). Several comma-separated keys allow
+rotation: the first encrypts, all decrypt.
 """
 from __future__ import annotations
 
@@ -38,4 +40,16 @@ def decrypt_secret(token: str) -> str | None:
     try:
         return _fernet_for(settings.WEBMAIL_CREDENTIALS_KEY).decrypt(token.encode("ascii")).decode("utf-8")
     except (InvalidToken, ValueError):
+        return None
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    return _fernet_for(settings.WEBMAIL_CREDENTIALS_KEY).encrypt(data)
+
+
+def decrypt_bytes(token: bytes) -> bytes | None:
+    """The data, or None when no configured key can decrypt it (or it is not a token)."""
+    try:
+        return _fernet_for(settings.WEBMAIL_CREDENTIALS_KEY).decrypt(token)
+    except (InvalidToken, ValueError, TypeError):
         return None

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from .imap import ImapProtocolError, InvalidImapInput, get_pool, validate
 from .imap.connection import search_keys, uid_set_text
-from .services.actions import KINDS, undo_plan
+from .services.actions import KINDS, label_is_valid, undo_plan
 from .services.folders import flatten, folder_state_token, folder_tree
 from .services.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
 from .tasks import mail_action
@@ -35,13 +35,16 @@ def _wants_json(request: HttpRequest) -> bool:
     return request.headers.get("Accept", "").startswith("application/json")
 
 
-def action_enqueue(*, user_pk: int, kind: str, folder: str, uids: list[int] | str, target: str | None = None, keyword: str | None = None) -> str:
+def action_enqueue(
+    *, user_pk: int, kind: str, folder: str, uids: list[int] | str, target: str | None = None, keyword: str | None = None, restore: dict | None = None
+) -> str:
     """Queue an action after the transaction commits; returns its id (= the Celery task id)."""
     action_id = uuid.uuid4().hex
     cache.set(f"action-owner:{action_id}", user_pk, OWNER_TTL)
+    extra = {"restore": restore} if restore else {}  # only undo plans carry keywords to put back
     transaction.on_commit(
         lambda: mail_action.apply_async(
-            kwargs={"action_id": action_id, "user_id": user_pk, "kind": kind, "folder": folder, "uids": uids, "target": target, "keyword": keyword},
+            kwargs={"action_id": action_id, "user_id": user_pk, "kind": kind, "folder": folder, "uids": uids, "target": target, "keyword": keyword, **extra},
             task_id=action_id,
             queue=settings.WEBMAIL_ACTIONS_QUEUE,
         )
@@ -65,8 +68,13 @@ def action_create(request: HttpRequest) -> HttpResponse:
         return _refuse(request, folder, _("Unknown action."))
     if target is not None:
         target = validate.folder_name(target)
-    if keyword is not None:
+    if kind in ("label_add", "label_remove"):
+        if not keyword or not label_is_valid(keyword):
+            return _refuse(request, folder, _("A label is one word of letters, digits and $ _ . - (at most 100 characters); system flags such as \\Deleted cannot be labels."))
+    elif keyword is not None:
         keyword = validate.flag(keyword)
+    if kind == "mark_folder_read" and request.POST.get("confirm") != "1":
+        return _confirm_folder_read(request, folder)
     if kind in ("empty", "mark_folder_read") or request.POST.get("all") == "1":
         # Every message there now, as a UID range, never a list of 100k UIDs through the browser.
         query = request.POST.get("q", "").strip()
@@ -82,6 +90,16 @@ def action_create(request: HttpRequest) -> HttpResponse:
             return _refuse(request, folder, _("Select at least one message."))
     action_id = action_enqueue(user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword)
     return _done(request, folder, action_id, _("Done."))
+
+
+def _confirm_folder_read(request: HttpRequest, folder: str) -> HttpResponse:
+    """Marking a whole folder read is asked about first: the script asks in a dialog and
+    sends `confirm`; without it, this page asks (and says how many are unread)."""
+    if _wants_json(request):
+        return JsonResponse({"error": _("Confirm marking the whole folder read first.")}, status=400)
+    with get_pool().session(request.user) as imap:
+        unread = imap.folder_status(folder).get("UNSEEN", 0)
+    return render(request, "mailview/confirm_folder_read.html", {"folder": folder, "unread": unread, "next": _next_url(request, folder)})
 
 
 def _done(request: HttpRequest, folder: str, action_id: str | None, text: str) -> HttpResponse:
@@ -158,7 +176,7 @@ def action_undo(request: HttpRequest, action_id: str) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"action_id": undo_id})
     messages.success(request, _("Undone."))
-    return redirect(folder_url(plan["target"]))
+    return redirect(folder_url(plan["target"] or plan["folder"]))
 
 
 @login_required
@@ -194,7 +212,7 @@ def folders_manage(request: HttpRequest) -> HttpResponse:
                     name = folder_create(imap=imap, name=request.POST.get("name", ""), parent=request.POST.get("parent", ""))
                     messages.success(request, _("Folder “%(name)s” created.") % {"name": name})
                 elif op == "rename":
-                    name = folder_rename(imap=imap, folder=request.POST.get("folder", ""), new_name=request.POST.get("name", ""), parent=request.POST.get("parent", ""))
+                    name = folder_rename(imap=imap, folder=request.POST.get("folder", ""), new_name=request.POST.get("name", ""), parent=request.POST.get("parent"))
                     messages.success(request, _("Folder renamed to “%(name)s”.") % {"name": name})
                 elif op == "delete":
                     if request.POST.get("confirm") != "1":
@@ -211,4 +229,7 @@ def folders_manage(request: HttpRequest) -> HttpResponse:
         return redirect("mailview_folders:folders_manage")
     with get_pool().session(request.user) as imap:
         folders = flatten(folder_tree(imap=imap, include_unsubscribed=True))
-    return render(request, "mailview/folders_manage.html", {"folders": folders, "all_folders": folders, "current_folder": ""})
+    # The rename form starts with each folder's own parent chosen, so saving a new name keeps it there.
+    parent_of = {child.name: f.name for f in folders for child in f.children}
+    rows = [(f, parent_of.get(f.name, "")) for f in folders]
+    return render(request, "mailview/folders_manage.html", {"folders": folders, "all_folders": folders, "rows": rows, "current_folder": ""})

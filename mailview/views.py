@@ -203,7 +203,6 @@ def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpRe
         "sandbox allow-popups allow-popups-to-escape-sandbox"
     )
     response["Referrer-Policy"] = "no-referrer"
-    response["Cache-Control"] = "private, max-age=300"
     return response
 
 
@@ -240,7 +239,6 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
     if info.exact_size is not None:
         chunks = exactly(chunks, info.exact_size)
     response = _download(chunks, content_type=info.content_type, filename=info.filename, attachment=not inline, length=info.exact_size)
-    response["Cache-Control"] = "private, max-age=3600"
     return response
 
 

@@ -106,8 +106,100 @@ def test_permanent_delete_and_emptying_trash(celery_worker, client, person):
 
 
 def test_mark_a_whole_folder_read(celery_worker, client, person):
-    assert act(client, action="mark_folder_read", folder="INBOX")["state"] == "done"
+    assert act(client, action="mark_folder_read", folder="INBOX", confirm="1")["state"] == "done"
     assert all(b"\\Seen" in f for f in server(person).values())
+
+
+def undo_and_wait(client, action_id: str) -> dict:
+    undo = client.post(f"/actions/{action_id}/undo/", **JSON)
+    assert undo.status_code == 200, undo.content
+    undo_id = undo.json()["action_id"]
+    return wait_until(lambda: (s := client.get(f"/actions/{undo_id}/", **JSON).json())["state"] != "pending" and s, timeout=30, message="the undo")
+
+
+def test_mark_folder_read_asks_first_and_its_undo_marks_unread_exactly_what_was_unread(celery_worker, client, person):
+    with imap_direct(person) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([1, 2], [b"\\Seen"])  # read before: must stay read after the undo
+    # Without the script: the button leads to a question, and nothing changes yet.
+    asked = client.post("/actions/", {"action": "mark_folder_read", "folder": "INBOX", "next": "/mail/INBOX/"})
+    page = asked.content.decode()
+    assert asked.status_code == 200 and "4 messages there are unread" in page
+    assert 'name="confirm" value="1"' in page and 'value="mark_folder_read"' in page
+    assert client.post("/actions/", {"action": "mark_folder_read", "folder": "INBOX"}, **JSON).status_code == 400
+    assert [u for u, f in server(person).items() if b"\\Seen" not in f] == [3, 4, 5, 6]
+    # Confirmed (the form above, or the script after its dialog): done, and it can be undone.
+    state = act(client, action="mark_folder_read", folder="INBOX", confirm="1")
+    assert state["state"] == "done" and state["undo"] is True and state["result"]["changed"] == "3:6"
+    assert all(b"\\Seen" in f for f in server(person).values())
+    assert undo_and_wait(client, state["id"])["state"] == "done"
+    flags = server(person)
+    assert [u for u, f in flags.items() if b"\\Seen" in f] == [1, 2]
+    assert [u for u, f in flags.items() if b"\\Seen" not in f] == [3, 4, 5, 6]
+
+
+def test_mark_folder_read_with_nothing_unread_offers_no_undo(celery_worker, client, person):
+    with imap_direct(person) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([1, 2, 3, 4, 5, 6], [b"\\Seen"])
+    state = act(client, action="mark_folder_read", folder="INBOX", confirm="1")
+    assert state["state"] == "done" and state["undo"] is False and state["result"]["changed"] == ""
+
+
+def keywords_by_subject(user, folder: str) -> dict[str, set[bytes]]:
+    with imap_direct(user) as imap:
+        imap.select_folder(folder, readonly=True)
+        data = imap.fetch(imap.search(["ALL"]), ["ENVELOPE", "FLAGS"])
+        return {v[b"ENVELOPE"].subject.decode(): {f for f in v[b"FLAGS"] if f.startswith(b"$")} for v in data.values()}
+
+
+def test_undoing_junk_puts_the_junk_keywords_back_as_they_were(celery_worker, client, person):
+    with imap_direct(person) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([1], [b"$NotJunk"])  # once marked "not junk"
+        imap.add_flags([3], [b"$Junk"])  # a spam filter's verdict, before the user agreed
+    state = act(client, action="junk", folder="INBOX", uid=[1, 2, 3])
+    assert state["state"] == "done" and state["undo"] is True
+    junked = keywords_by_subject(person, "Junk")
+    assert all(k == {b"$Junk"} for k in junked.values()) and len(junked) == 3
+    assert undo_and_wait(client, state["id"])["state"] == "done"
+    back = keywords_by_subject(person, "INBOX")
+    assert server_subjects(person, "Junk") == []
+    assert back["message 0"] == {b"$NotJunk"}
+    assert back["message 1"] == set()
+    assert back["message 2"] == {b"$Junk"}
+
+
+def test_undoing_not_junk_puts_junk_back(celery_worker, client, person):
+    state = act(client, action="junk", folder="INBOX", uid=[1])
+    junk_uid = int(next(iter(state["result"]["moved"].values())))
+    state = act(client, action="notjunk", folder="Junk", uid=[junk_uid])
+    assert keywords_by_subject(person, "INBOX")["message 0"] == {b"$NotJunk"}
+    assert undo_and_wait(client, state["id"])["state"] == "done"
+    assert keywords_by_subject(person, "Junk") == {"message 0": {b"$Junk"}}
+
+
+@pytest.mark.parametrize("keyword", ["\\Deleted", "\\Seen", "\\Flagged", "two words", "a(b", "Büro", "x" * 101])
+def test_system_flags_and_invalid_atoms_are_not_labels(celery_worker, client, person, keyword):
+    refused = client.post("/actions/", {"action": "label_add", "folder": "INBOX", "uid": [1], "keyword": keyword}, **JSON)
+    assert refused.status_code == 400 and "cannot be labels" in refused.json()["error"]
+    page = client.post("/actions/", {"action": "label_add", "folder": "INBOX", "uid": [1], "keyword": keyword}, follow=True).content.decode()
+    assert "cannot be labels" in page
+    assert client.post("/actions/", {"action": "label_remove", "folder": "INBOX", "uid": [1], "keyword": keyword}, **JSON).status_code == 400
+    assert set(server(person)[1]) - {b"\\Recent"} == set()  # nothing set: not \\Deleted, not \\Seen
+
+
+@pytest.mark.parametrize("kind", ["label_add", "label_remove"])
+def test_the_label_service_refuses_system_flags_too(person, kind):
+    with imap_direct(person) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([2], [b"\\Seen"])
+    user = get_user_model().objects.get(username=person.email)
+    with get_pool().session(user) as imap:
+        result = message_action_apply(imap=imap, action_id="t", kind=kind, folder="INBOX", uids=[1, 2], keyword="\\Deleted" if kind == "label_add" else "\\Seen")
+    assert not result.ok and "no system flags" in result.error
+    flags = server(person)
+    assert set(flags[1]) - {b"\\Recent"} == set() and set(flags[2]) - {b"\\Recent"} == {b"\\Seen"}
 
 
 def test_select_all_in_the_folder_acts_on_every_message(celery_worker, client, person):

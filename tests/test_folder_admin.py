@@ -1,6 +1,8 @@
 """Creating, renaming, moving, deleting and subscribing folders, checked on the server."""
 from __future__ import annotations
 
+from html.parser import HTMLParser
+
 import pytest
 
 from tests.support import append_message, imap_direct, new_mail_user
@@ -50,6 +52,62 @@ def test_rename_and_move_under_another_folder_keeps_the_mail(client, person):
     with imap_direct(person) as imap:
         assert imap.folder_status("Parent/New", ["MESSAGES"])[b"MESSAGES"] == 1
     assert "cannot be moved into itself" in manage(client, op="rename", folder="Parent", name="Parent", parent="Parent/New")
+
+
+class FormFields(HTMLParser):
+    """What a browser would submit from the page's form that has `marker` among its fields
+    (inputs' values, and each select's selected option, else its first one)."""
+
+    def __init__(self, marker: tuple[str, str]) -> None:
+        super().__init__()
+        self.marker, self.forms, self.current, self.select = marker, [], None, None
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form":
+            self.current = {}
+        elif self.current is None:
+            return
+        elif tag == "input" and a.get("name"):
+            self.current[a["name"]] = a.get("value") or ""
+        elif tag == "select":
+            self.select = a["name"]
+        elif tag == "option" and self.select and (self.select not in self.current or "selected" in a):
+            self.current[self.select] = a.get("value") or ""
+
+    def handle_endtag(self, tag):
+        if tag == "select":
+            self.select = None
+        elif tag == "form" and self.current is not None:
+            self.forms.append(self.current)
+            self.current = None
+
+    def submitted(self, page: str) -> dict[str, str]:
+        self.feed(page)
+        return next(f for f in self.forms if f.get(self.marker[0]) == self.marker[1] and f.get("op") == "rename")
+
+
+def test_renaming_a_subfolder_from_the_page_keeps_it_where_it_is(client, person):
+    with imap_direct(person) as imap:
+        imap.create_folder("Work")
+        imap.create_folder("Work/Projects")
+        append_message(imap, "Work/Projects", subject="plan")
+    fields = FormFields(("folder", "Work/Projects")).submitted(client.get("/folders/").content.decode())
+    assert fields["parent"] == "Work"  # the form starts with the folder's own parent chosen
+    manage(client, **{**fields, "name": "Plans"})
+    assert "Work/Plans" in names(person) and not {"Plans", "Work/Projects"} & names(person)
+    with imap_direct(person) as imap:
+        assert imap.folder_status("Work/Plans", ["MESSAGES"])[b"MESSAGES"] == 1
+
+
+def test_a_rename_without_a_parent_keeps_the_parent_and_top_level_is_a_choice(client, person):
+    with imap_direct(person) as imap:
+        imap.create_folder("Work")
+        imap.create_folder("Work/Projects")
+    manage(client, op="rename", folder="Work/Projects", name="Plans")
+    assert "Work/Plans" in names(person) and "Plans" not in names(person)
+    manage(client, op="rename", folder="Work/Plans", name="Plans", parent="")  # chosen explicitly
+    assert "Plans" in names(person) and "Work/Plans" not in names(person)
 
 
 def test_delete_needs_confirmation_and_takes_children(client, person):

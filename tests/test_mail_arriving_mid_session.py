@@ -137,7 +137,7 @@ def test_select_all_move_after_another_device_moved_everything_back(one_connecti
 def test_mark_folder_read_includes_mail_that_arrived_after_the_worker_looked(one_connection_worker, client, person):
     prime_worker(client)
     deliver_by_smtp(person, subject="fresh")
-    assert act(client, action="mark_folder_read", folder="INBOX")["state"] == "done"
+    assert act(client, action="mark_folder_read", folder="INBOX", confirm="1")["state"] == "done"
     assert all(b"\\Seen" in f for f in flags_by_subject(person).values())
 
 

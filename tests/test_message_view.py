@@ -350,3 +350,35 @@ def test_inline_images_the_body_does_not_show_are_listed_as_attachments(client):
     assert client.post("/accounts/settings/", {"messages_per_page": "50", "prefer_plain_text": "on", "mark_read_on_open": "on"}).status_code == 302
     page = client.get(f"/mail/INBOX/{uid}/").content.decode()
     assert sorted(re.findall(r'<span class="filename">([^<]+)</span>', page)) == ["orphan.png", "shown.png"]
+
+
+def test_cached_bodies_are_not_in_redis_in_clear_and_still_serve_the_page(client):
+    from email.message import EmailMessage
+
+    from webmail.redis_client import get_redis, key_prefix
+
+    user = new_mail_user("sealed")
+    secret = "the launch code is 7f3a-" + user.email.split("@")[0][-10:]
+    msg = EmailMessage()
+    msg["From"], msg["To"], msg["Subject"] = "Ann <ann@example.org>", user.email, "plans"
+    msg.set_content(f"plain: {secret}")
+    msg.add_alternative(f"<p>html: <b>{secret}</b></p>", subtype="html")
+    with imap_direct(user) as imap:
+        imap.append("INBOX", bytes(msg), flags=[b"\\Seen"])
+        uid = int(imap.select_folder("INBOX")[b"UIDNEXT"]) - 1
+    sign_in(client, user)
+    page = client.get(f"/mail/INBOX/{uid}/").content.decode()
+    url = body_url(page)
+    # The body document comes from the cache the page filled: not one IMAP command.
+    body = imap_operations_during(user, lambda: client.get(url))
+    assert body == 0
+    assert secret in client.get(url).content.decode()
+    redis = get_redis()
+    keys = list(redis.scan_iter(match=f"{key_prefix()}:*", count=1000))
+    assert any(b":body:" in k for k in keys), "the body is cached"
+    needle = secret.encode()
+    for key in keys:
+        if redis.type(key) == b"string":
+            assert needle not in redis.get(key), f"{key!r} holds the message text in clear"
+        elif redis.type(key) == b"hash":
+            assert all(needle not in v for v in redis.hvals(key)), key

@@ -1,4 +1,4 @@
-"""Project-wide middleware: raw mail paths, the Content-Security-Policy, IMAP error pages."""
+"""Project-wide middleware: raw mail paths, the Content-Security-Policy, no caching, IMAP error pages."""
 from __future__ import annotations
 
 import logging
@@ -65,6 +65,21 @@ class ContentSecurityPolicyMiddleware:
         if "Content-Security-Policy" not in response and not request.path.startswith("/admin/"):
             response["Content-Security-Policy"] = DEFAULT_CSP
         response.setdefault("X-Content-Type-Options", "nosniff")
+        return response
+
+
+class NoStoreMiddleware:
+    """Nothing the app answers may be kept by a browser or a proxy: pages, body documents,
+    parts, raw sources and JSON all show someone's mail or account (a shared computer's
+    disk cache, the back button after sign-out, a caching proxy). Static files never get
+    here: WhiteNoise answers them earlier, with their own long cache lifetime."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        response["Cache-Control"] = "private, no-store"
         return response
 
 

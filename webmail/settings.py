@@ -46,6 +46,16 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in env_str(name, default).split(",") if item.strip()]
 
 
+HSTS_ONE_YEAR = 365 * 24 * 3600
+
+
+def hsts_default(*, ssl_redirect: bool) -> int:
+    """HSTS follows the HTTPS redirect: a site that sends http to https should also tell
+    browsers never to try http again (else the first request of every visit can be
+    intercepted). `WEBMAIL_HSTS_SECONDS` still overrides it; 0 turns it off."""
+    return HSTS_ONE_YEAR if ssl_redirect else 0
+
+
 DEBUG = env_bool("DJANGO_DEBUG", False)
 SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
@@ -82,6 +92,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webmail.middleware.ContentSecurityPolicyMiddleware",
+    "webmail.middleware.NoStoreMiddleware",
     "webmail.middleware.ImapErrorMiddleware",
 ]
 
@@ -147,9 +158,9 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 # Only the message body document may be framed (by our own page); it says so itself.
 X_FRAME_OPTIONS = "DENY"
-SECURE_HSTS_SECONDS = env_int("WEBMAIL_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("WEBMAIL_HSTS_INCLUDE_SUBDOMAINS", False)
 SECURE_SSL_REDIRECT = env_bool("WEBMAIL_SSL_REDIRECT", False)
+SECURE_HSTS_SECONDS = env_int("WEBMAIL_HSTS_SECONDS", hsts_default(ssl_redirect=SECURE_SSL_REDIRECT))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("WEBMAIL_HSTS_INCLUDE_SUBDOMAINS", False)
 if env_bool("WEBMAIL_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 

@@ -7,11 +7,14 @@ the given UIDs, and a COPY checks whether it already happened (`copy_guard`).
 """
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from typing import TypeVar
 
 from django.core.cache import cache
 
-from mailview.imap.connection import ImapConnection, UidSet
+from mailview.imap.connection import ImapConnection, UidSet, parse_sequence_list, uid_set_text
 from mailview.imap.errors import ImapProtocolError, InvalidImapInput, MailboxNotFound
 
 FLAG_ACTIONS = {
@@ -22,11 +25,21 @@ FLAG_ACTIONS = {
 }
 MOVE_ACTIONS = {"move", "archive", "junk", "notjunk", "delete"}
 UNDOABLE = MOVE_ACTIONS
+T = TypeVar("T")
 KINDS = set(FLAG_ACTIONS) | MOVE_ACTIONS | {"copy", "label_add", "label_remove", "delete_permanently", "empty", "mark_folder_read"}
 
 
 class ActionRefused(Exception):
     """The server or the rules refused the action (no such folder, protected folder, quota)."""
+
+
+# A label is an IMAP keyword: an atom, never a system flag (`\Deleted`, `\Seen`...: those
+# change what happens to the mail, and are not for a label field to set or remove).
+_LABEL = re.compile(r"^[A-Za-z0-9$_.\-]{1,100}$")
+
+
+def label_is_valid(keyword: str) -> bool:
+    return bool(_LABEL.match(keyword))
 
 
 @dataclass
@@ -45,6 +58,9 @@ class ActionResult:
     moved: dict[str, int] = field(default_factory=dict)  # old UID (as text, for JSON) → new UID
     error: str = ""
     reason: str = ""  # "gone", "partial", "refused": the page words it in the user's language
+    changed: str = ""  # mark_folder_read: the UIDs (a UID set) it marked read, the ones undo marks unread again
+    # junk/notjunk: keyword changes undo puts back, {"add"|"remove": {keyword: UID set}} in `folder`'s UIDs
+    restore: dict[str, dict[str, str]] = field(default_factory=dict)
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -73,14 +89,23 @@ def _target_for(imap: ImapConnection, kind: str, target: str | None) -> str:
 
 
 def message_action_apply(
-    *, imap: ImapConnection, action_id: str, kind: str, folder: str, uids: UidSet, target: str | None = None, keyword: str | None = None
+    *,
+    imap: ImapConnection,
+    action_id: str,
+    kind: str,
+    folder: str,
+    uids: UidSet,
+    target: str | None = None,
+    keyword: str | None = None,
+    restore: dict[str, dict[str, str]] | None = None,
 ) -> ActionResult:
     """Apply one action to the messages of `folder` that are there now, and report what the
     server confirmed. Needs a checked-out connection; selects `folder` read-write.
 
     The connection first catches up with the server (NOOP): mail that arrived since its
     last command would otherwise be unknown to the session, and the server silently
-    ignores unknown UIDs in STORE and MOVE.
+    ignores unknown UIDs in STORE and MOVE. `restore` (from `undo_plan`) are keyword
+    changes to make before a move back.
     """
     if kind not in KINDS:
         raise ActionRefused(f"unknown action {kind!r}")
@@ -92,7 +117,7 @@ def message_action_apply(
         asked = len(set(uids)) if isinstance(uids, list) else len(present)
         result = ActionResult(ok=True, kind=kind, folder=folder, gone=asked - len(present))
         if present:
-            done = _apply(imap, result, action_id=action_id, kind=kind, folder=folder, present=present, target=target, keyword=keyword)
+            done = _apply(imap, result, action_id=action_id, kind=kind, folder=folder, present=present, target=target, keyword=keyword, restore=restore)
             result.count = len(done)
             result.failed = len(present) - len(done)
             result.moved = {k: v for k, v in result.moved.items() if int(k) in done}
@@ -113,16 +138,31 @@ def message_action_apply(
 
 
 def _apply(
-    imap: ImapConnection, result: ActionResult, *, action_id: str, kind: str, folder: str, present: list[int], target: str | None, keyword: str | None
+    imap: ImapConnection,
+    result: ActionResult,
+    *,
+    action_id: str,
+    kind: str,
+    folder: str,
+    present: list[int],
+    target: str | None,
+    keyword: str | None,
+    restore: dict[str, dict[str, str]] | None,
 ) -> set[int]:
     """Run the action on `present` (UIDs in the folder now); returns the UIDs the server
     confirms as done, read back from the server rather than assumed."""
-    if kind in FLAG_ACTIONS or kind == "mark_folder_read":
-        op, flag = FLAG_ACTIONS.get(kind, ("add", "\\Seen"))
+    if kind in FLAG_ACTIONS:
+        op, flag = FLAG_ACTIONS[kind]
         return _store_confirmed(imap, present, flag, add=op == "add")
+    if kind == "mark_folder_read":
+        unread = _as_first_run_saw(action_id, lambda: imap.uids_with_flag(present, "\\Seen", present=False))
+        result.changed = uid_set_text(unread)
+        return _store_confirmed(imap, unread, "\\Seen", add=True) | (set(present) - set(unread))
     if kind in ("label_add", "label_remove"):
         if not keyword:
             raise ActionRefused("no label given")
+        if not label_is_valid(keyword):
+            raise ActionRefused(f"not a label: {keyword[:100]!r} (letters, digits and $ _ . - only, no system flags)")
         selected = imap.selected
         if kind == "label_add" and selected is not None and not selected.can_create_keywords and keyword not in selected.permanent_flags:
             raise ActionRefused("this server does not allow new labels in this folder")
@@ -138,19 +178,50 @@ def _apply(
         return set(copied) if copied else set(present)
     if result.target == folder:
         return set(present)  # archiving from Archive: nothing to do
-    if kind == "junk":
-        imap.add_flags(present, ["$Junk"])
-        imap.remove_flags(present, ["$NotJunk"])
-    elif kind == "notjunk":
-        imap.add_flags(present, ["$NotJunk"])
-        imap.remove_flags(present, ["$Junk"])
+    if restore:
+        _restore_keywords(imap, restore)  # undoing junk/notjunk: keywords first, then move back
+    if kind in ("junk", "notjunk"):
+        result.restore = _as_first_run_saw(action_id, lambda: _keywords_before(imap, present, kind))
+        added, removed = ("$Junk", "$NotJunk") if kind == "junk" else ("$NotJunk", "$Junk")
+        imap.add_flags(present, [added])
+        imap.remove_flags(present, [removed])
     result.moved = {str(k): v for k, v in imap.move(present, result.target).items()}
     return set(present) - set(imap.present_uids(present))
 
 
-def _store_confirmed(imap: ImapConnection, present: list[int], flag: str, *, add: bool) -> set[int]:
-    (imap.add_flags if add else imap.remove_flags)(present, [flag])
-    return set(imap.uids_with_flag(present, flag, present=add))
+def _store_confirmed(imap: ImapConnection, uids: list[int], flag: str, *, add: bool) -> set[int]:
+    """STORE, then ask the server which of `uids` now have (or lack) the flag."""
+    if not uids:
+        return set()
+    (imap.add_flags if add else imap.remove_flags)(uids, [flag])
+    return set(imap.uids_with_flag(uids, flag, present=add))
+
+
+def _as_first_run_saw(action_id: str, compute: Callable[[], T]) -> T:
+    """What the state was before this action's first run: a redelivered task finds its own
+    changes already made, and must still report (for undo) what the first run changed."""
+    key = f"action-before:{action_id}"
+    before = cache.get(key)
+    if before is None:
+        before = compute()
+        cache.set(key, before, 7 * 24 * 3600)
+    return before
+
+
+def _keywords_before(imap: ImapConnection, uids: list[int], kind: str) -> dict[str, dict[str, str]]:
+    """What junk (adds $Junk, removes $NotJunk) or notjunk (the other way round) changes,
+    as the keyword changes that put it back: remove what it added, add what it removed."""
+    added, removed = ("$Junk", "$NotJunk") if kind == "junk" else ("$NotJunk", "$Junk")
+    gains = uid_set_text(imap.uids_with_flag(uids, added, present=False))
+    loses = uid_set_text(imap.uids_with_flag(uids, removed, present=True))
+    return {"remove": {added: gains} if gains else {}, "add": {removed: loses} if loses else {}}
+
+
+def _restore_keywords(imap: ImapConnection, restore: dict[str, dict[str, str]]) -> None:
+    for keyword, uids in restore.get("remove", {}).items():
+        imap.remove_flags(uids, [keyword])
+    for keyword, uids in restore.get("add", {}).items():
+        imap.add_flags(uids, [keyword])
 
 
 def _copy_once(imap: ImapConnection, action_id: str, uids: UidSet, target: str) -> dict[int, int]:
@@ -167,7 +238,25 @@ def _copy_once(imap: ImapConnection, action_id: str, uids: UidSet, target: str) 
 
 
 def undo_plan(result: dict) -> dict | None:
-    """The action that undoes a finished move-like action: move the new UIDs back."""
+    """The action that undoes a finished move-like action: move the new UIDs back (after
+    putting junk/notjunk keywords back as they were); or marks unread again what
+    "mark folder read" marked read."""
+    if result.get("ok") and result.get("kind") == "mark_folder_read":
+        return {"kind": "unread", "folder": result["folder"], "uids": result["changed"], "target": None} if result.get("changed") else None
     if not result.get("ok") or result.get("kind") not in UNDOABLE or not result.get("moved") or not result.get("target"):
         return None
-    return {"kind": "move", "folder": result["target"], "uids": sorted(result["moved"].values()), "target": result["folder"]}
+    plan = {"kind": "move", "folder": result["target"], "uids": sorted(result["moved"].values()), "target": result["folder"]}
+    if result.get("restore"):
+        plan["restore"] = _moved_keywords(result["restore"], result["moved"])
+    return plan
+
+
+def _moved_keywords(restore: dict[str, dict[str, str]], moved: dict[str, int]) -> dict[str, dict[str, str]]:
+    """`restore` in the UIDs the messages have now, in the folder they were moved to."""
+    out: dict[str, dict[str, str]] = {}
+    for change, keywords in restore.items():
+        for keyword, uids in keywords.items():
+            now = [moved[str(u)] for u in parse_sequence_list(uids) if str(u) in moved]
+            if now:
+                out.setdefault(change, {})[keyword] = uid_set_text(now)
+    return out

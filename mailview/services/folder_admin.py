@@ -50,11 +50,19 @@ def _protected(existing: dict[str, object], folder: str) -> bool:
     return folder.upper() == "INBOX" or (info is not None and getattr(info, "special_use", None) in SPECIAL_USE_ORDER)
 
 
-def folder_rename(*, imap: ImapConnection, folder: str, new_name: str, parent: str = "") -> str:
+def _parent_of(folder: str, delimiter: str) -> str:
+    return folder.rsplit(delimiter, 1)[0] if delimiter and delimiter in folder else ""
+
+
+def folder_rename(*, imap: ImapConnection, folder: str, new_name: str, parent: str | None = None) -> str:
+    """Rename `folder` to `new_name` under `parent` ("" = top level). Without a parent it
+    stays where it is: renaming `Work/Projects` to `Plans` gives `Work/Plans`."""
     delimiter = imap.hierarchy_delimiter()
     existing = _existing(imap)
     if folder not in existing:
         raise FolderRefused(_("That folder does not exist."))
+    if parent is None:
+        parent = _parent_of(folder, delimiter)
     if _protected(existing, folder):
         raise FolderRefused(_("Special folders cannot be renamed."))
     if parent and parent not in existing:

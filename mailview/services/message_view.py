@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import html as html_lib
+import json
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -16,6 +17,7 @@ from datetime import datetime
 from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from accounts.crypto import decrypt_bytes, encrypt_bytes
 from mailview import sanitizer
 from mailview.imap.connection import ImapConnection, RawSummary
 from mailview.imap.errors import MessageNotFound
@@ -98,8 +100,8 @@ def _addresses(raw_envelope_list: object) -> list[Address]:
         return []
 
 
-# Part of the body cache key: changes when RenderedBody does.
-BODY_FORMAT = 2
+# Part of the body cache key: changes when RenderedBody, or how it is cached, does.
+BODY_FORMAT = 3
 
 
 def body_cache_key(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool, prefer_plain: bool = False) -> str:
@@ -144,11 +146,11 @@ def message_open(
     # whether remote content may load is settled before rendering, asking about the sender
     # only where it matters (an HTML body, or a cached one that blocked something).
     remote = show_remote
-    body: RenderedBody | None = cache.get(_summary_key(key_for(remote)))
+    body = _cached_body(_summary_key(key_for(remote)))
     may_block = body.blocked_remote if body is not None else any(p.mime_type == "text/html" for p in plan.body_parts)
     if not remote and may_block and trusted():
         remote = True
-        body = cache.get(_summary_key(key_for(remote)))
+        body = _cached_body(_summary_key(key_for(remote)))
     key = key_for(remote)
     if body is None:
         body = _keep_body(key, render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url))
@@ -193,16 +195,35 @@ def _summary_key(body_key: str) -> str:
     return body_key + ":summary"
 
 
+def _sealed(body: RenderedBody) -> bytes:
+    """The body encrypted for the shared cache: Redis never holds mail text in clear
+    (a Redis dump, a replica or a neighbour on a shared Redis reads nothing)."""
+    fields = {"html": body.html, "blocked_remote": body.blocked_remote, "is_html": body.is_html, "truncated": body.truncated, "shown_images": sorted(body.shown_images)}
+    return encrypt_bytes(json.dumps(fields).encode())
+
+
+def _cached_body(key: str) -> RenderedBody | None:
+    """The cached body; None on a miss, or when it cannot be read (the key was rotated)."""
+    sealed = cache.get(key)
+    plain = decrypt_bytes(sealed) if isinstance(sealed, bytes) else None
+    if plain is None:
+        return None
+    fields = json.loads(plain)
+    return RenderedBody(
+        html=fields["html"], blocked_remote=fields["blocked_remote"], is_html=fields["is_html"], truncated=fields["truncated"], shown_images=frozenset(fields["shown_images"])
+    )
+
+
 def _keep_body(key: str, body: RenderedBody) -> RenderedBody:
     """Cache the body and, under its own key, a summary without the HTML; returns the summary."""
     summary = replace(body, html="")
-    cache.set_many({key: body, _summary_key(key): summary}, BODY_CACHE_SECONDS)
+    cache.set_many({key: _sealed(body), _summary_key(key): _sealed(summary)}, BODY_CACHE_SECONDS)
     return summary
 
 
 def message_body_cached(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool, prefer_plain: bool) -> RenderedBody | None:
     """The body the message page just rendered, without touching IMAP (None on a miss)."""
-    return cache.get(body_cache_key(user_key=user_key, folder=folder, uidvalidity=uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain))
+    return _cached_body(body_cache_key(user_key=user_key, folder=folder, uidvalidity=uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain))
 
 
 def message_body(
@@ -211,7 +232,7 @@ def message_body(
     """The sanitized body document content, from cache when the message page made it."""
     selected = imap.select(folder, readonly=True)
     key = body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
-    body = cache.get(key)
+    body = _cached_body(key)
     if body is not None:
         return body
     meta = imap.fetch_message_meta(uid)

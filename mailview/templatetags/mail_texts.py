@@ -29,6 +29,7 @@ def script_texts() -> dict[str, object]:
         "chooseFolder": _("Choose a folder first."),
         "confirmForever": _("Delete the selected messages forever? This cannot be undone."),
         "confirmForeverOne": _("Delete this message forever? This cannot be undone."),
+        "confirmFolderRead": _("Mark every message in this folder read?"),
         "working": _("Working…"),
     }
 

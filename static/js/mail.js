@@ -82,7 +82,7 @@
       if (state.state === "queued") { showToast(say("queued")); return; }
       targets.forEach((r) => r.querySelector("input[name=uid]").checked = false);
       const moved = (state.result && state.result.moved) || {};
-      showToast(state.notice || doneText(kind), { undo: state.undo ? () => undo({ actionId, revert, targets, moved }) : null });
+      showToast(state.notice || doneText(kind), { undo: state.undo ? () => undo({ kind, actionId, revert, targets, moved }) : null });
       document.body.dataset.quietUntil = String(Date.now() + (state.undo ? 10500 : 0));
       if (MOVE_LIKE.has(kind)) adjustTotal(-targets.length);
       refreshTree();
@@ -94,7 +94,7 @@
     }
   }
 
-  async function undo({ actionId, revert, targets, moved }) {
+  async function undo({ kind, actionId, revert, targets, moved }) {
     try {
       const { action_id: undoId } = await post(`/actions/${actionId}/undo/`, new FormData());
       const state = await waitFor(undoId);
@@ -106,7 +106,7 @@
         if (fresh) renumber(row, String(fresh));
       }
       revert();
-      if (MOVE_LIKE.has("move")) adjustTotal(targets.length);
+      if (MOVE_LIKE.has(kind)) adjustTotal(targets.length);
       showToast(say("undone"));
       document.body.dataset.quietUntil = "0";
       refreshTree();
@@ -127,6 +127,10 @@
     event.preventDefault();
     if (kind === "delete" && shiftHeld) { confirmPermanent(); return; }
     const extra = {};
+    if (kind === "mark_folder_read") {
+      if (!window.confirm(say("confirmFolderRead"))) return;
+      extra.confirm = "1";
+    }
     if (kind === "move" || kind === "copy") extra.target = form.querySelector("[name=target]").value.trim();
     if (kind.startsWith("label")) extra.keyword = form.querySelector("[name=keyword]").value.trim();
     if ((kind === "move" || kind === "copy") && !extra.target) { showToast(say("chooseFolder"), { error: true }); return; }

@@ -77,3 +77,36 @@ def test_dragging_a_row_onto_a_folder_moves_it(app_server, browser, celery_worke
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.message:not([hidden])")) == 2)
     wait_until(lambda: folder_count(person, "Projects") == 1, timeout=30, message="the move on the server")
     assert folder_count(person, "INBOX") == 2
+
+
+def unread_on_server(user) -> list[str]:
+    return server_subjects(user, "INBOX", "UNSEEN")
+
+
+def test_mark_folder_read_asks_in_a_dialog_and_undo_restores_the_unread(app_server, browser, celery_worker, sign_in_as):
+    person = mail_user_with("reader", [f"Read {n}" for n in range(4)])
+    with imap_direct(person) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([1], [b"\\Seen"])  # already read: stays read after the undo
+    wait = WebDriverWait(browser, 30)
+    sign_in_as(person)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "tr.message.unread")) == 3
+
+    browser.find_element(By.CSS_SELECTOR, "button[value=mark_folder_read]").click()
+    dialog = wait.until(EC.alert_is_present())
+    assert "Mark every message in this folder read?" in dialog.text
+    dialog.dismiss()  # "Cancel": nothing happens
+    assert len(browser.find_elements(By.CSS_SELECTOR, "tr.message.unread")) == 3
+    assert unread_on_server(person) == ["Read 1", "Read 2", "Read 3"]
+
+    browser.find_element(By.CSS_SELECTOR, "button[value=mark_folder_read]").click()
+    wait.until(EC.alert_is_present()).accept()
+    undo = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#toast [data-undo]")))
+    assert browser.find_elements(By.CSS_SELECTOR, "tr.message.unread") == []
+    wait_until(lambda: unread_on_server(person) == [], timeout=30, message="the folder read on the server")
+
+    undo.click()
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#toast .toast-text"), "Undone"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "tr.message.unread")) == 3
+    wait_until(lambda: unread_on_server(person) == ["Read 1", "Read 2", "Read 3"], timeout=30, message="the undo on the server")
+    assert browser.find_element(By.CSS_SELECTOR, ".folder-summary").text.startswith("4 ")  # the count is unchanged
