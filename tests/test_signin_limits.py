@@ -150,6 +150,21 @@ def test_a_password_with_umlauts_signs_in(client):
     assert sign_in(Client(), email, "passwörd").status_code == 200  # and a wrong one is just wrong
 
 
+def test_a_password_with_umlauts_can_send_mail():
+    from mailview.imap import Credentials
+    from mailview.services.sending import SendError, smtp_endpoint_for, smtp_submit
+
+    email = new_mail_user("umlaut").email
+    mailstack("adduser", email, "pässwörd")
+    message = f"From: {email}\r\nTo: {email}\r\nSubject: Grüße\r\nMessage-ID: <umlaut-{email}>\r\n\r\nHallo\r\n".encode()
+    submit = dict(endpoint=smtp_endpoint_for(email), envelope_from=email, recipients=[email], data=message, on_commit_point=lambda: None)
+    reply = smtp_submit(credentials=Credentials(email, "pässwörd"), **submit)
+    assert reply
+    with pytest.raises(SendError) as refused:
+        smtp_submit(credentials=Credentials(email, "passwörd"), **submit)
+    assert refused.value.code == "auth"
+
+
 @pytest.mark.parametrize("address", ["jörg@example.test", "отдел@example.test"])
 def test_an_address_the_server_cannot_take_gets_a_clear_message(client, address):
     response = sign_in(client, address, "pässwörd")
