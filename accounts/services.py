@@ -86,8 +86,14 @@ normalize_email = canonical_address  # the older name
 
 
 def server_profile_for(email: str) -> ServerProfile | None:
-    domain = email.rsplit("@", 1)[-1].lower()
-    return ServerProfile.objects.filter(domain=domain).first()
+    domain = email.rsplit("@", 1)[-1].lower().rstrip(".")
+    names = {domain}
+    if "xn--" in domain:  # sign-in sends IDN domains as punycode; a profile may be named in Unicode
+        try:
+            names.add(domain.encode("ascii").decode("idna"))
+        except UnicodeError:
+            pass
+    return ServerProfile.objects.filter(domain__in=names).order_by("domain").first()
 
 
 def imap_endpoint_for(email: str) -> ServerEndpoint:

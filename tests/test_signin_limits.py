@@ -257,3 +257,11 @@ def test_a_staff_user_without_the_permission_cannot_see_the_pool(client, django_
 def test_a_superuser_sees_the_pool(client, local_admin):
     client.force_login(local_admin, backend="django.contrib.auth.backends.ModelBackend")
     assert client.get("/admin/pool/").status_code == 200
+
+
+def test_a_profile_named_with_the_unicode_domain_still_applies(client):
+    from accounts.models import ServerProfile
+
+    ServerProfile.objects.create(domain="bücher.example", imap_host="127.0.0.1", imap_port=1, imap_security="starttls", smtp_host="127.0.0.1")
+    response = sign_in(client, "Bob@Bücher.example", "pässwörd")
+    assert response.status_code == 503  # the profile's (down) server was asked, not the default
