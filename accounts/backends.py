@@ -6,20 +6,23 @@ from django.contrib.auth.backends import BaseBackend
 from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest
 
+from webmail.client_ip import client_ip
+
 from .services import user_sign_in
 
 
 class ImapBackend(BaseBackend):
     """`authenticate(request, email=..., password=...)` succeeds when IMAP LOGIN does.
 
-    May raise `accounts.services.MailServerUnavailable`: the sign-in view tells the
+    May raise `accounts.services.MailServerUnavailable` (or its `MailServerBusy`): the sign-in view tells the
     user the server is down rather than that their password is wrong.
     """
 
     def authenticate(self, request: HttpRequest | None, email: str | None = None, password: str | None = None, **kwargs: object) -> AbstractBaseUser | None:
         if email is None or password is None:
             return None
-        return user_sign_in(email=email, password=password)
+        ip = client_ip(request) if request is not None else "unknown"
+        return user_sign_in(email=email, password=password, client_ip=None if ip == "unknown" else ip)
 
     def get_user(self, user_id: int) -> AbstractBaseUser | None:
         User = get_user_model()

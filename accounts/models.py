@@ -28,6 +28,7 @@ class ServerProfile(models.Model):
     class Meta:
         verbose_name = _("mail server profile")
         ordering = ["domain"]
+        permissions = [("view_pool_stats", _("Can see the IMAP session pool's statistics"))]
 
     def __str__(self) -> str:
         return self.domain

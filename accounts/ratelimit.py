@@ -1,7 +1,21 @@
-"""Sign-in rate limits: failures counted per client IP and per address, in Redis.
+"""Sign-in rate limits in Redis: gentle for the real user, hard on guessing.
 
-A fixed window per key (INCR + EXPIRE on the first failure): simple, shared by
-every process, and the remaining TTL tells the user when to try again.
+Three counts per attempt, all kept in one atomic Redis script:
+
+- per (address, client IP): the first `WEBMAIL_LOGIN_FREE_FAILURES` failures cost
+  nothing; after that each attempt must wait a growing delay (base, 2×base, 4×base …
+  up to `WEBMAIL_LOGIN_BACKOFF_MAX`) — "try again in N seconds", never a 15-minute lock;
+- per address across all IPs (`WEBMAIL_LOGIN_FAILURES_PER_ADDRESS` per window, much
+  larger): stops guessing spread over many IPs;
+- per client IP (`WEBMAIL_LOGIN_FAILURES_PER_IP` per window): stops one IP trying many
+  addresses.
+
+An attempt is counted *before* the password is checked (`login_attempt_begin`), so
+concurrent attempts cannot all pass a check that none of them has counted yet; an
+attempt that turns out not to be a failure (right password, server busy or down) is
+given back (`login_attempt_refund`). Why not django-axes: it counts in the database with
+read-then-write (not atomic under concurrency), locks hard for a cool-off instead of
+backing off, and cannot tell "server busy" from "wrong password"; Redis is already here.
 """
 from __future__ import annotations
 
@@ -21,50 +35,89 @@ class Limited:
     retry_after: int  # seconds
 
 
-def _keys(ip: str, email: str) -> list[tuple[str, int]]:
+# KEYS: pair count, pair block, address count, ip count.
+# ARGV: window, free failures, backoff base (ms), backoff max (ms), address limit, ip limit.
+# Returns 0 (attempt counted) or the milliseconds until an attempt may be made.
+_BEGIN = """
+local blocked = redis.call('PTTL', KEYS[2])
+if blocked > 0 then return blocked end
+local window = tonumber(ARGV[1])
+local caps = {{KEYS[3], tonumber(ARGV[5])}, {KEYS[4], tonumber(ARGV[6])}}
+for _, cap in ipairs(caps) do
+  if tonumber(redis.call('GET', cap[1]) or '0') >= cap[2] then
+    local left = redis.call('PTTL', cap[1])
+    if left <= 0 then left = window * 1000 end
+    return left
+  end
+end
+local n = redis.call('INCR', KEYS[1])
+redis.call('EXPIRE', KEYS[1], window)
+for _, cap in ipairs(caps) do
+  redis.call('INCR', cap[1])
+  if redis.call('TTL', cap[1]) < 0 then redis.call('EXPIRE', cap[1], window) end
+end
+local free = tonumber(ARGV[2])
+if n >= free then
+  local delay = math.min(tonumber(ARGV[3]) * 2 ^ (n - free), tonumber(ARGV[4]))
+  redis.call('SET', KEYS[2], '1', 'PX', math.max(1, math.floor(delay)))
+end
+return 0
+"""
+
+# KEYS as above. ARGV[1] = 1 on success (forget the pair's failures), 0 otherwise.
+_REFUND = """
+local function give_back(key)
+  local n = tonumber(redis.call('GET', key) or '0')
+  if n > 1 then redis.call('DECR', key) elseif n == 1 then redis.call('DEL', key) end
+end
+if ARGV[1] == '1' then redis.call('DEL', KEYS[1]) else give_back(KEYS[1]) end
+redis.call('DEL', KEYS[2])
+give_back(KEYS[3])
+give_back(KEYS[4])
+return 0
+"""
+
+
+def _keys(ip: str, email: str) -> list[str]:
     # Hash the address: the key names of Redis should not be a list of users' addresses.
     address = hashlib.sha256(email.strip().lower().encode()).hexdigest()[:32]
-    return [
-        (f"{key_prefix()}:login-fail:ip:{ip}", settings.WEBMAIL_LOGIN_FAILURES_PER_IP),
-        (f"{key_prefix()}:login-fail:addr:{address}", settings.WEBMAIL_LOGIN_FAILURES_PER_ADDRESS),
-    ]
+    prefix = f"{key_prefix()}:login"
+    return [f"{prefix}:pair:{address}:{ip}", f"{prefix}:wait:{address}:{ip}", f"{prefix}:addr:{address}", f"{prefix}:ip:{ip}"]
 
 
-def login_limited(*, ip: str, email: str) -> Limited | None:
-    """Whether this IP or address has used up its failures in the current window."""
+def login_attempt_begin(*, ip: str, email: str, address_limit: int | None = None) -> Limited | None:
+    """Count one sign-in attempt for this address from this IP, or say how long to wait.
+
+    Call before checking the password; then `login_attempt_refund` unless it failed.
+    `address_limit` overrides the per-address cap (the second factor's is smaller).
+    """
     try:
-        r = get_redis()
-        pipe = r.pipeline()
-        keys = _keys(ip, email)
-        for key, _ in keys:
-            pipe.get(key)
-            pipe.ttl(key)
-        values = pipe.execute()
+        result = get_redis().eval(
+            _BEGIN,
+            4,
+            *_keys(ip, email),
+            settings.WEBMAIL_LOGIN_WINDOW,
+            settings.WEBMAIL_LOGIN_FREE_FAILURES,
+            int(settings.WEBMAIL_LOGIN_BACKOFF_BASE * 1000),
+            int(settings.WEBMAIL_LOGIN_BACKOFF_MAX * 1000),
+            address_limit or settings.WEBMAIL_LOGIN_FAILURES_PER_ADDRESS,
+            settings.WEBMAIL_LOGIN_FAILURES_PER_IP,
+        )
     except Exception:  # noqa: BLE001 - fail open: a Redis outage must not lock everyone out
         log.exception("rate limit store unavailable")
         return None
-    worst = 0
-    for index, (_, limit) in enumerate(keys):
-        count, ttl = values[2 * index], values[2 * index + 1]
-        if count is not None and int(count) >= limit:
-            worst = max(worst, int(ttl) if ttl and ttl > 0 else settings.WEBMAIL_LOGIN_WINDOW)
-    return Limited(retry_after=worst) if worst else None
+    wait_ms = int(result or 0)
+    return Limited(retry_after=max(1, -(-wait_ms // 1000))) if wait_ms > 0 else None
 
 
-def login_failed(*, ip: str, email: str) -> None:
+def login_attempt_refund(*, ip: str, email: str, succeeded: bool = False) -> None:
+    """The attempt was not a failed guess: give it back (and on success forget the
+    failures of this address from this IP)."""
     try:
-        pipe = get_redis().pipeline()
-        for key, _ in _keys(ip, email):
-            pipe.incr(key)
-            pipe.expire(key, settings.WEBMAIL_LOGIN_WINDOW, nx=True)
-        pipe.execute()
+        get_redis().eval(_REFUND, 4, *_keys(ip, email), "1" if succeeded else "0")
     except Exception:  # noqa: BLE001
         log.exception("rate limit store unavailable")
 
 
 def login_succeeded(*, ip: str, email: str) -> None:
-    """A success clears the address's count (not the IP's: one IP may try many addresses)."""
-    try:
-        get_redis().delete(_keys(ip, email)[1][0])
-    except Exception:  # noqa: BLE001
-        log.exception("rate limit store unavailable")
+    login_attempt_refund(ip=ip, email=email, succeeded=True)

@@ -1,7 +1,9 @@
 """Sign-in, stored credentials and server profiles."""
 from __future__ import annotations
 
+import ipaddress
 import logging
+import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -12,6 +14,7 @@ from mailview.imap import (
     Credentials,
     ImapAuthenticationError,
     ImapConnectionError,
+    ImapServerBusy,
     NoStoredCredentials,
     ServerEndpoint,
     get_pool,
@@ -25,26 +28,72 @@ log = logging.getLogger(__name__)
 
 
 class InvalidAddress(ValueError):
-    pass
+    """Not an address anyone can sign in with; `reason` tells the form why."""
+
+    MALFORMED = "malformed"
+    NOT_ASCII = "not_ascii"  # letters outside ASCII before the @: IMAP LOGIN cannot carry them
+
+    def __init__(self, value: str, reason: str = MALFORMED) -> None:
+        super().__init__(value)
+        self.reason = reason
 
 
 class MailServerUnavailable(Exception):
     """The mail server could not be reached or misbehaved during sign-in."""
 
 
-def normalize_email(raw: str) -> str:
+class MailServerBusy(MailServerUnavailable):
+    """The server refused the LOGIN for now (too many connections, [UNAVAILABLE]):
+    the password may be right, so this is not a failed sign-in."""
+
+
+_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9-]*[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)*")
+
+
+def canonical_address(raw: str) -> str:
+    """The one spelling of an address that keys its account, its 2FA and its rate limits.
+
+    Surrounding whitespace goes, the whole address is case-folded (every mail server we
+    talk to treats `BOB@` and `bob@` as one mailbox; two accounts for one mailbox would let
+    one spelling skip the other's second factor), a trailing dot of the domain goes, and an
+    internationalized domain becomes its ASCII (punycode) form. A local part outside
+    printable ASCII cannot be sent with IMAP LOGIN: InvalidAddress(reason=NOT_ASCII).
+    """
     value = (raw or "").strip()
     if any(c in value for c in "\r\n\x00") or len(value) > 320 or value.count("@") != 1:
         raise InvalidAddress(value)
     local, domain = value.split("@")
-    if not local or not domain or " " in value:
+    if domain.endswith("."):
+        domain = domain[:-1]
+    if not local or not domain:
         raise InvalidAddress(value)
-    return f"{local}@{domain.lower()}"
+    if not local.isascii():
+        raise InvalidAddress(value, InvalidAddress.NOT_ASCII)
+    if any(not c.isprintable() or c.isspace() for c in local):
+        raise InvalidAddress(value)
+    if not domain.isascii():
+        try:
+            domain = domain.encode("idna").decode("ascii")
+        except UnicodeError:
+            raise InvalidAddress(value) from None
+    address = f"{local}@{domain}".casefold()
+    if not _DOMAIN.fullmatch(address.rsplit("@", 1)[1]):
+        raise InvalidAddress(value)
+    return address
+
+
+normalize_email = canonical_address  # the older name
 
 
 def server_profile_for(email: str) -> ServerProfile | None:
-    domain = email.rsplit("@", 1)[-1].lower()
-    return ServerProfile.objects.filter(domain=domain).first()
+    domain = email.rsplit("@", 1)[-1].lower().rstrip(".")
+    names = {domain}
+    if "xn--" in domain:  # sign-in sends IDN domains as punycode; a profile may be named in Unicode
+        try:
+            names.add(domain.encode("ascii").decode("idna"))
+        except UnicodeError:
+            pass
+    return ServerProfile.objects.filter(domain__in=names).order_by("domain").first()
 
 
 def imap_endpoint_for(email: str) -> ServerEndpoint:
@@ -70,23 +119,27 @@ def imap_endpoint_for(email: str) -> ServerEndpoint:
     )
 
 
-def user_sign_in(*, email: str, password: str) -> AbstractBaseUser | None:
+def user_sign_in(*, email: str, password: str, client_ip: str | None = None) -> AbstractBaseUser | None:
     """Check the address and password with an IMAP LOGIN; on success return the
     (possibly new) Django user with the password stored encrypted.
 
-    Returns None for wrong credentials; raises MailServerUnavailable when the server
-    cannot tell us.
+    Returns None for wrong credentials; raises MailServerBusy when the server refuses
+    the LOGIN for now (too many connections) and MailServerUnavailable when it cannot
+    tell us. `client_ip` is passed on to the server (see `mailview.imap.connection.login`).
     """
     try:
-        email = normalize_email(email)
+        email = canonical_address(email)  # one account per mailbox, however it is typed
     except InvalidAddress:
         return None
     if not password or any(c in password for c in "\r\n\x00"):
         return None
     try:
-        verify_login(imap_endpoint_for(email), Credentials(email, password))
+        verify_login(imap_endpoint_for(email), Credentials(email, password), client_ip=client_ip)
     except ImapAuthenticationError:
         return None
+    except ImapServerBusy as exc:
+        log.warning("sign-in: mail server busy for %s: %s", email.rsplit("@", 1)[-1], exc)
+        raise MailServerBusy(str(exc)) from exc
     except ImapConnectionError as exc:
         log.warning("sign-in: mail server unavailable for %s: %s", email.rsplit("@", 1)[-1], exc)
         raise MailServerUnavailable(str(exc)) from exc
@@ -122,7 +175,17 @@ def imap_credentials_for(user_key: str) -> tuple[ServerEndpoint, Credentials]:
 
 
 def audit(kind: str, *, email: str = "", ip: str | None = None, user_agent: str = "") -> None:
+    if ip is not None and not _is_ip(ip):
+        ip = None  # "unknown": the column holds IP addresses only
     AuditEvent.objects.create(kind=kind, email=email[:320], ip=ip or None, user_agent=user_agent[:300])
+
+
+def _is_ip(value: str) -> bool:
+    try:
+        ipaddress.ip_address(value)
+    except ValueError:
+        return False
+    return True
 
 
 def user_settings(*, user: AbstractBaseUser) -> "UserSettings":

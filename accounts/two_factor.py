@@ -96,8 +96,14 @@ def two_factor_disable(*, user: AbstractBaseUser) -> None:
     TwoFactor.objects.filter(user=user).delete()
 
 
-def pending_set(session: dict, *, user: AbstractBaseUser, next_url: str) -> None:
-    session[PENDING_KEY] = {"user": user.pk, "at": time.time(), "next": next_url}
+def pending_set(session: dict, *, user: AbstractBaseUser, next_url: str, backend: str = "") -> None:
+    """The password step passed; `backend` is the auth backend that checked it (IMAP, or
+    Django's own for local admin accounts), used when the code step signs in."""
+    session[PENDING_KEY] = {"user": user.pk, "at": time.time(), "next": next_url, "backend": backend}
+
+
+def pending_backend(session: dict) -> str:
+    return (session.get(PENDING_KEY) or {}).get("backend") or "accounts.backends.ImapBackend"
 
 
 def pending_user_id(session: dict) -> int | None:

@@ -20,11 +20,16 @@ from .two_factor import (
     code_check,
     enrollment_confirm,
     enrollment_start,
+    pending_backend,
     pending_user_id,
     two_factor_disable,
     two_factor_enabled,
 )
 from .views import _rate_limited_response, client_ip
+
+# Wrong codes allowed per window across all IPs: guessing a code must stay hopeless even
+# for someone who has the password (three codes of a million are valid at a time).
+TWO_FACTOR_FAILURES_PER_ACCOUNT = 10
 
 SETUP_KEY = "two_factor_setup_secret"
 
@@ -48,19 +53,19 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
     user = get_user_model().objects.get(pk=user_id)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        ip, key = client_ip(request), f"2fa:{user.get_username()}"
-        limited = ratelimit.login_limited(ip=ip, email=key)
+        ip, key = client_ip(request), f"2fa:{user.pk}"
+        limited = ratelimit.login_attempt_begin(ip=ip, email=key, address_limit=TWO_FACTOR_FAILURES_PER_ACCOUNT)
         if limited is not None:
             audit(AuditEvent.Kind.RATE_LIMITED, email=user.get_username(), ip=ip)
             return _rate_limited_response(request, limited.retry_after)
         if code_check(user=user, code=form.cleaned_data["code"]):
             ratelimit.login_succeeded(ip=ip, email=key)
             next_url = request.session.get(PENDING_KEY, {}).get("next") or "/mail/"
+            backend = pending_backend(request.session)
             request.session.pop(PENDING_KEY, None)
-            login(request, user, backend="accounts.backends.ImapBackend")  # rotates the session key
+            login(request, user, backend=backend)  # rotates the session key
             audit(AuditEvent.Kind.LOGIN, email=user.get_username(), ip=ip, user_agent=request.META.get("HTTP_USER_AGENT", ""))
             return HttpResponseRedirect(next_url)
-        ratelimit.login_failed(ip=ip, email=key)
         audit(AuditEvent.Kind.TWO_FACTOR_FAILED, email=user.get_username(), ip=ip)
         form.add_error("code", _("That code is not right (or was used already)."))
     return render(request, "accounts/login_code.html", {"form": form})

@@ -5,8 +5,10 @@ import math
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth.models import AbstractBaseUser
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -15,26 +17,30 @@ from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from webmail.client_ip import client_ip
+
 from . import ratelimit
 from .forms import SignInForm
 from .models import AuditEvent
-from .services import MailServerUnavailable, audit, user_sign_out
+from .services import MailServerBusy, MailServerUnavailable, audit, user_sign_out
 from .two_factor import pending_set, two_factor_enabled
 
 
-def client_ip(request: HttpRequest) -> str:
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
 def _rate_limited_response(request: HttpRequest, retry_after: int) -> HttpResponse:
-    minutes = max(1, math.ceil(retry_after / 60))
-    response = render(
-        request,
-        "accounts/rate_limited.html",
-        {"minutes": minutes, "message": ngettext("Too many failed sign-ins. Try again in %(n)d minute.", "Too many failed sign-ins. Try again in %(n)d minutes.", minutes) % {"n": minutes}},
-        status=429,
-    )
+    if retry_after < 60:
+        message = ngettext("Too many failed sign-ins. Try again in %(n)d second.", "Too many failed sign-ins. Try again in %(n)d seconds.", retry_after) % {"n": retry_after}
+    else:
+        minutes = math.ceil(retry_after / 60)
+        message = ngettext("Too many failed sign-ins. Try again in %(n)d minute.", "Too many failed sign-ins. Try again in %(n)d minutes.", minutes) % {"n": minutes}
+    response = render(request, "accounts/rate_limited.html", {"message": message}, status=429)
     response["Retry-After"] = str(retry_after)
+    return response
+
+
+def _busy_response(request: HttpRequest, form: SignInForm, template: str, context: dict) -> HttpResponse:
+    form.add_error(None, _("The mail server has too many connections open for this address or is busy right now. Close other mail apps or try again in a minute."))
+    response = render(request, template, {**context, "form": form}, status=503)
+    response["Retry-After"] = "60"
     return response
 
 
@@ -51,35 +57,86 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     form = SignInForm(request.POST or None)
     status = 200
     if request.method == "POST" and form.is_valid():
-        email, password = form.cleaned_data["email"], form.cleaned_data["password"]
+        email, password = form.cleaned_data["email"], form.cleaned_data["password"]  # email: canonical
         ip = client_ip(request)
         user_agent = request.META.get("HTTP_USER_AGENT", "")
-        limited = ratelimit.login_limited(ip=ip, email=email)
+        # Counted before the password is checked, so concurrent guesses cannot slip past.
+        limited = ratelimit.login_attempt_begin(ip=ip, email=email)
         if limited is not None:
             audit(AuditEvent.Kind.RATE_LIMITED, email=email, ip=ip, user_agent=user_agent)
             return _rate_limited_response(request, limited.retry_after)
         try:
             user = authenticate(request, email=email, password=password)
+        except MailServerBusy:
+            ratelimit.login_attempt_refund(ip=ip, email=email)  # not a wrong password
+            audit(AuditEvent.Kind.LOGIN_ERROR, email=email, ip=ip, user_agent=user_agent)
+            return _busy_response(request, form, "accounts/login.html", {"next": next_url})
         except MailServerUnavailable:
+            ratelimit.login_attempt_refund(ip=ip, email=email)
             audit(AuditEvent.Kind.LOGIN_ERROR, email=email, ip=ip, user_agent=user_agent)
             form.add_error(None, _("The mail server cannot be reached right now. Please try again in a few minutes."))
             status = 503
         else:
             if user is None:
-                ratelimit.login_failed(ip=ip, email=email)
                 audit(AuditEvent.Kind.LOGIN_FAILED, email=email, ip=ip, user_agent=user_agent)
                 form.add_error(None, _("Wrong email address or password."))
                 status = 200
             else:
                 ratelimit.login_succeeded(ip=ip, email=email)
-                if two_factor_enabled(user=user):
-                    # The password was right; the code comes next (accounts.two_factor_views).
-                    pending_set(request.session, user=user, next_url=next_url or "/mail/")
-                    return redirect("accounts:login_code")
-                login(request, user)  # rotates the session key
-                audit(AuditEvent.Kind.LOGIN, email=email, ip=ip, user_agent=user_agent)
-                return HttpResponseRedirect(next_url or "/mail/")
+                return _signed_in(request, user, email=email, next_url=next_url or "/mail/")
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
+
+
+def _signed_in(request: HttpRequest, user: AbstractBaseUser, *, email: str, next_url: str) -> HttpResponse:
+    """The password was right: ask for the second factor if the account has one, else sign in."""
+    if two_factor_enabled(user=user):
+        # The password was right; the code comes next (accounts.two_factor_views).
+        pending_set(request.session, user=user, next_url=next_url, backend=getattr(user, "backend", ""))
+        return redirect("accounts:login_code")
+    login(request, user)  # rotates the session key
+    audit(AuditEvent.Kind.LOGIN, email=email, ip=client_ip(request), user_agent=request.META.get("HTTP_USER_AGENT", ""))
+    return HttpResponseRedirect(next_url)
+
+
+@sensitive_post_parameters("password")
+@csrf_protect
+@never_cache
+def admin_sign_in(request: HttpRequest) -> HttpResponse:
+    """/admin/login/: Django's admin form for local (staff) accounts, with the sign-in's
+    rate limits and second factor; Django's own admin login has neither."""
+    from django.contrib import admin
+    from django.contrib.admin.forms import AdminAuthenticationForm
+    from django.contrib.auth import REDIRECT_FIELD_NAME
+
+    next_url = request.POST.get(REDIRECT_FIELD_NAME) or request.GET.get(REDIRECT_FIELD_NAME) or ""
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        next_url = ""
+    next_url = next_url or reverse("admin:index")
+    if request.method == "GET" and request.user.is_authenticated and request.user.is_staff:
+        return HttpResponseRedirect(next_url)
+    form = AdminAuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST":
+        username = (request.POST.get("username") or "").strip()
+        key = f"admin:{username.casefold()}"
+        ip, user_agent = client_ip(request), request.META.get("HTTP_USER_AGENT", "")
+        limited = ratelimit.login_attempt_begin(ip=ip, email=key)
+        if limited is not None:
+            audit(AuditEvent.Kind.RATE_LIMITED, email=username, ip=ip, user_agent=user_agent)
+            return _rate_limited_response(request, limited.retry_after)
+        if form.is_valid():
+            ratelimit.login_succeeded(ip=ip, email=key)
+            return _signed_in(request, form.get_user(), email=username, next_url=next_url)
+        audit(AuditEvent.Kind.LOGIN_FAILED, email=username, ip=ip, user_agent=user_agent)
+    context = {
+        **admin.site.each_context(request),
+        "title": _("Log in"),
+        "subtitle": None,
+        "app_path": request.get_full_path(),
+        "username": request.user.get_username(),
+        "form": form,
+        REDIRECT_FIELD_NAME: next_url,
+    }
+    return render(request, "admin/login.html", context)
 
 
 @require_POST

@@ -13,8 +13,8 @@ from tests.support import DovecotLog, dovecot_connections, wait_until
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def sign_in(client, email: str, password: str):
-    return client.post("/accounts/login/", {"email": email, "password": password})
+def sign_in(client, email: str, password: str, **extra):
+    return client.post("/accounts/login/", {"email": email, "password": password}, **extra)
 
 
 def test_it_signs_in_with_the_imap_password_and_shows_the_inbox(client, mail_user):
@@ -74,14 +74,23 @@ def test_a_server_that_is_not_imap_shows_a_clear_message(client, mail_user):
     assert "The mail server cannot be reached right now" in response.content.decode()
 
 
-def test_too_many_failures_for_one_address_are_rate_limited(client, mail_user):
-    for _ in range(settings.WEBMAIL_LOGIN_FAILURES_PER_ADDRESS):
+@override_settings(WEBMAIL_LOGIN_BACKOFF_BASE=120)
+def test_too_many_failures_for_one_address_from_one_ip_make_it_wait(client, mail_user):
+    for _ in range(settings.WEBMAIL_LOGIN_FREE_FAILURES):
         assert sign_in(client, mail_user.email, "wrong").status_code == 200
     response = sign_in(client, mail_user.email, mail_user.password)  # even the right password now waits
     assert response.status_code == 429
-    assert "Try again in 15 minutes" in response.content.decode()
-    assert int(response["Retry-After"]) > 0
+    assert "Try again in 2 minutes" in response.content.decode()
+    assert 60 < int(response["Retry-After"]) <= 120
     assert AuditEvent.objects.filter(kind="rate_limited").exists()
+
+
+@override_settings(WEBMAIL_LOGIN_FAILURES_PER_ADDRESS=4, WEBMAIL_LOGIN_FREE_FAILURES=100)
+def test_too_many_failures_for_one_address_from_many_ips_are_rate_limited(client, mail_user):
+    for n in range(4):
+        assert sign_in(client, mail_user.email, "wrong", REMOTE_ADDR=f"198.51.100.{n + 1}").status_code == 200
+    response = sign_in(client, mail_user.email, "wrong", REMOTE_ADDR="198.51.100.200")
+    assert response.status_code == 429
 
 
 @override_settings(WEBMAIL_LOGIN_FAILURES_PER_IP=3, WEBMAIL_LOGIN_FAILURES_PER_ADDRESS=100)

@@ -6,6 +6,7 @@ import re
 import pyotp
 import pytest
 from django.conf import settings
+from django.test import override_settings
 
 from accounts.models import AuditEvent, TwoFactor
 
@@ -82,12 +83,25 @@ def test_recovery_codes_work_once_each(client, protected):
     assert len(TwoFactor.objects.get().recovery_hashes) == 7
 
 
+@override_settings(WEBMAIL_LOGIN_BACKOFF_BASE=60)
 def test_guessing_codes_is_rate_limited(client, protected):
     user, _, _ = protected
     sign_in(client, user)
-    for _ in range(settings.WEBMAIL_LOGIN_FAILURES_PER_ADDRESS):
-        client.post("/accounts/login/code/", {"code": "123456"})
+    for _ in range(settings.WEBMAIL_LOGIN_FREE_FAILURES):
+        assert client.post("/accounts/login/code/", {"code": "123456"}).status_code == 200
     response = client.post("/accounts/login/code/", {"code": "654321"})
+    assert response.status_code == 429
+
+
+@override_settings(WEBMAIL_LOGIN_FREE_FAILURES=100)
+def test_guessing_codes_from_many_ips_is_capped_per_account(client, protected):
+    from accounts.two_factor_views import TWO_FACTOR_FAILURES_PER_ACCOUNT
+
+    user, _, _ = protected
+    sign_in(client, user)
+    for n in range(TWO_FACTOR_FAILURES_PER_ACCOUNT):
+        assert client.post("/accounts/login/code/", {"code": "123456"}, REMOTE_ADDR=f"198.51.100.{n + 1}").status_code == 200
+    response = client.post("/accounts/login/code/", {"code": "654321"}, REMOTE_ADDR="198.51.100.250")
     assert response.status_code == 429
 
 

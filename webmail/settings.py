@@ -218,10 +218,17 @@ WEBMAIL_POOL_IDLE_TIMEOUT = env_int("WEBMAIL_POOL_IDLE_TIMEOUT", 300, minimum=1)
 WEBMAIL_POOL_NOOP_AFTER = env_int("WEBMAIL_POOL_NOOP_AFTER", 60, minimum=0)
 WEBMAIL_POOL_WAIT_TIMEOUT = env_int("WEBMAIL_POOL_WAIT_TIMEOUT", 15, minimum=1)
 
-# Sign-in rate limits: failures allowed per window, per client IP and per address.
+# Sign-in rate limits (accounts/ratelimit.py): per (address, client IP) a few free failures,
+# then a growing wait; hard caps per window per client IP and per address across all IPs.
 WEBMAIL_LOGIN_FAILURES_PER_IP = env_int("WEBMAIL_LOGIN_FAILURES_PER_IP", 20, minimum=1)
-WEBMAIL_LOGIN_FAILURES_PER_ADDRESS = env_int("WEBMAIL_LOGIN_FAILURES_PER_ADDRESS", 5, minimum=1)
+WEBMAIL_LOGIN_FAILURES_PER_ADDRESS = env_int("WEBMAIL_LOGIN_FAILURES_PER_ADDRESS", 100, minimum=1)
 WEBMAIL_LOGIN_WINDOW = env_int("WEBMAIL_LOGIN_WINDOW", 15 * 60, minimum=1)
+WEBMAIL_LOGIN_FREE_FAILURES = env_int("WEBMAIL_LOGIN_FREE_FAILURES", 5, minimum=1)
+WEBMAIL_LOGIN_BACKOFF_BASE = env_int("WEBMAIL_LOGIN_BACKOFF_BASE", 1, minimum=1)
+WEBMAIL_LOGIN_BACKOFF_MAX = env_int("WEBMAIL_LOGIN_BACKOFF_MAX", 300, minimum=1)
+# How many reverse proxies in front of the app append to X-Forwarded-For: the client's IP
+# is read that many entries from the right (0: REMOTE_ADDR, the header is ignored).
+WEBMAIL_TRUSTED_PROXIES = env_int("WEBMAIL_TRUSTED_PROXIES", 0)
 
 # --- Celery -----------------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL", "redis://127.0.0.1:21379/1")

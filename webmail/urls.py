@@ -2,13 +2,23 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from django.contrib.auth.decorators import permission_required
+
 from accounts.settings_views import reading_settings
+from accounts.views import admin_sign_in
 from mailview.action_urls import folder_urlpatterns
 from mailview.admin_views import pool_stats
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/mail/", permanent=False)),
-    path("admin/pool/", admin.site.admin_view(pool_stats), name="admin_pool_stats"),
+    # Staff status alone is not enough: the pool's page shows every process's users and counts.
+    path(
+        "admin/pool/",
+        admin.site.admin_view(permission_required("accounts.view_pool_stats", raise_exception=True)(pool_stats)),
+        name="admin_pool_stats",
+    ),
+    # Before admin.site.urls: the admin's sign-in gets the app's rate limits and second factor.
+    path("admin/login/", admin_sign_in, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/settings/", reading_settings, name="reading_settings"),
     path("accounts/", include("accounts.urls")),

@@ -32,6 +32,7 @@ from .errors import (
     ImapError,
     ImapConnectionError,
     ImapProtocolError,
+    ImapServerBusy,
     MailboxNotFound,
 )
 
@@ -138,8 +139,18 @@ class RawFolder:
     unseen: int | None = None
 
 
-def login(endpoint: ServerEndpoint, credentials: Credentials) -> IMAPClient:
-    """Connect and log in. Raises ImapAuthenticationError or ImapConnectionError."""
+# RFC 5530 codes of a tagged NO that refuse the LOGIN for now, not the password.
+_LOGIN_BUSY = re.compile(r"\[(LIMIT|UNAVAILABLE|INUSE)\]", re.IGNORECASE)
+
+
+def login(endpoint: ServerEndpoint, credentials: Credentials, *, client_ip: str | None = None) -> IMAPClient:
+    """Connect and log in. Raises ImapAuthenticationError, ImapServerBusy or ImapConnectionError.
+
+    `client_ip` (the browser's address, at sign-in) goes to the server with
+    `ID ("x-originating-ip" ...)` before LOGIN (RFC 2971): a server that trusts us
+    (Dovecot's `login_trusted_networks`) then logs it and puts its own penalties for
+    failed logins on that address instead of on the webmail's.
+    """
     try:
         client = IMAPClient(
             endpoint.host,
@@ -154,13 +165,23 @@ def login(endpoint: ServerEndpoint, credentials: Credentials) -> IMAPClient:
     try:
         if endpoint.security == "starttls":
             client.starttls(endpoint.ssl_context())
-        client.login(credentials.username, credentials.password)
+        if client_ip:
+            _send_originating_ip(client, client_ip)
+        if credentials.username.isascii() and credentials.password.isascii():
+            client.login(credentials.username, credentials.password)
+        else:
+            # LOGIN's quoted strings are ASCII only (imaplib would raise UnicodeEncodeError);
+            # SASL PLAIN carries UTF-8 (RFC 4616).
+            client.plain_login(credentials.username, credentials.password)
     except LoginError as exc:
         _close_quietly(client)
         # imapclient wraps every LOGIN failure in LoginError, a dropped socket included;
-        # only a tagged NO (other than RFC 5530 [UNAVAILABLE]) means the credentials are wrong.
-        if isinstance(exc.__context__, (imaplib.IMAP4.abort, OSError)) or "[UNAVAILABLE]" in str(exc).upper():
+        # only a tagged NO (other than "too many connections"/"try later") means the
+        # credentials are wrong.
+        if isinstance(exc.__context__, (imaplib.IMAP4.abort, OSError)):
             raise ImapConnectionError(f"the server at {endpoint.host}:{endpoint.port} failed during login") from exc
+        if busy := _LOGIN_BUSY.search(str(exc)):
+            raise ImapServerBusy(f"the server at {endpoint.host}:{endpoint.port} refused the login for now [{busy.group(1).upper()}]") from exc
         raise ImapAuthenticationError("the server refused the user name or password") from exc
     except (ssl.SSLError, OSError, IMAPClientError, imaplib.IMAP4.error) as exc:
         _close_quietly(client)
@@ -169,9 +190,21 @@ def login(endpoint: ServerEndpoint, credentials: Credentials) -> IMAPClient:
     return client
 
 
-def verify_login(endpoint: ServerEndpoint, credentials: Credentials) -> None:
+def _send_originating_ip(client: IMAPClient, client_ip: str) -> None:
+    """ID before LOGIN; a server without ID (or refusing it) still gets the LOGIN."""
+    if b"ID" not in client.capabilities():
+        return
+    try:
+        client.id_({"x-originating-ip": client_ip})
+    except imaplib.IMAP4.abort:
+        raise
+    except IMAPClientError as exc:
+        log.info("IMAP ID before login refused: %s", exc)
+
+
+def verify_login(endpoint: ServerEndpoint, credentials: Credentials, *, client_ip: str | None = None) -> None:
     """Check credentials with a LOGIN, then LOGOUT (used at sign-in, before a user exists)."""
-    client = login(endpoint, credentials)
+    client = login(endpoint, credentials, client_ip=client_ip)
     try:
         client.logout()
     except Exception:  # noqa: BLE001

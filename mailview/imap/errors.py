@@ -22,6 +22,11 @@ class ImapConnectionError(ImapError):
     """The server could not be reached, or the connection broke and the retry failed too."""
 
 
+class ImapServerBusy(ImapConnectionError):
+    """The server refused a LOGIN for now (RFC 5530 [LIMIT], [UNAVAILABLE], [INUSE]),
+    e.g. too many connections of this user: not a wrong password."""
+
+
 class ImapProtocolError(ImapError):
     """The server answered NO/BAD, or something we cannot parse."""
 

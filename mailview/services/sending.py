@@ -21,6 +21,7 @@ are idempotent themselves (the Sent copy is looked up by Message-ID first).
 """
 from __future__ import annotations
 
+import base64
 import logging
 import re
 import smtplib
@@ -157,6 +158,18 @@ def _classify(code: int, reply: bytes | str, *, stage: str) -> SendError:
     return SendError("refused", f"{code} {text}")
 
 
+def _smtp_login(smtp: smtplib.SMTP, credentials: Credentials) -> None:
+    """smtplib encodes AUTH as ASCII (a UnicodeEncodeError for `pässwörd`); SASL PLAIN
+    carries UTF-8 (RFC 4616), so non-ASCII credentials go that way."""
+    if credentials.username.isascii() and credentials.password.isascii():
+        smtp.login(credentials.username, credentials.password)
+        return
+    token = base64.b64encode(f"\0{credentials.username}\0{credentials.password}".encode()).decode("ascii")
+    code, reply = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, reply)
+
+
 def smtp_submit(
     *, endpoint: SmtpEndpoint, credentials: Credentials, envelope_from: str, recipients: list[str], data: bytes, on_commit_point: Callable[[], object]
 ) -> str:
@@ -170,7 +183,7 @@ def smtp_submit(
     try:
         try:
             if smtp.has_extn("auth"):
-                smtp.login(credentials.username, credentials.password)
+                _smtp_login(smtp, credentials)
         except smtplib.SMTPAuthenticationError as exc:
             if 400 <= exc.smtp_code < 500:
                 raise SendError("temporary", f"{exc.smtp_code} {_reply_text(exc.smtp_error)}", transient=True) from exc
