@@ -21,6 +21,7 @@ from .imap import get_pool
 from .models import Compose, ComposeAttachment
 from .services.addressbook import address_suggestions
 from .services.compose import InvalidHeaderInput
+from .services.drafts import NotADraft
 from .services.composing import (
     ComposeInput,
     ComposeInvalid,
@@ -119,7 +120,14 @@ def compose(request: HttpRequest) -> HttpResponse:
     params = request.GET
     with get_pool().session(request.user) as imap:
         if params.get("draft"):
-            item = compose_resume(user=request.user, imap=imap, ref=params["draft"])
+            try:
+                item = compose_resume(user=request.user, imap=imap, ref=params["draft"])
+            except NotADraft:
+                return render(request, "error.html", {
+                    "title": _("This message is not a draft"),
+                    "message": _("Only messages in your Drafts folder can be continued as drafts. To send this message on, forward it or reply to it."),
+                    "status": 409,
+                }, status=409)
         else:
             action = next((a for a in ("reply_all", "reply", "forward") if params.get(a)), "new")
             item = compose_start(

@@ -686,3 +686,84 @@ def test_rich_text_passes_the_sanitizer_and_goes_out_as_alternative(client, alic
     assert "<b>Bold</b>" in html_part and 'href="https://example.org/x"' in html_part
     assert "<script" not in html_part and "onerror" not in html_part and "javascript:" not in html_part
     assert "Bold link js" in message.get_body(("plain",)).get_content()
+
+
+# -- only drafts resume as drafts; a save expunges nothing but its own draft (issue 9, item 8) ----------
+
+
+def _inbox_state(user, uid: int) -> list[tuple[int, bytes, frozenset]]:
+    """The message's bytes and flags as the server has them (\\Recent is per session: left out)."""
+    return [(u, raw, frozenset(flags) - {b"\\Recent"}) for u, raw, flags in messages_in(user, "INBOX") if u == uid]
+
+
+def _inbox_message(user, subject: str) -> tuple[int, bytes, frozenset]:
+    uid, _message_id, _raw = append_original(user, subject=subject, sender="Carol <carol@example.org>", to=user.email)
+    [found] = _inbox_state(user, uid)
+    return found
+
+
+def test_a_message_outside_drafts_is_refused_as_a_draft_and_never_expunged(client, alice):
+    uid, raw, flags = _inbox_message(alice, "Keep me")
+    response = client.get(f"/mail/compose/?draft=INBOX/{uid}")
+    assert response.status_code == 409
+    assert "not a draft" in response.content.decode()
+    # Whatever a client posts next (a save of a fresh compose naming the message in every
+    # way it could), the INBOX message stays, byte for byte, with its flags.
+    data = open_compose(client)
+    for extra in ({}, {"draft": f"INBOX/{uid}", "draft_folder": "INBOX", "draft_uid": str(uid)}):
+        answer = client.post("/mail/compose/", {**data, **extra, "to": "x@example.org", "subject": "Plan", "body": f"v{len(extra)}", "action": "save"}, **JSON)
+        assert answer.status_code == 200
+    assert _inbox_state(alice, uid) == [(uid, raw, flags)]
+
+
+def test_a_message_with_the_draft_flag_elsewhere_resumes_as_a_copy_and_stays(client, alice):
+    uid, raw, _flags = _inbox_message(alice, "Draft kept in INBOX")
+    with imap_direct(alice) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([uid], [b"\\Draft"])
+    [(_uid, raw, flags)] = _inbox_state(alice, uid)
+    data = open_compose(client, f"?draft=INBOX/{uid}")
+    assert data["subject"] == "Draft kept in INBOX"
+    for n in range(2):
+        answer = client.post("/mail/compose/", {**data, "body": f"edited {n}", "action": "save"}, **JSON)
+        assert answer.status_code == 200 and answer.json()["saved"] is True
+    assert _inbox_state(alice, uid) == [(uid, raw, flags)]
+    [(_uid, copy, _f)] = messages_in(alice, "Drafts")
+    assert "edited 1" in parsed(copy).get_body(("plain",)).get_content()
+    assert parsed(copy)["Message-ID"] != parsed(raw)["Message-ID"], "the copy is a message of its own"
+
+
+def test_a_draft_resumed_from_drafts_and_saved_twice_leaves_one_copy(client, alice):
+    draft = EmailMessage(policy=policy.SMTP)
+    draft["From"] = alice.email
+    draft["To"] = "someone@example.org"
+    draft["Subject"] = "Resume me"
+    draft["Message-ID"] = f"<resume-{uuid.uuid4().hex}@example.test>"
+    draft.set_content("first words\n")
+    with imap_direct(alice) as imap:
+        imap.append("Drafts", draft.as_bytes(), flags=[b"\\Draft"])
+    [(uid, _raw, _flags)] = messages_in(alice, "Drafts")
+    inbox_uid, inbox_raw, inbox_flags = _inbox_message(alice, "Bystander")
+    data = open_compose(client, f"?draft=Drafts/{uid}")
+    for n in range(2):
+        answer = client.post("/mail/compose/", {**data, "body": f"more words {n}", "action": "save"}, **JSON)
+        assert answer.status_code == 200 and answer.json()["saved"] is True
+    [(new_uid, raw, _flags)] = messages_in(alice, "Drafts")
+    assert new_uid != uid and "more words 1" in parsed(raw).get_body(("plain",)).get_content()
+    assert _inbox_state(alice, inbox_uid) == [(inbox_uid, inbox_raw, inbox_flags)]
+
+
+def test_a_compose_pointing_outside_drafts_expunges_nothing_there(client, alice):
+    """A compose row naming a non-draft (as one resumed from INBOX before this fix did):
+    saving, discarding or sending it never touches that message."""
+    uid, raw, flags = _inbox_message(alice, "Not a draft")
+    data = open_compose(client)
+    client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "s", "body": "b", "action": "save"}, **JSON)
+    message_id = parsed(raw)["Message-ID"]
+    Compose.objects.filter(pk=data["compose"]).update(draft_folder="INBOX", draft_uid=uid, message_id=message_id)
+    answer = client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "s", "body": "changed", "action": "save"}, **JSON)
+    assert answer.status_code == 200 and answer.json()["saved"] is True
+    assert _inbox_state(alice, uid) == [(uid, raw, flags)]
+    assert client.post(f"/mail/compose/{data['compose']}/discard/").status_code == 302
+    assert _inbox_state(alice, uid) == [(uid, raw, flags)]
+    assert messages_in(alice, "Drafts", "HEADER", "Message-ID", message_id.strip("<>")) == [], "its own versions in Drafts did go"

@@ -45,6 +45,7 @@ from .drafts import (
     draft_fingerprint,
     draft_header_message_id,
     draft_mark_saved,
+    draft_origin,
     draft_parse,
     draft_store,
     draft_versions_delete,
@@ -153,10 +154,17 @@ def _harmless(value: str, limit: int) -> str:
 
 
 def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) -> Compose:
-    """Carry on with a draft from the Drafts folder (written here, on another device, or elsewhere)."""
+    """Carry on with a draft (written here, on another device, or in another client).
+
+    Only a message in the Drafts folder resumes in place (its next version replaces
+    it); one flagged \\Draft elsewhere resumes as a copy with a Message-ID of its own,
+    so no save, discard or send ever touches the original. Anything else raises
+    NotADraft: opening a received message "as a draft" must not end up deleting it.
+    """
     folder, uid = parse_ref(ref)
+    in_drafts = draft_origin(imap=imap, user_key=str(user.pk), folder=folder, uid=uid)
     message_id = draft_header_message_id(imap=imap, folder=folder, uid=uid)
-    existing = Compose.objects.filter(user=user, message_id=message_id).first() if message_id else None
+    existing = Compose.objects.filter(user=user, message_id=message_id).first() if message_id and in_drafts else None
     if existing is not None and existing.is_editable:
         if (existing.draft_folder, existing.draft_uid) != (folder, uid):
             existing.draft_folder, existing.draft_uid = folder, uid
@@ -165,14 +173,14 @@ def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) ->
     parsed = draft_parse(draft_fetch(imap=imap, folder=folder, uid=uid))
     sender = parse_address_list(parsed.from_email, field="From", strict=False) if "\n" not in parsed.from_email else []
     identity = (identity_get(user=user, value=sender[0].email) if sender else None) or identity_default(user=user)
-    taken = not message_id or Compose.objects.filter(message_id=message_id).exists()
+    taken = not in_drafts or not message_id or Compose.objects.filter(message_id=message_id).exists()
     compose = Compose(
         user=user, identity=identity, source=Source.DRAFT,
         to=parsed.to, cc=parsed.cc, bcc=parsed.bcc, subject=parsed.subject[:900],
         body_text=parsed.text, body_html=sanitize_user_html(parsed.html) if parsed.html else "",
         message_id=new_message_id(identity.email) if taken else message_id,
         in_reply_to=parsed.in_reply_to, references=parsed.references,
-        draft_folder=folder, draft_uid=uid,
+        draft_folder=folder if in_drafts else "", draft_uid=uid if in_drafts else None,
     )
     compose.save()
     for filename, content_type, data in parsed.attachments:
@@ -374,7 +382,7 @@ def compose_discard(*, user: AbstractBaseUser, compose: Compose) -> None:
         raise ComposeLocked(str(compose.pk))
     if compose.draft_folder:
         with get_pool().session(user) as imap:
-            draft_versions_delete(imap=imap, folder=compose.draft_folder, message_id=compose.message_id, uids=[int(compose.draft_uid)] if compose.draft_uid else None)
+            draft_versions_delete(imap=imap, user_key=str(user.pk), compose=compose)
     uploads_purge(compose=compose)
     compose.delete()
 

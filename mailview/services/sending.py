@@ -46,7 +46,7 @@ from mailview.models import Compose
 
 from .addressbook import addresses_collect
 from .compose import headers_without, parse_address_list
-from .drafts import draft_versions_delete, message_id_token, special_folder_ensure, special_folders
+from .drafts import draft_versions_delete, message_id_token, special_folder_ensure
 from .uploads import uploads_purge
 
 log = logging.getLogger(__name__)
@@ -350,9 +350,7 @@ def compose_finish(*, compose_id: str) -> Outcome:
                     raw = _final_draft_bytes_or_none(imap, compose)
                     if raw is not None:
                         imap.append(sent, raw, flags=["\\Seen"])
-            folders = special_folders(imap=imap, user_key=user_key)
-            for folder in {f for f in (compose.draft_folder, folders.drafts) if f}:
-                draft_versions_delete(imap=imap, folder=folder, message_id=compose.message_id, uids=[int(compose.draft_uid)] if compose.draft_uid and folder == compose.draft_folder else None)
+            draft_versions_delete(imap=imap, user_key=user_key, compose=compose)  # in Drafts only
             if compose.source_folder and compose.source_uid:
                 flag = "\\Answered" if compose.source in (Compose.Source.REPLY, Compose.Source.REPLY_ALL) else "$Forwarded" if compose.source == Compose.Source.FORWARD else ""
                 if flag:
