@@ -264,7 +264,11 @@ WEBMAIL_SEND_RETRY_BASE = env_int("WEBMAIL_SEND_RETRY_BASE", 30, minimum=1)
 WEBMAIL_SEND_RETRY_CAP = env_int("WEBMAIL_SEND_RETRY_CAP", 30 * 60, minimum=1)
 # Seconds between draft autosaves while the person types.
 WEBMAIL_DRAFT_AUTOSAVE_SECONDS = env_int("WEBMAIL_DRAFT_AUTOSAVE_SECONDS", 5, minimum=1)
-# Identities may use any From address (true), or only the sign-in address's domain (false).
+# Identities may use any From address (true: only if the SMTP server checks senders itself), or
+# only the sign-in address and the allowed aliases (false). The envelope sender is always the sign-in address.
 WEBMAIL_IDENTITY_ANY_ADDRESS = env_bool("WEBMAIL_IDENTITY_ANY_ADDRESS", False)
+# Aliases (addresses or patterns like *@example.com, {local}@alias.example) allowed as From for people
+# whose domain has no server profile; a profile has its own list ("allowed sender addresses").
+WEBMAIL_ALLOWED_SENDERS = env_list("WEBMAIL_ALLOWED_SENDERS", "")
 # Unsent compose sessions (and their uploads) untouched this long are removed.
 WEBMAIL_COMPOSE_RETENTION_DAYS = env_int("WEBMAIL_COMPOSE_RETENTION_DAYS", 7, minimum=1)

@@ -50,7 +50,7 @@ from .drafts import (
     draft_store,
     draft_versions_delete,
 )
-from .identities import identity_default, identity_get, identity_list, own_addresses
+from .identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
 from .sending import smtp_endpoint_for, smtp_size_limit
 from .uploads import attachment_path, too_big_message, upload_read, uploads_purge
 
@@ -194,6 +194,10 @@ def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) ->
 # -- what was typed ------------------------------------------------------------------
 
 
+def sender_refused_message(address: str) -> str:
+    return _("You are not allowed to send as %(address)s. Choose another sender.") % {"address": address}
+
+
 def compose_apply(*, user: AbstractBaseUser, compose: Compose, data: ComposeInput, strict: bool) -> Compose:
     """Check the form and store it on the compose. Line breaks or control characters
     in any header field are refused in every mode; `strict` (sending) also wants
@@ -216,6 +220,8 @@ def compose_apply(*, user: AbstractBaseUser, compose: Compose, data: ComposeInpu
             parse_address_list(identity.email, field=_("From"))
         except InvalidHeaderInput as exc:
             errors["from"] = exc.message
+    if "from" not in errors and strict and not sender_allowed(user=user, email=identity.email):
+        errors["from"] = sender_refused_message(identity.email)
     recipients = 0
     for name, label, value in (("to", _("To"), data.to), ("cc", _("Cc"), data.cc), ("bcc", _("Bcc"), data.bcc)):
         try:
@@ -330,6 +336,8 @@ def compose_queue(*, user: AbstractBaseUser, compose: Compose, enqueue: Callable
     if not compose.is_editable:
         raise ComposeLocked(str(compose.pk))
     identity = compose.identity or identity_default(user=user)
+    if not sender_allowed(user=user, email=identity.email):
+        raise ComposeInvalid({"from": sender_refused_message(identity.email)})
     recipients = [a.email for v in (compose.to, compose.cc, compose.bcc) for a in parse_address_list(v, field="", strict=False)]
     if not recipients:
         raise ComposeInvalid({"to": _("Add at least one recipient.")})
@@ -343,7 +351,7 @@ def compose_queue(*, user: AbstractBaseUser, compose: Compose, enqueue: Callable
     attachments = [a for a in compose.attachments.all() if a.complete]
     draft_mark_saved(compose=compose, folder=folder, uid=uid, fingerprint=draft_fingerprint(compose, attachments))
     updated = Compose.objects.filter(pk=compose.pk, state__in=(State.DRAFT, State.FAILED)).update(
-        state=State.QUEUED, envelope_from=identity.email, envelope_to=recipients, message_size=len(raw),
+        state=State.QUEUED, envelope_from=login_address(user=user), envelope_to=recipients, message_size=len(raw),
         queued_at=timezone.now(), attempts=0, claimed_at=None, error_code="", error_detail="", retry_at=None, sent_at=None,
     )
     if not updated:
@@ -403,6 +411,7 @@ ERROR_MESSAGES = {
     "signed_out": lambda d: _("You signed out before the message could be sent."),
     "imap": lambda d: _("Your mailbox could not be reached to send the saved message."),
     "queue": lambda d: _("Sending is not available right now."),
+    "sender": lambda d: sender_refused_message(d),
 }
 
 

@@ -45,8 +45,9 @@ from mailview.mime import Address
 from mailview.models import Compose
 
 from .addressbook import addresses_collect
-from .compose import headers_without, parse_address_list
+from .compose import header_senders, headers_without, parse_address_list
 from .drafts import draft_versions_delete, message_id_token, special_folder_ensure
+from .identities import sender_allowed
 from .uploads import uploads_purge
 
 log = logging.getLogger(__name__)
@@ -271,10 +272,17 @@ def compose_deliver(*, compose_id: str) -> Outcome:
     try:
         login, credentials = _login_of(compose.user_id)
         raw = _final_draft_bytes(compose)
+        # The stored draft is what goes out, and its From may have changed since it was
+        # queued (another IMAP client, a policy change): the sender is checked here again.
+        senders = header_senders(raw)
+        refused = [a for a in senders if not sender_allowed(user=compose.user, email=a)]
+        if not senders or refused:
+            raise SendError("sender", ", ".join(refused) or "(no From)")
         wire = headers_without(raw, {"bcc"})
         endpoint = smtp_endpoint_for(login)
         reply = smtp_submit(
-            endpoint=endpoint, credentials=credentials, envelope_from=compose.envelope_from,
+            # The envelope sender is always the sign-in address, whatever the From.
+            endpoint=endpoint, credentials=credentials, envelope_from=login,
             recipients=list(compose.envelope_to), data=wire,
             on_commit_point=lambda: _set_state(compose_id, expect=(State.SENDING,), state=State.SUBMITTING),
         )
