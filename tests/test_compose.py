@@ -768,3 +768,76 @@ def test_a_compose_pointing_outside_drafts_expunges_nothing_there(client, alice)
     assert client.post(f"/mail/compose/{data['compose']}/discard/").status_code == 302
     assert _inbox_state(alice, uid) == [(uid, raw, flags)]
     assert messages_in(alice, "Drafts", "HEADER", "Message-ID", message_id.strip("<>")) == [], "its own versions in Drafts did go"
+
+
+# -- uploads are refused by their declared size, before the body is read; a per-user quota (item 10) ----------
+
+
+class _EndlessBody:
+    """A request body that claims to be huge: counts what the server reads of it."""
+
+    def __init__(self, prefix: bytes) -> None:
+        self.prefix = prefix
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        size = 65536 if size is None or size < 0 else size
+        start = self.read_bytes
+        self.read_bytes += size
+        head = self.prefix[start : start + size]
+        return head + b"x" * (size - len(head))
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.read(min(size if size and size > 0 else 65536, 65536))
+
+
+HUGE = 300 * 1024 * 1024
+
+
+@pytest.mark.parametrize("where", ["form", "chunk", "start"])
+def test_a_300_mb_upload_is_refused_by_its_content_length_without_reading_it(where, client, alice):
+    from django.test import Client
+
+    # CSRF enforced, as in production: Django's CSRF check reads a form body itself.
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies = client.cookies  # signed in
+    page = browser.get("/mail/compose/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    data = FormReader()
+    data.feed(page.content.decode())
+    compose_id = str(data.post_data()["compose"])
+    saved = browser.post(f"/mail/compose/{compose_id}/", {**data.post_data(), "csrfmiddlewaretoken": token, "action": "save"}, HTTP_X_CSRFTOKEN=token, **JSON)
+    assert saved.status_code == 200
+    small = browser.post(f"/mail/compose/{compose_id}/attachments/", {"filename": "a.bin", "size": "10"}, HTTP_X_CSRFTOKEN=token, **JSON).json()
+    boundary = "b0undary"
+    prefix = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="compose"\r\n\r\n{compose_id}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="action"\r\n\r\nattach\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="attachment"; filename="huge.iso"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    body = _EndlessBody(prefix)
+    path = {"form": f"/mail/compose/{compose_id}/", "chunk": f"{small['chunk_url']}?offset=0", "start": f"/mail/compose/{compose_id}/attachments/"}[where]
+    response = browser.generic(
+        "POST", path, b"", content_type=f"multipart/form-data; boundary={boundary}",
+        CONTENT_LENGTH=str(HUGE), HTTP_X_CSRFTOKEN=token, HTTP_ACCEPT="application/json", **{"wsgi.input": body},
+    )
+    assert body.read_bytes == 0, f"{body.read_bytes} bytes of the body were read before refusing it"
+    assert response.status_code == 413, response.content[:300]
+    assert "too big" in response.json()["error"]
+
+
+def test_pending_uploads_have_a_per_user_quota(client, alice, settings):
+    settings.WEBMAIL_UPLOAD_QUOTA_BYTES = 1000
+    first = open_compose(client)
+    upload(client, first["compose"], "one.bin", b"1" * 600)
+    second = open_compose(client)
+    refused = client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "two.bin", "size": "500"}, **JSON)
+    assert refused.status_code == 413
+    assert "waiting to be sent" in refused.json()["error"]
+    assert client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "two.bin", "size": "400"}, **JSON).status_code == 201
+    # Removing an attachment frees its share.
+    [attachment] = Compose.objects.get(pk=first["compose"]).attachments.all()
+    assert client.post(f"/mail/compose/{first['compose']}/attachments/{attachment.pk}/delete/", **JSON).status_code == 200
+    assert client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "three.bin", "size": "500"}, **JSON).status_code == 201

@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mailview.middleware.UploadSizeMiddleware",  # before anything reads a POST body (CSRF does, in its view phase)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webmail.middleware.ContentSecurityPolicyMiddleware",
@@ -253,6 +254,8 @@ if WEBMAIL_UPLOAD_CHUNK_SIZE > 2 * 1024 * 1024:
     raise ImproperlyConfigured("WEBMAIL_UPLOAD_CHUNK_SIZE must be at most 2097152 bytes")
 # The message size limit when the SMTP server does not advertise SIZE (bytes, as sent).
 WEBMAIL_MAX_MESSAGE_SIZE = env_int("WEBMAIL_MAX_MESSAGE_SIZE", 25 * 1024 * 1024, minimum=64 * 1024)
+# Bytes of attachments one person may have uploaded and not yet sent or discarded (all drafts together).
+WEBMAIL_UPLOAD_QUOTA_BYTES = env_int("WEBMAIL_UPLOAD_QUOTA_BYTES", 200 * 1024 * 1024, minimum=0)
 # Trust for the default SMTP server's certificate (the mail stack exports its own CA).
 WEBMAIL_SMTP_CA_FILE = env_str("WEBMAIL_SMTP_CA_FILE", WEBMAIL_IMAP_CA_FILE)
 if WEBMAIL_SMTP_CA_FILE and not Path(WEBMAIL_SMTP_CA_FILE).is_file():

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -52,7 +53,7 @@ from .drafts import (
 )
 from .identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
 from .sending import smtp_endpoint_for, smtp_size_limit
-from .uploads import attachment_path, too_big_message, upload_read, uploads_purge
+from .uploads import attachment_path, quota_message, too_big_message, upload_read, uploads_pending_bytes, uploads_purge
 
 log = logging.getLogger(__name__)
 State = Compose.State
@@ -372,6 +373,28 @@ def _enqueue(compose: Compose, enqueue: Callable[[str], object] | None) -> None:
     except Exception:  # noqa: BLE001 - broker down: say so, the draft is safe
         log.exception("could not queue compose %s", compose.pk)
         Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.FAILED, error_code="queue", error_detail="")
+
+
+# Room for the form's text fields (Django caps them at DATA_UPLOAD_MAX_MEMORY_SIZE) and the multipart framing.
+FORM_OVERHEAD = 64 * 1024
+
+
+def compose_request_refusal(*, user: AbstractBaseUser, length: int) -> str | None:
+    """Why a request body of `length` bytes (its Content-Length) to a compose URL is refused
+    before a byte of it is read, or None. Files can only be accepted up to the mail server's
+    message size limit and what is left of the person's upload quota."""
+    fields = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440) + FORM_OVERHEAD
+    if length <= fields:
+        return None
+    if not user.is_authenticated:
+        return _("The upload is too big.")
+    limit = smtp_size_limit(smtp_endpoint_for(_login_email(user)))
+    if length > limit + fields:
+        return _("The upload is too big: your mail server accepts messages up to %(limit)s.") % {"limit": filesizeformat(limit)}
+    used, quota = uploads_pending_bytes(user_id=int(user.pk)), int(settings.WEBMAIL_UPLOAD_QUOTA_BYTES)
+    if length > max(0, quota - used) + fields:
+        return quota_message(used=used, quota=quota)
+    return None
 
 
 def _login_email(user: AbstractBaseUser) -> str:
