@@ -33,6 +33,7 @@ from .services.composing import (
     compose_for_user,
     compose_queue,
     compose_resume,
+    compose_seed,
     compose_start,
     compose_status,
 )
@@ -49,9 +50,10 @@ def _wants_json(request: HttpRequest) -> bool:
     return JSON in request.headers.get("Accept", "")
 
 
-def _compose_or_404(request: HttpRequest, compose_id: object) -> Compose:
+def _compose_or_404(request: HttpRequest, compose_id: object, *, seed: str = "") -> Compose:
+    """The user's compose; with the page's seed (form posts), one opened but not stored yet is stored now."""
     try:
-        return compose_for_user(user=request.user, compose_id=compose_id)
+        return compose_for_user(user=request.user, compose_id=compose_id, seed=seed)
     except Compose.DoesNotExist as exc:
         raise Http404("no such message being written") from exc
 
@@ -89,6 +91,8 @@ def _render(request: HttpRequest, compose: Compose, *, folders: list | None = No
         "edit_url": _edit_url(compose),
         "status_url": _status_url(compose),
         "forward_ref": f"{compose.source_folder}/{compose.source_uid}" if compose.source_uid else "",
+        # Opening the page stores nothing: the first save, upload or send stores the compose from this.
+        "seed": compose_seed(compose) if compose._state.adding else "",
     }
     return render(request, "mailview/compose.html", context, status=status)
 
@@ -115,7 +119,7 @@ def compose(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         compose_id = request.POST.get("compose", "")
         if compose_id:
-            return _compose_post(request, _compose_or_404(request, compose_id))
+            return _compose_post(request, _compose_or_404(request, compose_id, seed=request.POST.get("seed", "")))
         return _compose_post(request, compose_start(user=request.user, imap=None))
     params = request.GET
     with get_pool().session(request.user) as imap:
@@ -133,6 +137,7 @@ def compose(request: HttpRequest) -> HttpResponse:
             item = compose_start(
                 user=request.user, imap=imap, action=action, ref=params.get(action, ""),
                 as_attachment=params.get("as") == "attachment", to=params.get("to", ""), subject=params.get("subject", ""),
+                save=False,
             )
         folders = flatten(folder_tree(imap=imap))
     return _render(request, item, folders=folders)
@@ -142,9 +147,9 @@ def compose(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def compose_edit(request: HttpRequest, compose_id: object) -> HttpResponse:
-    item = _compose_or_404(request, compose_id)
     if request.method == "POST":
-        return _compose_post(request, item)
+        return _compose_post(request, _compose_or_404(request, compose_id, seed=request.POST.get("seed", "")))
+    item = _compose_or_404(request, compose_id)
     if not item.is_editable:
         return redirect(_status_url(item))
     return _render(request, item)
@@ -274,7 +279,7 @@ def discard(request: HttpRequest, compose_id: object) -> HttpResponse:
 @require_POST
 def attachment_start(request: HttpRequest, compose_id: object) -> HttpResponse:
     """Announce a file (name, size, type): refused at once when the message would be too big."""
-    item = _compose_or_404(request, compose_id)
+    item = _compose_or_404(request, compose_id, seed=request.POST.get("seed", ""))
     if not item.is_editable:
         return JsonResponse({"error": _("This message is being sent or was sent already.")}, status=409)
     try:

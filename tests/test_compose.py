@@ -102,8 +102,9 @@ def sign_in(client, user) -> None:
     assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 302
 
 
-def upload(client, compose_id: str, filename: str, data: bytes, *, chunk: int = 256 * 1024, content_type: str = "application/octet-stream") -> dict:
-    start = client.post(f"/mail/compose/{compose_id}/attachments/", {"filename": filename, "size": str(len(data)), "type": content_type}, **JSON)
+def upload(client, form: dict, filename: str, data: bytes, *, chunk: int = 256 * 1024, content_type: str = "application/octet-stream") -> dict:
+    """Upload a file as compose.js does, for the compose page whose fields are `form` (its seed included)."""
+    start = client.post(f"/mail/compose/{form['compose']}/attachments/", {"filename": filename, "size": str(len(data)), "type": content_type, "seed": form.get("seed", "")}, **JSON)
     assert start.status_code == 201, start.content
     info = start.json()
     offset = 0
@@ -208,8 +209,8 @@ def test_alice_sends_to_bob_with_attachments_and_it_lands_in_sent_not_drafts(cel
     data = open_compose(client)
     binary = os.urandom(700 * 1024) + b"\r\n.\r\n" + bytes(range(256)) * 4  # a dot line and every byte value
     text = "plain text attachment\n.\nwith a lone dot line\n".encode()
-    upload(client, data["compose"], "photo.bin", binary)
-    upload(client, data["compose"], "notes.txt", text, content_type="text/plain")
+    upload(client, data, "photo.bin", binary)
+    upload(client, data, "notes.txt", text, content_type="text/plain")
     saved = client.post("/mail/compose/", {**data, "to": f"Bob <{bob.email}>", "subject": "Quarterly numbers", "body": "Hi Bob,\nthe numbers.\n", "action": "save"}, **JSON)
     assert saved.status_code == 200 and saved.json()["saved"] is True
     assert len(messages_in(alice, "Drafts")) == 1
@@ -436,7 +437,7 @@ def test_non_ascii_names_subjects_and_filenames_round_trip(celery_worker, client
     subject = "Grüße aus Köln – 東京 🎉 naïve café, a long subject that has to be folded over several lines"
     filename = "Résumé – 履歴書 (final).pdf"
     payload = "Ünïcödé body ✓\n".encode() * 10
-    upload(client, data["compose"], filename, payload)
+    upload(client, data, filename, payload)
     compose = send(client, data, to=f'"Jürgen Groß, Jr." <{bob.email}>', subject=subject, body="Grüße — ünïcödé ✓\n")
     assert wait_for_state(compose, "sent", "failed").state == "sent", compose.error_detail
     [(_u, raw, _f)] = wait_for_message(bob, "INBOX")
@@ -477,7 +478,7 @@ def test_header_injection_in_every_field_is_refused(client, alice, bob, field, a
 
 def test_line_breaks_in_a_filename_are_refused(client, alice):
     data = open_compose(client)
-    response = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "a.txt\r\nContent-Type: text/html", "size": "3"}, **JSON)
+    response = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "a.txt\r\nContent-Type: text/html", "size": "3", "seed": data["seed"]}, **JSON)
     assert response.status_code == 400 and "line breaks" in response.json()["error"]
     assert not Compose.objects.get(pk=data["compose"]).attachments.exists()
 
@@ -498,7 +499,7 @@ def test_an_identity_name_with_a_line_break_is_refused_everywhere(client, alice,
 def test_an_oversized_attachment_gets_a_clear_message(client, alice):
     data = open_compose(client)
     too_big = 40 * 1024 * 1024
-    response = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "video.mp4", "size": str(too_big)}, **JSON)
+    response = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "video.mp4", "size": str(too_big), "seed": data["seed"]}, **JSON)
     assert response.status_code == 413
     message = response.json()["error"].replace("\xa0", " ")
     # Postfix advertises SIZE 36700160 in the test stack: the message names that limit.
@@ -520,7 +521,7 @@ def test_an_oversized_attachment_gets_a_clear_message(client, alice):
 
 def test_chunks_are_idempotent_and_resume_at_the_server_offset(client, alice):
     data = open_compose(client)
-    start = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "f.bin", "size": "10"}, **JSON).json()
+    start = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "f.bin", "size": "10", "seed": data["seed"]}, **JSON).json()
     assert client.post(f"{start['chunk_url']}?offset=0", b"01234", content_type="application/octet-stream", **JSON).json()["received"] == 5
     again = client.post(f"{start['chunk_url']}?offset=0", b"01234", content_type="application/octet-stream", **JSON)
     assert again.status_code == 200 and again.json()["received"] == 5, "a retried chunk is acknowledged, not appended"
@@ -591,7 +592,7 @@ def test_a_draft_written_elsewhere_resumes_with_its_attachment_and_is_replaced(c
 
 def test_discarding_removes_the_draft_and_the_uploads(client, alice):
     data = open_compose(client)
-    upload(client, data["compose"], "tmp.txt", b"temporary")
+    upload(client, data, "tmp.txt", b"temporary")
     client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "Nope", "body": "never mind", "action": "save"}, **JSON)
     compose = Compose.objects.get(pk=data["compose"])
     assert len(messages_in(alice, "Drafts")) == 1 and compose_dir(compose).exists()
@@ -634,7 +635,7 @@ def test_address_completion_suggests_most_used_first(client, alice):
 
 def test_another_user_gets_404_everywhere(client, alice, bob):
     data = open_compose(client)
-    info = upload(client, data["compose"], "mine.txt", b"private")
+    info = upload(client, data, "mine.txt", b"private")
     outsider = RawUriClient()
     sign_in(outsider, bob)
     base = f"/mail/compose/{data['compose']}"
@@ -665,8 +666,9 @@ def test_old_compose_sessions_and_their_uploads_are_cleaned_up(client, alice):
     from mailview.services.composing import compose_cleanup
 
     data = open_compose(client)
-    upload(client, data["compose"], "old.txt", b"old")
+    upload(client, data, "old.txt", b"old")
     fresh = open_compose(client)
+    client.post("/mail/compose/", {**fresh, "subject": "Fresh", "action": "save"}, **JSON)
     Compose.objects.filter(pk=data["compose"]).update(updated_at=timezone.now() - timedelta(days=30))
     old = Compose.objects.get(pk=data["compose"])
     assert compose_dir(old).exists()
@@ -831,9 +833,9 @@ def test_a_300_mb_upload_is_refused_by_its_content_length_without_reading_it(whe
 def test_pending_uploads_have_a_per_user_quota(client, alice, settings):
     settings.WEBMAIL_UPLOAD_QUOTA_BYTES = 1000
     first = open_compose(client)
-    upload(client, first["compose"], "one.bin", b"1" * 600)
+    upload(client, first, "one.bin", b"1" * 600)
     second = open_compose(client)
-    refused = client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "two.bin", "size": "500"}, **JSON)
+    refused = client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "two.bin", "size": "500", "seed": second["seed"]}, **JSON)
     assert refused.status_code == 413
     assert "waiting to be sent" in refused.json()["error"]
     assert client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "two.bin", "size": "400"}, **JSON).status_code == 201
@@ -841,3 +843,42 @@ def test_pending_uploads_have_a_per_user_quota(client, alice, settings):
     [attachment] = Compose.objects.get(pk=first["compose"]).attachments.all()
     assert client.post(f"/mail/compose/{first['compose']}/attachments/{attachment.pk}/delete/", **JSON).status_code == 200
     assert client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "three.bin", "size": "500"}, **JSON).status_code == 201
+
+
+
+# -- opening compose writes no row (item 10) -----------------------------------------------------------
+
+
+def test_opening_compose_stores_nothing_until_the_first_save(client, alice, bob):
+    uid, message_id, _raw = append_original(alice, subject="Question", sender=f"Bob <{bob.email}>", to=alice.email)
+    before = Compose.objects.count()
+    pages = [open_compose(client) for _ in range(5)] + [open_compose(client, f"?reply=INBOX/{uid}") for _ in range(5)]
+    assert Compose.objects.count() == before, "opening the page wrote a row"
+    assert len({p["compose"] for p in pages}) == 10, "each page is its own message"
+    # The first save of a reply stores it with what the reply started with (threading, the original).
+    reply = pages[-1]
+    answer = client.post("/mail/compose/", {**reply, "body": "Yes.", "action": "save"}, **JSON)
+    assert answer.status_code == 200 and answer.json()["saved"] is True
+    stored = Compose.objects.get(pk=reply["compose"])
+    assert (stored.source, stored.source_folder, stored.source_uid, stored.in_reply_to) == ("reply", "INBOX", uid, message_id)
+    [(_uid, raw, _flags)] = messages_in(alice, "Drafts")
+    assert parsed(raw)["In-Reply-To"] == message_id and parsed(raw)["Subject"] == "Re: Question"
+    assert Compose.objects.count() == before + 1
+    # Saving again, or uploading with the same page, stores nothing new.
+    client.post("/mail/compose/", {**reply, "body": "Yes!", "action": "save"}, **JSON)
+    upload(client, reply, "a.txt", b"a")
+    assert Compose.objects.count() == before + 1
+
+
+def test_a_page_seed_is_only_good_for_its_own_user_and_message(client, alice, bob):
+    data = open_compose(client)
+    other = RawUriClient()
+    sign_in(other, bob)
+    stolen = other.post("/mail/compose/", {**data, "to": bob.email, "action": "save"}, **JSON)
+    assert stolen.status_code == 404
+    elsewhere = open_compose(client)
+    swapped = client.post("/mail/compose/", {**data, "compose": elsewhere["compose"], "action": "save"}, **JSON)
+    assert swapped.status_code == 404
+    tampered = client.post("/mail/compose/", {**data, "seed": str(data["seed"])[:-2] + "xx", "action": "save"}, **JSON)
+    assert tampered.status_code == 404
+    assert not Compose.objects.filter(pk__in=[data["compose"], elsewhere["compose"]]).exists()

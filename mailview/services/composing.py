@@ -6,14 +6,16 @@ The worker side (SMTP, Sent, flags) is `mailview.services.sending`.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -108,9 +110,13 @@ def parse_ref(ref: str) -> tuple[str, int]:
 
 def compose_start(
     *, user: AbstractBaseUser, imap: ImapConnection | None, action: str = "new", ref: str = "", as_attachment: bool = False,
-    to: str = "", subject: str = "",
+    to: str = "", subject: str = "", save: bool = True,
 ) -> Compose:
-    """A new compose: blank, or a reply / reply-all / forward of `ref`. Needs a session."""
+    """A new compose: blank, or a reply / reply-all / forward of `ref`. Needs a session.
+
+    `save=False` leaves it unsaved (opening the page writes no row): the page carries
+    `compose_seed(compose)`, and the first request that changes something stores it
+    (`compose_for_user(..., seed=...)`)."""
     identities = identity_list(user=user)
     identity = identities[0]
     compose = Compose(user=user, identity=identity, source=Source.NEW)
@@ -142,8 +148,41 @@ def compose_start(
         compose.to = _harmless(to, 2000)
         compose.subject = _harmless(subject, 900)
     compose.message_id = new_message_id(identity.email)
-    compose.save()
+    if save:
+        compose.save()
     return compose
+
+
+# What an unsaved compose needs besides what its form posts (the typed fields).
+_SEED_SALT = "mailview.compose.seed"
+_SEED_FIELDS = ("identity_id", "source", "source_folder", "source_uid", "forward_as_attachment", "forward_sections", "in_reply_to", "references", "message_id")
+
+
+def compose_seed(compose: Compose) -> str:
+    """A signed token the compose page carries until its compose is stored: who it is for,
+    and what a reply or forward started with (threading, the original, its parts)."""
+    data = {"id": compose.pk.hex, "user": int(compose.user_id), **{name: getattr(compose, name) for name in _SEED_FIELDS}}
+    return signing.dumps(data, salt=_SEED_SALT, compress=True)
+
+
+def _compose_from_seed(*, user: AbstractBaseUser, compose_id: object, seed: str) -> Compose:
+    """Store the compose an opened page started (first save, upload or send); idempotent."""
+    try:
+        data = signing.loads(seed, salt=_SEED_SALT, max_age=timedelta(days=settings.WEBMAIL_COMPOSE_RETENTION_DAYS))
+        wanted = uuid.UUID(str(compose_id))
+    except (signing.BadSignature, ValueError) as exc:
+        raise Compose.DoesNotExist(str(compose_id)[:100]) from exc
+    if data.get("id") != wanted.hex or data.get("user") != user.pk:
+        raise Compose.DoesNotExist(str(compose_id)[:100])
+    fields = {name: data.get(name) for name in _SEED_FIELDS}
+    if fields["identity_id"] is not None and not Identity.objects.filter(pk=fields["identity_id"], user=user).exists():
+        fields["identity_id"] = identity_default(user=user).pk
+    try:
+        with transaction.atomic():
+            return Compose.objects.create(id=wanted, user=user, **fields)
+    except IntegrityError:
+        # Stored meanwhile by a parallel request of the same page (an autosave and an upload).
+        return Compose.objects.select_related("identity").get(pk=wanted, user=user)
 
 
 def _harmless(value: str, limit: int) -> str:
@@ -491,9 +530,12 @@ def compose_cleanup(*, now: datetime | None = None) -> int:
     return removed
 
 
-def compose_for_user(*, user: AbstractBaseUser, compose_id: object) -> Compose:
-    """Ownership in one place: someone else's compose does not exist (404)."""
+def compose_for_user(*, user: AbstractBaseUser, compose_id: object, seed: str = "") -> Compose:
+    """Ownership in one place: someone else's compose does not exist (404). With the
+    page's `seed`, a compose opened but not stored yet is stored now (it is this user's)."""
     try:
         return Compose.objects.select_related("identity").get(pk=compose_id, user=user)
     except (Compose.DoesNotExist, ValueError, ValidationError) as exc:
+        if seed:
+            return _compose_from_seed(user=user, compose_id=compose_id, seed=seed)
         raise Compose.DoesNotExist(str(compose_id)) from exc
