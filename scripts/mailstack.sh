@@ -44,6 +44,9 @@
 #   domain is refused at RCPT on every port (no outbound delivery at all).
 #   An SMTP connection opened before `adduser` still refuses the new user;
 #   open a new one. While Dovecot is down, Postfix defers and retries <= 10s.
+# - Submission (and submissions) take MAIL FROM only for an address the SASL
+#   login owns (reject_sender_login_mismatch): each user owns their own
+#   address; aliases go in $MAILSTACK_DIR/postfix/sender_logins.local.
 #
 # ---------------------------------------------------------------------------
 # LOG FORMATS ($MAILSTACK_DIR/log/dovecot.log = $MAILSTACK_DOVECOT_LOG):
