@@ -727,6 +727,7 @@ def test_a_message_with_the_draft_flag_elsewhere_resumes_as_a_copy_and_stays(cli
     [(_uid, raw, flags)] = _inbox_state(alice, uid)
     data = open_compose(client, f"?draft=INBOX/{uid}")
     assert data["subject"] == "Draft kept in INBOX"
+    assert open_compose(client, f"?draft=INBOX/{uid}")["compose"] == data["compose"], "opened again: the same copy"
     for n in range(2):
         answer = client.post("/mail/compose/", {**data, "body": f"edited {n}", "action": "save"}, **JSON)
         assert answer.status_code == 200 and answer.json()["saved"] is True

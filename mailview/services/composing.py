@@ -204,9 +204,12 @@ def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) ->
     folder, uid = parse_ref(ref)
     in_drafts = draft_origin(imap=imap, user_key=str(user.pk), folder=folder, uid=uid)
     message_id = draft_header_message_id(imap=imap, folder=folder, uid=uid)
-    existing = Compose.objects.filter(user=user, message_id=message_id).first() if message_id and in_drafts else None
+    if in_drafts:
+        existing = Compose.objects.filter(user=user, message_id=message_id).first() if message_id else None
+    else:  # the copy made of it before, if it is still being written (opening it again adds no row)
+        existing = Compose.objects.filter(user=user, source=Source.DRAFT, source_folder=folder, source_uid=uid, state__in=(State.DRAFT, State.FAILED)).first()
     if existing is not None and existing.is_editable:
-        if (existing.draft_folder, existing.draft_uid) != (folder, uid):
+        if in_drafts and (existing.draft_folder, existing.draft_uid) != (folder, uid):
             existing.draft_folder, existing.draft_uid = folder, uid
             existing.save(update_fields=["draft_folder", "draft_uid", "updated_at"])
         return existing
@@ -221,6 +224,8 @@ def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) ->
         message_id=new_message_id(identity.email) if taken else message_id,
         in_reply_to=parsed.in_reply_to, references=parsed.references,
         draft_folder=folder if in_drafts else "", draft_uid=uid if in_drafts else None,
+        # A copy remembers where it came from (only to find it again; nothing is done to it).
+        source_folder="" if in_drafts else folder, source_uid=None if in_drafts else uid,
     )
     compose.save()
     for filename, content_type, data in parsed.attachments:
