@@ -844,6 +844,11 @@ def test_pending_uploads_have_a_per_user_quota(client, alice, settings):
     [attachment] = Compose.objects.get(pk=first["compose"]).attachments.all()
     assert client.post(f"/mail/compose/{first['compose']}/attachments/{attachment.pk}/delete/", **JSON).status_code == 200
     assert client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "three.bin", "size": "500"}, **JSON).status_code == 201
+    # So does sending (the files are removed then; the rows stay a few days).
+    assert client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "four.bin", "size": "200"}, **JSON).status_code == 413
+    Compose.objects.filter(pk=second["compose"]).update(state="sent")
+    third = open_compose(client)
+    assert client.post(f"/mail/compose/{third['compose']}/attachments/", {"filename": "four.bin", "size": "900", "seed": third["seed"]}, **JSON).status_code == 201
 
 
 

@@ -70,8 +70,10 @@ def compose_estimated_size(compose: Compose, *, extra_file: int = 0) -> int:
 
 
 def uploads_pending_bytes(*, user_id: int) -> int:
-    """What a person's uploads not yet sent or discarded take up (declared sizes, all drafts)."""
-    return int(ComposeAttachment.objects.filter(compose__user_id=user_id).aggregate(total=Sum("size"))["total"] or 0)
+    """What a person's uploads not yet sent or discarded take up (declared sizes, all drafts;
+    a sent message's files are gone, though its rows stay a few days)."""
+    pending = ComposeAttachment.objects.filter(compose__user_id=user_id).exclude(compose__state=Compose.State.SENT)
+    return int(pending.aggregate(total=Sum("size"))["total"] or 0)
 
 
 def quota_message(*, used: int, quota: int) -> str:
