@@ -10,7 +10,7 @@ class ServerProfileAdmin(admin.ModelAdmin):
     fieldsets = (
         (None, {"fields": ("domain",)}),
         ("IMAP", {"fields": ("imap_host", "imap_port", "imap_security")}),
-        ("SMTP", {"fields": ("smtp_host", "smtp_port", "smtp_security", "server_saves_sent")}),
+        ("SMTP", {"fields": ("smtp_host", "smtp_port", "smtp_security", "server_saves_sent", "allowed_senders")}),
         ("TLS", {"fields": ("verify_tls", "ca_file")}),
     )
 

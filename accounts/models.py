@@ -24,6 +24,15 @@ class ServerProfile(models.Model):
     verify_tls = models.BooleanField(_("verify TLS certificates"), default=True)
     ca_file = models.CharField(_("trusted CA file"), max_length=500, blank=True, help_text=_("Path of a CA bundle to trust, for self-signed servers."))
     server_saves_sent = models.BooleanField(_("server saves sent mail itself"), default=False)
+    allowed_senders = models.TextField(
+        _("allowed sender addresses"), blank=True,
+        help_text=_(
+            "Besides their sign-in address, the From addresses people of this domain may send as: one per line "
+            "(or comma-separated), exact addresses or patterns such as *@example.com, sales@example.com or "
+            "{local}@alias.example.com ({local} is the local part of the sign-in address; * never spans the @). "
+            "Let your SMTP server allow the same (smtpd_sender_login_maps)."
+        ),
+    )
 
     class Meta:
         verbose_name = _("mail server profile")

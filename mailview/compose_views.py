@@ -21,6 +21,7 @@ from .imap import get_pool
 from .models import Compose, ComposeAttachment
 from .services.addressbook import address_suggestions
 from .services.compose import InvalidHeaderInput
+from .services.drafts import NotADraft
 from .services.composing import (
     ComposeInput,
     ComposeInvalid,
@@ -32,6 +33,7 @@ from .services.composing import (
     compose_for_user,
     compose_queue,
     compose_resume,
+    compose_seed,
     compose_start,
     compose_status,
 )
@@ -48,9 +50,10 @@ def _wants_json(request: HttpRequest) -> bool:
     return JSON in request.headers.get("Accept", "")
 
 
-def _compose_or_404(request: HttpRequest, compose_id: object) -> Compose:
+def _compose_or_404(request: HttpRequest, compose_id: object, *, seed: str = "") -> Compose:
+    """The user's compose; with the page's seed (form posts), one opened but not stored yet is stored now."""
     try:
-        return compose_for_user(user=request.user, compose_id=compose_id)
+        return compose_for_user(user=request.user, compose_id=compose_id, seed=seed)
     except Compose.DoesNotExist as exc:
         raise Http404("no such message being written") from exc
 
@@ -88,6 +91,8 @@ def _render(request: HttpRequest, compose: Compose, *, folders: list | None = No
         "edit_url": _edit_url(compose),
         "status_url": _status_url(compose),
         "forward_ref": f"{compose.source_folder}/{compose.source_uid}" if compose.source_uid else "",
+        # Opening the page stores nothing: the first save, upload or send stores the compose from this.
+        "seed": compose_seed(compose) if compose._state.adding else "",
     }
     return render(request, "mailview/compose.html", context, status=status)
 
@@ -114,17 +119,25 @@ def compose(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         compose_id = request.POST.get("compose", "")
         if compose_id:
-            return _compose_post(request, _compose_or_404(request, compose_id))
+            return _compose_post(request, _compose_or_404(request, compose_id, seed=request.POST.get("seed", "")))
         return _compose_post(request, compose_start(user=request.user, imap=None))
     params = request.GET
     with get_pool().session(request.user) as imap:
         if params.get("draft"):
-            item = compose_resume(user=request.user, imap=imap, ref=params["draft"])
+            try:
+                item = compose_resume(user=request.user, imap=imap, ref=params["draft"])
+            except NotADraft:
+                return render(request, "error.html", {
+                    "title": _("This message is not a draft"),
+                    "message": _("Only messages in your Drafts folder can be continued as drafts. To send this message on, forward it or reply to it."),
+                    "status": 409,
+                }, status=409)
         else:
             action = next((a for a in ("reply_all", "reply", "forward") if params.get(a)), "new")
             item = compose_start(
                 user=request.user, imap=imap, action=action, ref=params.get(action, ""),
                 as_attachment=params.get("as") == "attachment", to=params.get("to", ""), subject=params.get("subject", ""),
+                save=False,
             )
         folders = flatten(folder_tree(imap=imap))
     return _render(request, item, folders=folders)
@@ -134,9 +147,9 @@ def compose(request: HttpRequest) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET", "POST"])
 def compose_edit(request: HttpRequest, compose_id: object) -> HttpResponse:
-    item = _compose_or_404(request, compose_id)
     if request.method == "POST":
-        return _compose_post(request, item)
+        return _compose_post(request, _compose_or_404(request, compose_id, seed=request.POST.get("seed", "")))
+    item = _compose_or_404(request, compose_id)
     if not item.is_editable:
         return redirect(_status_url(item))
     return _render(request, item)
@@ -266,7 +279,7 @@ def discard(request: HttpRequest, compose_id: object) -> HttpResponse:
 @require_POST
 def attachment_start(request: HttpRequest, compose_id: object) -> HttpResponse:
     """Announce a file (name, size, type): refused at once when the message would be too big."""
-    item = _compose_or_404(request, compose_id)
+    item = _compose_or_404(request, compose_id, seed=request.POST.get("seed", ""))
     if not item.is_editable:
         return JsonResponse({"error": _("This message is being sent or was sent already.")}, status=409)
     try:

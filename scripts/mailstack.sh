@@ -44,6 +44,9 @@
 #   domain is refused at RCPT on every port (no outbound delivery at all).
 #   An SMTP connection opened before `adduser` still refuses the new user;
 #   open a new one. While Dovecot is down, Postfix defers and retries <= 10s.
+# - Submission (and submissions) take MAIL FROM only for an address the SASL
+#   login owns (reject_sender_login_mismatch): each user owns their own
+#   address; aliases go in $MAILSTACK_DIR/postfix/sender_logins.local.
 #
 # ---------------------------------------------------------------------------
 # LOG FORMATS ($MAILSTACK_DIR/log/dovecot.log = $MAILSTACK_DOVECOT_LOG):
@@ -391,18 +394,30 @@ render_postfix() {
     return $changed
 }
 
-# virtual_mailbox_maps: one line per passwd-file user. Built beside and
+# install_map NAME: stdin becomes hash:$POSTFIX_CONFIG_DIR/NAME. Built beside and
 # renamed into place, so a running smtpd sees the old .db unlinked and
 # restarts itself before its next connection ("table has changed").
-build_postfix_maps() {
-    local src="$POSTFIX_CONFIG_DIR/vmailbox" tmp="$POSTFIX_CONFIG_DIR/vmailbox.new.$$"
-    { echo "# GENERATED from $USERS_DIR by mailstack.sh"
-      list_users | awk 'NF {print $1 "\tOK"}'
-    } > "$tmp"
+install_map() {
+    local src="$POSTFIX_CONFIG_DIR/$1" tmp="$POSTFIX_CONFIG_DIR/$1.new.$$"
+    cat > "$tmp"
     if [[ -f "$src" && -f "$src.db" ]] && cmp -s "$tmp" "$src"; then rm -f "$tmp"; return 0; fi
     postmap -c "$POSTFIX_CONFIG_DIR" "hash:$tmp"
     mv -f "$tmp.db" "$src.db"
     mv -f "$tmp" "$src"
+}
+
+# virtual_mailbox_maps: one line per passwd-file user. smtpd_sender_login_maps:
+# each user's address is owned by that login (the SASL name Dovecot returns,
+# lower-cased like the files), plus the operator's alias lines, if any, from
+# $POSTFIX_CONFIG_DIR/sender_logins.local ("alias@domain login1,login2").
+build_postfix_maps() {
+    { echo "# GENERATED from $USERS_DIR by mailstack.sh"
+      list_users | awk 'NF {print $1 "\tOK"}'
+    } | install_map vmailbox
+    { echo "# GENERATED from $USERS_DIR by mailstack.sh: MAIL FROM address -> logins that may use it"
+      list_users | awk 'NF {print $1 "\t" $1}'
+      if [[ -f "$POSTFIX_CONFIG_DIR/sender_logins.local" ]]; then cat "$POSTFIX_CONFIG_DIR/sender_logins.local"; fi
+    } | install_map sender_logins
 }
 
 render_redis() {

@@ -102,8 +102,9 @@ def sign_in(client, user) -> None:
     assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 302
 
 
-def upload(client, compose_id: str, filename: str, data: bytes, *, chunk: int = 256 * 1024, content_type: str = "application/octet-stream") -> dict:
-    start = client.post(f"/mail/compose/{compose_id}/attachments/", {"filename": filename, "size": str(len(data)), "type": content_type}, **JSON)
+def upload(client, form: dict, filename: str, data: bytes, *, chunk: int = 256 * 1024, content_type: str = "application/octet-stream") -> dict:
+    """Upload a file as compose.js does, for the compose page whose fields are `form` (its seed included)."""
+    start = client.post(f"/mail/compose/{form['compose']}/attachments/", {"filename": filename, "size": str(len(data)), "type": content_type, "seed": form.get("seed", "")}, **JSON)
     assert start.status_code == 201, start.content
     info = start.json()
     offset = 0
@@ -208,8 +209,8 @@ def test_alice_sends_to_bob_with_attachments_and_it_lands_in_sent_not_drafts(cel
     data = open_compose(client)
     binary = os.urandom(700 * 1024) + b"\r\n.\r\n" + bytes(range(256)) * 4  # a dot line and every byte value
     text = "plain text attachment\n.\nwith a lone dot line\n".encode()
-    upload(client, data["compose"], "photo.bin", binary)
-    upload(client, data["compose"], "notes.txt", text, content_type="text/plain")
+    upload(client, data, "photo.bin", binary)
+    upload(client, data, "notes.txt", text, content_type="text/plain")
     saved = client.post("/mail/compose/", {**data, "to": f"Bob <{bob.email}>", "subject": "Quarterly numbers", "body": "Hi Bob,\nthe numbers.\n", "action": "save"}, **JSON)
     assert saved.status_code == 200 and saved.json()["saved"] is True
     assert len(messages_in(alice, "Drafts")) == 1
@@ -436,7 +437,7 @@ def test_non_ascii_names_subjects_and_filenames_round_trip(celery_worker, client
     subject = "Grüße aus Köln – 東京 🎉 naïve café, a long subject that has to be folded over several lines"
     filename = "Résumé – 履歴書 (final).pdf"
     payload = "Ünïcödé body ✓\n".encode() * 10
-    upload(client, data["compose"], filename, payload)
+    upload(client, data, filename, payload)
     compose = send(client, data, to=f'"Jürgen Groß, Jr." <{bob.email}>', subject=subject, body="Grüße — ünïcödé ✓\n")
     assert wait_for_state(compose, "sent", "failed").state == "sent", compose.error_detail
     [(_u, raw, _f)] = wait_for_message(bob, "INBOX")
@@ -477,7 +478,7 @@ def test_header_injection_in_every_field_is_refused(client, alice, bob, field, a
 
 def test_line_breaks_in_a_filename_are_refused(client, alice):
     data = open_compose(client)
-    response = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "a.txt\r\nContent-Type: text/html", "size": "3"}, **JSON)
+    response = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "a.txt\r\nContent-Type: text/html", "size": "3", "seed": data["seed"]}, **JSON)
     assert response.status_code == 400 and "line breaks" in response.json()["error"]
     assert not Compose.objects.get(pk=data["compose"]).attachments.exists()
 
@@ -498,7 +499,7 @@ def test_an_identity_name_with_a_line_break_is_refused_everywhere(client, alice,
 def test_an_oversized_attachment_gets_a_clear_message(client, alice):
     data = open_compose(client)
     too_big = 40 * 1024 * 1024
-    response = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "video.mp4", "size": str(too_big)}, **JSON)
+    response = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "video.mp4", "size": str(too_big), "seed": data["seed"]}, **JSON)
     assert response.status_code == 413
     message = response.json()["error"].replace("\xa0", " ")
     # Postfix advertises SIZE 36700160 in the test stack: the message names that limit.
@@ -520,7 +521,7 @@ def test_an_oversized_attachment_gets_a_clear_message(client, alice):
 
 def test_chunks_are_idempotent_and_resume_at_the_server_offset(client, alice):
     data = open_compose(client)
-    start = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "f.bin", "size": "10"}, **JSON).json()
+    start = client.post(f"/mail/compose/{data['compose']}/attachments/", {"filename": "f.bin", "size": "10", "seed": data["seed"]}, **JSON).json()
     assert client.post(f"{start['chunk_url']}?offset=0", b"01234", content_type="application/octet-stream", **JSON).json()["received"] == 5
     again = client.post(f"{start['chunk_url']}?offset=0", b"01234", content_type="application/octet-stream", **JSON)
     assert again.status_code == 200 and again.json()["received"] == 5, "a retried chunk is acknowledged, not appended"
@@ -591,7 +592,7 @@ def test_a_draft_written_elsewhere_resumes_with_its_attachment_and_is_replaced(c
 
 def test_discarding_removes_the_draft_and_the_uploads(client, alice):
     data = open_compose(client)
-    upload(client, data["compose"], "tmp.txt", b"temporary")
+    upload(client, data, "tmp.txt", b"temporary")
     client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "Nope", "body": "never mind", "action": "save"}, **JSON)
     compose = Compose.objects.get(pk=data["compose"])
     assert len(messages_in(alice, "Drafts")) == 1 and compose_dir(compose).exists()
@@ -603,7 +604,8 @@ def test_discarding_removes_the_draft_and_the_uploads(client, alice):
 # -- identities, autocomplete, ownership --------------------------------------------------------------------
 
 
-def test_identities_bring_their_signature_and_become_the_default(client, alice):
+def test_identities_bring_their_signature_and_become_the_default(client, alice, settings):
+    settings.WEBMAIL_ALLOWED_SENDERS = ["work-{local}@example.test"]  # the operator allows this alias
     assert client.post("/accounts/identities/", {"name": "Alice Work", "email": f"work-{alice.email}", "signature": "Alice\nACME Corp", "is_default": "on"}).status_code == 302
     page = client.get("/accounts/identities/").content.decode()
     assert "Alice Work" in page and "ACME Corp" in page
@@ -613,7 +615,7 @@ def test_identities_bring_their_signature_and_become_the_default(client, alice):
     assert data["from"] == str(work.pk) and data["body"].endswith("-- \nAlice\nACME Corp\n")
     assert Identity.objects.filter(user=user, is_default=True).count() == 1
     outside = client.post("/accounts/identities/", {"email": "ceo@elsewhere.example"})
-    assert outside.status_code == 400 and "only send from addresses at example.test" in outside.content.decode()
+    assert outside.status_code == 400 and "You cannot send as ceo@elsewhere.example" in outside.content.decode()
 
 
 def test_address_completion_suggests_most_used_first(client, alice):
@@ -633,7 +635,7 @@ def test_address_completion_suggests_most_used_first(client, alice):
 
 def test_another_user_gets_404_everywhere(client, alice, bob):
     data = open_compose(client)
-    info = upload(client, data["compose"], "mine.txt", b"private")
+    info = upload(client, data, "mine.txt", b"private")
     outsider = RawUriClient()
     sign_in(outsider, bob)
     base = f"/mail/compose/{data['compose']}"
@@ -664,8 +666,9 @@ def test_old_compose_sessions_and_their_uploads_are_cleaned_up(client, alice):
     from mailview.services.composing import compose_cleanup
 
     data = open_compose(client)
-    upload(client, data["compose"], "old.txt", b"old")
+    upload(client, data, "old.txt", b"old")
     fresh = open_compose(client)
+    client.post("/mail/compose/", {**fresh, "subject": "Fresh", "action": "save"}, **JSON)
     Compose.objects.filter(pk=data["compose"]).update(updated_at=timezone.now() - timedelta(days=30))
     old = Compose.objects.get(pk=data["compose"])
     assert compose_dir(old).exists()
@@ -686,3 +689,202 @@ def test_rich_text_passes_the_sanitizer_and_goes_out_as_alternative(client, alic
     assert "<b>Bold</b>" in html_part and 'href="https://example.org/x"' in html_part
     assert "<script" not in html_part and "onerror" not in html_part and "javascript:" not in html_part
     assert "Bold link js" in message.get_body(("plain",)).get_content()
+
+
+# -- only drafts resume as drafts; a save expunges nothing but its own draft (issue 9, item 8) ----------
+
+
+def _inbox_state(user, uid: int) -> list[tuple[int, bytes, frozenset]]:
+    """The message's bytes and flags as the server has them (\\Recent is per session: left out)."""
+    return [(u, raw, frozenset(flags) - {b"\\Recent"}) for u, raw, flags in messages_in(user, "INBOX") if u == uid]
+
+
+def _inbox_message(user, subject: str) -> tuple[int, bytes, frozenset]:
+    uid, _message_id, _raw = append_original(user, subject=subject, sender="Carol <carol@example.org>", to=user.email)
+    [found] = _inbox_state(user, uid)
+    return found
+
+
+def test_a_message_outside_drafts_is_refused_as_a_draft_and_never_expunged(client, alice):
+    uid, raw, flags = _inbox_message(alice, "Keep me")
+    response = client.get(f"/mail/compose/?draft=INBOX/{uid}")
+    assert response.status_code == 409
+    assert "not a draft" in response.content.decode()
+    # Whatever a client posts next (a save of a fresh compose naming the message in every
+    # way it could), the INBOX message stays, byte for byte, with its flags.
+    data = open_compose(client)
+    for extra in ({}, {"draft": f"INBOX/{uid}", "draft_folder": "INBOX", "draft_uid": str(uid)}):
+        answer = client.post("/mail/compose/", {**data, **extra, "to": "x@example.org", "subject": "Plan", "body": f"v{len(extra)}", "action": "save"}, **JSON)
+        assert answer.status_code == 200
+    assert _inbox_state(alice, uid) == [(uid, raw, flags)]
+
+
+def test_a_message_with_the_draft_flag_elsewhere_resumes_as_a_copy_and_stays(client, alice):
+    uid, raw, _flags = _inbox_message(alice, "Draft kept in INBOX")
+    with imap_direct(alice) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([uid], [b"\\Draft"])
+    [(_uid, raw, flags)] = _inbox_state(alice, uid)
+    data = open_compose(client, f"?draft=INBOX/{uid}")
+    assert data["subject"] == "Draft kept in INBOX"
+    assert open_compose(client, f"?draft=INBOX/{uid}")["compose"] == data["compose"], "opened again: the same copy"
+    for n in range(2):
+        answer = client.post("/mail/compose/", {**data, "body": f"edited {n}", "action": "save"}, **JSON)
+        assert answer.status_code == 200 and answer.json()["saved"] is True
+    assert _inbox_state(alice, uid) == [(uid, raw, flags)]
+    [(_uid, copy, _f)] = messages_in(alice, "Drafts")
+    assert "edited 1" in parsed(copy).get_body(("plain",)).get_content()
+    assert parsed(copy)["Message-ID"] != parsed(raw)["Message-ID"], "the copy is a message of its own"
+
+
+def test_a_draft_resumed_from_drafts_and_saved_twice_leaves_one_copy(client, alice):
+    draft = EmailMessage(policy=policy.SMTP)
+    draft["From"] = alice.email
+    draft["To"] = "someone@example.org"
+    draft["Subject"] = "Resume me"
+    draft["Message-ID"] = f"<resume-{uuid.uuid4().hex}@example.test>"
+    draft.set_content("first words\n")
+    with imap_direct(alice) as imap:
+        imap.append("Drafts", draft.as_bytes(), flags=[b"\\Draft"])
+    [(uid, _raw, _flags)] = messages_in(alice, "Drafts")
+    inbox_uid, inbox_raw, inbox_flags = _inbox_message(alice, "Bystander")
+    data = open_compose(client, f"?draft=Drafts/{uid}")
+    for n in range(2):
+        answer = client.post("/mail/compose/", {**data, "body": f"more words {n}", "action": "save"}, **JSON)
+        assert answer.status_code == 200 and answer.json()["saved"] is True
+    [(new_uid, raw, _flags)] = messages_in(alice, "Drafts")
+    assert new_uid != uid and "more words 1" in parsed(raw).get_body(("plain",)).get_content()
+    assert _inbox_state(alice, inbox_uid) == [(inbox_uid, inbox_raw, inbox_flags)]
+
+
+def test_a_compose_pointing_outside_drafts_expunges_nothing_there(client, alice):
+    """A compose row naming a non-draft (as one resumed from INBOX before this fix did):
+    saving, discarding or sending it never touches that message."""
+    uid, raw, flags = _inbox_message(alice, "Not a draft")
+    data = open_compose(client)
+    client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "s", "body": "b", "action": "save"}, **JSON)
+    message_id = parsed(raw)["Message-ID"]
+    Compose.objects.filter(pk=data["compose"]).update(draft_folder="INBOX", draft_uid=uid, message_id=message_id)
+    answer = client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "s", "body": "changed", "action": "save"}, **JSON)
+    assert answer.status_code == 200 and answer.json()["saved"] is True
+    assert _inbox_state(alice, uid) == [(uid, raw, flags)]
+    assert client.post(f"/mail/compose/{data['compose']}/discard/").status_code == 302
+    assert _inbox_state(alice, uid) == [(uid, raw, flags)]
+    assert messages_in(alice, "Drafts", "HEADER", "Message-ID", message_id.strip("<>")) == [], "its own versions in Drafts did go"
+
+
+# -- uploads are refused by their declared size, before the body is read; a per-user quota (item 10) ----------
+
+
+class _EndlessBody:
+    """A request body that claims to be huge: counts what the server reads of it."""
+
+    def __init__(self, prefix: bytes) -> None:
+        self.prefix = prefix
+        self.read_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        size = 65536 if size is None or size < 0 else size
+        start = self.read_bytes
+        self.read_bytes += size
+        head = self.prefix[start : start + size]
+        return head + b"x" * (size - len(head))
+
+    def readline(self, size: int = -1) -> bytes:
+        return self.read(min(size if size and size > 0 else 65536, 65536))
+
+
+HUGE = 300 * 1024 * 1024
+
+
+@pytest.mark.parametrize("where", ["form", "chunk", "start"])
+def test_a_300_mb_upload_is_refused_by_its_content_length_without_reading_it(where, client, alice):
+    from django.test import Client
+
+    # CSRF enforced, as in production: Django's CSRF check reads a form body itself.
+    browser = Client(enforce_csrf_checks=True)
+    browser.cookies = client.cookies  # signed in
+    page = browser.get("/mail/compose/")
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.content.decode()).group(1)
+    data = FormReader()
+    data.feed(page.content.decode())
+    compose_id = str(data.post_data()["compose"])
+    saved = browser.post(f"/mail/compose/{compose_id}/", {**data.post_data(), "csrfmiddlewaretoken": token, "action": "save"}, HTTP_X_CSRFTOKEN=token, **JSON)
+    assert saved.status_code == 200
+    small = browser.post(f"/mail/compose/{compose_id}/attachments/", {"filename": "a.bin", "size": "10"}, HTTP_X_CSRFTOKEN=token, **JSON).json()
+    boundary = "b0undary"
+    prefix = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="csrfmiddlewaretoken"\r\n\r\n{token}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="compose"\r\n\r\n{compose_id}\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="action"\r\n\r\nattach\r\n'
+        f'--{boundary}\r\nContent-Disposition: form-data; name="attachment"; filename="huge.iso"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode()
+    body = _EndlessBody(prefix)
+    path = {"form": f"/mail/compose/{compose_id}/", "chunk": f"{small['chunk_url']}?offset=0", "start": f"/mail/compose/{compose_id}/attachments/"}[where]
+    response = browser.generic(
+        "POST", path, b"", content_type=f"multipart/form-data; boundary={boundary}",
+        CONTENT_LENGTH=str(HUGE), HTTP_X_CSRFTOKEN=token, HTTP_ACCEPT="application/json", **{"wsgi.input": body},
+    )
+    assert body.read_bytes == 0, f"{body.read_bytes} bytes of the body were read before refusing it"
+    assert response.status_code == 413, response.content[:300]
+    assert "too big" in response.json()["error"]
+
+
+def test_pending_uploads_have_a_per_user_quota(client, alice, settings):
+    settings.WEBMAIL_UPLOAD_QUOTA_BYTES = 1000
+    first = open_compose(client)
+    upload(client, first, "one.bin", b"1" * 600)
+    second = open_compose(client)
+    refused = client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "two.bin", "size": "500", "seed": second["seed"]}, **JSON)
+    assert refused.status_code == 413
+    assert "waiting to be sent" in refused.json()["error"]
+    assert client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "two.bin", "size": "400"}, **JSON).status_code == 201
+    # Removing an attachment frees its share.
+    [attachment] = Compose.objects.get(pk=first["compose"]).attachments.all()
+    assert client.post(f"/mail/compose/{first['compose']}/attachments/{attachment.pk}/delete/", **JSON).status_code == 200
+    assert client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "three.bin", "size": "500"}, **JSON).status_code == 201
+    # So does sending (the files are removed then; the rows stay a few days).
+    assert client.post(f"/mail/compose/{second['compose']}/attachments/", {"filename": "four.bin", "size": "200"}, **JSON).status_code == 413
+    Compose.objects.filter(pk=second["compose"]).update(state="sent")
+    third = open_compose(client)
+    assert client.post(f"/mail/compose/{third['compose']}/attachments/", {"filename": "four.bin", "size": "900", "seed": third["seed"]}, **JSON).status_code == 201
+
+
+
+# -- opening compose writes no row (item 10) -----------------------------------------------------------
+
+
+def test_opening_compose_stores_nothing_until_the_first_save(client, alice, bob):
+    uid, message_id, _raw = append_original(alice, subject="Question", sender=f"Bob <{bob.email}>", to=alice.email)
+    before = Compose.objects.count()
+    pages = [open_compose(client) for _ in range(5)] + [open_compose(client, f"?reply=INBOX/{uid}") for _ in range(5)]
+    assert Compose.objects.count() == before, "opening the page wrote a row"
+    assert len({p["compose"] for p in pages}) == 10, "each page is its own message"
+    # The first save of a reply stores it with what the reply started with (threading, the original).
+    reply = pages[-1]
+    answer = client.post("/mail/compose/", {**reply, "body": "Yes.", "action": "save"}, **JSON)
+    assert answer.status_code == 200 and answer.json()["saved"] is True
+    stored = Compose.objects.get(pk=reply["compose"])
+    assert (stored.source, stored.source_folder, stored.source_uid, stored.in_reply_to) == ("reply", "INBOX", uid, message_id)
+    [(_uid, raw, _flags)] = messages_in(alice, "Drafts")
+    assert parsed(raw)["In-Reply-To"] == message_id and parsed(raw)["Subject"] == "Re: Question"
+    assert Compose.objects.count() == before + 1
+    # Saving again, or uploading with the same page, stores nothing new.
+    client.post("/mail/compose/", {**reply, "body": "Yes!", "action": "save"}, **JSON)
+    upload(client, reply, "a.txt", b"a")
+    assert Compose.objects.count() == before + 1
+
+
+def test_a_page_seed_is_only_good_for_its_own_user_and_message(client, alice, bob):
+    data = open_compose(client)
+    other = RawUriClient()
+    sign_in(other, bob)
+    stolen = other.post("/mail/compose/", {**data, "to": bob.email, "action": "save"}, **JSON)
+    assert stolen.status_code == 404
+    elsewhere = open_compose(client)
+    swapped = client.post("/mail/compose/", {**data, "compose": elsewhere["compose"], "action": "save"}, **JSON)
+    assert swapped.status_code == 404
+    tampered = client.post("/mail/compose/", {**data, "seed": str(data["seed"])[:-2] + "xx", "action": "save"}, **JSON)
+    assert tampered.status_code == 404
+    assert not Compose.objects.filter(pk__in=[data["compose"], elsewhere["compose"]]).exists()

@@ -89,6 +89,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mailview.middleware.UploadSizeMiddleware",  # before anything reads a POST body (CSRF does, in its view phase)
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "webmail.middleware.ContentSecurityPolicyMiddleware",
@@ -271,6 +272,8 @@ if WEBMAIL_UPLOAD_CHUNK_SIZE > 2 * 1024 * 1024:
     raise ImproperlyConfigured("WEBMAIL_UPLOAD_CHUNK_SIZE must be at most 2097152 bytes")
 # The message size limit when the SMTP server does not advertise SIZE (bytes, as sent).
 WEBMAIL_MAX_MESSAGE_SIZE = env_int("WEBMAIL_MAX_MESSAGE_SIZE", 25 * 1024 * 1024, minimum=64 * 1024)
+# Bytes of attachments one person may have uploaded and not yet sent or discarded (all drafts together).
+WEBMAIL_UPLOAD_QUOTA_BYTES = env_int("WEBMAIL_UPLOAD_QUOTA_BYTES", 200 * 1024 * 1024, minimum=0)
 # Trust for the default SMTP server's certificate (the mail stack exports its own CA).
 WEBMAIL_SMTP_CA_FILE = env_str("WEBMAIL_SMTP_CA_FILE", WEBMAIL_IMAP_CA_FILE)
 if WEBMAIL_SMTP_CA_FILE and not Path(WEBMAIL_SMTP_CA_FILE).is_file():
@@ -282,7 +285,11 @@ WEBMAIL_SEND_RETRY_BASE = env_int("WEBMAIL_SEND_RETRY_BASE", 30, minimum=1)
 WEBMAIL_SEND_RETRY_CAP = env_int("WEBMAIL_SEND_RETRY_CAP", 30 * 60, minimum=1)
 # Seconds between draft autosaves while the person types.
 WEBMAIL_DRAFT_AUTOSAVE_SECONDS = env_int("WEBMAIL_DRAFT_AUTOSAVE_SECONDS", 5, minimum=1)
-# Identities may use any From address (true), or only the sign-in address's domain (false).
+# Identities may use any From address (true: only if the SMTP server checks senders itself), or
+# only the sign-in address and the allowed aliases (false). The envelope sender is always the sign-in address.
 WEBMAIL_IDENTITY_ANY_ADDRESS = env_bool("WEBMAIL_IDENTITY_ANY_ADDRESS", False)
+# Aliases (addresses or patterns like *@example.com, {local}@alias.example) allowed as From for people
+# whose domain has no server profile; a profile has its own list ("allowed sender addresses").
+WEBMAIL_ALLOWED_SENDERS = env_list("WEBMAIL_ALLOWED_SENDERS", "")
 # Unsent compose sessions (and their uploads) untouched this long are removed.
 WEBMAIL_COMPOSE_RETENTION_DAYS = env_int("WEBMAIL_COMPOSE_RETENTION_DAYS", 7, minimum=1)

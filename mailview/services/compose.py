@@ -609,6 +609,17 @@ def headers_without(raw: bytes, names: Iterable[str]) -> bytes:
     return b"\r\n".join(out) + separator + body
 
 
+def header_senders(raw: bytes) -> list[str]:
+    """The addresses in a message's From and Sender fields (lower-cased); empty if unreadable."""
+    head = raw.split(b"\r\n\r\n", 1)[0].split(b"\n\n", 1)[0] + b"\r\n\r\n"
+    try:
+        message = email.message_from_bytes(head, policy=policy.default)
+        found = [a.addr_spec.lower() for name in ("From", "Sender") for header in (message.get_all(name) or []) for a in header.addresses]
+    except Exception:  # noqa: BLE001 - a broken header is no sender at all
+        return []
+    return [a for a in found if a]
+
+
 def estimated_size(*, text_chars: int, attachment_bytes: int, embedded_bytes: int = 0) -> int:
     """About how big the message will be on the wire (base64 grows files by ~37%)."""
     return int(MESSAGE_OVERHEAD + text_chars * 2 + attachment_bytes * BASE64_FACTOR + embedded_bytes)

@@ -6,14 +6,17 @@ The worker side (SMTP, Sent, flags) is `mailview.services.sending`.
 from __future__ import annotations
 
 import logging
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
+from django.core import signing
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -45,13 +48,14 @@ from .drafts import (
     draft_fingerprint,
     draft_header_message_id,
     draft_mark_saved,
+    draft_origin,
     draft_parse,
     draft_store,
     draft_versions_delete,
 )
-from .identities import identity_default, identity_get, identity_list, own_addresses
+from .identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
 from .sending import smtp_endpoint_for, smtp_size_limit
-from .uploads import attachment_path, too_big_message, upload_read, uploads_purge
+from .uploads import attachment_path, quota_message, too_big_message, upload_read, uploads_pending_bytes, uploads_purge
 
 log = logging.getLogger(__name__)
 State = Compose.State
@@ -106,9 +110,13 @@ def parse_ref(ref: str) -> tuple[str, int]:
 
 def compose_start(
     *, user: AbstractBaseUser, imap: ImapConnection | None, action: str = "new", ref: str = "", as_attachment: bool = False,
-    to: str = "", subject: str = "",
+    to: str = "", subject: str = "", save: bool = True,
 ) -> Compose:
-    """A new compose: blank, or a reply / reply-all / forward of `ref`. Needs a session."""
+    """A new compose: blank, or a reply / reply-all / forward of `ref`. Needs a session.
+
+    `save=False` leaves it unsaved (opening the page writes no row): the page carries
+    `compose_seed(compose)`, and the first request that changes something stores it
+    (`compose_for_user(..., seed=...)`)."""
     identities = identity_list(user=user)
     identity = identities[0]
     compose = Compose(user=user, identity=identity, source=Source.NEW)
@@ -140,8 +148,41 @@ def compose_start(
         compose.to = _harmless(to, 2000)
         compose.subject = _harmless(subject, 900)
     compose.message_id = new_message_id(identity.email)
-    compose.save()
+    if save:
+        compose.save()
     return compose
+
+
+# What an unsaved compose needs besides what its form posts (the typed fields).
+_SEED_SALT = "mailview.compose.seed"
+_SEED_FIELDS = ("identity_id", "source", "source_folder", "source_uid", "forward_as_attachment", "forward_sections", "in_reply_to", "references", "message_id")
+
+
+def compose_seed(compose: Compose) -> str:
+    """A signed token the compose page carries until its compose is stored: who it is for,
+    and what a reply or forward started with (threading, the original, its parts)."""
+    data = {"id": compose.pk.hex, "user": int(compose.user_id), **{name: getattr(compose, name) for name in _SEED_FIELDS}}
+    return signing.dumps(data, salt=_SEED_SALT, compress=True)
+
+
+def _compose_from_seed(*, user: AbstractBaseUser, compose_id: object, seed: str) -> Compose:
+    """Store the compose an opened page started (first save, upload or send); idempotent."""
+    try:
+        data = signing.loads(seed, salt=_SEED_SALT, max_age=timedelta(days=settings.WEBMAIL_COMPOSE_RETENTION_DAYS))
+        wanted = uuid.UUID(str(compose_id))
+    except (signing.BadSignature, ValueError) as exc:
+        raise Compose.DoesNotExist(str(compose_id)[:100]) from exc
+    if data.get("id") != wanted.hex or data.get("user") != user.pk:
+        raise Compose.DoesNotExist(str(compose_id)[:100])
+    fields = {name: data.get(name) for name in _SEED_FIELDS}
+    if fields["identity_id"] is not None and not Identity.objects.filter(pk=fields["identity_id"], user=user).exists():
+        fields["identity_id"] = identity_default(user=user).pk
+    try:
+        with transaction.atomic():
+            return Compose.objects.create(id=wanted, user=user, **fields)
+    except IntegrityError:
+        # Stored meanwhile by a parallel request of the same page (an autosave and an upload).
+        return Compose.objects.select_related("identity").get(pk=wanted, user=user)
 
 
 def _harmless(value: str, limit: int) -> str:
@@ -153,26 +194,38 @@ def _harmless(value: str, limit: int) -> str:
 
 
 def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) -> Compose:
-    """Carry on with a draft from the Drafts folder (written here, on another device, or elsewhere)."""
+    """Carry on with a draft (written here, on another device, or in another client).
+
+    Only a message in the Drafts folder resumes in place (its next version replaces
+    it); one flagged \\Draft elsewhere resumes as a copy with a Message-ID of its own,
+    so no save, discard or send ever touches the original. Anything else raises
+    NotADraft: opening a received message "as a draft" must not end up deleting it.
+    """
     folder, uid = parse_ref(ref)
+    in_drafts = draft_origin(imap=imap, user_key=str(user.pk), folder=folder, uid=uid)
     message_id = draft_header_message_id(imap=imap, folder=folder, uid=uid)
-    existing = Compose.objects.filter(user=user, message_id=message_id).first() if message_id else None
+    if in_drafts:
+        existing = Compose.objects.filter(user=user, message_id=message_id).first() if message_id else None
+    else:  # the copy made of it before, if it is still being written (opening it again adds no row)
+        existing = Compose.objects.filter(user=user, source=Source.DRAFT, source_folder=folder, source_uid=uid, state__in=(State.DRAFT, State.FAILED)).first()
     if existing is not None and existing.is_editable:
-        if (existing.draft_folder, existing.draft_uid) != (folder, uid):
+        if in_drafts and (existing.draft_folder, existing.draft_uid) != (folder, uid):
             existing.draft_folder, existing.draft_uid = folder, uid
             existing.save(update_fields=["draft_folder", "draft_uid", "updated_at"])
         return existing
     parsed = draft_parse(draft_fetch(imap=imap, folder=folder, uid=uid))
     sender = parse_address_list(parsed.from_email, field="From", strict=False) if "\n" not in parsed.from_email else []
     identity = (identity_get(user=user, value=sender[0].email) if sender else None) or identity_default(user=user)
-    taken = not message_id or Compose.objects.filter(message_id=message_id).exists()
+    taken = not in_drafts or not message_id or Compose.objects.filter(message_id=message_id).exists()
     compose = Compose(
         user=user, identity=identity, source=Source.DRAFT,
         to=parsed.to, cc=parsed.cc, bcc=parsed.bcc, subject=parsed.subject[:900],
         body_text=parsed.text, body_html=sanitize_user_html(parsed.html) if parsed.html else "",
         message_id=new_message_id(identity.email) if taken else message_id,
         in_reply_to=parsed.in_reply_to, references=parsed.references,
-        draft_folder=folder, draft_uid=uid,
+        draft_folder=folder if in_drafts else "", draft_uid=uid if in_drafts else None,
+        # A copy remembers where it came from (only to find it again; nothing is done to it).
+        source_folder="" if in_drafts else folder, source_uid=None if in_drafts else uid,
     )
     compose.save()
     for filename, content_type, data in parsed.attachments:
@@ -184,6 +237,10 @@ def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) ->
 
 
 # -- what was typed ------------------------------------------------------------------
+
+
+def sender_refused_message(address: str) -> str:
+    return _("You are not allowed to send as %(address)s. Choose another sender.") % {"address": address}
 
 
 def compose_apply(*, user: AbstractBaseUser, compose: Compose, data: ComposeInput, strict: bool) -> Compose:
@@ -208,6 +265,8 @@ def compose_apply(*, user: AbstractBaseUser, compose: Compose, data: ComposeInpu
             parse_address_list(identity.email, field=_("From"))
         except InvalidHeaderInput as exc:
             errors["from"] = exc.message
+    if "from" not in errors and strict and not sender_allowed(user=user, email=identity.email):
+        errors["from"] = sender_refused_message(identity.email)
     recipients = 0
     for name, label, value in (("to", _("To"), data.to), ("cc", _("Cc"), data.cc), ("bcc", _("Bcc"), data.bcc)):
         try:
@@ -322,6 +381,8 @@ def compose_queue(*, user: AbstractBaseUser, compose: Compose, enqueue: Callable
     if not compose.is_editable:
         raise ComposeLocked(str(compose.pk))
     identity = compose.identity or identity_default(user=user)
+    if not sender_allowed(user=user, email=identity.email):
+        raise ComposeInvalid({"from": sender_refused_message(identity.email)})
     recipients = [a.email for v in (compose.to, compose.cc, compose.bcc) for a in parse_address_list(v, field="", strict=False)]
     if not recipients:
         raise ComposeInvalid({"to": _("Add at least one recipient.")})
@@ -335,7 +396,7 @@ def compose_queue(*, user: AbstractBaseUser, compose: Compose, enqueue: Callable
     attachments = [a for a in compose.attachments.all() if a.complete]
     draft_mark_saved(compose=compose, folder=folder, uid=uid, fingerprint=draft_fingerprint(compose, attachments))
     updated = Compose.objects.filter(pk=compose.pk, state__in=(State.DRAFT, State.FAILED)).update(
-        state=State.QUEUED, envelope_from=identity.email, envelope_to=recipients, message_size=len(raw),
+        state=State.QUEUED, envelope_from=login_address(user=user), envelope_to=recipients, message_size=len(raw),
         queued_at=timezone.now(), attempts=0, claimed_at=None, error_code="", error_detail="", retry_at=None, sent_at=None,
     )
     if not updated:
@@ -358,6 +419,28 @@ def _enqueue(compose: Compose, enqueue: Callable[[str], object] | None) -> None:
         Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.FAILED, error_code="queue", error_detail="")
 
 
+# Room for the form's text fields (Django caps them at DATA_UPLOAD_MAX_MEMORY_SIZE) and the multipart framing.
+FORM_OVERHEAD = 64 * 1024
+
+
+def compose_request_refusal(*, user: AbstractBaseUser, length: int) -> str | None:
+    """Why a request body of `length` bytes (its Content-Length) to a compose URL is refused
+    before a byte of it is read, or None. Files can only be accepted up to the mail server's
+    message size limit and what is left of the person's upload quota."""
+    fields = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 2_621_440) + FORM_OVERHEAD
+    if length <= fields:
+        return None
+    if not user.is_authenticated:
+        return _("The upload is too big.")
+    limit = smtp_size_limit(smtp_endpoint_for(_login_email(user)))
+    if length > limit + fields:
+        return _("The upload is too big: your mail server accepts messages up to %(limit)s.") % {"limit": filesizeformat(limit)}
+    used, quota = uploads_pending_bytes(user_id=int(user.pk)), int(settings.WEBMAIL_UPLOAD_QUOTA_BYTES)
+    if length > max(0, quota - used) + fields:
+        return quota_message(used=used, quota=quota)
+    return None
+
+
 def _login_email(user: AbstractBaseUser) -> str:
     credential = getattr(user, "mail_credential", None)
     return getattr(credential, "login", "") or user.get_username()
@@ -374,7 +457,7 @@ def compose_discard(*, user: AbstractBaseUser, compose: Compose) -> None:
         raise ComposeLocked(str(compose.pk))
     if compose.draft_folder:
         with get_pool().session(user) as imap:
-            draft_versions_delete(imap=imap, folder=compose.draft_folder, message_id=compose.message_id, uids=[int(compose.draft_uid)] if compose.draft_uid else None)
+            draft_versions_delete(imap=imap, user_key=str(user.pk), compose=compose)
     uploads_purge(compose=compose)
     compose.delete()
 
@@ -395,6 +478,7 @@ ERROR_MESSAGES = {
     "signed_out": lambda d: _("You signed out before the message could be sent."),
     "imap": lambda d: _("Your mailbox could not be reached to send the saved message."),
     "queue": lambda d: _("Sending is not available right now."),
+    "sender": lambda d: sender_refused_message(d),
 }
 
 
@@ -451,9 +535,12 @@ def compose_cleanup(*, now: datetime | None = None) -> int:
     return removed
 
 
-def compose_for_user(*, user: AbstractBaseUser, compose_id: object) -> Compose:
-    """Ownership in one place: someone else's compose does not exist (404)."""
+def compose_for_user(*, user: AbstractBaseUser, compose_id: object, seed: str = "") -> Compose:
+    """Ownership in one place: someone else's compose does not exist (404). With the
+    page's `seed`, a compose opened but not stored yet is stored now (it is this user's)."""
     try:
         return Compose.objects.select_related("identity").get(pk=compose_id, user=user)
     except (Compose.DoesNotExist, ValueError, ValidationError) as exc:
+        if seed:
+            return _compose_from_seed(user=user, compose_id=compose_id, seed=seed)
         raise Compose.DoesNotExist(str(compose_id)) from exc

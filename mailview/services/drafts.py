@@ -2,9 +2,17 @@
 
 Every version of a compose's draft carries the same Message-ID. A save APPENDs
 the new version (with \\Draft and \\Seen) first, learns its UID from APPENDUID,
-then deletes every *older* version (lower UID with that Message-ID, and the UID
-we last stored): nothing is lost if the connection breaks in between, and two
-overlapping saves still leave exactly one draft, the newest.
+then deletes every *older* version: nothing is lost if the connection breaks in
+between, and two overlapping saves still leave exactly one draft, the newest.
+
+What a save (or a discard, or a send) may delete is narrow on purpose, because a
+wrong UID here destroys someone's mail: only messages in the Drafts folder, and
+there only the versions this compose appended (its Message-ID *and* \\Draft) and
+the one UID it was resumed from or last saved as, when that UID was in this same
+Drafts folder. A message elsewhere is never expunged, whatever a compose row says.
+Only messages in the Drafts folder resume in place; one flagged \\Draft in another
+folder resumes as a copy (a new message that never touches the original); anything
+else is refused (`NotADraft`).
 
 The \\Drafts and \\Sent folders are found by their SPECIAL-USE attributes (names
 only as a fallback), cached per user for a few minutes.
@@ -89,14 +97,27 @@ def message_id_token(message_id: str) -> str:
     return message_id.strip().strip("<>")
 
 
+class NotADraft(Exception):
+    """The message asked for as a draft is neither in the Drafts folder nor flagged \\Draft."""
+
+
 def versions_in(*, imap: ImapConnection, folder: str, message_id: str) -> list[int]:
-    """UIDs of the messages in `folder` with this Message-ID (the folder gets selected read-write)."""
+    """UIDs of the \\Draft-flagged messages in `folder` with this Message-ID (the folder
+    gets selected read-write). Every version a compose appends carries both."""
     imap.select(folder, readonly=False, refresh=True)
-    return sorted(imap.search_uids(["HEADER", "Message-ID", message_id_token(message_id)]))
+    return sorted(imap.search_uids(["HEADER", "Message-ID", message_id_token(message_id), "DRAFT"]))
+
+
+def _own_uid(compose: Compose, drafts: str | None) -> int | None:
+    """The UID this compose last saved as or was resumed from, if it is in the Drafts folder."""
+    if drafts and compose.draft_uid and compose.draft_folder == drafts:
+        return int(compose.draft_uid)
+    return None
 
 
 def draft_store(*, imap: ImapConnection, user_key: str, compose: Compose, raw: bytes) -> tuple[str, int | None]:
-    """APPEND this version, then delete the older ones. Returns (folder, new UID)."""
+    """APPEND this version to Drafts, then delete its older versions there (and nothing
+    else, see the module's docstring). Returns (folder, new UID)."""
     try:
         folder = special_folder_ensure(imap=imap, user_key=user_key, use="drafts")
         new_uid = imap.append(folder, raw, flags=["\\Draft", "\\Seen"])
@@ -106,29 +127,56 @@ def draft_store(*, imap: ImapConnection, user_key: str, compose: Compose, raw: b
         new_uid = imap.append(folder, raw, flags=["\\Draft", "\\Seen"])
     existing = versions_in(imap=imap, folder=folder, message_id=compose.message_id)
     older = set(existing)
-    if compose.draft_uid and compose.draft_folder == folder:
-        older.add(int(compose.draft_uid))
+    own = _own_uid(compose, folder)
+    if own is not None:
+        older.add(own)
     if new_uid is not None:
         stale = sorted(u for u in older if u < new_uid)
     else:  # no UIDPLUS: keep the newest we can see
         stale = sorted(older)[:-1] if older else []
     if stale:
+        imap.select(folder, readonly=False)  # delete_permanently acts on the selected folder
         imap.delete_permanently(stale)
-    if compose.draft_uid and compose.draft_folder and compose.draft_folder != folder:
-        draft_versions_delete(imap=imap, folder=compose.draft_folder, message_id=compose.message_id, uids=[int(compose.draft_uid)])
     if new_uid is None and existing:
         new_uid = max(existing)
     return folder, new_uid
 
 
-def draft_versions_delete(*, imap: ImapConnection, folder: str, message_id: str, uids: list[int] | None = None) -> None:
-    """Delete every version of a draft (by Message-ID, plus the given UIDs). Idempotent."""
+def draft_versions_delete(*, imap: ImapConnection, user_key: str, compose: Compose) -> None:
+    """Delete every version of this compose's draft in the Drafts folder (its
+    Message-ID with \\Draft, plus its own UID there). Idempotent; nothing elsewhere."""
+    drafts = special_folders(imap=imap, user_key=user_key).drafts
+    if not drafts:
+        return
     try:
-        found = set(versions_in(imap=imap, folder=folder, message_id=message_id)) | set(uids or [])
+        found = set(versions_in(imap=imap, folder=drafts, message_id=compose.message_id))
     except MailboxNotFound:
         return
+    own = _own_uid(compose, drafts)
+    if own is not None:
+        found.add(own)
     if found:
+        imap.select(drafts, readonly=False)
         imap.delete_permanently(sorted(found))
+
+
+def draft_origin(*, imap: ImapConnection, user_key: str, folder: str, uid: int) -> bool:
+    """May this message be continued as a draft? True: it is in the Drafts folder (found
+    by SPECIAL-USE), so it resumes in place and its next version replaces it. False: it is
+    flagged \\Draft elsewhere, so it resumes as a copy and stays where it is. Raises
+    NotADraft for anything else, MessageNotFound when it is gone."""
+    imap.select(folder, readonly=True)
+    meta = imap.fetch_message_meta(uid)
+    if meta is None:
+        raise MessageNotFound(f"{folder}/{uid}")
+    drafts = special_folders(imap=imap, user_key=user_key).drafts
+    if drafts != folder:
+        drafts = special_folders(imap=imap, user_key=user_key, refresh=True).drafts  # renamed since cached?
+    if drafts is not None and folder == drafts:
+        return True
+    if any(flag.lower() == "\\draft" for flag in meta.flags):
+        return False
+    raise NotADraft(f"{folder}/{uid}")
 
 
 def draft_fingerprint(compose: Compose, attachments: list[ComposeAttachment]) -> str:

@@ -3,9 +3,17 @@
 The sign-in address is always an identity, created on first use, and the default
 until the user picks another. Every value that ends up in a header is checked
 here, once, so the compose code can trust an Identity row (and checks again).
+
+Which From addresses a person may use is the operator's call (`sender_allowed`):
+the sign-in address, plus the aliases their server profile (or, without one,
+WEBMAIL_ALLOWED_SENDERS) allows; any address only with WEBMAIL_IDENTITY_ANY_ADDRESS.
+It is checked when an identity is saved and again when a message is sent (web
+request and worker), so an identity made before a policy change cannot be used to
+spoof. The envelope sender is always the sign-in address.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -14,6 +22,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Identity
+from accounts.services import server_profile_for
 
 from .compose import InvalidHeaderInput, check_header_text, parse_single_address
 
@@ -33,14 +42,47 @@ def _login_address(user: AbstractBaseUser) -> str:
     return (login or getattr(user, "email", "") or user.get_username()).strip()
 
 
+def login_address(*, user: AbstractBaseUser) -> str:
+    """The sign-in address (lower-cased): the envelope sender of everything the person sends."""
+    return _login_address(user).lower()
+
+
+def _pattern_regex(pattern: str, *, local: str) -> re.Pattern[str]:
+    """`*@example.com`, `{local}@alias.example`, `sales+*@example.com` → a regex; `*` never spans "@"."""
+    parts = [re.escape(piece) for piece in pattern.split("*")]
+    return re.compile("[^@]*".join(parts).replace(re.escape("{local}"), re.escape(local)))
+
+
+def allowed_sender_patterns(*, login: str) -> list[str]:
+    """The operator's alias list for this sign-in address: its domain's profile, else the setting."""
+    profile = server_profile_for(login)
+    raw = profile.allowed_senders if profile is not None else ",".join(settings.WEBMAIL_ALLOWED_SENDERS)
+    return [p for p in re.split(r"[\s,;]+", (raw or "").lower()) if p]
+
+
+def sender_allowed(*, user: AbstractBaseUser, email: str) -> bool:
+    """May this person send with `email` as From? (See the module docstring.)"""
+    if settings.WEBMAIL_IDENTITY_ANY_ADDRESS:
+        return True
+    address = (email or "").strip().lower()
+    login = login_address(user=user)
+    if not address or address.count("@") != 1:
+        return False
+    if address == login:
+        return True
+    local = login.rsplit("@", 1)[0]
+    return any(_pattern_regex(p, local=local).fullmatch(address) for p in allowed_sender_patterns(login=login))
+
+
 def identity_list(*, user: AbstractBaseUser) -> list[Identity]:
-    """The user's identities, default first; creates the sign-in one if there is none."""
+    """The user's identities, default first; the sign-in one is always there (created on first use)."""
     identities = list(Identity.objects.filter(user=user))
-    if not identities:
+    login = login_address(user=user)
+    if not any(i.email.lower() == login for i in identities):
         with transaction.atomic():
-            identity, _created = Identity.objects.get_or_create(user=user, email=_login_address(user).lower(), defaults={"is_default": True})
-        identities = [identity]
-    elif not any(i.is_default for i in identities):
+            Identity.objects.get_or_create(user=user, email=login, defaults={"is_default": not any(i.is_default for i in identities)})
+        identities = list(Identity.objects.filter(user=user))
+    if not any(i.is_default for i in identities):
         identity_make_default(user=user, identity_id=identities[0].pk)
         identities = list(Identity.objects.filter(user=user))
     return identities
@@ -73,11 +115,11 @@ def identity_check(*, user: AbstractBaseUser, data: IdentityInput) -> IdentityIn
     name = check_header_text(data.name.strip(), field=_("Display name"), max_length=200)
     email = parse_single_address(data.email, field=_("Email address")).email
     reply_to = parse_single_address(data.reply_to, field=_("Reply-to address")).email if data.reply_to.strip() else ""
-    if not settings.WEBMAIL_IDENTITY_ANY_ADDRESS:
-        login = _login_address(user).lower()
-        domain = login.rsplit("@", 1)[-1]
-        if email.lower() != login and email.lower().rsplit("@", 1)[-1] != domain:
-            raise InvalidHeaderInput(_("You can only send from addresses at %(domain)s.") % {"domain": domain})
+    if not sender_allowed(user=user, email=email):
+        raise InvalidHeaderInput(
+            _("You cannot send as %(address)s: only as %(login)s and the addresses your mail provider allows.")
+            % {"address": email, "login": login_address(user=user)}
+        )
     signature = data.signature.replace("\r\n", "\n").replace("\r", "\n")
     if "\x00" in signature:
         raise InvalidHeaderInput(_("The signature contains invalid characters."))
@@ -115,5 +157,7 @@ def identity_delete(*, user: AbstractBaseUser, identity_id: int) -> None:
         identity = Identity.objects.get(pk=identity_id, user=user)
         if Identity.objects.filter(user=user).count() <= 1:
             raise InvalidHeaderInput(_("You need at least one identity."))
+        if identity.email.lower() == login_address(user=user):
+            raise InvalidHeaderInput(_("Your sign-in address is always one of your identities."))
         identity.delete()
     identity_list(user=user)

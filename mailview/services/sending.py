@@ -46,8 +46,9 @@ from mailview.mime import Address
 from mailview.models import Compose
 
 from .addressbook import addresses_collect
-from .compose import headers_without, parse_address_list
-from .drafts import draft_versions_delete, message_id_token, special_folder_ensure, special_folders
+from .compose import header_senders, headers_without, parse_address_list
+from .drafts import draft_versions_delete, message_id_token, special_folder_ensure
+from .identities import sender_allowed
 from .uploads import uploads_purge
 
 log = logging.getLogger(__name__)
@@ -284,10 +285,17 @@ def compose_deliver(*, compose_id: str) -> Outcome:
     try:
         login, credentials = _login_of(compose.user_id)
         raw = _final_draft_bytes(compose)
+        # The stored draft is what goes out, and its From may have changed since it was
+        # queued (another IMAP client, a policy change): the sender is checked here again.
+        senders = header_senders(raw)
+        refused = [a for a in senders if not sender_allowed(user=compose.user, email=a)]
+        if not senders or refused:
+            raise SendError("sender", ", ".join(refused) or "(no From)")
         wire = headers_without(raw, {"bcc"})
         endpoint = smtp_endpoint_for(login)
         reply = smtp_submit(
-            endpoint=endpoint, credentials=credentials, envelope_from=compose.envelope_from,
+            # The envelope sender is always the sign-in address, whatever the From.
+            endpoint=endpoint, credentials=credentials, envelope_from=login,
             recipients=list(compose.envelope_to), data=wire,
             on_commit_point=lambda: _set_state(compose_id, expect=(State.SENDING,), state=State.SUBMITTING),
         )
@@ -363,9 +371,7 @@ def compose_finish(*, compose_id: str) -> Outcome:
                     raw = _final_draft_bytes_or_none(imap, compose)
                     if raw is not None:
                         imap.append(sent, raw, flags=["\\Seen"])
-            folders = special_folders(imap=imap, user_key=user_key)
-            for folder in {f for f in (compose.draft_folder, folders.drafts) if f}:
-                draft_versions_delete(imap=imap, folder=folder, message_id=compose.message_id, uids=[int(compose.draft_uid)] if compose.draft_uid and folder == compose.draft_folder else None)
+            draft_versions_delete(imap=imap, user_key=user_key, compose=compose)  # in Drafts only
             if compose.source_folder and compose.source_uid:
                 flag = "\\Answered" if compose.source in (Compose.Source.REPLY, Compose.Source.REPLY_ALL) else "$Forwarded" if compose.source == Compose.Source.FORWARD else ""
                 if flag:

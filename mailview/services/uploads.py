@@ -16,6 +16,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Sum
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
@@ -68,8 +69,23 @@ def compose_estimated_size(compose: Compose, *, extra_file: int = 0) -> int:
     return estimated_size(text_chars=len(compose.body_text) + len(compose.body_html), attachment_bytes=files)
 
 
+def uploads_pending_bytes(*, user_id: int) -> int:
+    """What a person's uploads not yet sent or discarded take up (declared sizes, all drafts;
+    a sent message's files are gone, though its rows stay a few days)."""
+    pending = ComposeAttachment.objects.filter(compose__user_id=user_id).exclude(compose__state=Compose.State.SENT)
+    return int(pending.aggregate(total=Sum("size"))["total"] or 0)
+
+
+def quota_message(*, used: int, quota: int) -> str:
+    return _(
+        "This file is too big for the space left for your uploads: attachments waiting to be sent take up "
+        "%(used)s of %(quota)s. Send or discard some drafts, or remove attachments, first."
+    ) % {"used": filesizeformat(used), "quota": filesizeformat(quota)}
+
+
 def upload_start(*, compose: Compose, filename: str, size: int, content_type: str, limit: int) -> ComposeAttachment:
-    """Register a new upload after checking its name and that the message stays under `limit`."""
+    """Register a new upload after checking its name, that the message stays under `limit`
+    and that the person's pending uploads stay under WEBMAIL_UPLOAD_QUOTA_BYTES."""
     name = check_filename(filename)
     if size < 0:
         raise UploadRefused(_("The file size is missing."))
@@ -78,6 +94,9 @@ def upload_start(*, compose: Compose, filename: str, size: int, content_type: st
     total = compose_estimated_size(compose, extra_file=size)
     if total > limit:
         raise UploadRefused(too_big_message(filename=name, limit=limit, size=total), status=413)
+    used, quota = uploads_pending_bytes(user_id=int(compose.user_id)), int(settings.WEBMAIL_UPLOAD_QUOTA_BYTES)
+    if used + size > quota:
+        raise UploadRefused(quota_message(used=used, quota=quota), status=413)
     attachment = ComposeAttachment.objects.create(compose=compose, filename=name, content_type=check_content_type(content_type), size=size)
     path = attachment_path(attachment)
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)

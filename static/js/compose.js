@@ -278,6 +278,8 @@
         start.set("filename", file.name);
         start.set("size", String(file.size));
         start.set("type", file.type || "application/octet-stream");
+        const seed = form.querySelector("input[name=seed]");
+        if (seed) start.set("seed", seed.value); // stores the compose if nothing has yet
         const response = await fetch(form.dataset.uploadUrl, { method: "POST", body: start, headers: { ...JSON_HEADERS, "X-CSRFToken": token }, credentials: "same-origin" });
         const info = await response.json().catch(() => ({}));
         if (!response.ok) throw Object.assign(new Error(info.error || "upload refused"), { fatal: true });

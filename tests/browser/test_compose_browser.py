@@ -72,3 +72,26 @@ def test_compose_attach_with_progress_send_and_find_it_in_sent(app_server, celer
 
     csp_violations = [e for e in browser.get_log("browser") if "Content Security Policy" in e.get("message", "")]
     assert csp_violations == []
+
+
+def test_a_file_dropped_in_before_anything_is_typed_stores_the_message(app_server, browser, sign_in_as):
+    """Opening the page stores nothing; an upload as the very first action stores the message
+    (the page's seed goes with it) and the file belongs to it."""
+    from mailview.models import Compose
+
+    person = new_mail_user("uploader")
+    wait = WebDriverWait(browser, 30)
+    sign_in_as(person)
+    user = get_user_model().objects.get(username=person.email)
+    browser.get(f"{app_server}/mail/compose/")
+    form = wait.until(EC.presence_of_element_located((By.ID, "compose-form")))
+    compose_id = form.find_element(By.NAME, "compose").get_attribute("value")
+    assert not Compose.objects.filter(user=user).exists(), "opening the page stored a row"
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "first.txt"
+        path.write_bytes(b"uploaded first")
+        browser.find_element(By.CSS_SELECTOR, "[data-file-input]").send_keys(str(path))
+        wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, ".attachment-item.uploaded")))
+    [stored] = Compose.objects.filter(user=user)
+    assert str(stored.pk) == compose_id
+    assert [(a.filename, a.received) for a in stored.attachments.all()] == [("first.txt", 14)]
