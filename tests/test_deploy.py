@@ -162,7 +162,7 @@ def _pins(path: Path) -> dict[str, str]:
 def test_the_lock_is_in_step_with_the_requirements(requirements, lock):
     wanted, locked = _pins(REPO / requirements), _pins(REPO / lock)
     stale = {name: (version, locked.get(name)) for name, version in wanted.items() if locked.get(name) != version}
-    assert stale == {}, f"{lock} is stale, run: .venv/bin/pip-compile --generate-hashes --strip-extras -o {lock} {requirements}"
+    assert stale == {}, f"{lock} is stale, regenerate it (README, Dependencies): .venv/bin/pip-compile --generate-hashes --strip-extras --no-emit-index-url --no-emit-find-links -o {lock} {requirements}"
     # Every locked package carries a hash (pip --require-hashes refuses anything else).
     entries = re.split(r"\n(?=[A-Za-z0-9])", (REPO / lock).read_text().split("\n\n# WARNING")[0])
     unhashed = [entry.split()[0] for entry in entries if "==" in entry.split("\n")[0] and "--hash=sha256:" not in entry]
@@ -172,3 +172,14 @@ def test_the_lock_is_in_step_with_the_requirements(requirements, lock):
 def test_the_app_locks_agree_with_each_other():
     app, dev = _pins(REPO / "requirements.lock"), _pins(REPO / "requirements-dev.lock")
     assert {name: (version, dev.get(name)) for name, version in app.items() if dev.get(name) != version} == {}
+
+
+def test_the_architecture_is_documented_inside_the_repository():
+    readme = (REPO / "README.md").read_text()
+    assert "docs/architecture.md" in readme and "../shared" not in readme
+    architecture = (REPO / "docs" / "architecture.md").read_text()
+    for topic in ("pool", "sanitizer", "task", "watcher", "How a request flows", "Where to add"):
+        assert topic in architecture, topic
+    # every module path it names exists
+    for path in set(re.findall(r"`((?:mailview|accounts|webmail|scripts|static)/[\w/]+\.(?:py|js|sh))`", architecture)):
+        assert (REPO / path).exists(), path
