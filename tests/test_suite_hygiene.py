@@ -7,7 +7,7 @@ import subprocess
 import sys
 import uuid
 
-from tests.support import REPO, MailUser, imap_direct, mailstack, new_mail_user, remove_mail_users_since, CREATED_MAIL_USERS
+from tests.support import CREATED_MAIL_USERS, REPO, MailUser, imap_direct, mailstack, new_mail_user, remove_mail_users_since
 
 INNER_MODULE = '''
 import pytest
@@ -68,3 +68,11 @@ def test_removing_users_deletes_their_account_and_mail():
         pass
     else:
         raise AssertionError("a removed user can still sign in to IMAP")
+
+
+def test_the_tests_run_on_a_mail_stack_of_their_own():
+    """Tests restart Dovecot and add and remove users: never on the demo's stack (var/mailstack)."""
+    from pathlib import Path
+
+    stack = Path(os.environ["MAILSTACK_DIR"]).resolve()
+    assert stack != (REPO / "var" / "mailstack").resolve()
