@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Install what the project needs on Debian 12 (as root): Debian packages that are
-# missing, and a virtualenv in .venv with the pinned requirements.
+# missing, and a virtualenv in .venv with the locked requirements (requirements.lock,
+# requirements-dev.lock: the whole tree pinned with hashes, made from requirements*.txt by
+# pip-compile; see README).
 #   bash scripts/bootstrap.sh          # app + mail stack
 #   bash scripts/bootstrap.sh --test   # also Chromium, ChromeDriver, docker-compose, test requirements
 set -euo pipefail
@@ -11,10 +13,10 @@ cd "$(dirname "$0")/.."
 bash scripts/mailstack.sh install >/dev/null
 
 packages=(openssl ca-certificates python3-venv)
-requirements=requirements.txt
+requirements=requirements.lock
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(chromium chromium-driver docker-compose)
-  requirements=requirements-dev.txt
+  requirements=requirements-dev.lock
 fi
 
 missing=()
@@ -43,9 +45,10 @@ python=${PYTHON:-python3}
 if [[ ! -x .venv/bin/python ]]; then
   "$python" -m venv .venv
 fi
-stamp=.venv/.requirements-$(cat requirements*.txt | sha256sum | cut -c1-16)-$(basename "$requirements")
+# Reinstall when any requirements file or lock changes (the stamp names their hash).
+stamp=.venv/.requirements-$(cat requirements*.txt requirements*.lock | sha256sum | cut -c1-16)-$(basename "$requirements")
 if [[ ! -f "$stamp" ]]; then
-  .venv/bin/pip install -q --disable-pip-version-check -r "$requirements"
+  .venv/bin/pip install -q --disable-pip-version-check --require-hashes -r "$requirements"
   rm -f .venv/.requirements-*
   touch "$stamp"
 fi

@@ -9,7 +9,7 @@
 #   start | stop | status    the whole stack (start is idempotent)
 #   restart-dovecot          stop Dovecot (waits until gone), start it again
 #   adduser EMAIL PASSWORD   add or update a user (idempotent), create the home
-#   deluser EMAIL            remove a user, kick their sessions, delete their mail
+#   deluser EMAIL...         remove users, kick their sessions, delete their mail
 #   users                    list users
 #   doveadm ARGS...          doveadm against our private config (e.g. `doveadm who`)
 #   env                      print `export` lines for the app / tests
@@ -802,27 +802,36 @@ cmd_adduser() {
 
 cmd_deluser() {
     need_root
-    [[ $# -eq 1 ]] || die "usage: $0 deluser EMAIL"
-    local email
-    email="$(printf '%s' "$1" | tr 'A-Z' 'a-z')"
-    valid_email "$email" || die "invalid email address: $1"
+    [[ $# -ge 1 ]] || die "usage: $0 deluser EMAIL..."
+    local email raw removed=0
+    local -a emails=()
+    for raw in "$@"; do
+        email="$(printf '%s' "$raw" | tr 'A-Z' 'a-z')"
+        valid_email "$email" || die "invalid email address: $raw"
+        emails+=("$email")
+    done
     take_lock
     load_settings 1
-    local f="$USERS_DIR/$email"
-    legacy_users_set "$email"
-    if [[ -f "$f" ]]; then
-        rm -f -- "$f"
-        wait_auth_resync
-    else
-        log "no such user: $email"
-    fi
-    if dovecot_pid >/dev/null; then
-        doveadm -c "$DOVECOT_CONF" kick "$email" >/dev/null 2>&1 9>&- || true
-    fi
-    local home="$MAIL_DIR/${email#*@}/${email%@*}"
-    [[ -d "$home" ]] && rm -rf -- "$home"
+    for email in "${emails[@]}"; do
+        legacy_users_set "$email"
+        if [[ -f "$USERS_DIR/$email" ]]; then
+            rm -f -- "$USERS_DIR/$email"
+            removed=1
+        else
+            log "no such user: $email"
+        fi
+    done
+    # one wait for all of them (see wait_auth_resync)
+    ((removed)) && wait_auth_resync
+    for email in "${emails[@]}"; do
+        if dovecot_pid >/dev/null; then
+            doveadm -c "$DOVECOT_CONF" kick "$email" >/dev/null 2>&1 9>&- || true
+        fi
+        local home="$MAIL_DIR/${email#*@}/${email%@*}"
+        [[ -d "$home" ]] && rm -rf -- "$home"
+    done
     sync_postfix_users
-    echo "deleted $email"
+    for email in "${emails[@]}"; do echo "deleted $email"; done
 }
 
 list_users() {

@@ -1,15 +1,34 @@
 #!/usr/bin/env bash
-# The whole test suite: installs what is missing, starts the mail stack (Dovecot,
-# Postfix, Redis) on loopback if it is not running, runs pytest, and stops the
-# stack again if it started it. Extra arguments go to pytest.
+# The whole test suite: installs what is missing, starts the tests' own mail stack
+# (Dovecot, Postfix, Redis; var/test-mailstack, ports 31xxx) on loopback if it is not
+# running, runs pytest, and stops the stack again if it started it (KEEP_MAILSTACK=1
+# keeps it; stop it with `MAILSTACK_DIR=var/test-mailstack bash scripts/mailstack.sh stop`).
+# Extra arguments go to pytest.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash scripts/bootstrap.sh --test
 
+# The tests get a mail stack of their own, never the demo's (they restart Dovecot, and add
+# and remove users): its own state directory (MAILSTACK_TEST_DIR, default var/test-mailstack;
+# MAILSTACK_DIR is the demo's) and its own ports, 31xxx unless MAILSTACK_*_PORT are set.
+demo_dir=$(realpath -m "${MAILSTACK_DIR:-$PWD/var/mailstack}")
+export MAILSTACK_DIR=${MAILSTACK_TEST_DIR:-$PWD/var/test-mailstack}
+if [[ $(realpath -m "$MAILSTACK_DIR") == "$demo_dir" ]]; then
+  echo "test.sh: the tests need a mail stack of their own, not $demo_dir; set MAILSTACK_TEST_DIR elsewhere" >&2
+  exit 2
+fi
+export MAILSTACK_IMAP_PORT=${MAILSTACK_IMAP_PORT:-31143} MAILSTACK_IMAPS_PORT=${MAILSTACK_IMAPS_PORT:-31993}
+export MAILSTACK_LMTP_PORT=${MAILSTACK_LMTP_PORT:-31024} MAILSTACK_SMTP_PORT=${MAILSTACK_SMTP_PORT:-31025}
+export MAILSTACK_SUBMISSION_PORT=${MAILSTACK_SUBMISSION_PORT:-31587} MAILSTACK_SUBMISSIONS_PORT=${MAILSTACK_SUBMISSIONS_PORT:-31465}
+export MAILSTACK_DOVECOT_AUTH_PORT=${MAILSTACK_DOVECOT_AUTH_PORT:-31012} MAILSTACK_REDIS_PORT=${MAILSTACK_REDIS_PORT:-31379}
+
 started_stack=0
 if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
-  bash scripts/mailstack.sh start
+  if ! bash scripts/mailstack.sh start; then
+    echo "test.sh: could not start the test mail stack in $MAILSTACK_DIR; if a port is taken (a demo on the same MAILSTACK_*_PORT?), set other MAILSTACK_*_PORT for the tests" >&2
+    exit 2
+  fi
   started_stack=1
 fi
 cleanup() {

@@ -3,14 +3,70 @@ from __future__ import annotations
 import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 REQUIRED = ("WEBMAIL_IMAP_PORT", "MAILSTACK_DOVECOT_LOG", "WEBMAIL_CREDENTIALS_KEY", "REDIS_URL")
+
+# Hypothesis: no example database anywhere (a run does not depend on what earlier runs found
+# in .hypothesis/), and in CI a fixed derivation of the examples from each test, so a CI run is
+# reproducible; locally every run explores new examples and prints how to replay a failure.
+hypothesis_settings.register_profile("ci", database=None, derandomize=True, print_blob=True)
+hypothesis_settings.register_profile("dev", database=None, print_blob=True)
+
+
+def hypothesis_profile_name(environ: os._Environ[str] | dict[str, str]) -> str:
+    """HYPOTHESIS_PROFILE if set, else "ci" when the CI variable says so, else "dev"."""
+    if environ.get("HYPOTHESIS_PROFILE"):
+        return environ["HYPOTHESIS_PROFILE"]
+    return "ci" if environ.get("CI", "").lower() not in ("", "0", "false", "no") else "dev"
+
+
+hypothesis_settings.load_profile(hypothesis_profile_name(os.environ))
 
 
 def pytest_configure(config: pytest.Config) -> None:
     missing = [name for name in REQUIRED if not os.environ.get(name)]
     if missing:
         raise pytest.UsageError(f"run the suite with `bash scripts/test.sh` (it starts the mail stack); missing: {', '.join(missing)}")
+
+
+SESSION_MAIL_USERS: list[str] = []
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureRequest):
+    """Mail users a session-scoped fixture makes live as long as the session, not as the module
+    that happened to use the fixture first."""
+    from tests.support import CREATED_MAIL_USERS
+
+    before = len(CREATED_MAIL_USERS)
+    yield
+    if fixturedef.scope == "session" and len(CREATED_MAIL_USERS) > before:
+        SESSION_MAIL_USERS.extend(CREATED_MAIL_USERS[before:])
+        del CREATED_MAIL_USERS[before:]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_session_mail_users():
+    """Mail users of session fixtures, or made at collection, are deleted at the end."""
+    from tests.support import CREATED_MAIL_USERS, remove_mail_users_since
+
+    yield
+    CREATED_MAIL_USERS.extend(SESSION_MAIL_USERS)
+    SESSION_MAIL_USERS.clear()
+    remove_mail_users_since(0)
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _remove_module_mail_users(_remove_session_mail_users):
+    """A module's mail users and their mail are deleted when it ends (otherwise var/ grows by
+    every test run). Autouse, so set up before the module's own fixtures and torn down after
+    them."""
+    from tests.support import CREATED_MAIL_USERS, remove_mail_users_since
+
+    mark = len(CREATED_MAIL_USERS)
+    yield
+    remove_mail_users_since(mark)
 
 
 @pytest.fixture(scope="session", autouse=True)

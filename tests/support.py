@@ -45,10 +45,26 @@ class MailUser:
     password: str
 
 
+# Every mail user the tests create, in order; tests/conftest.py removes them (and their mail)
+# when the module or session that created them ends (see remove_mail_users_since).
+CREATED_MAIL_USERS: list[str] = []
+
+
 def new_mail_user(prefix: str = "user", domain: str = "example.test") -> MailUser:
     user = MailUser(f"{prefix}-{uuid.uuid4().hex[:10]}@{domain}", f"pw-{uuid.uuid4().hex[:12]}")
+    CREATED_MAIL_USERS.append(user.email)
     mailstack("adduser", user.email, user.password)
     return user
+
+
+def remove_mail_users_since(mark: int) -> list[str]:
+    """Delete the mail users created after the first `mark` (accounts, sessions and mail) in one
+    `mailstack.sh deluser` call; returns their addresses."""
+    doomed = CREATED_MAIL_USERS[mark:]
+    del CREATED_MAIL_USERS[mark:]
+    if doomed:
+        mailstack("deluser", *doomed)
+    return doomed
 
 
 def imap_direct(user: MailUser) -> IMAPClient:

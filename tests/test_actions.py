@@ -277,3 +277,6 @@ def test_another_user_cannot_see_or_undo_my_actions(celery_worker, client, perso
     other.post("/accounts/login/", {"email": stranger.email, "password": stranger.password})
     assert other.get(f"/actions/{state['id']}/", **JSON).status_code == 404
     assert other.post(f"/actions/{state['id']}/undo/", **JSON).status_code == 404
+    # nothing was undone: the owner's message is still archived, and the owner may undo it
+    assert len(server(person, "Archive")) == 1 and len(server(person)) == 5
+    assert client.post(f"/actions/{state['id']}/undo/", **JSON).status_code == 200

@@ -312,14 +312,29 @@ def test_cpythons_test_messages_all_open(client):
     ],
     ids=["unknown-charset", "missing-boundary", "bad-base64", "8bit-headers", "huge-header", "deep-nesting"],
 )
-def test_malformed_mime_renders_what_can_be_read(client, raw):
+def test_malformed_mime_renders_what_can_be_read(client, raw, request):
     user = new_mail_user("broken")
     with imap_direct(user) as imap:
         imap.append("INBOX", raw)
     sign_in(client, user)
     page = client.get("/mail/INBOX/1/")
     assert page.status_code == 200
-    assert client.get(body_url(page.content.decode())).status_code == 200
+    body = client.get(body_url(page.content.decode()))
+    assert body.status_code == 200
+    # What a reader sees: the subject on the page, the readable text in the body.
+    readable = {
+        "unknown-charset": ("not base64", "hello"),
+        "missing-boundary": ("missing boundary", "body"),
+        "bad-base64": ("bad base64", None),
+        "8bit-headers": ("8-bit header", "body"),
+        "huge-header": ("xxxxxxxxxx", "huge header"),
+        # past the parser's depth limit the text is not shown yet (issue #9, item 3)
+        "deep-nesting": ("deep", None),
+    }.get(request.node.callspec.id, ("", None))
+    subject, text = readable
+    assert subject in page.content.decode()
+    if text is not None:
+        assert text in b"".join(body.streaming_content if body.streaming else [body.content]).decode()
 
 
 

@@ -2,17 +2,25 @@
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
 from accounts.models import ServerProfile
-from tests.support import new_mail_user
+from tests.support import append_message, imap_direct, mail_user_with, new_mail_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def sign_in(client, user):
     return client.post("/accounts/login/", {"email": user.email, "password": user.password})
+
+
+def inbox_subjects(client) -> list[str]:
+    """The subjects the signed-in person sees in their inbox."""
+    response = client.get("/mail/INBOX/")
+    assert response.status_code == 200
+    return re.findall(r'<a href="/mail/INBOX/\d+/">(.*?)</a>', response.content.decode())
 
 
 def profile(domain: str, **overrides) -> ServerProfile:
@@ -35,15 +43,19 @@ def test_a_domain_profile_is_used_over_the_default(client):
     profile("example.org", imap_port=1)  # this domain's server is "down"
     response = sign_in(client, user)
     assert response.status_code == 503
-    other = new_mail_user("default")  # example.test: no profile, the default server
+    assert "cannot be reached" in response.content.decode()
+    other = mail_user_with("default", ["On the default server"])  # example.test: no profile
     assert sign_in(client, other).status_code == 302
+    assert inbox_subjects(client) == ["On the default server"]
 
 
 def test_implicit_tls_profile_signs_in(client):
     user = new_mail_user("tls", domain="example.org")
+    with imap_direct(user) as imap:
+        append_message(imap, "INBOX", subject="Over implicit TLS")
     profile("example.org", imap_port=int(os.environ["MAILSTACK_IMAPS_PORT"]), imap_security="ssl")
     assert sign_in(client, user).status_code == 302
-    assert client.get("/mail/INBOX/").status_code == 200
+    assert inbox_subjects(client) == ["Over implicit TLS"]
 
 
 def test_an_untrusted_certificate_is_refused_with_a_clear_message(client):
@@ -56,8 +68,11 @@ def test_an_untrusted_certificate_is_refused_with_a_clear_message(client):
 
 def test_verification_can_be_turned_off_per_profile(client):
     user = new_mail_user("noverify", domain="example.org")
+    with imap_direct(user) as imap:
+        append_message(imap, "INBOX", subject="Unverified but there")
     profile("example.org", ca_file="", verify_tls=False)
     assert sign_in(client, user).status_code == 302
+    assert inbox_subjects(client) == ["Unverified but there"]
 
 
 def test_profiles_are_managed_in_the_admin(admin_client):

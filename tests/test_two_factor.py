@@ -133,3 +133,6 @@ def test_the_code_that_confirmed_the_setup_cannot_sign_in(client, protected):
     sign_in(client, user)
     spent = pyotp.TOTP(secret).generate_otp(TwoFactor.objects.get().last_step)
     assert client.post("/accounts/login/code/", {"code": spent}).status_code == 200
+    # still not signed in: the mail asks for the sign-in again
+    mail = client.get("/mail/INBOX/")
+    assert mail.status_code == 302 and mail["Location"].startswith("/accounts/login/")

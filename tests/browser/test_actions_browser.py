@@ -16,6 +16,11 @@ def folder_count(user, folder: str) -> int:
         return imap.folder_status(folder, ["MESSAGES"])[b"MESSAGES"]
 
 
+def unread_badges(browser, folder: str) -> list[str]:
+    """The unread count(s) the folder list shows beside `folder`."""
+    return [e.text for e in browser.find_elements(By.XPATH, f'//*[@id="folders"]//a[@data-folder="{folder}"]/parent::li/*[contains(@class, "unread-count")]')]
+
+
 def test_archive_three_undo_and_flag_with_the_keyboard(app_server, browser, celery_worker, sign_in_as):
     person = mail_user_with("clicker", [f"Note {n}" for n in range(5)])
     wait = WebDriverWait(browser, 30)
@@ -30,14 +35,16 @@ def test_archive_three_undo_and_flag_with_the_keyboard(app_server, browser, cele
     undo = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#toast [data-undo]")))
     wait_until(lambda: folder_count(person, "Archive") == 3, timeout=30, message="the archive on the server")
     assert folder_count(person, "INBOX") == 2
-    archive_link = browser.find_element(By.CSS_SELECTOR, '#folders a[data-folder="Archive"]')
-    assert archive_link is not None
+    # The folder list shows where they went: Archive, with three unread.
+    assert browser.find_element(By.CSS_SELECTOR, '#folders a[data-folder="Archive"]').text == "Archive"
+    wait.until(lambda d: unread_badges(d, "Archive") == ["3"])
 
     undo.click()
     wait.until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "tr.message:not([hidden])")) == 5)
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#toast .toast-text"), "Undone"))
     wait_until(lambda: folder_count(person, "INBOX") == 5, timeout=30, message="the undo on the server")
     assert folder_count(person, "Archive") == 0
+    wait.until(lambda d: unread_badges(d, "Archive") == [] and unread_badges(d, "INBOX") == ["5"])
 
     body = browser.find_element(By.TAG_NAME, "body")
     body.send_keys("j")

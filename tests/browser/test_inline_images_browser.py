@@ -33,24 +33,36 @@ def test_a_cid_image_loads_in_the_sandboxed_frame(app_server, browser, sign_in_a
     person = new_mail_user("pictures")
     with imap_direct(person) as imap:
         imap.append("INBOX", related_message())
+        imap.select_folder("INBOX", readonly=True)
+        [uid] = imap.search(["ALL"])
+    # The sandboxed frame is a foreign origin in its own process, out of reach of the
+    # driver's network log: read the server's access log instead, from here on only (it is
+    # appended to by every run and every test).
+    port = app_server.rsplit(":", 1)[1]
+    access_log = REPO / "var" / f"test-gunicorn-access-{port}.log"
+    offset = access_log.stat().st_size if access_log.exists() else 0
+
+    def requests_since() -> list[str]:
+        with access_log.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read().decode("utf-8", "replace").splitlines()
+
     wait = WebDriverWait(browser, 20)
     sign_in_as(person)
     browser.find_element(By.LINK_TEXT, "Picture inside").click()
     wait.until(EC.frame_to_be_available_and_switch_to_it((By.CSS_SELECTOR, "iframe.message-body")))
-    wait.until(EC.presence_of_element_located((By.TAG_NAME, "img")))
+    image = wait.until(EC.presence_of_element_located((By.TAG_NAME, "img")))
+    # The picture is really there (decoded, 1x1), not a broken-image icon.
+    wait.until(lambda _: image.get_property("complete") and image.get_property("naturalWidth") == 1)
     browser.switch_to.default_content()
-    # The sandboxed frame is a foreign origin in its own process, out of reach of the
-    # driver's network log: read the server's access log instead.
-    port = app_server.rsplit(":", 1)[1]
-    access_log = REPO / "var" / f"test-gunicorn-access-{port}.log"
+    image_request = re.compile(rf'"GET /mail/INBOX/{uid}/part/2/\?t=\S+ HTTP/1.1" 200')
 
     def image_served() -> bool:
-        return any(re.search(r'"GET /mail/INBOX/\d+/part/2/\?t=\S+ HTTP/1.1" 200', line) for line in access_log.read_text().splitlines())
+        return any(image_request.search(line) for line in requests_since())
 
     try:
         wait_until(image_served, timeout=20, message="the cid image to be requested with its token and served")
     except AssertionError:
-        tail = access_log.read_text().splitlines()[-8:]
-        raise AssertionError(f"no token request for the cid image; last requests: {tail}; console: {browser.get_log('browser')}") from None
+        raise AssertionError(f"no token request for the cid image; requests of this test: {requests_since()[-8:]}; console: {browser.get_log('browser')}") from None
     violations = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert violations == []

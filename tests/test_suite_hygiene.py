@@ -1,0 +1,78 @@
+"""The test suite cleans up after itself: the mail users a test module makes are deleted with
+their mail when the module ends, so var/ does not grow with every run."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+
+from tests.support import CREATED_MAIL_USERS, REPO, MailUser, imap_direct, mailstack, new_mail_user, remove_mail_users_since
+
+INNER_MODULE = '''
+import pytest
+from tests.support import append_message, imap_direct, new_mail_user
+
+@pytest.fixture(scope="module")
+def shared():
+    return new_mail_user("hygiene-module")
+
+def test_makes_users(shared):
+    own = new_mail_user("hygiene-test")
+    for user in (shared, own):
+        with imap_direct(user) as imap:
+            append_message(imap, "INBOX", subject="kept until the module ends")
+    with open({out!r}, "w") as handle:
+        handle.write(shared.email + "\\n" + own.email + "\\n")
+'''
+
+
+def mail_home(email: str) -> str:
+    local, domain = email.split("@")
+    return os.path.join(os.environ["MAILSTACK_DIR"], "mail", domain, local)
+
+
+def test_a_modules_mail_users_and_their_mail_are_gone_after_it(tmp_path):
+    name = f"test_zz_hygiene_{uuid.uuid4().hex[:8]}.py"
+    module, out = REPO / "tests" / name, tmp_path / "users.txt"
+    module.write_text(INNER_MODULE.format(out=str(out)))
+    try:
+        # A separate Redis database, so the inner session's flush leaves this one alone.
+        env = {**os.environ, "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/4"}
+        result = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", f"tests/{name}"], cwd=REPO, env=env, capture_output=True, text=True, timeout=300)
+    finally:
+        module.unlink()
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    emails = out.read_text().split()
+    assert len(emails) == 2
+    users = mailstack("users").stdout.split()
+    for email in emails:
+        assert email not in users
+        assert not os.path.exists(mail_home(email)), "their mail is deleted too"
+
+
+def test_removing_users_deletes_their_account_and_mail():
+    mark = len(CREATED_MAIL_USERS)
+    user = new_mail_user("hygiene")
+    with imap_direct(user) as imap:
+        imap.append("INBOX", b"Subject: x\r\n\r\nbody\r\n")
+    assert os.path.isdir(mail_home(user.email))
+    assert remove_mail_users_since(mark) == [user.email]
+    assert user.email not in mailstack("users").stdout.split()
+    assert not os.path.exists(mail_home(user.email))
+    from imapclient.exceptions import LoginError
+
+    try:
+        imap_direct(MailUser(user.email, user.password)).logout()
+    except LoginError:
+        pass
+    else:
+        raise AssertionError("a removed user can still sign in to IMAP")
+
+
+def test_the_tests_run_on_a_mail_stack_of_their_own():
+    """Tests restart Dovecot and add and remove users: never on the demo's stack (var/mailstack)."""
+    from pathlib import Path
+
+    stack = Path(os.environ["MAILSTACK_DIR"]).resolve()
+    assert stack != (REPO / "var" / "mailstack").resolve()
