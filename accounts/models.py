@@ -131,7 +131,7 @@ class Identity(models.Model):
     """A From address the user writes as, with its own signature.
 
     The sign-in address is always one (created on first use, see
-    `mailview.services.identities.identity_list`); exactly one is the default.
+    `accounts.identities.identity_list`); exactly one is the default.
     """
 
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="identities")

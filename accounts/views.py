@@ -154,9 +154,9 @@ def sign_out(request: HttpRequest) -> HttpResponse:
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.http import Http404  # noqa: E402
 
-from mailview.compose_forms import IdentityForm  # noqa: E402
-from mailview.services.compose import InvalidHeaderInput  # noqa: E402
-from mailview.services.identities import (  # noqa: E402
+from accounts.forms import IdentityForm  # noqa: E402
+from mailview.services.compose.message import InvalidHeaderInput  # noqa: E402
+from accounts.identities import (  # noqa: E402
     identity_delete,
     identity_list,
     identity_make_default,
@@ -169,7 +169,7 @@ from .models import Identity  # noqa: E402
 def _folders(request: HttpRequest) -> list:
     """The sidebar's folders; the settings page still works when the mail server does not."""
     from mailview.imap import ImapError, get_pool
-    from mailview.services.folders import flatten, folder_tree
+    from mailview.services.reading.folders import flatten, folder_tree
 
     try:
         with get_pool().session(request.user) as imap:

@@ -33,7 +33,7 @@ class UploadSizeMiddleware:
         return self.get_response(request)
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
-        from .services.composing import compose_request_refusal
+        from mailview.services.compose.lifecycle import compose_request_refusal
 
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 class Compose(models.Model):
     """One message being written, from the compose page to Sent.
 
-    States (see `mailview.services.sending`):
+    States (see `mailview.services.compose.sending`):
       draft       being edited (autosaved to IMAP as it goes)
       queued      the person pressed Send; a task is (or will be) on the broker
       sending     a worker claimed it and is talking SMTP up to RCPT TO

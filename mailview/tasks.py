@@ -1,4 +1,4 @@
-"""Celery tasks: thin, take IDs and plain data, rebuild context, call a service.
+"""Celery tasks, all of them: thin, take IDs and plain data, rebuild context, call a service.
 
 Acks late with retries (settings), so a worker that dies mid-task leaves the
 message on the broker for another worker.
@@ -6,11 +6,13 @@ message on the broker for another worker.
 from __future__ import annotations
 
 from celery import shared_task
+from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from .imap import ImapConnectionError, NoStoredCredentials, PoolTimeout, get_pool
-from .services.actions import message_action_apply
-from .services.folders import flatten, folder_tree
+from mailview.imap import ImapConnectionError, NoStoredCredentials, PoolTimeout, get_pool
+from mailview.services.compose.sending import Outcome, compose_deliver, compose_give_up, compose_retry_at
+from mailview.services.filing.actions import message_action_apply
+from mailview.services.reading.folders import flatten, folder_tree
 
 
 @shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=True, max_retries=5)
@@ -42,4 +44,32 @@ def mail_action(self, *, action_id: str, user_id: int, kind: str, folder: str, u
     return result.as_dict()
 
 
-from .compose_tasks import compose_cleanup_task, compose_send  # noqa: E402,F401 - registers the sending tasks with Celery
+# -- sending (compose_send is idempotent: states in the database, written before and
+# after SMTP; acks late, so a worker that dies mid-task leaves it on the broker) ------
+
+
+def retry_countdown(retries: int) -> int:
+    """Exponential backoff: base, 2×base, 4×base … up to the cap."""
+    return int(min(settings.WEBMAIL_SEND_RETRY_CAP, settings.WEBMAIL_SEND_RETRY_BASE * (2 ** retries)))
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, name="mailview.compose_send")
+def compose_send(self, compose_id: str) -> str:  # type: ignore[no-untyped-def]
+    """Submit a queued message by SMTP, copy it to Sent, delete the draft, flag the original."""
+    outcome = compose_deliver(compose_id=compose_id)
+    if outcome is Outcome.RETRY:
+        if self.request.retries >= settings.WEBMAIL_SEND_MAX_RETRIES:
+            compose_give_up(compose_id=compose_id)
+            return Outcome.FAILED.value
+        countdown = retry_countdown(self.request.retries)
+        compose_retry_at(compose_id=compose_id, seconds=countdown)
+        raise self.retry(countdown=countdown)
+    return outcome.value
+
+
+@shared_task(name="mailview.compose_cleanup")
+def compose_cleanup_task() -> int:
+    """Housekeeping (run it periodically, e.g. hourly with celery beat)."""
+    from mailview.services.compose.lifecycle import compose_cleanup
+
+    return compose_cleanup()

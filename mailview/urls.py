@@ -2,7 +2,7 @@ from urllib.parse import quote, unquote
 
 from django.urls import include, path, register_converter
 
-from . import views
+from mailview.views import compose, filing, reading
 
 
 class FolderConverter:
@@ -30,17 +30,46 @@ class SectionConverter:
 register_converter(FolderConverter, "folder")
 register_converter(SectionConverter, "section")
 
+# /mail/compose/: writing mail (in the "mailview" namespace).
+compose_urlpatterns = [
+    path("", compose.compose, name="compose"),
+    path("addresses/", compose.addresses, name="compose_addresses"),
+    path("<uuid:compose_id>/", compose.compose_edit, name="compose_edit"),
+    path("<uuid:compose_id>/status/", compose.status, name="compose_status"),
+    path("<uuid:compose_id>/cancel/", compose.cancel, name="compose_cancel"),
+    path("<uuid:compose_id>/discard/", compose.discard, name="compose_discard"),
+    path("<uuid:compose_id>/attachments/", compose.attachment_start, name="compose_attachment_start"),
+    path("<uuid:compose_id>/attachments/<uuid:attachment_id>/", compose.attachment_chunk, name="compose_attachment_chunk"),
+    path("<uuid:compose_id>/attachments/<uuid:attachment_id>/delete/", compose.attachment_delete, name="compose_attachment_delete"),
+]
+
+# /mail/: folders and messages ("mailview" namespace).
 app_name = "mailview"
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", reading.home, name="home"),
     # Before the folder routes: "compose" is not a folder here.
-    path("compose/", include("mailview.compose_urls")),
-    path("<folder:folder>/", views.message_list, name="message_list"),
-    path("<folder:folder>/<int:uid>/", views.message_detail, name="message_detail"),
-    path("<folder:folder>/<int:uid>/body/", views.message_body_document, name="message_body"),
-    path("<folder:folder>/<int:uid>/raw/", views.message_raw, name="message_raw"),
-    path("<folder:folder>/<int:uid>/part/<section:section>/", views.message_part, name="message_part"),
-    path("<folder:folder>/<int:uid>/trust-sender/", views.trust_sender, name="trust_sender"),
-    path("<folder:folder>/<int:uid>/previous/", views.message_step, {"step": -1}, name="message_previous"),
-    path("<folder:folder>/<int:uid>/next/", views.message_step, {"step": 1}, name="message_next"),
+    path("compose/", include(compose_urlpatterns)),
+    path("<folder:folder>/", reading.message_list, name="message_list"),
+    path("<folder:folder>/<int:uid>/", reading.message_detail, name="message_detail"),
+    path("<folder:folder>/<int:uid>/body/", reading.message_body_document, name="message_body"),
+    path("<folder:folder>/<int:uid>/raw/", reading.message_raw, name="message_raw"),
+    path("<folder:folder>/<int:uid>/part/<section:section>/", reading.message_part, name="message_part"),
+    path("<folder:folder>/<int:uid>/trust-sender/", reading.trust_sender, name="trust_sender"),
+    path("<folder:folder>/<int:uid>/previous/", reading.message_step, {"step": -1}, name="message_previous"),
+    path("<folder:folder>/<int:uid>/next/", reading.message_step, {"step": 1}, name="message_next"),
+]
+
+# /actions/: filing mail ("mailview_actions"; not under /mail/, where every path segment
+# is a folder name).
+action_urlpatterns = [
+    path("", filing.action_create, name="create"),
+    path("<str:action_id>/", filing.action_status, name="status"),
+    path("<str:action_id>/undo/", filing.action_undo, name="undo"),
+]
+
+# /folders/: managing folders ("mailview_folders").
+folder_urlpatterns = [
+    path("", filing.folders_manage, name="folders_manage"),
+    path("tree/", filing.folder_tree_fragment, name="folder_tree"),
+    path("state/", filing.folder_state, name="folder_state"),
 ]

@@ -5,7 +5,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from mailview.imap import get_pool
-from mailview.services.actions import message_action_apply
+from mailview.services.filing.actions import message_action_apply
 from tests.support import append_message, imap_direct, new_mail_user, server_subjects, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)

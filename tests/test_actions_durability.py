@@ -8,7 +8,7 @@ from django.test import override_settings
 
 from mailview.imap import get_pool
 from mailview.imap.budget import ConnectionBudget
-from mailview.services.actions import message_action_apply
+from mailview.services.filing.actions import message_action_apply
 from tests.support import CeleryWorker, imap_direct, new_mail_user, wait_until
 from webmail.redis_client import get_redis, key_prefix
 

@@ -20,8 +20,8 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import Identity, ServerProfile
 from mailview.models import Compose
-from mailview.services import sending
-from mailview.services.uploads import compose_dir
+from mailview.services.compose import sending
+from mailview.services.compose.uploads import compose_dir
 from tests.support import RawUriClient, imap_direct, new_mail_user, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -184,7 +184,7 @@ def flags_of(user, folder: str, uid: int) -> tuple:
 def _no_leftover_uploads():
     """Uploads of composes a test left behind do not pile up in the upload directory."""
     yield
-    from mailview.services.uploads import uploads_purge
+    from mailview.services.compose.uploads import uploads_purge
 
     for compose in Compose.objects.all():
         uploads_purge(compose=compose)
@@ -243,7 +243,7 @@ def test_alice_sends_to_bob_with_attachments_and_it_lands_in_sent_not_drafts(cel
 @pytest.fixture
 def no_queue(monkeypatch):
     """Sends are queued but no task is sent to the broker: the test runs the service itself."""
-    from mailview.services import composing
+    from mailview.services.compose import lifecycle as composing
 
     monkeypatch.setattr(composing, "_enqueue", lambda compose, enqueue: None)
 
@@ -663,7 +663,7 @@ def test_old_compose_sessions_and_their_uploads_are_cleaned_up(client, alice):
 
     from django.utils import timezone
 
-    from mailview.services.composing import compose_cleanup
+    from mailview.services.compose.lifecycle import compose_cleanup
 
     data = open_compose(client)
     upload(client, data, "old.txt", b"old")

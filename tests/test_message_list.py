@@ -152,7 +152,7 @@ def test_sent_shows_recipients(client):
 def _service_page(user, *, without=()):
     from django.contrib.auth import get_user_model
 
-    from mailview.services.messages import message_page
+    from mailview.services.reading.messages import message_page
 
     django_user = get_user_model().objects.get(username=user.email)
     with get_pool().session(django_user) as imap:
@@ -192,7 +192,7 @@ def test_without_sort_display_senders_sort_by_address(client, generated_user):
     client.get("/mail/INBOX/")
     from django.contrib.auth import get_user_model
 
-    from mailview.services.messages import message_page
+    from mailview.services.reading.messages import message_page
 
     django_user = get_user_model().objects.get(username=generated_user.email)
     with get_pool().session(django_user) as imap:
@@ -218,7 +218,7 @@ def test_without_esort_the_cached_sorted_list_never_goes_stale(client):
         append_message(imap, "INBOX", subject="brand new")
     from django.contrib.auth import get_user_model
 
-    from mailview.services.messages import message_page
+    from mailview.services.reading.messages import message_page
 
     django_user = get_user_model().objects.get(username=user.email)
     with get_pool().session(django_user) as imap:

@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 
 from accounts.models import Identity, ServerProfile
 from mailview.models import Compose
-from mailview.services import sending
+from mailview.services.compose import sending
 from tests.support import RawUriClient, new_mail_user
 from tests.test_compose import JSON, messages_in, open_compose, parsed, send, sign_in, wait_for_message, wait_for_state
 
@@ -81,7 +81,7 @@ def test_an_allowed_alias_sends_with_the_sign_in_address_as_envelope_sender(cele
 
 def test_an_identity_made_before_a_policy_change_cannot_send(aliased, bob, monkeypatch):
     person, profile, client = aliased
-    from mailview.services import composing
+    from mailview.services.compose import lifecycle as composing
 
     monkeypatch.setattr(composing, "_enqueue", lambda compose, enqueue: None)  # this test runs the worker's service
     sales = f"sales@{profile.domain}"
@@ -106,7 +106,7 @@ def test_an_identity_made_before_a_policy_change_cannot_send(aliased, bob, monke
 def test_a_from_changed_in_the_stored_draft_is_checked_by_the_worker(alice, bob, client, monkeypatch):
     """The worker sends the draft stored on IMAP: a From rewritten there (by another client) is refused."""
     from mailview.imap import reset_pool_for_tests
-    from mailview.services import composing
+    from mailview.services.compose import lifecycle as composing
     from tests.support import imap_direct
 
     monkeypatch.setattr(composing, "_enqueue", lambda compose, enqueue: None)

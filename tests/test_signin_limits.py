@@ -152,7 +152,7 @@ def test_a_password_with_umlauts_signs_in(client):
 
 def test_a_password_with_umlauts_can_send_mail():
     from mailview.imap import Credentials
-    from mailview.services.sending import SendError, smtp_endpoint_for, smtp_submit
+    from mailview.services.compose.sending import SendError, smtp_endpoint_for, smtp_submit
 
     email = new_mail_user("umlaut").email
     mailstack("adduser", email, "pässwörd")

@@ -6,8 +6,8 @@ from django.contrib.auth.decorators import permission_required
 
 from accounts.settings_views import reading_settings
 from accounts.views import admin_sign_in
-from mailview.action_urls import folder_urlpatterns
-from mailview.admin_views import pool_stats
+from mailview.urls import action_urlpatterns, folder_urlpatterns
+from mailview.views.admin import pool_stats
 
 urlpatterns = [
     path("", RedirectView.as_view(url="/mail/", permanent=False)),
@@ -23,6 +23,6 @@ urlpatterns = [
     path("accounts/settings/", reading_settings, name="reading_settings"),
     path("accounts/", include("accounts.urls")),
     path("mail/", include("mailview.urls")),
-    path("actions/", include("mailview.action_urls")),
+    path("actions/", include((action_urlpatterns, "mailview_actions"))),
     path("folders/", include((folder_urlpatterns, "mailview_actions"), namespace="mailview_folders")),
 ]

@@ -17,7 +17,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
-from mailview.services.messages import MessageSummary
+from mailview.services.reading.messages import MessageSummary
 
 from .mail_format import local_time, mail_size
 from .mail_urls import message_url

@@ -9,9 +9,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailview.compose_tasks import retry_countdown
+from mailview.tasks import retry_countdown
 from mailview.mime import Address
-from mailview.services.compose import (
+from mailview.services.compose.message import (
     EmbeddedMessageAttachment,
     FileAttachment,
     InvalidHeaderInput,

@@ -1,6 +1,6 @@
 """build_tree over LIST results, without a server."""
 from mailview.imap.connection import RawFolder
-from mailview.services.folders import build_tree, flatten
+from mailview.services.reading.folders import build_tree, flatten
 
 
 def raw(name: str, *attrs: str, unseen: int | None = None) -> RawFolder:

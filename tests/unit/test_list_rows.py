@@ -8,7 +8,7 @@ from html.parser import HTMLParser
 
 from django.utils import timezone, translation
 
-from mailview.services.messages import Label, MessageSummary
+from mailview.services.reading.messages import Label, MessageSummary
 from mailview.templatetags.mail_list import message_rows
 
 HOSTILE = '<script>alert(1)</script>"\'><img src=x onerror=alert(2)>&amp;'

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from mailview.mime.stream import StreamDecoder
-from mailview.services.parts import exactly
+from mailview.services.reading.parts import exactly
 
 
 def decode_in_chunks(encoded: bytes, encoding: str, cuts: list[int]) -> bytes:
@@ -67,7 +67,7 @@ def test_a_message_vanishing_midway_fails_the_download_instead_of_padding_it():
     import pytest
 
     from mailview.imap import MessageNotFound
-    from mailview.services.parts import stream_section
+    from mailview.services.reading.parts import stream_section
 
     def session(chunks: int):
         return lambda: contextlib.nullcontext(_Vanishing(chunks))

@@ -18,14 +18,14 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import sender_is_trusted, sender_trust, user_settings
 
-from .imap import MessageNotFound, get_pool, validate
-from .services.addressbook import senders_remember
-from .services.folders import flatten, folder_state_token, folder_tree
-from .services.message_view import RenderedBody, message_body, message_body_cached, message_open
-from .services.messages import ListPosition, message_neighbor, message_page, normalize_sort
-from .services.parts import exactly, message_size, part_info, stream_section
-from .services.tokens import part_token, part_token_user
-from .templatetags.mail_urls import folder_url, message_url, part_url
+from mailview.imap import MessageNotFound, get_pool, validate
+from mailview.services.addressbook import senders_remember
+from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
+from mailview.services.reading.message_view import RenderedBody, message_body, message_body_cached, message_open
+from mailview.services.reading.messages import ListPosition, message_neighbor, message_page, normalize_sort
+from mailview.services.reading.parts import exactly, message_size, part_info, stream_section
+from mailview.services.reading.tokens import part_token, part_token_user
+from mailview.templatetags.mail_urls import folder_url, message_url, part_url
 
 
 # Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers

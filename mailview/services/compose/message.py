@@ -40,7 +40,7 @@ from mailview.mime import (
     parse_bodystructure,
     safe_filename,
 )
-from mailview.services.message_view import MAX_TEXT_PART, recipient_addresses, sender_addresses
+from mailview.services.reading.message_view import MAX_TEXT_PART, recipient_addresses, sender_addresses
 
 # 7bit: every non-ASCII body is quoted-printable or base64, so any SMTP server takes it.
 POLICY = policy.SMTP.clone(cte_type="7bit")

@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from mailview.models import Compose, ComposeAttachment
 
-from .compose import check_content_type, check_filename, estimated_size
+from mailview.services.compose.message import check_content_type, check_filename, estimated_size
 
 MAX_ATTACHMENTS = 100
 

@@ -20,13 +20,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
-from .imap import ImapProtocolError, InvalidImapInput, get_pool, validate
-from .imap.connection import search_keys, uid_set_text
-from .services.actions import KINDS, label_is_valid, undo_plan
-from .services.folders import flatten, folder_state_token, folder_tree
-from .services.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
-from .tasks import mail_action
-from .templatetags.mail_urls import folder_url
+from mailview.imap import ImapProtocolError, InvalidImapInput, get_pool, validate
+from mailview.imap.connection import search_keys, uid_set_text
+from mailview.services.filing.actions import KINDS, label_is_valid, undo_plan
+from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
+from mailview.services.filing.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
+from mailview.tasks import mail_action
+from mailview.templatetags.mail_urls import folder_url
 
 OWNER_TTL = 7 * 24 * 3600
 

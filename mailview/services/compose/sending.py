@@ -1,6 +1,6 @@
 """Sending: SMTP submission, then a copy in Sent, the draft deleted, the original flagged.
 
-Runs in a Celery worker (`mailview.compose_tasks.compose_send`), given a compose
+Runs in a Celery worker (`mailview.tasks.compose_send`), given a compose
 id. The message sent is the final draft the web request stored on the IMAP
 server (so nothing is lost whatever happens next); the SMTP copy is those bytes
 without Bcc.
@@ -45,11 +45,11 @@ from mailview.imap.errors import ImapError, MailboxNotFound, NoStoredCredentials
 from mailview.mime import Address
 from mailview.models import Compose
 
-from .addressbook import addresses_collect
-from .compose import header_senders, headers_without, parse_address_list
-from .drafts import draft_versions_delete, message_id_token, special_folder_ensure
-from .identities import sender_allowed
-from .uploads import uploads_purge
+from mailview.services.addressbook import addresses_collect
+from mailview.services.compose.message import header_senders, headers_without, parse_address_list
+from mailview.services.compose.drafts import draft_versions_delete, message_id_token, special_folder_ensure
+from accounts.identities import sender_allowed
+from mailview.services.compose.uploads import uploads_purge
 
 log = logging.getLogger(__name__)
 

@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
-from .imap import get_pool
+from mailview.imap import get_pool
 
 
 def pool_stats(request: HttpRequest) -> HttpResponse:

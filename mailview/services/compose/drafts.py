@@ -34,7 +34,7 @@ from mailview.imap.errors import MailboxNotFound, MessageNotFound
 from mailview.mime import decode_header_value
 from mailview.models import Compose, ComposeAttachment
 
-from .compose import clean_message_ids, html_to_text
+from mailview.services.compose.message import clean_message_ids, html_to_text
 
 FOLDER_CACHE_SECONDS = 600
 _FALLBACK_NAMES = {"drafts": ("drafts", "draft", "entwürfe"), "sent": ("sent", "sent items", "sent messages", "gesendet")}

@@ -1,7 +1,7 @@
 """The compose session, web side: start (new, reply, forward, resumed draft), check
 and store what was typed, autosave the draft, queue the send, show its status.
 
-The worker side (SMTP, Sent, flags) is `mailview.services.sending`.
+The worker side (SMTP, Sent, flags) is `mailview.services.compose.sending`.
 """
 from __future__ import annotations
 
@@ -28,8 +28,8 @@ from mailview.imap import validate
 from mailview.mime import Address, decode_transfer, find_part, parse_bodystructure
 from mailview.models import Compose, ComposeAttachment
 
-from .addressbook import addresses_collect
-from .compose import (
+from mailview.services.addressbook import addresses_collect
+from mailview.services.compose.message import (
     EmbeddedMessageAttachment,
     FileAttachment,
     InvalidHeaderInput,
@@ -43,7 +43,7 @@ from .compose import (
     sanitize_user_html,
     signature_block,
 )
-from .drafts import (
+from mailview.services.compose.drafts import (
     draft_fetch,
     draft_fingerprint,
     draft_header_message_id,
@@ -53,9 +53,9 @@ from .drafts import (
     draft_store,
     draft_versions_delete,
 )
-from .identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
-from .sending import smtp_endpoint_for, smtp_size_limit
-from .uploads import attachment_path, quota_message, too_big_message, upload_read, uploads_pending_bytes, uploads_purge
+from accounts.identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
+from mailview.services.compose.sending import smtp_endpoint_for, smtp_size_limit
+from mailview.services.compose.uploads import attachment_path, quota_message, too_big_message, upload_read, uploads_pending_bytes, uploads_purge
 
 log = logging.getLogger(__name__)
 State = Compose.State
@@ -304,7 +304,7 @@ def _spec(compose: Compose, *, files: list[FileAttachment], messages: list[Embed
     reply_to = parse_address_list(identity.reply_to, field=_("Reply-To"), strict=False) if identity.reply_to else []
     text = compose.body_text
     if not text.strip() and compose.body_html:
-        from .compose import html_to_text
+        from mailview.services.compose.message import html_to_text
 
         text = html_to_text(compose.body_html)
     return MessageSpec(
@@ -411,7 +411,7 @@ def _enqueue(compose: Compose, enqueue: Callable[[str], object] | None) -> None:
         if enqueue is not None:
             enqueue(str(compose.pk))
         else:
-            from mailview.compose_tasks import compose_send
+            from mailview.tasks import compose_send
 
             compose_send.delay(str(compose.pk))
     except Exception:  # noqa: BLE001 - broker down: say so, the draft is safe

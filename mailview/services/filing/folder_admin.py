@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from mailview.imap.connection import ImapConnection
-from mailview.services.folders import SPECIAL_USE_ORDER, build_tree, flatten
+from mailview.services.reading.folders import SPECIAL_USE_ORDER, build_tree, flatten
 
 
 class FolderRefused(Exception):

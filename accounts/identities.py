@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Identity
 from accounts.services import server_profile_for
 
-from .compose import InvalidHeaderInput, check_header_text, parse_single_address
+from mailview.services.compose.message import InvalidHeaderInput, check_header_text, parse_single_address
 
 
 @dataclass(frozen=True)

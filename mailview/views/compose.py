@@ -17,12 +17,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from .imap import get_pool
-from .models import Compose, ComposeAttachment
-from .services.addressbook import address_suggestions
-from .services.compose import InvalidHeaderInput
-from .services.drafts import NotADraft
-from .services.composing import (
+from mailview.imap import get_pool
+from mailview.models import Compose, ComposeAttachment
+from mailview.services.addressbook import address_suggestions
+from mailview.services.compose.message import InvalidHeaderInput
+from mailview.services.compose.drafts import NotADraft
+from mailview.services.compose.lifecycle import (
     ComposeInput,
     ComposeInvalid,
     ComposeLocked,
@@ -37,11 +37,11 @@ from .services.composing import (
     compose_start,
     compose_status,
 )
-from .services.folders import flatten, folder_tree
-from .services.identities import identity_list
-from .services.sending import smtp_endpoint_for, smtp_size_limit
-from .services.uploads import UploadRefused, upload_chunk, upload_delete, upload_start, upload_states, uploads_purge
-from .templatetags.mail_urls import folder_url
+from mailview.services.reading.folders import flatten, folder_tree
+from accounts.identities import identity_list
+from mailview.services.compose.sending import smtp_endpoint_for, smtp_size_limit
+from mailview.services.compose.uploads import UploadRefused, upload_chunk, upload_delete, upload_start, upload_states, uploads_purge
+from mailview.templatetags.mail_urls import folder_url
 
 JSON = "application/json"
 
