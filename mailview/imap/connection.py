@@ -500,7 +500,7 @@ class ImapConnection:
         """`BODY.PEEK[section]<offset.length>`: one chunk of a part (or of the whole message
         when section is ""), None if the message is gone. Used to stream downloads."""
         uid = validate.uid(uid)
-        if section != "":
+        if section not in ("", "TEXT"):
             section = validate.section(section)
         item = f"BODY.PEEK[{section}]<{int(offset)}.{int(length)}>".encode()
         raw = self._run(lambda c: c.fetch([uid], [item])).get(uid)
@@ -518,7 +518,8 @@ class ImapConnection:
             return None
         uid, section = validate.uid(uid), validate.section(section)
         item = f"BINARY.SIZE[{section}]".encode()
-        raw = self._run(lambda c: c.fetch([uid], [item])).get(uid, {})
+        # No retry: Dovecot drops the connection on base64 cut off mid-quantum, and would again.
+        raw = self._run(lambda c: c.fetch([uid], [item]), retry=False).get(uid, {})
         value = raw.get(item)
         return int(value) if isinstance(value, int) else None
 
