@@ -513,3 +513,20 @@ def test_sections_as_deep_as_the_server_nests_are_valid_part_urls(reader, mailbo
     response, content = get_all(reader, f"/mail/INBOX/{uid}/part/{deepest}/?download=1")
     assert response.status_code == 200
     assert content
+
+
+
+@pytest.mark.parametrize(("case", "more"), [("header-huge-subject", None), ("header-many-recipients", "and 4900 more"),
+                                            ("header-many-fields", "more header fields are not shown")])
+def test_huge_headers_are_shown_bounded_and_say_so(reader, mailbox, case, more):
+    uid = mailbox[1][case]
+    page = reader.get(f"/mail/INBOX/{uid}/?headers=all").content.decode()
+    shown = text_of(page)
+    if more:
+        assert more in shown
+    # Every header, name and value on the page is bounded, so the page is: ~100 KB, not megabytes.
+    budget = (message_view.MAX_HEADER_FIELDS + 3 * message_view.MAX_LISTED_ADDRESSES + 4) * 2 * message_view.MAX_HEADER_CHARS
+    assert len(page) < min(budget, len(CASES[case].raw))
+    assert len(max(re.findall(r"<td>(.*?)</td>", page, re.S) + [""], key=len)) <= 6 * message_view.MAX_HEADER_CHARS
+    listing = reader.get("/mail/INBOX/?sort=size").content.decode()
+    assert "start of a huge subject" in listing and "word " * 200 not in listing

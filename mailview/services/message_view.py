@@ -43,6 +43,12 @@ MAX_TEXT_PART = 2 * 1024 * 1024
 MAX_BODY_PARTS = 20
 MAX_TEXT_TOTAL = 4 * 1024 * 1024
 MAX_LISTED_ATTACHMENTS = 200
+# Headers on the page: a subject, name or value longer than MAX_HEADER_CHARS ends in "…",
+# at most MAX_LISTED_ADDRESSES per To/Cc/Reply-To ("and 4,900 more"), MAX_HEADER_FIELDS
+# rows of "all headers" ("View source" has everything).
+MAX_HEADER_CHARS = 2_000
+MAX_LISTED_ADDRESSES = 100
+MAX_HEADER_FIELDS = 500
 BODY_CACHE_SECONDS = 3600
 
 
@@ -86,6 +92,8 @@ class MessageView:
     headers: list[tuple[str, str]] = field(default_factory=list)
     damaged: bool = False  # some text could not be decoded as declared: shown as far as it goes
     attachment_count: int = 0  # all of them; `attachments` lists at most MAX_LISTED_ATTACHMENTS
+    more_addresses: dict[str, int] = field(default_factory=dict)  # "to"/"cc"/"reply_to" -> not listed
+    more_headers: int = 0  # header fields past MAX_HEADER_FIELDS
     text_parts: int = 0  # text parts the message has; at most MAX_BODY_PARTS are shown
     shown_text_parts: int = 0
 
@@ -170,7 +178,11 @@ def message_open(
         imap.add_flags([uid], ["\\Seen"])
         flags.add("\\seen")
     headers = _all_headers(imap.fetch_header(uid) or b"") if with_all_headers else []
+    more_headers = max(len(headers) - MAX_HEADER_FIELDS, 0)
+    headers = [(clip(name), clip(value)) for name, value in headers[:MAX_HEADER_FIELDS]]
     envelope = recipient_addresses(meta)
+    more_addresses = {field: len(found) - MAX_LISTED_ADDRESSES for field, found in envelope.items() if len(found) > MAX_LISTED_ADDRESSES}
+    shown = {field: [_clip_address(a) for a in found[:MAX_LISTED_ADDRESSES]] for field, found in envelope.items()}
     # Inline images the body does not show (plain text preferred, or never referenced)
     # would be out of reach otherwise.
     attachments = plan.attachments + tuple(i for i in plan.inline_images if i.section not in body.shown_images)
@@ -178,11 +190,11 @@ def message_open(
         folder=folder,
         uid=uid,
         uidvalidity=selected.uidvalidity,
-        subject=decode_header_value(meta.subject) if meta.subject else "",
-        from_=envelope_from,
-        to=envelope["to"],
-        cc=envelope["cc"],
-        reply_to=envelope["reply_to"],
+        subject=clip(decode_header_value(meta.subject)) if meta.subject else "",
+        from_=[_clip_address(a) for a in envelope_from[:MAX_LISTED_ADDRESSES]],
+        to=shown["to"],
+        cc=shown["cc"],
+        reply_to=shown["reply_to"],
         date=meta.date_header if isinstance(meta.date_header, datetime) else (meta.internaldate if isinstance(meta.internaldate, datetime) else None),
         size=meta.size,
         seen="\\seen" in flags,
@@ -203,7 +215,20 @@ def message_open(
         truncated=body.truncated,
         headers=headers,
         damaged=body.damaged,
+        more_addresses=more_addresses,
+        more_headers=more_headers,
     )
+
+
+def clip(text: str, limit: int = MAX_HEADER_CHARS) -> str:
+    """A header value for the page: at most `limit` characters, "…" where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _clip_address(address: Address) -> Address:
+    if len(address.name) <= MAX_HEADER_CHARS and len(address.email) <= MAX_HEADER_CHARS:
+        return address
+    return Address(name=clip(address.name), email=clip(address.email))
 
 
 def bounded_plan(plan: DisplayPlan) -> tuple[DisplayPlan, int]:
