@@ -17,8 +17,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webmail.settings")
 
-from mailview import sanitizer  # noqa: E402
-from tests.unit.test_sanitizer import PATHOLOGICAL, big_newsletter  # noqa: E402
+from mailview import sanitizer
+from tests.unit.test_sanitizer import PATHOLOGICAL, big_newsletter
 
 
 def median_seconds(markup: str, runs: int) -> float:

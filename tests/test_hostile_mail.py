@@ -355,13 +355,13 @@ def body_url(page: str) -> str:
 
 
 def attachment_links(page: str) -> dict[str, str]:
-    found = re.findall(r'<a href="([^"]+)" download>.*?<span class="filename">(.*?)</span>', page, re.S)
+    found = re.findall(r'<a href="([^"]+)" download>.*?<span class="filename">(.*?)</span>', page, re.DOTALL)
     return {html.unescape(name): html.unescape(url) for url, name in found}
 
 
 def disposition_filename(header: str) -> str:
     """The filename a browser takes from a Content-Disposition (filename*= first)."""
-    if match := re.search(r"filename\*=utf-8''([^;]+)", header, re.I):
+    if match := re.search(r"filename\*=utf-8''([^;]+)", header, re.IGNORECASE):
         return unquote(match.group(1))
     match = re.search(r'filename="((?:[^"\\]|\\.)*)"', header)
     assert match, header
@@ -527,6 +527,6 @@ def test_huge_headers_are_shown_bounded_and_say_so(reader, mailbox, case, more):
     # Every header, name and value on the page is bounded, so the page is: ~100 KB, not megabytes.
     budget = (message_view.MAX_HEADER_FIELDS + 3 * message_view.MAX_LISTED_ADDRESSES + 4) * 2 * message_view.MAX_HEADER_CHARS
     assert len(page) < min(budget, len(CASES[case].raw))
-    assert len(max(re.findall(r"<td>(.*?)</td>", page, re.S) + [""], key=len)) <= 6 * message_view.MAX_HEADER_CHARS
+    assert len(max(re.findall(r"<td>(.*?)</td>", page, re.DOTALL) + [""], key=len)) <= 6 * message_view.MAX_HEADER_CHARS
     listing = reader.get("/mail/INBOX/?sort=size").content.decode()
     assert "start of a huge subject" in listing and "word " * 200 not in listing

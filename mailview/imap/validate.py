@@ -17,7 +17,7 @@ _FORBIDDEN = re.compile(r"[\r\n\x00]")
 #: Part numbers as deep as a server nests MIME: Dovecot follows 100 levels (message/rfc822
 #: inside multipart inside ...), each level one more number.
 MAX_SECTION_DEPTH = 128
-_SECTION = re.compile(r"^(?:[1-9][0-9]{0,4})(?:\.[1-9][0-9]{0,4}){0,%d}(?:\.(?:HEADER|TEXT|MIME))?$" % (MAX_SECTION_DEPTH - 1))
+_SECTION = re.compile(rf"^(?:[1-9][0-9]{{0,4}})(?:\.[1-9][0-9]{{0,4}}){{0,{MAX_SECTION_DEPTH - 1}}}(?:\.(?:HEADER|TEXT|MIME))?$")
 
 
 def _text(value: object, *, what: str, max_length: int) -> str:

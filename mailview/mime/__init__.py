@@ -27,7 +27,13 @@ Rules of display_plan:
 """
 from __future__ import annotations
 
-from .decode import decode_header_value, decode_text, decode_transfer, safe_filename, transfer_damaged
+from .decode import (
+    decode_header_value,
+    decode_text,
+    decode_transfer,
+    safe_filename,
+    transfer_damaged,
+)
 from .structure import (
     MAX_DEPTH,
     Address,

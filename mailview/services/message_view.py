@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from mailview import sanitizer
 from mailview.imap.connection import ImapConnection, RawSummary
 from mailview.imap.errors import MessageNotFound
-from mailview.mime.stream import NOT_BASE64
 from mailview.mime import (
     Address,
     DisplayPlan,
@@ -30,10 +29,11 @@ from mailview.mime import (
     decode_text,
     decode_transfer,
     display_plan,
-    transfer_damaged,
     parse_bodystructure,
     parse_envelope_addresses,
+    transfer_damaged,
 )
+from mailview.mime.stream import NOT_BASE64
 
 # Text parts larger than this are cut (and say so): nobody reads 2 MB of text in a browser.
 MAX_TEXT_PART = 2 * 1024 * 1024
@@ -181,8 +181,8 @@ def message_open(
     more_headers = max(len(headers) - MAX_HEADER_FIELDS, 0)
     headers = [(clip(name), clip(value)) for name, value in headers[:MAX_HEADER_FIELDS]]
     envelope = recipient_addresses(meta)
-    more_addresses = {field: len(found) - MAX_LISTED_ADDRESSES for field, found in envelope.items() if len(found) > MAX_LISTED_ADDRESSES}
-    shown = {field: [_clip_address(a) for a in found[:MAX_LISTED_ADDRESSES]] for field, found in envelope.items()}
+    more_addresses = {kind: len(found) - MAX_LISTED_ADDRESSES for kind, found in envelope.items() if len(found) > MAX_LISTED_ADDRESSES}
+    shown = {kind: [_clip_address(a) for a in found[:MAX_LISTED_ADDRESSES]] for kind, found in envelope.items()}
     # Inline images the body does not show (plain text preferred, or never referenced)
     # would be out of reach otherwise.
     attachments = plan.attachments + tuple(i for i in plan.inline_images if i.section not in body.shown_images)
@@ -313,8 +313,7 @@ def render_body(
             current_nested = nested[0].section
             chunks.append(_nested_header(nested[1]))
         data = raw.get(part.section, b"")
-        cut = len(data) >= MAX_TEXT_PART
-        if cut:
+        if len(data) >= MAX_TEXT_PART:
             truncated = True
             data = _trim_cut(data, part.encoding)
         # A part cut at MAX_TEXT_PART ends mid-way by our doing, not the sender's: judged
