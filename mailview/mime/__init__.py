@@ -27,7 +27,13 @@ Rules of display_plan:
 """
 from __future__ import annotations
 
-from .decode import decode_header_value, decode_text, decode_transfer, safe_filename
+from .decode import (
+    decode_header_value,
+    decode_text,
+    decode_transfer,
+    safe_filename,
+    transfer_damaged,
+)
 from .structure import (
     MAX_DEPTH,
     Address,
@@ -62,4 +68,5 @@ __all__ = [
     "parse_bodystructure",
     "parse_envelope_addresses",
     "safe_filename",
+    "transfer_damaged",
 ]

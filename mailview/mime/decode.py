@@ -11,7 +11,7 @@ import re
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["decode_transfer", "decode_text", "decode_header_value", "safe_filename"]
+__all__ = ["decode_transfer", "decode_text", "decode_header_value", "safe_filename", "transfer_damaged", "IDENTITY_ENCODINGS"]
 
 # --------------------------------------------------------------------------
 # Content-Transfer-Encoding
@@ -58,6 +58,47 @@ def _uu_tolerant(raw: bytes) -> bytes:
     return bytes(out)
 
 
+#: Content-Transfer-Encodings that leave the bytes as they are.
+IDENTITY_ENCODINGS = frozenset({"7bit", "8bit", "binary", ""})
+UU_ENCODINGS = frozenset({"x-uuencode", "uuencode", "x-uue", "uue"})
+# Well-formed base64 once line breaks and blanks are gone: whole quanta, padding only at the end.
+_B64_WHITESPACE = re.compile(rb"[ \t\r\n]+")
+_B64_VALID = re.compile(rb"(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?")
+# An "=" in quoted-printable that is neither an escape nor a soft line break (nor the end).
+_QP_INVALID = re.compile(rb"=(?![0-9A-Fa-f]{2}|[ \t]*(?:\r?\n|\Z))")
+
+
+def transfer_damaged(raw: bytes, encoding: str) -> bool:
+    """Whether `decode_transfer` had to guess: base64 with characters outside its alphabet,
+    padding inside the data or a cut-off end; quoted-printable with an ``=`` that is no
+    escape; uuencoded lines that do not decode; an encoding we do not know (then the bytes
+    are shown as they came). One linear pass; never raises."""
+    enc = (encoding or "").strip().strip('"').lower()
+    try:
+        if enc in IDENTITY_ENCODINGS or not raw:
+            return False
+        if enc == "base64":
+            return _B64_VALID.fullmatch(_B64_WHITESPACE.sub(b"", raw)) is None
+        if enc == "quoted-printable":
+            return _QP_INVALID.search(raw) is not None
+        if enc in UU_ENCODINGS:
+            return _uu_damaged(raw)
+    except Exception:  # pragma: no cover - defensive
+        return True
+    return True
+
+
+def _uu_damaged(raw: bytes) -> bool:
+    for line in raw.splitlines():
+        if not line or line.startswith((b"begin ", b"begin-base64 ")) or line.strip() in (b"end", b"`"):
+            continue
+        try:
+            binascii.a2b_uu(line)
+        except (binascii.Error, ValueError):
+            return True
+    return False
+
+
 def decode_transfer(raw: bytes, encoding: str) -> bytes:
     """Undo a Content-Transfer-Encoding. base64 and quoted-printable are decoded
     tolerantly; 7bit, 8bit, binary and anything unknown come back as they are."""
@@ -73,7 +114,7 @@ def decode_transfer(raw: bytes, encoding: str) -> bytes:
             # binascii.a2b_qp handles soft breaks (=\r\n and =\n), lower-case hex,
             # and leaves invalid escapes such as "=ZZ" as they are.
             return binascii.a2b_qp(raw)
-        if enc in ("x-uuencode", "uuencode", "x-uue", "uue"):
+        if enc in UU_ENCODINGS:
             return _uu_tolerant(raw)
     except Exception:  # pragma: no cover - defensive: keep the bytes rather than fail
         return raw
@@ -197,8 +238,9 @@ def _finish(text: str) -> str:
 
 def decode_text(raw: bytes, charset: str | None) -> str:
     """Bytes of a text part (already transfer-decoded) to str. Known charsets are
-    tried strictly; if that fails (or the charset is unknown): UTF-8 strictly,
-    then the declared charset with replacement characters, then windows-1252.
+    tried strictly; if that fails (or the charset is unknown): UTF-8 strictly, then the
+    declared charset with replacement characters, then UTF-8 with replacement characters
+    if the text is mostly UTF-8, then windows-1252.
     Never raises, never drops the text."""
     if raw is None:
         return ""
@@ -229,7 +271,23 @@ def decode_text(raw: bytes, charset: str | None) -> str:
             return _finish(raw.decode(codec, "replace"))
         except Exception:
             pass
+    if _mostly_utf8(raw):
+        # Labelled ASCII (or nothing, or unknown), but UTF-8 with a few broken bytes (a
+        # character cut in two, a NUL the server turned into 0x80): read as UTF-8 with only
+        # the broken bytes replaced, not all of it as windows-1252 mojibake.
+        return _finish(raw.decode(_UTF8, "replace"))
     return _finish(raw.decode("cp1252", _C1_ERRORS))
+
+
+_ESCAPED = re.compile("[\udc80-\udcff]")
+_NON_ASCII = re.compile("[^\x00-\x7f]")
+
+
+def _mostly_utf8(raw: bytes) -> bool:
+    """More well-formed non-ASCII UTF-8 characters than bytes that are not UTF-8."""
+    mixed = raw.decode(_UTF8, "surrogateescape")
+    broken = len(_ESCAPED.findall(mixed))
+    return len(_NON_ASCII.findall(mixed)) - broken > broken
 
 
 def _bytes_to_str(value: bytes) -> str:

@@ -23,7 +23,7 @@ from mailview.services.addressbook import senders_remember
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
 from mailview.services.reading.message_view import RenderedBody, message_body, message_body_cached, message_open
 from mailview.services.reading.messages import ListPosition, message_neighbor, message_page, normalize_sort
-from mailview.services.reading.parts import exactly, message_size, part_info, stream_section
+from mailview.services.reading.parts import exactly, message_size, part_info, section_chunks
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
 
@@ -234,8 +234,8 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
     pool = get_pool()
     with pool.session(user_key) as imap:
         info = part_info(imap=imap, folder=folder, uid=uid, section=section)
+        chunks = section_chunks(imap=imap, session=lambda: pool.session(user_key), folder=folder, uid=uid, section=info.section, encoding=info.encoding)
     inline = info.inline_safe and request.GET.get("download") != "1"
-    chunks = stream_section(session=lambda: pool.session(user_key), folder=folder, uid=uid, section=info.section, encoding=info.encoding)
     if info.exact_size is not None:
         chunks = exactly(chunks, info.exact_size)
     response = _download(chunks, content_type=info.content_type, filename=info.filename, attachment=not inline, length=info.exact_size)
@@ -261,7 +261,7 @@ def message_raw(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
     pool = get_pool()
     with pool.session(request.user) as imap:
         size = message_size(imap=imap, folder=folder, uid=uid)
-    chunks = stream_section(session=lambda: pool.session(request.user), folder=folder, uid=uid, section="", encoding="8bit")
+        chunks = section_chunks(imap=imap, session=lambda: pool.session(request.user), folder=folder, uid=uid, section="", encoding="8bit")
     return _download(chunks, content_type="text/plain; charset=utf-8", filename=f"message-{uid}.eml", attachment=True, length=size)
 
 

@@ -123,3 +123,42 @@ def test_hostile_html_runs_no_script_and_loads_nothing_remote_until_asked(app_se
         assert not any("ran" in line for line in console)
     finally:
         beacon.close()
+
+
+BROWSER_CASES = ["attr-huge-title", "attr-many", "parts-many-attachments", "parts-many-texts", "nesting-multipart",
+                 "b64-att-truncated-one", "b64-att-illegal-chars", "line-huge-html", "header-many-recipients"]
+
+
+def test_hostile_sizes_and_encodings_open_and_download_through_gunicorn(app_server, browser, sign_in_as):
+    """The hostile-mail corpus's pages in Chromium through gunicorn: each page and its body
+    frame finish loading, say what was cut, and every part it links downloads (200)."""
+    from tests.test_hostile_mail import CASES
+
+    person = new_mail_user("corpus")
+    with imap_direct(person) as imap:
+        for case in BROWSER_CASES:
+            imap.append("INBOX", CASES[case].raw)
+    sign_in_as(person)
+    wait = WebDriverWait(browser, 30)
+    for uid, case in enumerate(BROWSER_CASES, 1):
+        browser.get(f"{app_server}/mail/INBOX/{uid}/")
+        wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
+        page_text = browser.find_element(By.TAG_NAME, "body").text
+        for note in CASES[case].notes:
+            assert note in page_text, (case, note)
+        wait.until(EC.frame_to_be_available_and_switch_to_it((By.CSS_SELECTOR, "iframe.message-body")))
+        wait.until(lambda b: b.execute_script("return document.readyState") == "complete")
+        body_text = browser.find_element(By.TAG_NAME, "body").text
+        for text in CASES[case].body_has:
+            assert text in body_text, (case, text)
+        browser.switch_to.default_content()
+        links = [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, ".attachments a[download]")]
+        statuses = browser.execute_async_script(
+            "const done = arguments[arguments.length - 1];"
+            "Promise.all(arguments[0].map(u => fetch(u).then(r => r.arrayBuffer().then(() => r.status), () => 0))).then(done);",
+            links[:10] + links[-5:],
+        )
+        assert len(statuses) == len(links[:10] + links[-5:])
+        assert all(status == 200 for status in statuses), (case, statuses)
+        if CASES[case].downloads or "parts-many" in case:
+            assert links, case

@@ -25,12 +25,12 @@ def test_uids():
     assert validate.uids(["1", 2, "4294967295"]) == [1, 2, 4294967295]
 
 
-@pytest.mark.parametrize("good", ["1", "1.2", "2.1.3", "1.HEADER", "3.2.MIME"])
+@pytest.mark.parametrize("good", ["1", "1.2", "2.1.3", "1.HEADER", "3.2.MIME", ".".join(["1"] * 101), ".".join(["99999"] * 128) + ".TEXT"])
 def test_sections(good):
     assert validate.section(good) == good
 
 
-@pytest.mark.parametrize("bad", ["0", "1..2", "1.2]", "1 2", "HEADER", "1.2\r\n", "01"])
+@pytest.mark.parametrize("bad", ["0", "1..2", "1.2]", "1 2", "HEADER", "1.2\r\n", "01", ".".join(["1"] * 129)])
 def test_bad_sections(bad):
     with pytest.raises(InvalidImapInput):
         validate.section(bad)

@@ -33,10 +33,24 @@ from mailview.mime import (
     display_plan,
     parse_bodystructure,
     parse_envelope_addresses,
+    transfer_damaged,
 )
+from mailview.mime.stream import NOT_BASE64
 
 # Text parts larger than this are cut (and say so): nobody reads 2 MB of text in a browser.
 MAX_TEXT_PART = 2 * 1024 * 1024
+# The work a page may cost, whatever the message (the rest is listed, or in "View source"):
+# text parts shown, bytes of text fetched for them in all (from BODYSTRUCTURE's sizes, so
+# known before fetching), and parts listed as attachments.
+MAX_BODY_PARTS = 20
+MAX_TEXT_TOTAL = 4 * 1024 * 1024
+MAX_LISTED_ATTACHMENTS = 200
+# Headers on the page: a subject, name or value longer than MAX_HEADER_CHARS ends in "…",
+# at most MAX_LISTED_ADDRESSES per To/Cc/Reply-To ("and 4,900 more"), MAX_HEADER_FIELDS
+# rows of "all headers" ("View source" has everything).
+MAX_HEADER_CHARS = 2_000
+MAX_LISTED_ADDRESSES = 100
+MAX_HEADER_FIELDS = 500
 BODY_CACHE_SECONDS = 3600
 
 
@@ -78,6 +92,12 @@ class MessageView:
     is_html: bool
     truncated: bool = False
     headers: list[tuple[str, str]] = field(default_factory=list)
+    damaged: bool = False  # some text could not be decoded as declared: shown as far as it goes
+    attachment_count: int = 0  # all of them; `attachments` lists at most MAX_LISTED_ATTACHMENTS
+    more_addresses: dict[str, int] = field(default_factory=dict)  # "to"/"cc"/"reply_to" -> not listed
+    more_headers: int = 0  # header fields past MAX_HEADER_FIELDS
+    text_parts: int = 0  # text parts the message has; at most MAX_BODY_PARTS are shown
+    shown_text_parts: int = 0
 
     @property
     def sender_email(self) -> str:
@@ -91,6 +111,7 @@ class RenderedBody:
     is_html: bool
     truncated: bool
     shown_images: frozenset[str] = frozenset()  # sections of inline images the HTML shows (cid:)
+    damaged: bool = False  # a transfer encoding was broken (or unknown): what decodes is shown
 
 
 def _addresses(raw_envelope_list: object) -> list[Address]:
@@ -134,7 +155,7 @@ def message_open(
         raise MessageNotFound(f"{folder}/{uid}")
     envelope_from = sender_addresses(meta)
     root = parse_bodystructure(meta.bodystructure)
-    plan = display_plan(root, prefer_plain=prefer_plain)
+    plan, text_parts = bounded_plan(display_plan(root, prefer_plain=prefer_plain))
 
     def key_for(remote: bool) -> str:
         return body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
@@ -159,16 +180,23 @@ def message_open(
         imap.add_flags([uid], ["\\Seen"])
         flags.add("\\seen")
     headers = _all_headers(imap.fetch_header(uid) or b"") if with_all_headers else []
+    more_headers = max(len(headers) - MAX_HEADER_FIELDS, 0)
+    headers = [(clip(name), clip(value)) for name, value in headers[:MAX_HEADER_FIELDS]]
     envelope = recipient_addresses(meta)
+    more_addresses = {kind: len(found) - MAX_LISTED_ADDRESSES for kind, found in envelope.items() if len(found) > MAX_LISTED_ADDRESSES}
+    shown = {kind: [_clip_address(a) for a in found[:MAX_LISTED_ADDRESSES]] for kind, found in envelope.items()}
+    # Inline images the body does not show (plain text preferred, or never referenced)
+    # would be out of reach otherwise.
+    attachments = plan.attachments + tuple(i for i in plan.inline_images if i.section not in body.shown_images)
     return MessageView(
         folder=folder,
         uid=uid,
         uidvalidity=selected.uidvalidity,
-        subject=decode_header_value(meta.subject) if meta.subject else "",
-        from_=envelope_from,
-        to=envelope["to"],
-        cc=envelope["cc"],
-        reply_to=envelope["reply_to"],
+        subject=clip(decode_header_value(meta.subject)) if meta.subject else "",
+        from_=[_clip_address(a) for a in envelope_from[:MAX_LISTED_ADDRESSES]],
+        to=shown["to"],
+        cc=shown["cc"],
+        reply_to=shown["reply_to"],
         date=meta.date_header if isinstance(meta.date_header, datetime) else (meta.internaldate if isinstance(meta.internaldate, datetime) else None),
         size=meta.size,
         seen="\\seen" in flags,
@@ -176,11 +204,11 @@ def message_open(
         draft="\\draft" in flags,
         attachments=[
             AttachmentInfo(section=p.section, filename=p.suggested_filename, mime_type=p.mime_type, size=p.size, encoding=p.encoding)
-            for p in plan.attachments
-            # Inline images the body does not show (plain text preferred, or never referenced)
-            # would be out of reach otherwise.
-            + tuple(i for i in plan.inline_images if i.section not in body.shown_images)
+            for p in attachments[:MAX_LISTED_ATTACHMENTS]
         ],
+        attachment_count=len(attachments),
+        text_parts=text_parts,
+        shown_text_parts=len(plan.body_parts),
         nested_messages=[m for _, m in plan.nested_messages],
         body_key=key,
         blocked_remote=body.blocked_remote,
@@ -188,7 +216,40 @@ def message_open(
         is_html=body.is_html,
         truncated=body.truncated,
         headers=headers,
+        damaged=body.damaged,
+        more_addresses=more_addresses,
+        more_headers=more_headers,
     )
+
+
+def clip(text: str, limit: int = MAX_HEADER_CHARS) -> str:
+    """A header value for the page: at most `limit` characters, "…" where it was cut."""
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _clip_address(address: Address) -> Address:
+    if len(address.name) <= MAX_HEADER_CHARS and len(address.email) <= MAX_HEADER_CHARS:
+        return address
+    return Address(name=clip(address.name), email=clip(address.email))
+
+
+def bounded_plan(plan: DisplayPlan) -> tuple[DisplayPlan, int]:
+    """The plan with its text bounded (the first MAX_BODY_PARTS text parts, and of those
+    only as many as MAX_TEXT_TOTAL bytes of text allow; at least the first), and how many
+    text parts there were. Parts not shown are listed as attachments instead, so each
+    one still downloads. The page and the body document both use this: same parts shown."""
+    total = len(plan.body_parts)
+    shown: list[MimePart] = []
+    budget = MAX_TEXT_TOTAL
+    for part in plan.body_parts[:MAX_BODY_PARTS]:
+        cost = min(part.size, MAX_TEXT_PART)
+        if shown and cost > budget:
+            break
+        shown.append(part)
+        budget -= cost
+    if len(shown) == total:
+        return plan, total
+    return replace(plan, body_parts=tuple(shown), attachments=plan.body_parts[len(shown):] + plan.attachments), total
 
 
 def _summary_key(body_key: str) -> str:
@@ -239,7 +300,8 @@ def message_body(
     if meta is None:
         raise MessageNotFound(f"{folder}/{uid}")
     root = parse_bodystructure(meta.bodystructure)
-    body = render_body(imap=imap, uid=uid, root=root, plan=display_plan(root, prefer_plain=prefer_plain), allow_remote=remote, part_url=part_url)
+    plan, _count = bounded_plan(display_plan(root, prefer_plain=prefer_plain))
+    body = render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url)
     _keep_body(key, body)
     return body
 
@@ -264,6 +326,7 @@ def render_body(
     blocked = 0
     is_html = False
     truncated = False
+    damaged = False
     current_nested: str | None = None
     for part in plan.body_parts:
         nested = plan.message_of(part)
@@ -273,11 +336,16 @@ def render_body(
         data = raw.get(part.section, b"")
         if len(data) >= MAX_TEXT_PART:
             truncated = True
+            data = _trim_cut(data, part.encoding)
+        # A part cut at MAX_TEXT_PART ends mid-way by our doing, not the sender's: judged
+        # by what was fetched, trimmed to a boundary of its encoding above.
+        damaged = damaged or transfer_damaged(data, part.encoding)
         text = decode_text(decode_transfer(data, part.encoding), part.charset)
         if part.mime_type == "text/html":
             result = sanitizer.sanitize_html(text, allow_remote_images=allow_remote, cid_url=cid_url)
             chunks.append(f'<div class="part html-part">{result.html}</div>')
             blocked += result.blocked_remote
+            truncated = truncated or result.truncated
             is_html = True
         else:
             if part.params.get("format", "").lower() == "flowed":
@@ -285,7 +353,28 @@ def render_body(
             chunks.append(sanitizer.text_to_html(text))
     if not chunks:
         chunks.append(f'<p class="no-body">{html_lib.escape(_("This message has no text."))}</p>')
-    return RenderedBody(html="\n".join(chunks), blocked_remote=blocked, is_html=is_html, truncated=truncated, shown_images=frozenset(shown))
+    return RenderedBody(
+        html="\n".join(chunks), blocked_remote=blocked, is_html=is_html, truncated=truncated, shown_images=frozenset(shown), damaged=damaged
+    )
+
+
+def _trim_cut(data: bytes, encoding: str) -> bytes:
+    """Text cut at an arbitrary byte (MAX_TEXT_PART) ends at a boundary of its encoding:
+    base64 at its last whole 4-character quantum, quoted-printable before a split ``=XX``,
+    so the cut is neither decoded as garbage nor taken for damage."""
+    enc = encoding.lower()
+    if enc == "base64":
+        extra = len(data.translate(None, NOT_BASE64)) % 4
+        end = len(data)
+        while extra and end:
+            end -= 1
+            if data[end] not in NOT_BASE64:
+                extra -= 1
+        return data[:end]
+    if enc == "quoted-printable":
+        at = data.rfind(b"=", max(len(data) - 2, 0))
+        return data[:at] if at >= 0 else data
+    return data
 
 
 def _nested_header(message: EmbeddedMessage) -> str:

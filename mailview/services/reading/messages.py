@@ -194,6 +194,14 @@ def _cached_sorted_uids(*, imap: ImapConnection, user_key: str, selected: Select
     return uids
 
 
+# A list row shows at most this much of a subject or name (one of 300 KB is hostile, not news).
+MAX_ROW_TEXT = 500
+
+
+def _clip(text: str) -> str:
+    return text if len(text) <= MAX_ROW_TEXT else text[: MAX_ROW_TEXT - 1] + "…"
+
+
 def summarize(raw: RawSummary, *, show_recipient: bool = False) -> MessageSummary:
     people = raw.to if show_recipient and raw.to else raw.sender
     first: RawAddress | None = people[0] if people else None
@@ -203,8 +211,8 @@ def summarize(raw: RawSummary, *, show_recipient: bool = False) -> MessageSummar
     flags = {f.lower() for f in raw.flags}
     return MessageSummary(
         uid=raw.uid,
-        subject=decode_header_value(raw.subject) if raw.subject else "",
-        correspondent=name or email,
+        subject=_clip(decode_header_value(raw.subject)) if raw.subject else "",
+        correspondent=_clip(name or email),
         correspondent_email=email,
         date=date,
         size=raw.size,

@@ -2,17 +2,30 @@
 
 `BODY.PEEK[section]<offset.length>` chunk by chunk, decoded on the fly, so the
 web process's memory stays at about one chunk whatever the attachment's size.
+
+A part whose transfer encoding is broken still downloads: what decodes is served (the
+same tolerant decoding that shows text on the page), without a Content-Length, under a
+name that says so ("report (damaged).pdf"). Damage is known up front only from the
+server: Dovecot refuses `BINARY.SIZE` of broken base64 (``NO [PARSE]``, or it drops the
+connection when the data stops mid-quantum). A part in an encoding nobody knows is
+served as it is, the encoding added to its name ("data.bin.x-rot13").
 """
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from mailview.imap.connection import ImapConnection
-from mailview.imap.errors import MessageNotFound
-from mailview.mime import MimePart, find_part, parse_bodystructure
+from mailview.imap.errors import ImapConnectionError, ImapProtocolError, MessageNotFound
+from mailview.mime import MimePart, find_part, parse_bodystructure, safe_filename
+from mailview.mime.decode import IDENTITY_ENCODINGS, UU_ENCODINGS
 from mailview.mime.stream import StreamDecoder
+
+log = logging.getLogger(__name__)
 
 # Bigger chunks mean fewer round trips; memory stays at about two chunks.
 CHUNK = 2 * 1024 * 1024
@@ -20,6 +33,11 @@ CHUNK = 2 * 1024 * 1024
 INLINE_SAFE = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}
 
 SessionFactory = Callable[[], AbstractContextManager[ImapConnection]]
+
+
+class PartLengthMismatch(Exception):
+    """The decoded part is shorter than the Content-Length already promised: the download
+    is cut off (the browser reports it) rather than padded into a file that only looks whole."""
 
 
 @dataclass(frozen=True)
@@ -31,14 +49,24 @@ class PartInfo:
     encoding: str
     encoded_size: int
     decoded_size: int | None = None  # from BINARY.SIZE where the server has it
+    damaged: bool = False  # the server could not undo the transfer encoding
 
     @property
     def exact_size(self) -> int | None:
         """Decoded size when known: no transfer encoding, or the server told (BINARY.SIZE).
         With it the browser shows a download's progress."""
-        if self.encoding in ("7bit", "8bit", "binary", ""):
+        if self.encoding in IDENTITY_ENCODINGS:
             return self.encoded_size
         return self.decoded_size
+
+
+def damaged_filename(name: str) -> str:
+    """``report.pdf`` -> ``report (damaged).pdf``: the file may open, but not whole."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 16:
+        stem, ext = name, ""
+    label = _("damaged")
+    return safe_filename(f"{stem} ({label}).{ext}" if ext else f"{stem} ({label})")
 
 
 def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str) -> PartInfo:
@@ -51,43 +79,91 @@ def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str) -> P
     if part is None or part.is_multipart:
         raise MessageNotFound(f"{folder}/{uid}/{section}")
     mime_type = part.mime_type
+    filename = part.suggested_filename
+    decoded_size: int | None = None
+    damaged = False
+    if part.encoding == "base64":
+        # Only for base64: where Dovecot decodes it, our decoder gives the same bytes (both
+        # skip line breaks; anything else is damage Dovecot refuses), so the length holds.
+        # Quoted-printable decoders differ on details (trailing blanks): no length then.
+        try:
+            decoded_size = imap.decoded_size(uid, part.section)
+        except (ImapProtocolError, ImapConnectionError) as exc:
+            log.info("part %s of %s/%s: the server cannot decode it (%s); serving what decodes", part.section, folder, uid, exc)
+            damaged = True
+    elif part.encoding not in IDENTITY_ENCODINGS and part.encoding != "quoted-printable" and part.encoding not in UU_ENCODINGS:
+        filename = safe_filename(f"{filename}.{part.encoding}")  # served as it is
     return PartInfo(
         section=part.section,
-        filename=part.suggested_filename,
+        filename=damaged_filename(filename) if damaged else filename,
         content_type=mime_type if mime_type in INLINE_SAFE or mime_type == "message/rfc822" else "application/octet-stream",
-        inline_safe=mime_type in INLINE_SAFE,
+        inline_safe=mime_type in INLINE_SAFE and not damaged,
         encoding=part.encoding,
         encoded_size=part.size,
-        decoded_size=imap.decoded_size(uid, part.section) if part.encoding in ("base64", "quoted-printable") else None,
+        decoded_size=decoded_size,
+        damaged=damaged,
     )
 
 
+def section_chunks(
+    *, imap: ImapConnection, session: SessionFactory, folder: str, uid: int, section: str, encoding: str, chunk_size: int = CHUNK
+) -> Iterator[bytes]:
+    """Decoded bytes of a section ("" = the whole message): the first chunk fetched now, on
+    `imap` (the view's connection), the rest, if any, streamed later by `stream_section`.
+
+    So a part that cannot be fetched at all (gone, refused) is a clear error page rather
+    than a response that breaks off after its headers, and a part that fits in one chunk
+    (most do) is served without holding a connection while the client reads it.
+    """
+    decoder = StreamDecoder(encoding)
+    imap.select(folder, readonly=True)
+    chunk = imap.fetch_partial(uid, section, 0, chunk_size)
+    if chunk is None:
+        raise MessageNotFound(f"{folder}/{uid}")
+    first = decoder.feed(chunk)
+    if len(chunk) < chunk_size:
+        return iter([first + decoder.finish()])
+    rest = stream_section(session=session, folder=folder, uid=uid, section=section, encoding=encoding, chunk_size=chunk_size, offset=len(chunk), decoder=decoder)
+    return _then(first, rest)
+
+
+def _then(first: bytes, rest: Iterator[bytes]) -> Iterator[bytes]:
+    # A generator (not itertools.chain): closing it closes `rest`, which returns its connection.
+    yield first
+    yield from rest
+
+
 def exactly(chunks: Iterator[bytes], length: int) -> Iterator[bytes]:
-    """Exactly `length` bytes: the promised Content-Length holds even where our tolerant
-    decoder and the server's disagree about broken base64 (padded with NULs then). An
-    error from `chunks` (the message vanished midway) propagates and ends the download."""
+    """Exactly the `length` bytes promised in the Content-Length. Fewer: the download fails
+    (PartLengthMismatch) instead of being padded; more: the rest is not sent, and logged.
+    An error from `chunks` (the message vanished midway) propagates and ends the download."""
     sent = 0
     for chunk in chunks:
-        chunk = chunk[: length - sent]
+        if sent + len(chunk) > length:
+            log.warning("a part decoded to more than its announced %d bytes; the rest is not sent", length)
+            chunk = chunk[: length - sent]
         sent += len(chunk)
         if chunk:
             yield chunk
         if sent >= length:
             return
     if sent < length:
-        yield b"\0" * (length - sent)
+        raise PartLengthMismatch(f"decoded {sent} of the {length} bytes announced")
 
 
-def stream_section(*, session: SessionFactory, folder: str, uid: int, section: str, encoding: str, chunk_size: int = CHUNK) -> Iterator[bytes]:
-    """Decoded bytes of a section ("" = the whole message), chunk by chunk.
+def stream_section(
+    *, session: SessionFactory, folder: str, uid: int, section: str, encoding: str, chunk_size: int = CHUNK,
+    offset: int = 0, decoder: StreamDecoder | None = None,
+) -> Iterator[bytes]:
+    """Decoded bytes of a section ("" = the whole message), chunk by chunk, from `offset`
+    on (`decoder` carries the decoding state of what came before).
 
     Holds one pooled connection for the duration and gives it back when the response
     is finished or the client goes away (the WSGI server closes the generator).
     """
-    decoder = StreamDecoder(encoding)
+    decoder = decoder or StreamDecoder(encoding)
     with session() as imap:
         imap.select(folder, readonly=True)
-        offset = 0
         while True:
             chunk = imap.fetch_partial(uid, section, offset, chunk_size)
             if chunk is None:
