@@ -7,7 +7,7 @@ from urllib.parse import urlsplit
 
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -19,6 +19,7 @@ from mailview.imap import (
     MailboxNotFound,
     MessageNotFound,
     NoStoredCredentials,
+    PoolBusy,
     PoolTimeout,
 )
 
@@ -90,14 +91,24 @@ class ImapErrorMiddleware:
             return _error(request, 404, _("Folder not found"), _("This folder does not exist (any more)."))
         if isinstance(exception, InvalidImapInput):
             return _error(request, 400, _("Bad request"), _("That address is not valid."))
+        if isinstance(exception, PoolBusy):
+            # Answered at once, before this request could hold a server thread waiting.
+            return _error(request, 429, _("Too many requests at once"), _("Your mail is still busy with your earlier requests. Please try again in a moment."), retry_after=2)
         if isinstance(exception, PoolTimeout):
-            return _error(request, 503, _("Mail server busy"), _("Your mail server connections are all busy. Please try again in a moment."))
+            return _error(request, 503, _("Mail server busy"), _("Your mail server connections are all busy. Please try again in a moment."), retry_after=5)
         if isinstance(exception, ImapConnectionError):
             log.warning("IMAP connection error: %s", exception)
-            return _error(request, 503, _("Mail server unavailable"), _("The mail server cannot be reached right now. Please try again in a few minutes."))
+            return _error(request, 503, _("Mail server unavailable"), _("The mail server cannot be reached right now. Please try again in a few minutes."), retry_after=60)
         log.warning("IMAP error: %s", exception)
         return _error(request, 502, _("Mail server error"), _("The mail server gave an answer we could not use. Please try again."))
 
 
-def _error(request: HttpRequest, status: int, title: str, message: str) -> HttpResponse:
-    return render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)
+def _error(request: HttpRequest, status: int, title: str, message: str, *, retry_after: int | None = None) -> HttpResponse:
+    response: HttpResponse
+    if request.headers.get("Accept", "").startswith("application/json"):
+        response = JsonResponse({"error": message}, status=status)  # what the page's scripts show
+    else:
+        response = render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)
+    if retry_after is not None:
+        response["Retry-After"] = str(retry_after)
+    return response

@@ -206,6 +206,10 @@ WEBMAIL_POOL_MAX_OPEN = env_int("WEBMAIL_POOL_MAX_OPEN", 200, minimum=1)
 WEBMAIL_POOL_IDLE_TIMEOUT = env_int("WEBMAIL_POOL_IDLE_TIMEOUT", 300, minimum=1)
 WEBMAIL_POOL_NOOP_AFTER = env_int("WEBMAIL_POOL_NOOP_AFTER", 60, minimum=0)
 WEBMAIL_POOL_WAIT_TIMEOUT = env_int("WEBMAIL_POOL_WAIT_TIMEOUT", 15, minimum=1)
+# Requests of one user allowed to wait for that user's busy connections, per process; one more
+# is answered 429 at once, so one user's burst cannot hold every server thread. Keep
+# WEBMAIL_POOL_PER_PROCESS + this below gunicorn's --threads. (A task that meets the bound retries.)
+WEBMAIL_POOL_MAX_WAITERS = env_int("WEBMAIL_POOL_MAX_WAITERS", 4, minimum=0)
 
 # Sign-in rate limits: failures allowed per window, per client IP and per address.
 WEBMAIL_LOGIN_FAILURES_PER_IP = env_int("WEBMAIL_LOGIN_FAILURES_PER_IP", 20, minimum=1)

@@ -18,6 +18,7 @@ from .errors import (
     MailboxNotFound,
     MessageNotFound,
     NoStoredCredentials,
+    PoolBusy,
     PoolTimeout,
 )
 from .connection import Credentials, ServerEndpoint, verify_login
@@ -36,6 +37,7 @@ __all__ = [
     "MailboxNotFound",
     "MessageNotFound",
     "NoStoredCredentials",
+    "PoolBusy",
     "PoolTimeout",
     "SessionPool",
     "reset_pool_for_tests",
@@ -79,6 +81,7 @@ def _build_pool() -> SessionPool:
         idle_timeout=settings.WEBMAIL_POOL_IDLE_TIMEOUT,
         noop_after=settings.WEBMAIL_POOL_NOOP_AFTER,
         wait_timeout=settings.WEBMAIL_POOL_WAIT_TIMEOUT,
+        max_waiters=settings.WEBMAIL_POOL_MAX_WAITERS,
     )
 
 
