@@ -74,6 +74,7 @@ MIDDLEWARE = [
     "webmail.middleware.RawPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "webmail.outage.OutageMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -123,6 +124,8 @@ CACHES = {
         "BACKEND": "webmail.cache.SharedClientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("WEBMAIL_CACHE_PREFIX", "webmail"),
+        # A Redis that stops answering must fail a request fast (a 503 page), not hang it.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
     },
     # Per process, no network: only for skipping work already done recently (never for
     # anything another process must see).
@@ -133,8 +136,9 @@ CACHES = {
     },
 }
 
-# Read from Redis, written through to the database: a signed-in request costs no session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Read from Redis, written through to the database: a signed-in request costs no session query;
+# while Redis is down, read from the database (webmail/sessions.py).
+SESSION_ENGINE = "webmail.sessions"
 SESSION_COOKIE_AGE = env_int("WEBMAIL_SESSION_AGE", 14 * 24 * 3600, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -175,7 +179,13 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("WEBMAIL_LOG_LEVEL", "INFO")},
     # imapclient logs commands at DEBUG, LOGIN included: never let that through.
-    "loggers": {"imapclient": {"level": "WARNING"}},
+    "loggers": {
+        "imapclient": {"level": "WARNING"},
+        # A web process waiting for task results logs every reconnect to a dead result store
+        # (and "must be restarted", which is not so); webmail.outage logs one line per outage.
+        "celery.backends.redis": {"level": "CRITICAL"},
+        "celery.backends.asynchronous": {"level": "CRITICAL", "propagate": False, "handlers": []},
+    },
 }
 
 # --- Mail -------------------------------------------------------------------
@@ -233,6 +243,9 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
     "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
 }
 CELERY_RESULT_EXPIRES = env_int("CELERY_RESULT_EXPIRES", 7 * 24 * 3600, minimum=60)
+# Queuing a task subscribes to its result first: with the store down, give up after about a
+# second (the user is told "not done, try again") instead of Celery's 20 retries of a second.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}}
 # Periodic work (run `celery -A webmail beat`, or a worker with -B in the demo).
 CELERY_BEAT_SCHEDULE = {
     # Removes abandoned uploads and compose sessions, and re-queues stuck sends.

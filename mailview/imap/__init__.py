@@ -64,6 +64,7 @@ def _build_pool() -> SessionPool:
     from django.conf import settings
 
     from accounts.services import imap_credentials_for
+    from webmail.outage import redis_health
     from webmail.redis_client import get_redis, key_prefix
 
     from .budget import ConnectionBudget
@@ -82,6 +83,8 @@ def _build_pool() -> SessionPool:
         noop_after=settings.WEBMAIL_POOL_NOOP_AFTER,
         wait_timeout=settings.WEBMAIL_POOL_WAIT_TIMEOUT,
         max_waiters=settings.WEBMAIL_POOL_MAX_WAITERS,
+        budget_down=redis_health.failed,
+        budget_up=redis_health.recovered,
     )
 
 

@@ -80,6 +80,8 @@ class SessionPool:
         wait_timeout: float = 15.0,
         max_waiters: int | None = None,
         reaper_interval: float = 1.0,
+        budget_down: Callable[[BaseException], None] | None = None,
+        budget_up: Callable[[], None] | None = None,
     ) -> None:
         self._credentials_for = credentials_for
         self._budget = budget
@@ -90,6 +92,11 @@ class SessionPool:
         self.wait_timeout = wait_timeout
         self.max_waiters = max_waiters  # None: unbounded (a Celery worker's single thread never piles up)
         self.reaper_interval = reaper_interval
+        # Told when the budget's store (Redis) fails and when it answers again: the app logs one
+        # line per outage (the pool carries on with its per-process bound meanwhile).
+        self._budget_down = budget_down or self._log_budget_down
+        self._budget_up = budget_up or self._log_budget_up
+        self._budget_failing = False
         self._cond = threading.Condition(threading.Lock())
         self._idle: dict[str, list[_Entry]] = defaultdict(list)
         self._in_use: dict[str, set[_Entry]] = defaultdict(set)
@@ -122,8 +129,8 @@ class SessionPool:
         if self._budget is not None:
             try:
                 self._budget.announce("evict", user_key)
-            except Exception:  # noqa: BLE001 - Redis down: local eviction still happened
-                log.exception("could not announce eviction")
+            except Exception as exc:  # noqa: BLE001 - Redis down: local eviction still happened
+                self._budget_down(exc)
 
     def stats(self) -> dict[str, int | str]:
         with self._cond:
@@ -155,8 +162,8 @@ class SessionPool:
         if self._budget is not None:
             try:
                 rows = self._budget.all_stats()
-            except Exception:  # noqa: BLE001 - show at least this process
-                log.exception("could not read pool stats")
+            except Exception as exc:  # noqa: BLE001 - show at least this process
+                self._budget_down(exc)
         here = {k: str(v) for k, v in self.stats().items()}
         rows = [r for r in rows if r.get("process") != here["process"]] + [here]
         return sorted(rows, key=lambda r: r.get("process", ""))
@@ -302,8 +309,8 @@ class SessionPool:
         while True:
             try:
                 token = self._budget.try_acquire(user_key)
-            except Exception:  # noqa: BLE001 - Redis down: per-process bound still holds
-                log.exception("connection budget unavailable; continuing with the per-process bound only")
+            except Exception as exc:  # noqa: BLE001 - Redis down: per-process bound still holds
+                self._budget_down(exc)
                 return None
             if token is not None:
                 return token
@@ -314,8 +321,8 @@ class SessionPool:
                 # Ask other processes to close this user's idle connections.
                 try:
                     self._budget.announce("wanted", user_key)
-                except Exception:  # noqa: BLE001 - they will still close idle ones on timeout
-                    log.exception("could not announce a wait")
+                except Exception as exc:  # noqa: BLE001 - they will still close idle ones on timeout
+                    self._budget_down(exc)
                 announced = True
             if time.monotonic() + pause > deadline:
                 self.counters.timeouts += 1
@@ -328,8 +335,8 @@ class SessionPool:
         if self._budget is not None and token is not None:
             try:
                 self._budget.release(user_key, token)
-            except Exception:  # noqa: BLE001 - the lease expires by itself
-                log.exception("could not release a budget lease")
+            except Exception as exc:  # noqa: BLE001 - the lease expires by itself
+                self._budget_down(exc)
 
     def _close(self, entry: _Entry) -> None:
         try:
@@ -337,6 +344,16 @@ class SessionPool:
         finally:
             self.counters.closed += 1
             self._release_budget(entry.user_key, entry.token)
+
+    def _log_budget_down(self, exc: BaseException) -> None:
+        if not self._budget_failing:
+            self._budget_failing = True
+            log.error("connection budget unavailable (%s: %s); using the per-process bound only", type(exc).__name__, exc)
+
+    def _log_budget_up(self) -> None:
+        if self._budget_failing:
+            self._budget_failing = False
+            log.warning("connection budget available again")
 
     def _count_login(self) -> None:
         self.counters.logins += 1
@@ -385,8 +402,12 @@ class SessionPool:
                         self._renew_leases()
                         last_renew = now
                     self._publish_stats()
-            except Exception:  # noqa: BLE001 - the reaper must survive a Redis hiccup
-                log.exception("IMAP pool reaper")
+                    self._budget_up()
+            except Exception as exc:  # noqa: BLE001 - the reaper must survive a Redis hiccup
+                if self._budget is not None and _is_connection_error(exc):
+                    self._budget_down(exc)
+                else:
+                    log.exception("IMAP pool reaper")
 
     def _close_expired(self) -> None:
         now = time.monotonic()
@@ -413,6 +434,13 @@ class SessionPool:
     def _publish_stats(self) -> None:
         assert self._budget is not None
         self._budget.publish_stats(self.process_id, self.stats())
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """The budget's store could not be reached (redis-py's errors derive from these)."""
+    import redis
+
+    return isinstance(exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError))
 
 
 def _user_key(user: object) -> str:
