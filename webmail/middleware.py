@@ -93,7 +93,9 @@ class ImapErrorMiddleware:
             return _error(request, 400, _("Bad request"), _("That address is not valid."))
         if isinstance(exception, PoolBusy):
             # Answered at once, before this request could hold a server thread waiting.
-            return _error(request, 429, _("Too many requests at once"), _("Your mail is still busy with your earlier requests. Please try again in a moment."), retry_after=2)
+            response = _error(request, 429, _("Too many requests at once"), _("Your mail is still busy with your earlier requests. Please try again in a moment."), retry_after=2)
+            response._has_been_logged = True  # type: ignore[attr-defined]  # a burst is counted in the pool's stats, not logged per request
+            return response
         if isinstance(exception, PoolTimeout):
             return _error(request, 503, _("Mail server busy"), _("Your mail server connections are all busy. Please try again in a moment."), retry_after=5)
         if isinstance(exception, ImapConnectionError):

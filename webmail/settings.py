@@ -219,7 +219,7 @@ WEBMAIL_POOL_WAIT_TIMEOUT = env_int("WEBMAIL_POOL_WAIT_TIMEOUT", 15, minimum=1)
 # Requests of one user allowed to wait for that user's busy connections, per process; one more
 # is answered 429 at once, so one user's burst cannot hold every server thread. Keep
 # WEBMAIL_POOL_PER_PROCESS + this below gunicorn's --threads. (A task that meets the bound retries.)
-WEBMAIL_POOL_MAX_WAITERS = env_int("WEBMAIL_POOL_MAX_WAITERS", 4, minimum=0)
+WEBMAIL_POOL_MAX_WAITERS = env_int("WEBMAIL_POOL_MAX_WAITERS", 1, minimum=0)
 
 # Sign-in rate limits: failures allowed per window, per client IP and per address.
 WEBMAIL_LOGIN_FAILURES_PER_IP = env_int("WEBMAIL_LOGIN_FAILURES_PER_IP", 20, minimum=1)
@@ -234,13 +234,14 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# A task whose worker died unacknowledged is redelivered after this many seconds; it must
-# exceed the longest task (a bulk action on a huge folder).
+# A task whose worker died unacknowledged is redelivered after this many seconds. A live
+# worker refreshes its running tasks every quarter of it (webmail/celery.py), so a long task
+# (a big send, a bulk action on a huge folder) is never handed to a second worker meanwhile.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120, minimum=5),
     # How often a worker looks for such tasks: every interval × throttle seconds.
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
-    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 1, minimum=1),
 }
 CELERY_RESULT_EXPIRES = env_int("CELERY_RESULT_EXPIRES", 7 * 24 * 3600, minimum=60)
 # Queuing a task subscribes to its result first: with the store down, give up after about a
