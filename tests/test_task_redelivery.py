@@ -1,6 +1,8 @@
 """A dead worker's task is redelivered within the visibility timeout; a live worker's long task is not."""
 from __future__ import annotations
 
+import os
+
 import pytest
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -122,7 +124,7 @@ def test_a_task_of_a_worker_killed_mid_run_runs_on_another_worker_within_the_vis
 
 def test_by_default_a_dead_workers_task_is_redelivered_within_about_two_minutes():
     # The test command sets none of these: these are the shipped defaults.
-    assert "CELERY_VISIBILITY_TIMEOUT" not in __import__("os").environ
+    assert "CELERY_VISIBILITY_TIMEOUT" not in os.environ
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     worst = options["visibility_timeout"] + options["unacked_restore_interval"] * options["unacked_restore_throttle"]
     assert worst <= 150

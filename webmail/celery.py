@@ -5,7 +5,16 @@ import threading
 import time
 
 from celery import Celery
-from celery.signals import after_task_publish, worker_ready, worker_shutdown
+from celery.signals import (
+    after_setup_logger,
+    after_setup_task_logger,
+    after_task_publish,
+    before_task_publish,
+    task_postrun,
+    task_prerun,
+    worker_ready,
+    worker_shutdown,
+)
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webmail.settings")
 
@@ -13,6 +22,20 @@ app = Celery("webmail")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 logger = logging.getLogger("webmail.celery")
+
+
+def _connect_request_log() -> None:
+    """Task log lines name the request that queued the task and the user (webmail/request_log.py)."""
+    from webmail import request_log
+
+    before_task_publish.connect(request_log.task_published, weak=False)
+    task_prerun.connect(request_log.task_started, weak=False)
+    task_postrun.connect(request_log.task_finished, weak=False)
+    after_setup_logger.connect(request_log.add_context_to_handlers, weak=False)
+    after_setup_task_logger.connect(request_log.add_context_to_handlers, weak=False)
+
+
+_connect_request_log()
 
 
 @after_task_publish.connect

@@ -98,11 +98,16 @@ class ImapErrorMiddleware:
             return response
         if isinstance(exception, PoolTimeout):
             return _error(request, 503, _("Mail server busy"), _("Your mail server connections are all busy. Please try again in a moment."), retry_after=5)
+        # One line each (with the request and user ids, see webmail/request_log.py), not a second
+        # one from Django for the same response.
         if isinstance(exception, ImapConnectionError):
-            log.warning("IMAP connection error: %s", exception)
-            return _error(request, 503, _("Mail server unavailable"), _("The mail server cannot be reached right now. Please try again in a few minutes."), retry_after=60)
-        log.warning("IMAP error: %s", exception)
-        return _error(request, 502, _("Mail server error"), _("The mail server gave an answer we could not use. Please try again."))
+            log.warning("IMAP connection error on %s %s: %s", request.method, request.path, exception)
+            response = _error(request, 503, _("Mail server unavailable"), _("The mail server cannot be reached right now. Please try again in a few minutes."), retry_after=60)
+        else:
+            log.warning("IMAP error on %s %s: %s", request.method, request.path, exception)
+            response = _error(request, 502, _("Mail server error"), _("The mail server gave an answer we could not use. Please try again."))
+        response._has_been_logged = True  # type: ignore[attr-defined]
+        return response
 
 
 def _error(request: HttpRequest, status: int, title: str, message: str, *, retry_after: int | None = None) -> HttpResponse:

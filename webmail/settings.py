@@ -70,6 +70,7 @@ INSTALLED_APPS = [
 # tools and the benchmark; off by default in production, where it is not needed.
 SERVER_TIMING = env_bool("WEBMAIL_SERVER_TIMING", DEBUG)
 MIDDLEWARE = [
+    "webmail.request_log.RequestIdMiddleware",
     *(["webmail.timing.ServerTimingMiddleware"] if SERVER_TIMING else []),
     "webmail.middleware.RawPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -172,11 +173,13 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# To stderr, where an operator looks: every line names its request and user (webmail/request_log.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "webmail.request_log.RequestContextFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d req=%(request_id)s user=%(user_id)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain", "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": env_str("WEBMAIL_LOG_LEVEL", "INFO")},
     # imapclient logs commands at DEBUG, LOGIN included: never let that through.
     "loggers": {
