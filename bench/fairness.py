@@ -55,18 +55,26 @@ def timed_get(browser: Browser, path: str) -> tuple[int, float, str | None]:
     return status, time.perf_counter() - t, headers.get("Retry-After")
 
 
+SLOWEST: list[tuple[float, float]] = []  # (seconds since the phase began, seconds taken) of B's slowest
+
+
 def sample_other(browser: Browser, runs: int, pause: float, deadline: Deadline) -> tuple[list[float], Counter]:
     """B's list page, `runs` times one after another (a person clicking, not a load)."""
     times: list[float] = []
     statuses: Counter = Counter()
+    began = time.perf_counter()
+    offsets: list[tuple[float, float]] = []
     for n in range(runs):
         if deadline.passed():
             break
+        at = time.perf_counter() - began
         status, seconds, _ = timed_get(browser, LIST if n % 2 else LIST + "?page=2")
         statuses[status] += 1
         if status == 200:
             times.append(seconds)
+            offsets.append((round(at, 2), round(seconds, 3)))
         time.sleep(pause)  # a pause between clicks, not a synchronisation
+    SLOWEST[:] = sorted(offsets, key=lambda o: -o[1])[:5]
     return times, statuses
 
 
@@ -179,6 +187,7 @@ def main() -> int:
                 time.sleep(0.5)  # let the load reach the server before B's first request
                 times, statuses = sample_other(other, args.runs, args.pause, deadline)
             rows.append(row(label, times, base, load, statuses))
+            rows[-1]["b_slowest_at_s_took_s"] = list(SLOWEST)
             log(f"{label}: {rows[-1]}")
     finally:
         app.stop()

@@ -42,13 +42,11 @@ class RequestIdMiddleware:
         given = request.headers.get(HEADER, "")
         rid = given if _SANE_ID.fullmatch(given) else uuid.uuid4().hex
         request.request_id = rid  # type: ignore[attr-defined]
-        rid_token = request_id.set(rid)
-        uid_token = user_id.set("-")
-        try:
-            response = self.get_response(request)
-        finally:
-            request_id.reset(rid_token)
-            user_id.reset(uid_token)
+        # Not reset on the way out: Django logs a failed response after the middleware returned
+        # it (in the same thread), and the next request on this thread sets both anew.
+        request_id.set(rid)
+        user_id.set("-")
+        response = self.get_response(request)
         response[HEADER] = rid
         return response
 
