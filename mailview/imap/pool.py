@@ -30,6 +30,8 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import redis
+
 from .budget import ConnectionBudget
 from .connection import Credentials, ImapConnection, ServerEndpoint
 from .errors import PoolBusy, PoolTimeout
@@ -90,7 +92,7 @@ class SessionPool:
         self.idle_timeout = idle_timeout
         self.noop_after = noop_after
         self.wait_timeout = wait_timeout
-        self.max_waiters = max_waiters  # None: unbounded (a Celery worker's single thread never piles up)
+        self.max_waiters = max_waiters  # None: unbounded
         self.reaper_interval = reaper_interval
         # Told when the budget's store (Redis) fails and when it answers again: the app logs one
         # line per outage (the pool carries on with its per-process bound meanwhile).
@@ -130,7 +132,7 @@ class SessionPool:
             try:
                 self._budget.announce("evict", user_key)
             except Exception as exc:  # noqa: BLE001 - Redis down: local eviction still happened
-                self._budget_down(exc)
+                self._budget_failed(exc, "could not announce eviction")
 
     def stats(self) -> dict[str, int | str]:
         with self._cond:
@@ -163,7 +165,7 @@ class SessionPool:
             try:
                 rows = self._budget.all_stats()
             except Exception as exc:  # noqa: BLE001 - show at least this process
-                self._budget_down(exc)
+                self._budget_failed(exc, "could not read pool stats")
         here = {k: str(v) for k, v in self.stats().items()}
         rows = [r for r in rows if r.get("process") != here["process"]] + [here]
         return sorted(rows, key=lambda r: r.get("process", ""))
@@ -310,7 +312,7 @@ class SessionPool:
             try:
                 token = self._budget.try_acquire(user_key)
             except Exception as exc:  # noqa: BLE001 - Redis down: per-process bound still holds
-                self._budget_down(exc)
+                self._budget_failed(exc, "connection budget unavailable; continuing with the per-process bound only")
                 return None
             if token is not None:
                 return token
@@ -322,7 +324,7 @@ class SessionPool:
                 try:
                     self._budget.announce("wanted", user_key)
                 except Exception as exc:  # noqa: BLE001 - they will still close idle ones on timeout
-                    self._budget_down(exc)
+                    self._budget_failed(exc, "could not announce a wait")
                 announced = True
             if time.monotonic() + pause > deadline:
                 self.counters.timeouts += 1
@@ -336,7 +338,7 @@ class SessionPool:
             try:
                 self._budget.release(user_key, token)
             except Exception as exc:  # noqa: BLE001 - the lease expires by itself
-                self._budget_down(exc)
+                self._budget_failed(exc, "could not release a budget lease")
 
     def _close(self, entry: _Entry) -> None:
         try:
@@ -344,6 +346,13 @@ class SessionPool:
         finally:
             self.counters.closed += 1
             self._release_budget(entry.user_key, entry.token)
+
+    def _budget_failed(self, exc: BaseException, what: str) -> None:
+        """Redis unreachable: one line per outage (by whoever was told); anything else: logged."""
+        if _is_connection_error(exc):
+            self._budget_down(exc)
+        else:
+            log.exception(what)
 
     def _log_budget_down(self, exc: BaseException) -> None:
         if not self._budget_failing:
@@ -404,10 +413,7 @@ class SessionPool:
                     self._publish_stats()
                     self._budget_up()
             except Exception as exc:  # noqa: BLE001 - the reaper must survive a Redis hiccup
-                if self._budget is not None and _is_connection_error(exc):
-                    self._budget_down(exc)
-                else:
-                    log.exception("IMAP pool reaper")
+                self._budget_failed(exc, "IMAP pool reaper")
 
     def _close_expired(self) -> None:
         now = time.monotonic()
@@ -437,10 +443,8 @@ class SessionPool:
 
 
 def _is_connection_error(exc: BaseException) -> bool:
-    """The budget's store could not be reached (redis-py's errors derive from these)."""
-    import redis
-
-    return isinstance(exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError, OSError))
+    """The budget's store (Redis) could not be reached; redis-py wraps socket errors in these."""
+    return isinstance(exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError))
 
 
 def _user_key(user: object) -> str:
