@@ -115,7 +115,7 @@ class PrivateCeleryWorker(CeleryWorker):
     """A Celery worker on the private broker (the suite's own app pings the shared one)."""
 
     def start(self) -> None:
-        offset = self.log_path.stat().st_size if self.log_path.exists() else 0
+        self.offset = offset = self.log_path.stat().st_size if self.log_path.exists() else 0
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db_name}", **self.extra_env}
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
@@ -158,7 +158,7 @@ def stack(django_db_setup):  # type: ignore[no-untyped-def]
         wait_until(lambda: port_open(port) or web.poll() is not None, timeout=60, message="gunicorn to listen")
         assert web.poll() is None, log_path.read_text()
         worker.start()
-        yield {"port": port, "cache": cache_redis, "broker": broker_redis, "log": log_path}
+        yield {"port": port, "cache": cache_redis, "broker": broker_redis, "log": log_path, "worker": worker}
     finally:
         worker.stop()
         web.terminate()
@@ -240,3 +240,9 @@ def test_the_task_queue_down_refuses_actions_visibly_while_reading_mail_still_wo
     assert log_lines(stack["log"], "Task queue (Celery broker) unreachable") == 1
     wait_until(lambda: log_lines(stack["log"], "Task queue (Celery broker) reachable again") == 1, timeout=10, message="the recovery to be logged")
     assert log_lines(stack["log"], "Traceback") == 0
+    # The worker too: one line when it lost the broker, not one per reconnect attempt.
+    worker = stack["worker"]
+    worker_log = worker.log_path.read_text(errors="replace")[worker.offset:]
+    assert worker_log.count("Task queue (Celery broker) unreachable") == 1, worker_log[-3000:]
+    assert "Trying again" not in worker_log and "Traceback" not in worker_log
+    assert worker_log.count("Connected to") == 2  # at start, and back after the outage

@@ -33,6 +33,10 @@ def _connect_request_log() -> None:
     task_postrun.connect(request_log.task_finished, weak=False)
     after_setup_logger.connect(request_log.add_context_to_handlers, weak=False)
     after_setup_task_logger.connect(request_log.add_context_to_handlers, weak=False)
+    # One line per broker outage in a worker's log, not one per reconnect attempt.
+    from webmail.outage import quiet_worker_reconnects
+
+    after_setup_logger.connect(quiet_worker_reconnects, weak=False)
 
 
 _connect_request_log()

@@ -200,3 +200,36 @@ def server_error(request: HttpRequest, template_name: str = "500.html") -> HttpR
         except Exception:  # noqa: BLE001 - fall through to the plain page
             pass
     return django_server_error(request, template_name=template_name)
+
+
+class WorkerReconnectLogFilter(logging.Filter):
+    """For a Celery worker's log: its consumer logs every reconnect attempt while the broker is
+    down (a traceback for the first). Keep one line when the outage starts (no traceback) and
+    the "Connected to" line when it ends."""
+
+    _DOWN = ("consumer: Connection to broker lost", "consumer: Cannot connect to", "Trying again")
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.down = False
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if not record.name.startswith("celery.worker.consumer"):
+            return True
+        message = record.getMessage()
+        if message.startswith(self._DOWN):
+            if self.down:
+                return False
+            self.down = True
+            record.msg, record.args = "Task queue (Celery broker) unreachable: " + " ".join(message.split()), ()
+            record.exc_info = record.exc_text = None
+            return True
+        if message.startswith("Connected to"):
+            self.down = False
+        return True
+
+
+def quiet_worker_reconnects(logger: logging.Logger | None = None, **kwargs: object) -> None:
+    for handler in (logger.handlers if logger is not None else []):
+        if not any(isinstance(f, WorkerReconnectLogFilter) for f in handler.filters):
+            handler.addFilter(WorkerReconnectLogFilter())
