@@ -128,3 +128,26 @@ def test_by_default_a_dead_workers_task_is_redelivered_within_about_two_minutes(
     options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
     worst = options["visibility_timeout"] + options["unacked_restore_interval"] * options["unacked_restore_throttle"]
     assert worst <= 150
+
+
+def test_a_task_held_for_a_later_retry_is_not_handed_to_another_worker_meanwhile():
+    from mailview.tasks import mail_action
+
+    db = settings.DATABASES["default"]["NAME"]
+    holder = CeleryWorker(db, name="eta-holder", queues=QUEUE, env=FAST_RESTORE)
+    other = CeleryWorker(db, name="eta-bystander", queues=QUEUE, env=FAST_RESTORE)
+    holder.start()
+    try:
+        # A retry's countdown (a send backs off up to 30 min) far past the visibility timeout.
+        result = mail_action.apply_async(kwargs={"action_id": "eta", "user_id": 0, "kind": "flag", "folder": "INBOX", "uids": [1]}, countdown=6 * VISIBILITY, queue=QUEUE)
+        wait_until(lambda: received(holder, result.id) == 1, timeout=30, message="the worker to hold the task for later")
+        other.start()
+        first = wait_until(lambda: unacked_score(result.id), timeout=10, message="the task to be unacknowledged in the broker")
+        wait_until(lambda: (unacked_score(result.id) or 0) > first + 3 * VISIBILITY, timeout=120, interval=0.5,
+                   message="the holder to keep its scheduled task fresh")
+        assert received(other, result.id) == 0
+        wait_until(lambda: result.ready(), timeout=120, interval=0.5, message="the task to run at its time")
+        assert received(other, result.id) == 0 and received(holder, result.id) == 1
+    finally:
+        holder.stop()
+        other.stop()

@@ -51,7 +51,7 @@ def _queue_reachable(**kwargs: object) -> None:
 
 
 class _VisibilityHeartbeat(threading.Thread):
-    """Keeps the messages of this worker's running (and reserved) tasks fresh in the Redis
+    """Keeps the messages of this worker's running (and reserved, and scheduled) tasks fresh in the Redis
     broker's unacked index, so a task that runs longer than the visibility timeout is not
     handed to a second worker while it is alive; a dead worker's tasks stop being refreshed
     and are redelivered once the timeout passes."""
@@ -68,10 +68,13 @@ class _VisibilityHeartbeat(threading.Thread):
         from celery.worker import state
 
         client = redis.Redis.from_url(self.broker_url, socket_timeout=5, socket_connect_timeout=5)
+        failing = False
         while not self.stopping.wait(self.interval):
             tags = {
                 tag
-                for request in [*list(state.active_requests), *list(state.reserved_requests)]
+                # Running, waiting for a pool slot, or held for a later retry (countdown/ETA:
+                # a send's backoff reaches 30 min): all alive here, none to be handed out again.
+                for request in [*list(state.active_requests), *list(state.reserved_requests), *list(getattr(state, "scheduled_requests", ()))]
                 if (tag := getattr(getattr(request, "message", None), "delivery_tag", None))
             }
             if not tags:
@@ -79,8 +82,11 @@ class _VisibilityHeartbeat(threading.Thread):
             try:
                 # XX: only messages still unacknowledged (never re-adds an acknowledged one).
                 client.zadd(self.key, {tag: time.time() for tag in tags}, xx=True)
-            except redis.RedisError:
-                logger.warning("could not refresh %d running task(s) in the broker; retrying", len(tags))
+                failing = False
+            except redis.RedisError as exc:
+                if not failing:  # once per outage, the consumer says the rest
+                    logger.warning("could not refresh running tasks in the broker (%s); retrying", exc)
+                failing = True
 
 
 _heartbeat: _VisibilityHeartbeat | None = None
