@@ -4,6 +4,8 @@
 #
 #   bash bench/run.sh                 # everything (seeds the two bench users the first time)
 #   bash bench/run.sh --only 10k      # one mailbox size; other flags: see bench/read_path.py -h
+#   bash bench/run.sh fairness        # another user's list while one user has 100 requests in
+#                                     # flight (bench/fairness.py; flags: see its -h)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -86,7 +88,12 @@ forward() {
 trap 'forward 130' INT
 trap 'forward 143' TERM
 set +e
-timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u bench/read_path.py "$@" &
+script=bench/read_path.py
+if [[ ${1:-} == fairness ]]; then
+  script=bench/fairness.py
+  shift
+fi
+timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &
 child=$!
 wait "$child"
 status=$?

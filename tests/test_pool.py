@@ -11,9 +11,10 @@ import time
 import pytest
 from django.contrib.auth import get_user_model
 from django.db import connection as db_connection
+from django.test import override_settings
 
 from accounts.services import imap_credentials_for
-from mailview.imap import InvalidImapInput, MailboxNotFound, PoolTimeout, get_pool
+from mailview.imap import InvalidImapInput, MailboxNotFound, PoolTimeout, get_pool, reset_pool_for_tests
 from mailview.imap.budget import ConnectionBudget
 from mailview.imap.pool import SessionPool
 from tests.support import REPO, DovecotLog, dovecot_connections, imap_direct, mailstack, wait_until
@@ -36,8 +37,10 @@ def test_100_page_views_cost_one_imap_login(signed_in, mail_user):
     assert get_pool().stats()["logins"] == 1
 
 
+@override_settings(WEBMAIL_POOL_MAX_WAITERS=8)  # all 8 threads may wait (the bound is tested below)
 def test_8_threads_of_one_user_stay_within_the_bound_and_never_share(client, mail_user):
     user = django_user(client, mail_user)
+    reset_pool_for_tests()
     pool = get_pool()
     lock = threading.Lock()
     held: set[int] = set()
@@ -296,3 +299,45 @@ def test_a_process_keeps_under_its_total_by_closing_the_least_recently_used(clie
         wait_until(lambda: dovecot_connections(mail_user.email) == 0, message="alice's idle connection to close")
     finally:
         pool.close_all()
+
+
+def test_past_a_few_waiters_one_more_request_of_a_busy_user_is_refused_at_once_and_others_are_served(client, mail_user, other_mail_user):
+    from tests.support import RawUriClient
+
+    alice = django_user(client, mail_user)
+    bob_client = RawUriClient()
+    django_user(bob_client, other_mail_user)
+    # A long wait: if the extra request waited instead of being refused, it would not come back
+    # before the deadline below (the slots stay held until the end of the test).
+    with override_settings(WEBMAIL_POOL_MAX_WAITERS=1, WEBMAIL_POOL_WAIT_TIMEOUT=600):
+        reset_pool_for_tests()
+        pool = get_pool()
+        results: dict[str, object] = {}
+
+        def get(name: str, http) -> None:  # type: ignore[no-untyped-def]
+            try:
+                results[name] = http.get("/mail/INBOX/")
+            except Exception as exc:  # noqa: BLE001 - reported by the assertions below
+                results[name] = exc
+            finally:
+                db_connection.close()
+
+        with pool.session(alice), pool.session(alice):  # every slot of alice in this process
+            waiter = threading.Thread(target=get, args=("waiter", client), daemon=True)
+            waiter.start()
+            wait_until(lambda: pool.stats()["waits"] == 1, timeout=30, message="alice's second request to wait for a slot")
+            extra_client = RawUriClient()
+            extra_client.cookies = client.cookies
+            extra = threading.Thread(target=get, args=("extra", extra_client), daemon=True)
+            extra.start()
+            wait_until(lambda: "extra" in results, timeout=60, message="the request past the waiter bound to be answered")
+            response = results["extra"]
+            assert getattr(response, "status_code", response) == 429
+            assert int(response["Retry-After"]) > 0  # type: ignore[index]
+            assert pool.stats()["rejected"] == 1
+            # Still waiting (bounded by count, not by time), and another user is served meanwhile.
+            assert "waiter" not in results and pool.stats()["waiting"] == 1
+            assert bob_client.get("/mail/INBOX/").status_code == 200
+        wait_until(lambda: "waiter" in results, timeout=60, message="the waiting request to get a freed slot")
+        assert getattr(results["waiter"], "status_code", results["waiter"]) == 200
+    reset_pool_for_tests()

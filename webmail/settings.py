@@ -80,10 +80,13 @@ INSTALLED_APPS = [
 # tools and the benchmark; off by default in production, where it is not needed.
 SERVER_TIMING = env_bool("WEBMAIL_SERVER_TIMING", DEBUG)
 MIDDLEWARE = [
+    "webmail.request_log.RequestIdMiddleware",
     *(["webmail.timing.ServerTimingMiddleware"] if SERVER_TIMING else []),
     "webmail.middleware.RawPathMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "webmail.outage.OutageMiddleware",
+    "webmail.middleware.SessionConcurrencyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -135,6 +138,8 @@ CACHES = {
         "BACKEND": "webmail.cache.SharedClientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env_str("WEBMAIL_CACHE_PREFIX", "webmail"),
+        # A Redis that stops answering must fail a request fast (a 503 page), not hang it.
+        "OPTIONS": {"socket_connect_timeout": 2, "socket_timeout": 5},
     },
     # Per process, no network: only for skipping work already done recently (never for
     # anything another process must see).
@@ -145,8 +150,9 @@ CACHES = {
     },
 }
 
-# Read from Redis, written through to the database: a signed-in request costs no session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Read from Redis, written through to the database: a signed-in request costs no session query;
+# while Redis is down, read from the database (webmail/sessions.py).
+SESSION_ENGINE = "webmail.sessions"
 SESSION_COOKIE_AGE = env_int("WEBMAIL_SESSION_AGE", 14 * 24 * 3600, minimum=60)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
@@ -180,14 +186,22 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
+# To stderr, where an operator looks: every line names its request and user (webmail/request_log.py).
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"request": {"()": "webmail.request_log.RequestContextFilter"}},
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d req=%(request_id)s user=%(user_id)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain", "filters": ["request"]}},
     "root": {"handlers": ["console"], "level": env_str("WEBMAIL_LOG_LEVEL", "INFO")},
     # imapclient logs commands at DEBUG, LOGIN included: never let that through.
-    "loggers": {"imapclient": {"level": "WARNING"}},
+    "loggers": {
+        "imapclient": {"level": "WARNING"},
+        # A web process waiting for task results logs every reconnect to a dead result store
+        # (and "must be restarted", which is not so); webmail.outage logs one line per outage.
+        "celery.backends.redis": {"level": "CRITICAL"},
+        "celery.backends.asynchronous": {"level": "CRITICAL", "propagate": False, "handlers": []},
+    },
 }
 
 # --- Mail -------------------------------------------------------------------
@@ -218,6 +232,10 @@ WEBMAIL_POOL_MAX_OPEN = env_int("WEBMAIL_POOL_MAX_OPEN", 200, minimum=1)
 WEBMAIL_POOL_IDLE_TIMEOUT = env_int("WEBMAIL_POOL_IDLE_TIMEOUT", 300, minimum=1)
 WEBMAIL_POOL_NOOP_AFTER = env_int("WEBMAIL_POOL_NOOP_AFTER", 60, minimum=0)
 WEBMAIL_POOL_WAIT_TIMEOUT = env_int("WEBMAIL_POOL_WAIT_TIMEOUT", 15, minimum=1)
+# Requests of one user allowed to wait for that user's busy connections, per process; one more
+# is answered 429 at once, so one user's burst cannot hold every server thread. Keep
+# WEBMAIL_POOL_PER_PROCESS + this below gunicorn's --threads. (A task that meets the bound retries.)
+WEBMAIL_POOL_MAX_WAITERS = env_int("WEBMAIL_POOL_MAX_WAITERS", 1, minimum=0)
 
 # Sign-in rate limits (accounts/ratelimit.py): per (address, client IP) a few free failures,
 # then a growing wait; hard caps per window per client IP and per address across all IPs.
@@ -239,15 +257,19 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
-# A task whose worker died unacknowledged is redelivered after this many seconds; it must
-# exceed the longest task (a bulk action on a huge folder).
+# A task whose worker died unacknowledged is redelivered after this many seconds. A live
+# worker refreshes its running tasks every quarter of it (webmail/celery.py), so a long task
+# (a big send, a bulk action on a huge folder) is never handed to a second worker meanwhile.
 CELERY_BROKER_TRANSPORT_OPTIONS = {
-    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 3600, minimum=5),
+    "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 120, minimum=5),
     # How often a worker looks for such tasks: every interval × throttle seconds.
     "unacked_restore_interval": env_int("CELERY_UNACKED_RESTORE_INTERVAL", 10, minimum=1),
-    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 10, minimum=1),
+    "unacked_restore_throttle": env_int("CELERY_UNACKED_RESTORE_THROTTLE", 1, minimum=1),
 }
 CELERY_RESULT_EXPIRES = env_int("CELERY_RESULT_EXPIRES", 7 * 24 * 3600, minimum=60)
+# Queuing a task subscribes to its result first: with the store down, give up after about a
+# second (the user is told "not done, try again") instead of Celery's 20 retries of a second.
+CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 2, "interval_start": 0, "interval_step": 0.5, "interval_max": 0.5}}
 # Periodic work (run `celery -A webmail beat`, or a worker with -B in the demo).
 CELERY_BEAT_SCHEDULE = {
     # Removes abandoned uploads and compose sessions, and re-queues stuck sends.

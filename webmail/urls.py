@@ -26,3 +26,6 @@ urlpatterns = [
     path("actions/", include((action_urlpatterns, "mailview_actions"))),
     path("folders/", include((folder_urlpatterns, "mailview_actions"), namespace="mailview_folders")),
 ]
+
+# A Redis or task-queue outage raised outside a view still gets the 503 page; else the plain 500.
+handler500 = "webmail.outage.server_error"

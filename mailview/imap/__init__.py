@@ -19,6 +19,7 @@ from .errors import (
     MailboxNotFound,
     MessageNotFound,
     NoStoredCredentials,
+    PoolBusy,
     PoolTimeout,
 )
 from .connection import Credentials, ServerEndpoint, verify_login
@@ -38,6 +39,7 @@ __all__ = [
     "MailboxNotFound",
     "MessageNotFound",
     "NoStoredCredentials",
+    "PoolBusy",
     "PoolTimeout",
     "SessionPool",
     "reset_pool_for_tests",
@@ -64,6 +66,7 @@ def _build_pool() -> SessionPool:
     from django.conf import settings
 
     from accounts.services import imap_credentials_for
+    from webmail.outage import redis_health
     from webmail.redis_client import get_redis, key_prefix
 
     from .budget import ConnectionBudget
@@ -81,6 +84,9 @@ def _build_pool() -> SessionPool:
         idle_timeout=settings.WEBMAIL_POOL_IDLE_TIMEOUT,
         noop_after=settings.WEBMAIL_POOL_NOOP_AFTER,
         wait_timeout=settings.WEBMAIL_POOL_WAIT_TIMEOUT,
+        max_waiters=settings.WEBMAIL_POOL_MAX_WAITERS,
+        budget_down=redis_health.failed,
+        budget_up=redis_health.recovered,
     )
 
 

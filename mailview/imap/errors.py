@@ -43,5 +43,9 @@ class PoolTimeout(ImapError):
     """No connection slot for this user became free before the deadline."""
 
 
+class PoolBusy(PoolTimeout):
+    """Refused at once: enough of this user's requests already wait for a connection."""
+
+
 class NoStoredCredentials(ImapError):
     """The user has no mail credentials stored (signed out, or the key changed)."""

@@ -6,7 +6,10 @@
 hands out a logged-in `ImapConnection` that no other thread holds, and takes it
 back on exit. Bounds: `per_process` connections per user in this process, and a
 budget per user across every process of the deployment (`ConnectionBudget`, in
-Redis). Idle connections are closed after `idle_timeout`; one idle longer than
+Redis). A request that finds all of the user's slots busy waits for one, but at most
+`max_waiters` of a user's requests wait at a time in a process: one more is
+refused at once (`PoolBusy`), so one user's burst cannot hold every server thread
+while other users queue behind it. Idle connections are closed after `idle_timeout`; one idle longer than
 `noop_after` is checked with NOOP before reuse (a dead one is replaced by the
 connection's own one-shot retry). A user's connections are only ever handed to
 that user, and `evict_user` (sign-out) closes them in every process.
@@ -27,9 +30,11 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 
+import redis
+
 from .budget import ConnectionBudget
 from .connection import Credentials, ImapConnection, ServerEndpoint
-from .errors import PoolTimeout
+from .errors import PoolBusy, PoolTimeout
 
 log = logging.getLogger(__name__)
 
@@ -54,6 +59,14 @@ class PoolCounters:
     checkouts: int = 0
     waits: int = 0
     timeouts: int = 0
+    rejected: int = 0
+
+
+@dataclass
+class _Waiting:
+    """Whether one checkout counts as one of its user's waiters (it does from its first wait on)."""
+
+    counted: bool = False
 
 
 class SessionPool:
@@ -67,7 +80,10 @@ class SessionPool:
         idle_timeout: float = 300.0,
         noop_after: float = 60.0,
         wait_timeout: float = 15.0,
+        max_waiters: int | None = None,
         reaper_interval: float = 1.0,
+        budget_down: Callable[[BaseException], None] | None = None,
+        budget_up: Callable[[], None] | None = None,
     ) -> None:
         self._credentials_for = credentials_for
         self._budget = budget
@@ -76,11 +92,18 @@ class SessionPool:
         self.idle_timeout = idle_timeout
         self.noop_after = noop_after
         self.wait_timeout = wait_timeout
+        self.max_waiters = max_waiters  # None: unbounded
         self.reaper_interval = reaper_interval
+        # Told when the budget's store (Redis) fails and when it answers again: the app logs one
+        # line per outage (the pool carries on with its per-process bound meanwhile).
+        self._budget_down = budget_down or self._log_budget_down
+        self._budget_up = budget_up or self._log_budget_up
+        self._budget_failing = False
         self._cond = threading.Condition(threading.Lock())
         self._idle: dict[str, list[_Entry]] = defaultdict(list)
         self._in_use: dict[str, set[_Entry]] = defaultdict(set)
         self._opening: dict[str, int] = defaultdict(int)
+        self._waiters: dict[str, int] = defaultdict(int)
         self._evicted_at: dict[str, float] = {}
         self.counters = PoolCounters()
         self._reaper: threading.Thread | None = None
@@ -108,20 +131,22 @@ class SessionPool:
         if self._budget is not None:
             try:
                 self._budget.announce("evict", user_key)
-            except Exception:  # noqa: BLE001 - Redis down: local eviction still happened
-                log.exception("could not announce eviction")
+            except Exception as exc:  # noqa: BLE001 - Redis down: local eviction still happened
+                self._budget_failed(exc, "could not announce eviction")
 
     def stats(self) -> dict[str, int | str]:
         with self._cond:
             idle = sum(len(v) for v in self._idle.values())
             in_use = sum(len(v) for v in self._in_use.values())
             users = len({k for k, v in self._idle.items() if v} | {k for k, v in self._in_use.items() if v})
+            waiting = sum(self._waiters.values())
         c = self.counters
         return {
             "process": self.process_id,
             "open": idle + in_use,
             "idle": idle,
             "in_use": in_use,
+            "waiting": waiting,
             "users": users,
             "logins": c.logins,
             "errors": c.errors,
@@ -130,6 +155,7 @@ class SessionPool:
             "checkouts": c.checkouts,
             "waits": c.waits,
             "timeouts": c.timeouts,
+            "rejected": c.rejected,
         }
 
     def all_stats(self) -> list[dict[str, str]]:
@@ -138,8 +164,8 @@ class SessionPool:
         if self._budget is not None:
             try:
                 rows = self._budget.all_stats()
-            except Exception:  # noqa: BLE001 - show at least this process
-                log.exception("could not read pool stats")
+            except Exception as exc:  # noqa: BLE001 - show at least this process
+                self._budget_failed(exc, "could not read pool stats")
         here = {k: str(v) for k, v in self.stats().items()}
         rows = [r for r in rows if r.get("process") != here["process"]] + [here]
         return sorted(rows, key=lambda r: r.get("process", ""))
@@ -156,8 +182,30 @@ class SessionPool:
 
     def _checkout(self, user_key: str) -> _Entry:
         self._ensure_reaper()
+        waiting = _Waiting()
+        try:
+            return self._checkout_waiting(user_key, waiting)
+        finally:
+            if waiting.counted:
+                with self._cond:
+                    self._waiters[user_key] -= 1
+                    if self._waiters[user_key] <= 0:
+                        del self._waiters[user_key]
+
+    def _start_waiting(self, user_key: str, waiting: _Waiting) -> None:
+        """Count this checkout as a waiter of the user, or refuse it when enough wait already.
+        Needs `self._cond` held."""
+        if waiting.counted:
+            return
+        if self.max_waiters is not None and self._waiters[user_key] >= self.max_waiters:
+            self.counters.rejected += 1
+            raise PoolBusy("too many requests of this user are waiting for a connection")
+        self._waiters[user_key] += 1
+        waiting.counted = True
+        self.counters.waits += 1
+
+    def _checkout_waiting(self, user_key: str, waiting: _Waiting) -> _Entry:
         deadline = time.monotonic() + self.wait_timeout
-        waited = False
         while True:
             stale: list[_Entry] = []
             chosen: _Entry | None = None
@@ -179,15 +227,13 @@ class SessionPool:
                         self._opening[user_key] += 1
                         open_new = True
                         break
+                    if stale:
+                        break  # close them outside the lock first, then look again
                     remaining = deadline - time.monotonic()
                     if remaining <= 0:
                         self.counters.timeouts += 1
                         raise PoolTimeout("all connections of this user are busy")
-                    if not waited:
-                        self.counters.waits += 1
-                        waited = True
-                    if stale:
-                        break  # close them outside the lock first
+                    self._start_waiting(user_key, waiting)
                     self._cond.wait(remaining)
             for entry in stale:
                 self._close(entry)
@@ -202,7 +248,7 @@ class SessionPool:
                 return chosen
             if open_new:
                 try:
-                    entry = self._open(user_key, deadline)
+                    entry = self._open(user_key, deadline, waiting)
                 except BaseException:
                     with self._cond:
                         self._opening[user_key] -= 1
@@ -245,9 +291,9 @@ class SessionPool:
         for entry in victims:
             self._close(entry)
 
-    def _open(self, user_key: str, deadline: float) -> _Entry:
+    def _open(self, user_key: str, deadline: float, waiting: _Waiting) -> _Entry:
         self._make_room()
-        token = self._acquire_budget(user_key, deadline)
+        token = self._acquire_budget(user_key, deadline, waiting)
         try:
             endpoint, credentials = self._credentials_for(user_key)
             connection = ImapConnection(endpoint, credentials, on_login=self._count_login, on_error=self._count_error)
@@ -257,7 +303,7 @@ class SessionPool:
         self.counters.opened += 1
         return _Entry(user_key=user_key, connection=connection, token=token)
 
-    def _acquire_budget(self, user_key: str, deadline: float) -> str | None:
+    def _acquire_budget(self, user_key: str, deadline: float, waiting: _Waiting) -> str | None:
         if self._budget is None:
             return None
         announced = False
@@ -265,19 +311,21 @@ class SessionPool:
         while True:
             try:
                 token = self._budget.try_acquire(user_key)
-            except Exception:  # noqa: BLE001 - Redis down: per-process bound still holds
-                log.exception("connection budget unavailable; continuing with the per-process bound only")
+            except Exception as exc:  # noqa: BLE001 - Redis down: per-process bound still holds
+                self._budget_failed(exc, "connection budget unavailable; continuing with the per-process bound only")
                 return None
             if token is not None:
                 return token
+            with self._cond:
+                # Waiting for another process to free a slot is waiting too: bounded the same way.
+                self._start_waiting(user_key, waiting)
             if not announced:
                 # Ask other processes to close this user's idle connections.
                 try:
                     self._budget.announce("wanted", user_key)
-                except Exception:  # noqa: BLE001 - they will still close idle ones on timeout
-                    log.exception("could not announce a wait")
+                except Exception as exc:  # noqa: BLE001 - they will still close idle ones on timeout
+                    self._budget_failed(exc, "could not announce a wait")
                 announced = True
-                self.counters.waits += 1
             if time.monotonic() + pause > deadline:
                 self.counters.timeouts += 1
                 raise PoolTimeout("this user's connections are all busy in other processes")
@@ -289,8 +337,8 @@ class SessionPool:
         if self._budget is not None and token is not None:
             try:
                 self._budget.release(user_key, token)
-            except Exception:  # noqa: BLE001 - the lease expires by itself
-                log.exception("could not release a budget lease")
+            except Exception as exc:  # noqa: BLE001 - the lease expires by itself
+                self._budget_failed(exc, "could not release a budget lease")
 
     def _close(self, entry: _Entry) -> None:
         try:
@@ -298,6 +346,23 @@ class SessionPool:
         finally:
             self.counters.closed += 1
             self._release_budget(entry.user_key, entry.token)
+
+    def _budget_failed(self, exc: BaseException, what: str) -> None:
+        """Redis unreachable: one line per outage (by whoever was told); anything else: logged."""
+        if _is_connection_error(exc):
+            self._budget_down(exc)
+        else:
+            log.exception(what)
+
+    def _log_budget_down(self, exc: BaseException) -> None:
+        if not self._budget_failing:
+            self._budget_failing = True
+            log.error("connection budget unavailable (%s: %s); using the per-process bound only", type(exc).__name__, exc)
+
+    def _log_budget_up(self) -> None:
+        if self._budget_failing:
+            self._budget_failing = False
+            log.warning("connection budget available again")
 
     def _count_login(self) -> None:
         self.counters.logins += 1
@@ -346,8 +411,9 @@ class SessionPool:
                         self._renew_leases()
                         last_renew = now
                     self._publish_stats()
-            except Exception:  # noqa: BLE001 - the reaper must survive a Redis hiccup
-                log.exception("IMAP pool reaper")
+                    self._budget_up()
+            except Exception as exc:  # noqa: BLE001 - the reaper must survive a Redis hiccup
+                self._budget_failed(exc, "IMAP pool reaper")
 
     def _close_expired(self) -> None:
         now = time.monotonic()
@@ -374,6 +440,11 @@ class SessionPool:
     def _publish_stats(self) -> None:
         assert self._budget is not None
         self._budget.publish_stats(self.process_id, self.stats())
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    """The budget's store (Redis) could not be reached; redis-py wraps socket errors in these."""
+    return isinstance(exc, (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError))
 
 
 def _user_key(user: object) -> str:

@@ -21,6 +21,8 @@ window.Webmail = (() => {
     const deadline = Date.now() + seconds * 1000;
     while (Date.now() < deadline) {
       const response = await fetch(`/actions/${actionId}/`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      // Its state cannot be read right now (e.g. Redis is down): never claim it done.
+      if (!response.ok) return { state: "queued" };
       const state = await response.json();
       if (state.state !== "pending") return state;
       await new Promise((resolve) => setTimeout(resolve, 150));
