@@ -32,7 +32,6 @@ from mailview.mime import (
     decode_transfer,
     display_plan,
     parse_bodystructure,
-    parse_envelope_addresses,
 )
 
 # Text parts larger than this are cut (and say so): nobody reads 2 MB of text in a browser.
@@ -91,13 +90,6 @@ class RenderedBody:
     is_html: bool
     truncated: bool
     shown_images: frozenset[str] = frozenset()  # sections of inline images the HTML shows (cid:)
-
-
-def _addresses(raw_envelope_list: object) -> list[Address]:
-    try:
-        return parse_envelope_addresses(raw_envelope_list)
-    except Exception:  # noqa: BLE001 - a broken envelope must not break the page
-        return []
 
 
 # Part of the body cache key: changes when RenderedBody, or how it is cached, does.
