@@ -1,4 +1,4 @@
-"""One person, one account, however the address is typed (issue 9, item 2)."""
+"""One person, one account, however the address is typed."""
 from __future__ import annotations
 
 import datetime as dt
