@@ -45,7 +45,7 @@ class AuditEventAdmin(admin.ModelAdmin):
         return False
 
 
-# --- Writing mail (issue 5): identities and collected addresses ---------------------------
+# --- Writing mail: identities and collected addresses ---------------------------
 from .models import CollectedAddress, Identity  # noqa: E402
 
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from accounts.identities import IdentityInput, identity_check
-from mailview.services.compose.message import InvalidHeaderInput
+from mailview.services.compose.headers import InvalidHeaderInput
 
 from .services import InvalidAddress, canonical_address
 

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from accounts.models import Identity
 from accounts.services import server_profile_for
 
-from mailview.services.compose.message import InvalidHeaderInput, check_header_text, parse_single_address
+from mailview.services.compose.headers import InvalidHeaderInput, check_header_text, parse_single_address
 
 
 @dataclass(frozen=True)
@@ -36,15 +36,12 @@ class IdentityInput:
     is_default: bool
 
 
-def _login_address(user: AbstractBaseUser) -> str:
+def login_address(*, user: AbstractBaseUser) -> str:
+    """The sign-in address (lower-cased): the envelope sender of everything the person
+    sends, and the address their server profile is looked up by. The one helper for it."""
     credential = getattr(user, "mail_credential", None)
     login = getattr(credential, "login", "") if credential is not None else ""
-    return (login or getattr(user, "email", "") or user.get_username()).strip()
-
-
-def login_address(*, user: AbstractBaseUser) -> str:
-    """The sign-in address (lower-cased): the envelope sender of everything the person sends."""
-    return _login_address(user).lower()
+    return (login or getattr(user, "email", "") or user.get_username()).strip().lower()
 
 
 def _pattern_regex(pattern: str, *, local: str) -> re.Pattern[str]:
@@ -106,7 +103,7 @@ def identity_get(*, user: AbstractBaseUser, value: object) -> Identity | None:
 def own_addresses(*, user: AbstractBaseUser) -> set[str]:
     """Every address that is the user (lower-cased): dropped from reply-all."""
     addresses = {i.email.lower() for i in identity_list(user=user)}
-    addresses.add(_login_address(user).lower())
+    addresses.add(login_address(user=user))
     return addresses
 
 

@@ -124,7 +124,7 @@ class TrustedSender(models.Model):
         return self.email
 
 
-# --- Writing mail (issue 5): identities with signatures, collected addresses ---------------
+# --- Writing mail: identities with signatures, collected addresses ---------------
 
 
 class Identity(models.Model):

@@ -8,7 +8,7 @@ urlpatterns = [
     path("logout/", views.sign_out, name="logout"),
 ]
 
-# --- Writing mail (issue 5): identities and signatures ------------------------------------
+# --- Writing mail: identities and signatures ------------------------------------
 urlpatterns += [
     path("identities/", views.identities, name="identities"),
     path("identities/<int:identity_id>/", views.identity_edit, name="identity_edit"),

@@ -150,12 +150,12 @@ def sign_out(request: HttpRequest) -> HttpResponse:
     return redirect("accounts:login")
 
 
-# --- Writing mail (issue 5): the identities and signatures page ---------------------------
+# --- Writing mail: the identities and signatures page ---------------------------
 from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.http import Http404  # noqa: E402
 
 from accounts.forms import IdentityForm  # noqa: E402
-from mailview.services.compose.message import InvalidHeaderInput  # noqa: E402
+from mailview.services.compose.headers import InvalidHeaderInput  # noqa: E402
 from accounts.identities import (  # noqa: E402
     identity_delete,
     identity_list,

@@ -34,6 +34,7 @@ class UploadSizeMiddleware:
 
     def _refusal(self, request: HttpRequest) -> HttpResponse | None:
         from mailview.services.compose.lifecycle import compose_request_refusal
+        from mailview.views.common import wants_json
 
         try:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
@@ -42,6 +43,6 @@ class UploadSizeMiddleware:
         reason = compose_request_refusal(user=request.user, length=length)
         if reason is None:
             return None
-        if "application/json" in request.headers.get("Accept", ""):
+        if wants_json(request):
             return JsonResponse({"error": reason}, status=413)
         return render(request, "error.html", {"title": _("Upload too big"), "message": reason, "status": 413}, status=413)

@@ -9,24 +9,17 @@ from celery import shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from mailview.imap import ImapConnectionError, NoStoredCredentials, PoolTimeout, get_pool
-from mailview.services.compose.sending import Outcome, compose_deliver, compose_give_up, compose_retry_at
+from mailview.imap import ImapConnectionError, ImapError, NoStoredCredentials, PoolTimeout, get_pool
+from mailview.services.compose.lifecycle import compose_cleanup
+from mailview.services.compose.sending import (
+    Outcome,
+    compose_deliver,
+    compose_deliver_without_mailbox,
+    compose_give_up,
+    compose_owner,
+    compose_retry_at,
+)
 from mailview.services.filing.actions import message_action_apply
-from mailview.services.reading.folders import flatten, folder_tree
-
-
-@shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=True, max_retries=5)
-def folder_counts_refresh(self, user_id: int) -> dict[str, list[int | None]]:  # type: ignore[no-untyped-def]
-    """Fresh message and unread counts of every folder, read through this worker's pool."""
-    user = get_user_model().objects.filter(pk=user_id).first()
-    if user is None:
-        return {}
-    try:
-        with get_pool().session(user) as imap:
-            tree = folder_tree(imap=imap, include_unsubscribed=True)
-    except NoStoredCredentials:
-        return {}  # signed out meanwhile: nothing to do
-    return {f.name: [f.messages, f.unseen] for f in flatten(tree) if f.selectable}
 
 
 @shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=12)
@@ -56,7 +49,7 @@ def retry_countdown(retries: int) -> int:
 @shared_task(bind=True, acks_late=True, max_retries=None, name="mailview.compose_send")
 def compose_send(self, compose_id: str) -> str:  # type: ignore[no-untyped-def]
     """Submit a queued message by SMTP, copy it to Sent, delete the draft, flag the original."""
-    outcome = compose_deliver(compose_id=compose_id)
+    outcome = _deliver(compose_id)
     if outcome is Outcome.RETRY:
         if self.request.retries >= settings.WEBMAIL_SEND_MAX_RETRIES:
             compose_give_up(compose_id=compose_id)
@@ -67,9 +60,19 @@ def compose_send(self, compose_id: str) -> str:  # type: ignore[no-untyped-def]
     return outcome.value
 
 
+def _deliver(compose_id: str) -> Outcome:
+    """`compose_deliver` with its owner's session; what to do when none can be had."""
+    user_id = compose_owner(compose_id=compose_id)
+    if user_id is None:
+        return Outcome.DONE
+    try:
+        with get_pool().session(user_id) as imap:
+            return compose_deliver(compose_id=compose_id, imap=imap)
+    except ImapError as exc:  # the checkout failed (compose_deliver handles its own IMAP errors)
+        return compose_deliver_without_mailbox(compose_id=compose_id, error=exc)
+
+
 @shared_task(name="mailview.compose_cleanup")
 def compose_cleanup_task() -> int:
     """Housekeeping (run it periodically, e.g. hourly with celery beat)."""
-    from mailview.services.compose.lifecycle import compose_cleanup
-
-    return compose_cleanup()
+    return compose_cleanup(enqueue=compose_send.delay)

@@ -280,3 +280,9 @@ def test_another_user_cannot_see_or_undo_my_actions(celery_worker, client, perso
     # nothing was undone: the owner's message is still archived, and the owner may undo it
     assert len(server(person, "Archive")) == 1 and len(server(person)) == 5
     assert client.post(f"/actions/{state['id']}/undo/", **JSON).status_code == 200
+
+
+def test_a_script_that_lists_json_after_another_type_gets_json(client, person):
+    """Filing and compose answer the same Accept header alike: JSON when it lists application/json anywhere."""
+    response = client.post("/actions/", {"action": "read", "folder": "INBOX"}, HTTP_ACCEPT="text/plain, application/json")
+    assert response.status_code == 400 and response.json()["error"] == "Select at least one message."

@@ -19,6 +19,7 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from accounts.models import Identity, ServerProfile
+from mailview.imap import get_pool
 from mailview.models import Compose
 from mailview.services.compose import sending
 from mailview.services.compose.uploads import compose_dir
@@ -243,9 +244,15 @@ def test_alice_sends_to_bob_with_attachments_and_it_lands_in_sent_not_drafts(cel
 @pytest.fixture
 def no_queue(monkeypatch):
     """Sends are queued but no task is sent to the broker: the test runs the service itself."""
-    from mailview.services.compose import lifecycle as composing
+    from mailview.services.compose import lifecycle
 
-    monkeypatch.setattr(composing, "_enqueue", lambda compose, enqueue: None)
+    monkeypatch.setattr(lifecycle, "_enqueue", lambda compose, enqueue: None)
+
+
+def deliver(compose: Compose) -> sending.Outcome:
+    """The worker's service, run in this process with its owner's session (as the task does)."""
+    with get_pool().session(compose.user_id) as imap:
+        return sending.compose_deliver(compose_id=str(compose.pk), imap=imap)
 
 
 def test_a_send_run_twice_submits_once(client, alice, bob, monkeypatch, no_queue):
@@ -256,14 +263,14 @@ def test_a_send_run_twice_submits_once(client, alice, bob, monkeypatch, no_queue
     calls = []
     real_submit = sending.smtp_submit
     monkeypatch.setattr(sending, "smtp_submit", lambda **kw: calls.append(1) or real_submit(**kw))
-    assert sending.compose_deliver(compose_id=str(compose.pk)) is sending.Outcome.DONE
-    assert sending.compose_deliver(compose_id=str(compose.pk)) is sending.Outcome.DONE
+    assert deliver(compose) is sending.Outcome.DONE
+    assert deliver(compose) is sending.Outcome.DONE
     assert len(calls) == 1
     compose.refresh_from_db()
     assert compose.state == "sent"
     # Finishing again (a redelivered task after SMTP) makes no second Sent copy.
     Compose.objects.filter(pk=compose.pk).update(state="submitted")
-    assert sending.compose_deliver(compose_id=str(compose.pk)) is sending.Outcome.DONE
+    assert deliver(compose) is sending.Outcome.DONE
     assert len(calls) == 1 and len(messages_in(alice, "Sent")) == 1
     wait_for_message(bob, "INBOX")
 
@@ -274,7 +281,7 @@ def test_a_run_that_died_during_data_is_never_resent(client, alice, bob, monkeyp
     compose = Compose.objects.get(pk=data["compose"])
     Compose.objects.filter(pk=compose.pk).update(state="submitting")  # as a worker killed mid-DATA leaves it
     monkeypatch.setattr(sending, "smtp_submit", lambda **kw: pytest.fail("must not submit again"))
-    assert sending.compose_deliver(compose_id=str(compose.pk)) is sending.Outcome.FAILED
+    assert deliver(compose) is sending.Outcome.FAILED
     compose.refresh_from_db()
     assert compose.state == "failed" and compose.error_code == "interrupted"
     assert len(messages_in(alice, "Drafts")) == 1, "the message is kept as a draft"
@@ -513,8 +520,7 @@ def test_an_oversized_attachment_gets_a_clear_message(client, alice):
     from django.core.cache import cache
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    endpoint = sending.smtp_endpoint_for(alice.email)
-    cache.set(f"compose:smtp-size:{endpoint.host}:{endpoint.port}:{endpoint.security}", 20_000, 60)
+    cache.set(sending.smtp_size_limit_key(sending.smtp_endpoint_for(alice.email)), 20_000, 60)
     page = client.post("/mail/compose/", {**data, "action": "attach", "attachment": SimpleUploadedFile("big.iso", b"x" * 30_000)})
     assert page.status_code == 413 and "“big.iso” is too big to send" in page.content.decode().replace("&ldquo;", "“").replace("&rdquo;", "”")
 
@@ -672,7 +678,7 @@ def test_old_compose_sessions_and_their_uploads_are_cleaned_up(client, alice):
     Compose.objects.filter(pk=data["compose"]).update(updated_at=timezone.now() - timedelta(days=30))
     old = Compose.objects.get(pk=data["compose"])
     assert compose_dir(old).exists()
-    assert compose_cleanup() == 1
+    assert compose_cleanup(enqueue=lambda compose_id: None) == 1
     assert not Compose.objects.filter(pk=old.pk).exists() and not compose_dir(old).exists()
     assert Compose.objects.filter(pk=fresh["compose"]).exists()
 
@@ -691,7 +697,7 @@ def test_rich_text_passes_the_sanitizer_and_goes_out_as_alternative(client, alic
     assert "Bold link js" in message.get_body(("plain",)).get_content()
 
 
-# -- only drafts resume as drafts; a save expunges nothing but its own draft (issue 9, item 8) ----------
+# -- only drafts resume as drafts; a save expunges nothing but its own draft ----------
 
 
 def _inbox_state(user, uid: int) -> list[tuple[int, bytes, frozenset]]:
@@ -773,7 +779,7 @@ def test_a_compose_pointing_outside_drafts_expunges_nothing_there(client, alice)
     assert messages_in(alice, "Drafts", "HEADER", "Message-ID", message_id.strip("<>")) == [], "its own versions in Drafts did go"
 
 
-# -- uploads are refused by their declared size, before the body is read; a per-user quota (item 10) ----------
+# -- uploads are refused by their declared size, before the body is read; a per-user quota ----------
 
 
 class _EndlessBody:
@@ -852,7 +858,7 @@ def test_pending_uploads_have_a_per_user_quota(client, alice, settings):
 
 
 
-# -- opening compose writes no row (item 10) -----------------------------------------------------------
+# -- opening compose writes no row -----------------------------------------------------------
 
 
 def test_opening_compose_stores_nothing_until_the_first_save(client, alice, bob):

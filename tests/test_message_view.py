@@ -328,7 +328,7 @@ def test_malformed_mime_renders_what_can_be_read(client, raw, request):
         "bad-base64": ("bad base64", None),
         "8bit-headers": ("8-bit header", "body"),
         "huge-header": ("xxxxxxxxxx", "huge header"),
-        # past the parser's depth limit the text is not shown yet (issue #9, item 3)
+        # past the parser's depth limit the text is not shown yet
         "deep-nesting": ("deep", None),
     }.get(request.node.callspec.id, ("", None))
     subject, text = readable

@@ -1,4 +1,4 @@
-"""No sender spoofing (issue 9, item 4), against the real Postfix, Dovecot and a Celery worker.
+"""No sender spoofing, against the real Postfix, Dovecot and a Celery worker.
 
 A person sends as their sign-in address and the aliases the operator allows (per
 server profile, or WEBMAIL_ALLOWED_SENDERS); the envelope sender is always the
@@ -19,7 +19,7 @@ from accounts.models import Identity, ServerProfile
 from mailview.models import Compose
 from mailview.services.compose import sending
 from tests.support import RawUriClient, new_mail_user
-from tests.test_compose import JSON, messages_in, open_compose, parsed, send, sign_in, wait_for_message, wait_for_state
+from tests.test_compose import JSON, deliver, messages_in, open_compose, parsed, send, sign_in, wait_for_message, wait_for_state
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -81,9 +81,9 @@ def test_an_allowed_alias_sends_with_the_sign_in_address_as_envelope_sender(cele
 
 def test_an_identity_made_before_a_policy_change_cannot_send(aliased, bob, monkeypatch):
     person, profile, client = aliased
-    from mailview.services.compose import lifecycle as composing
+    from mailview.services.compose import lifecycle
 
-    monkeypatch.setattr(composing, "_enqueue", lambda compose, enqueue: None)  # this test runs the worker's service
+    monkeypatch.setattr(lifecycle, "_enqueue", lambda compose, enqueue: None)  # this test runs the worker's service
     sales = f"sales@{profile.domain}"
     assert client.post("/accounts/identities/", {"email": sales}).status_code == 302
     identity = _identity(person, sales)
@@ -91,7 +91,7 @@ def test_an_identity_made_before_a_policy_change_cannot_send(aliased, bob, monke
     compose = send(client, data, **{"from": str(identity.pk)}, to=bob.email, subject="Queued as sales", body="x")
     # The operator withdraws the alias while the message waits for the worker.
     ServerProfile.objects.filter(pk=profile.pk).update(allowed_senders="")
-    assert sending.compose_deliver(compose_id=str(compose.pk)) is sending.Outcome.FAILED
+    assert deliver(compose) is sending.Outcome.FAILED
     compose.refresh_from_db()
     assert compose.state == "failed" and compose.error_code == "sender"
     status = client.get(f"/mail/compose/{compose.pk}/status/", **JSON).json()
@@ -106,10 +106,10 @@ def test_an_identity_made_before_a_policy_change_cannot_send(aliased, bob, monke
 def test_a_from_changed_in_the_stored_draft_is_checked_by_the_worker(alice, bob, client, monkeypatch):
     """The worker sends the draft stored on IMAP: a From rewritten there (by another client) is refused."""
     from mailview.imap import reset_pool_for_tests
-    from mailview.services.compose import lifecycle as composing
+    from mailview.services.compose import lifecycle
     from tests.support import imap_direct
 
-    monkeypatch.setattr(composing, "_enqueue", lambda compose, enqueue: None)
+    monkeypatch.setattr(lifecycle, "_enqueue", lambda compose, enqueue: None)
     data = open_compose(client)
     compose = send(client, data, to=bob.email, subject="Honest", body="x")
     forged = EmailMessage()
@@ -124,7 +124,7 @@ def test_a_from_changed_in_the_stored_draft_is_checked_by_the_worker(alice, bob,
         imap.expunge()
         imap.append("Drafts", forged.as_bytes(), flags=[b"\\Draft"])
     reset_pool_for_tests()  # the worker is another process, with connections of its own
-    assert sending.compose_deliver(compose_id=str(compose.pk)) is sending.Outcome.FAILED
+    assert deliver(compose) is sending.Outcome.FAILED
     compose.refresh_from_db()
     assert compose.error_code == "sender" and "ceo@example.test" in compose.error_detail
     assert messages_in(bob, "INBOX") == []

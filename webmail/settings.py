@@ -284,7 +284,7 @@ WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS = env_int("WEBMAIL_FOLDER_COUNTS_REUSE_SECON
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
-# --- Writing mail (compose, drafts, uploads, sending; issue 5) -----------------
+# --- Writing mail (compose, drafts, uploads, sending) ---------------------------
 # Uploaded attachments wait here (per user, per compose) until sent or discarded.
 # Web and worker processes must share it (a volume in docker compose).
 WEBMAIL_UPLOAD_DIR = Path(env_str("WEBMAIL_UPLOAD_DIR", str(BASE_DIR / "var" / "uploads")))

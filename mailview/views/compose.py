@@ -20,8 +20,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from mailview.imap import get_pool
 from mailview.models import Compose, ComposeAttachment
 from mailview.services.addressbook import address_suggestions
-from mailview.services.compose.message import InvalidHeaderInput
 from mailview.services.compose.drafts import NotADraft
+from mailview.services.compose.headers import InvalidHeaderInput
 from mailview.services.compose.lifecycle import (
     ComposeInput,
     ComposeInvalid,
@@ -39,15 +39,11 @@ from mailview.services.compose.lifecycle import (
 )
 from mailview.services.reading.folders import flatten, folder_tree
 from accounts.identities import identity_list
-from mailview.services.compose.sending import smtp_endpoint_for, smtp_size_limit
+from mailview.services.compose.sending import message_size_limit
 from mailview.services.compose.uploads import UploadRefused, upload_chunk, upload_delete, upload_start, upload_states, uploads_purge
+from mailview.tasks import compose_send
 from mailview.templatetags.mail_urls import folder_url
-
-JSON = "application/json"
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return JSON in request.headers.get("Accept", "")
+from mailview.views.common import wants_json
 
 
 def _compose_or_404(request: HttpRequest, compose_id: object, *, seed: str = "") -> Compose:
@@ -64,11 +60,6 @@ def _edit_url(compose: Compose) -> str:
 
 def _status_url(compose: Compose) -> str:
     return reverse("mailview:compose_status", args=[compose.pk])
-
-
-def _login_email(request: HttpRequest) -> str:
-    credential = getattr(request.user, "mail_credential", None)
-    return getattr(credential, "login", "") or request.user.get_username()
 
 
 def _render(request: HttpRequest, compose: Compose, *, folders: list | None = None, errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
@@ -158,13 +149,14 @@ def compose_edit(request: HttpRequest, compose_id: object) -> HttpResponse:
 def _compose_post(request: HttpRequest, item: Compose) -> HttpResponse:
     action = request.POST.get("action", "send")
     if not item.is_editable:
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"error": _("This message is being sent or was sent already."), "status_url": _status_url(item)}, status=409)
         return redirect(_status_url(item))
     if action == "discard":
-        compose_discard(user=request.user, compose=item)
+        with get_pool().session(request.user) as imap:
+            compose_discard(user=request.user, compose=item, imap=imap)
         messages.info(request, _("The message was discarded."))
-        return JsonResponse({"discarded": True, "next": folder_url("INBOX")}) if _wants_json(request) else redirect(folder_url("INBOX"))
+        return JsonResponse({"discarded": True, "next": folder_url("INBOX")}) if wants_json(request) else redirect(folder_url("INBOX"))
     try:
         compose_apply(user=request.user, compose=item, data=_input(request), strict=action == "send")
         _store_form_uploads(request, item)
@@ -176,23 +168,25 @@ def _compose_post(request: HttpRequest, item: Compose) -> HttpResponse:
         if action == "attach":
             return redirect(_edit_url(item))
         if action == "save":
-            result = compose_draft_save(user=request.user, compose=item)
-            if _wants_json(request):
+            with get_pool().session(request.user) as imap:
+                result = compose_draft_save(user=request.user, compose=item, imap=imap)
+            if wants_json(request):
                 return JsonResponse({"saved": result.saved, "uid": result.uid, "saved_at": result.saved_at.isoformat() if result.saved_at else None, "edit_url": _edit_url(item)})
             messages.success(request, _("Draft saved."))
             return redirect(_edit_url(item))
-        compose_queue(user=request.user, compose=item)
+        with get_pool().session(request.user) as imap:
+            compose_queue(user=request.user, compose=item, imap=imap, enqueue=compose_send.delay)
     except ComposeInvalid as exc:
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"errors": exc.errors}, status=400)
         return _render(request, item, errors=exc.errors, status=400)
     except UploadRefused as exc:
-        if _wants_json(request):
+        if wants_json(request):
             return JsonResponse({"errors": {"attachments": exc.message}}, status=exc.status)
         return _render(request, item, errors={"attachments": exc.message}, status=exc.status)
     except ComposeLocked:
-        return JsonResponse({"status_url": _status_url(item)}, status=409) if _wants_json(request) else redirect(_status_url(item))
-    if _wants_json(request):
+        return JsonResponse({"status_url": _status_url(item)}, status=409) if wants_json(request) else redirect(_status_url(item))
+    if wants_json(request):
         return JsonResponse({"queued": True, "status_url": _status_url(item)}, status=202)
     return redirect(_status_url(item))
 
@@ -211,7 +205,7 @@ def _store_form_uploads(request: HttpRequest, item: Compose) -> None:
     files = request.FILES.getlist("attachment")
     if not files:
         return
-    limit = smtp_size_limit(smtp_endpoint_for(_login_email(request)))
+    limit = message_size_limit(user=request.user)
     for upload in files:
         try:
             attachment = upload_start(compose=item, filename=upload.name or "", size=upload.size or 0, content_type=upload.content_type or "", limit=limit)
@@ -231,7 +225,7 @@ def status(request: HttpRequest, compose_id: object) -> HttpResponse:
     info = compose_status(compose=item)
     if info.sent and info.done:
         uploads_purge(compose=item)  # the worker did it if it shares the upload directory; else here
-    if _wants_json(request) or request.GET.get("format") == "json":
+    if wants_json(request) or request.GET.get("format") == "json":
         return JsonResponse({
             "state": info.state, "done": info.done, "sent": info.sent, "title": info.title, "message": info.message,
             "kept_as_draft": info.kept_as_draft, "can_cancel": info.can_cancel, "can_edit": info.can_edit,
@@ -252,7 +246,7 @@ def status(request: HttpRequest, compose_id: object) -> HttpResponse:
 def cancel(request: HttpRequest, compose_id: object) -> HttpResponse:
     item = _compose_or_404(request, compose_id)
     cancelled = compose_cancel(compose=item)
-    if _wants_json(request):
+    if wants_json(request):
         return JsonResponse({"cancelled": cancelled, "edit_url": _edit_url(item)})
     if cancelled:
         messages.info(request, _("Sending was cancelled. Your message is saved in Drafts."))
@@ -265,11 +259,12 @@ def cancel(request: HttpRequest, compose_id: object) -> HttpResponse:
 def discard(request: HttpRequest, compose_id: object) -> HttpResponse:
     item = _compose_or_404(request, compose_id)
     try:
-        compose_discard(user=request.user, compose=item)
+        with get_pool().session(request.user) as imap:
+            compose_discard(user=request.user, compose=item, imap=imap)
     except ComposeLocked:
         return redirect(_status_url(item))
     messages.info(request, _("The message was discarded."))
-    return JsonResponse({"discarded": True, "next": folder_url("INBOX")}) if _wants_json(request) else redirect(folder_url("INBOX"))
+    return JsonResponse({"discarded": True, "next": folder_url("INBOX")}) if wants_json(request) else redirect(folder_url("INBOX"))
 
 
 # -- chunked uploads --------------------------------------------------------------------
@@ -286,7 +281,7 @@ def attachment_start(request: HttpRequest, compose_id: object) -> HttpResponse:
         size = int(request.POST.get("size", ""))
     except ValueError:
         return JsonResponse({"error": _("The file size is missing.")}, status=400)
-    limit = smtp_size_limit(smtp_endpoint_for(_login_email(request)))
+    limit = message_size_limit(user=request.user)
     try:
         attachment = upload_start(compose=item, filename=request.POST.get("filename", ""), size=size, content_type=request.POST.get("type", ""), limit=limit)
     except InvalidHeaderInput as exc:

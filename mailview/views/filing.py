@@ -27,12 +27,9 @@ from mailview.services.reading.folders import flatten, folder_state_token, folde
 from mailview.services.filing.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
 from mailview.tasks import mail_action
 from mailview.templatetags.mail_urls import folder_url
+from mailview.views.common import wants_json as _wants_json
 
 OWNER_TTL = 7 * 24 * 3600
-
-
-def _wants_json(request: HttpRequest) -> bool:
-    return request.headers.get("Accept", "").startswith("application/json")
 
 
 def action_enqueue(

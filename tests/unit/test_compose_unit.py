@@ -11,23 +11,10 @@ from hypothesis import strategies as st
 
 from mailview.tasks import retry_countdown
 from mailview.mime import Address
-from mailview.services.compose.message import (
-    EmbeddedMessageAttachment,
-    FileAttachment,
-    InvalidHeaderInput,
-    MessageSpec,
-    check_filename,
-    check_header_text,
-    clean_message_ids,
-    forward_subject,
-    headers_without,
-    html_to_text,
-    message_build,
-    parse_address_list,
-    quote_text,
-    reply_recipients,
-    reply_subject,
-)
+from mailview.mime.html_text import html_to_text
+from mailview.services.compose.building import EmbeddedMessageAttachment, FileAttachment, MessageSpec, headers_without, message_build
+from mailview.services.compose.headers import InvalidHeaderInput, check_filename, check_header_text, clean_message_ids, parse_address_list
+from mailview.services.compose.prefill import forward_subject, quote_text, reply_recipients, reply_subject
 
 ALICE = Address("Alice", "alice@example.test")
 

@@ -14,8 +14,7 @@ Only messages in the Drafts folder resume in place; one flagged \\Draft in anoth
 folder resumes as a copy (a new message that never touches the original); anything
 else is refused (`NotADraft`).
 
-The \\Drafts and \\Sent folders are found by their SPECIAL-USE attributes (names
-only as a fallback), cached per user for a few minutes.
+The \\Drafts and \\Sent folders are found by `mailview.services.special_folders`.
 """
 from __future__ import annotations
 
@@ -26,7 +25,6 @@ import re
 from dataclasses import dataclass
 from email import policy
 
-from django.core.cache import cache
 from django.utils import timezone
 
 from mailview.imap.connection import ImapConnection
@@ -34,62 +32,9 @@ from mailview.imap.errors import MailboxNotFound, MessageNotFound
 from mailview.mime import decode_header_value
 from mailview.models import Compose, ComposeAttachment
 
-from mailview.services.compose.message import clean_message_ids, html_to_text
-
-FOLDER_CACHE_SECONDS = 600
-_FALLBACK_NAMES = {"drafts": ("drafts", "draft", "entwürfe"), "sent": ("sent", "sent items", "sent messages", "gesendet")}
-
-
-@dataclass(frozen=True)
-class SpecialFolders:
-    drafts: str | None
-    sent: str | None
-    delimiter: str
-
-
-def _cache_key(user_key: str) -> str:
-    return f"compose:special-folders:{user_key}"
-
-
-def special_folders(*, imap: ImapConnection, user_key: str, refresh: bool = False) -> SpecialFolders:
-    """The \\Drafts and \\Sent folders (SPECIAL-USE, else a usual name; None if neither)."""
-    key = _cache_key(user_key)
-    if not refresh:
-        cached = cache.get(key)
-        if isinstance(cached, SpecialFolders):
-            return cached
-    folders = imap.list_folders(with_status=False)
-    found: dict[str, str | None] = {"drafts": None, "sent": None}
-    delimiter = next((f.delimiter for f in folders if f.name.upper() == "INBOX" and f.delimiter), None) or "/"
-    for use in found:
-        for folder in folders:
-            if f"\\{use}" in folder.attributes and "\\noselect" not in folder.attributes:
-                found[use] = folder.name
-                break
-        if found[use] is None:
-            for folder in folders:
-                leaf = folder.name.rsplit(folder.delimiter, 1)[-1] if folder.delimiter else folder.name
-                if leaf.casefold() in _FALLBACK_NAMES[use] and "\\noselect" not in folder.attributes:
-                    found[use] = folder.name
-                    break
-    result = SpecialFolders(drafts=found["drafts"], sent=found["sent"], delimiter=delimiter)
-    cache.set(key, result, FOLDER_CACHE_SECONDS)
-    return result
-
-
-def special_folder_ensure(*, imap: ImapConnection, user_key: str, use: str) -> str:
-    """The folder for `use` ("drafts" or "sent"), created when the server has none."""
-    folders = special_folders(imap=imap, user_key=user_key)
-    name = getattr(folders, use)
-    if name:
-        return name
-    names = [f.name for f in imap.list_folders(with_status=False)]
-    # Servers that keep every folder under INBOX (Courier, old Cyrus) need the prefix.
-    prefix = f"INBOX{folders.delimiter}" if names and all(n.upper() == "INBOX" or n.upper().startswith(f"INBOX{folders.delimiter}") for n in names) and len(names) > 1 else ""
-    name = prefix + ("Drafts" if use == "drafts" else "Sent")
-    imap.create_folder(name)
-    cache.delete(_cache_key(user_key))
-    return name
+from mailview.mime.html_text import html_to_text
+from mailview.services.compose.headers import clean_message_ids
+from mailview.services.special_folders import special_folder_ensure, special_folders, special_folders_forget
 
 
 def message_id_token(message_id: str) -> str:
@@ -122,7 +67,7 @@ def draft_store(*, imap: ImapConnection, user_key: str, compose: Compose, raw: b
         folder = special_folder_ensure(imap=imap, user_key=user_key, use="drafts")
         new_uid = imap.append(folder, raw, flags=["\\Draft", "\\Seen"])
     except MailboxNotFound:
-        cache.delete(_cache_key(user_key))
+        special_folders_forget(user_key=user_key)
         folder = special_folder_ensure(imap=imap, user_key=user_key, use="drafts")
         new_uid = imap.append(folder, raw, flags=["\\Draft", "\\Seen"])
     existing = versions_in(imap=imap, folder=folder, message_id=compose.message_id)
@@ -267,13 +212,23 @@ def draft_parse(raw: bytes) -> ParsedDraft:
     )
 
 
-def draft_fetch(*, imap: ImapConnection, folder: str, uid: int) -> bytes:
-    """The whole draft as stored (BODY.PEEK[]: the draft is not marked read)."""
+def draft_fetch(*, imap: ImapConnection, folder: str, uid: int | None, message_id: str = "") -> bytes:
+    """The whole draft as stored (BODY.PEEK[]: the draft is not marked read). When `uid`
+    is gone and `message_id` is given, the newest message with that Message-ID there (a
+    draft saved again meanwhile has a new UID). Raises MessageNotFound, or
+    MailboxNotFound when the folder is gone."""
+    if not folder:
+        raise MessageNotFound("no draft folder")
     imap.select(folder, readonly=True)
-    meta = imap.fetch_message_meta(uid)
-    if meta is None:
+    meta = imap.fetch_message_meta(int(uid)) if uid else None
+    if meta is None and message_id:
+        found = sorted(imap.search_uids(["HEADER", "Message-ID", message_id_token(message_id)]))
+        if found:
+            uid = found[-1]
+            meta = imap.fetch_message_meta(uid)
+    if meta is None or not uid:
         raise MessageNotFound(f"{folder}/{uid}")
-    return imap.fetch_sections(uid, [""], max_bytes=max(meta.size, 1)).get("", b"")
+    return imap.fetch_sections(int(uid), [""], max_bytes=max(meta.size, 1)).get("", b"")
 
 
 def draft_header_message_id(*, imap: ImapConnection, folder: str, uid: int) -> str:

@@ -20,29 +20,16 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
 from accounts.models import Identity
-from mailview.imap import get_pool
+from mailview.imap import validate
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import InvalidImapInput, MessageNotFound
-from mailview.imap import validate
-from mailview.mime import Address, decode_transfer, find_part, parse_bodystructure
+from mailview.mime import Address, decode_header_value, decode_transfer, find_part, parse_bodystructure, safe_filename
+from mailview.mime.html_text import html_to_text
 from mailview.models import Compose, ComposeAttachment
-
 from mailview.services.addressbook import addresses_collect
-from mailview.services.compose.message import (
-    EmbeddedMessageAttachment,
-    FileAttachment,
-    InvalidHeaderInput,
-    MessageSpec,
-    check_header_text,
-    message_build,
-    new_message_id,
-    original_read,
-    parse_address_list,
-    prefill_for,
-    sanitize_user_html,
-    signature_block,
-)
+from mailview.services.compose.building import EmbeddedMessageAttachment, FileAttachment, MessageSpec, message_build, sanitize_user_html
 from mailview.services.compose.drafts import (
     draft_fetch,
     draft_fingerprint,
@@ -53,8 +40,9 @@ from mailview.services.compose.drafts import (
     draft_store,
     draft_versions_delete,
 )
-from accounts.identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
-from mailview.services.compose.sending import smtp_endpoint_for, smtp_size_limit
+from mailview.services.compose.headers import InvalidHeaderInput, check_header_text, new_message_id, parse_address_list
+from mailview.services.compose.prefill import original_read, prefill_for, signature_block
+from mailview.services.compose.sending import message_size_limit
 from mailview.services.compose.uploads import attachment_path, quota_message, too_big_message, upload_read, uploads_pending_bytes, uploads_purge
 
 log = logging.getLogger(__name__)
@@ -304,8 +292,6 @@ def _spec(compose: Compose, *, files: list[FileAttachment], messages: list[Embed
     reply_to = parse_address_list(identity.reply_to, field=_("Reply-To"), strict=False) if identity.reply_to else []
     text = compose.body_text
     if not text.strip() and compose.body_html:
-        from mailview.services.compose.message import html_to_text
-
         text = html_to_text(compose.body_html)
     return MessageSpec(
         sender=Address(name=identity.name, email=identity.email),
@@ -340,8 +326,6 @@ def _forwarded(compose: Compose, imap: ImapConnection) -> tuple[list[FileAttachm
         raise ComposeInvalid({"attachments": _("The forwarded message no longer exists, so its attachments cannot be sent.")})
     if compose.forward_as_attachment:
         raw = imap.fetch_sections(uid, [""], max_bytes=max(meta.size, 1)).get("", b"")
-        from mailview.mime import decode_header_value, safe_filename
-
         subject = decode_header_value(meta.subject) if meta.subject else ""
         return [], [EmbeddedMessageAttachment(filename=safe_filename((subject[:80] or "message") + ".eml", default="message.eml"), raw=raw)]
     root = parse_bodystructure(meta.bodystructure)
@@ -361,23 +345,25 @@ def _forwarded(compose: Compose, imap: ImapConnection) -> tuple[list[FileAttachm
     return files, messages
 
 
-def compose_draft_save(*, user: AbstractBaseUser, compose: Compose, force: bool = False) -> SaveResult:
-    """Autosave: replace the draft on the server, unless nothing changed since the last save."""
+def compose_draft_save(*, user: AbstractBaseUser, compose: Compose, imap: ImapConnection, force: bool = False) -> SaveResult:
+    """Autosave: replace the draft on the server, unless nothing changed since the last save.
+    Needs the user's checked-out session."""
     attachments = [a for a in compose.attachments.all() if a.complete]
     fingerprint = draft_fingerprint(compose, attachments)
     if not force and compose.draft_uid and compose.draft_hash == fingerprint:
         return SaveResult(saved=False, folder=compose.draft_folder, uid=compose.draft_uid, saved_at=compose.draft_saved_at)
     raw = message_build(_spec(compose, files=_uploaded_files(compose), messages=[]))
-    with get_pool().session(user) as imap:
-        folder, uid = draft_store(imap=imap, user_key=str(user.pk), compose=compose, raw=raw)
+    folder, uid = draft_store(imap=imap, user_key=str(user.pk), compose=compose, raw=raw)
     draft_mark_saved(compose=compose, folder=folder, uid=uid, fingerprint=fingerprint)
     return SaveResult(saved=True, folder=folder, uid=uid, saved_at=compose.draft_saved_at)
 
 
-def compose_queue(*, user: AbstractBaseUser, compose: Compose, enqueue: Callable[[str], object] | None = None) -> Compose:
+def compose_queue(*, user: AbstractBaseUser, compose: Compose, imap: ImapConnection, enqueue: Callable[[str], object]) -> Compose:
     """Send: build the final message (forwarded parts fetched now), check its size
-    against the server's limit, store it as the draft, then queue the task.
-    The message is on the server before anything else happens: never lost."""
+    against the server's limit, store it as the draft, then queue the task:
+    `enqueue(compose_id)` after the transaction commits (the caller passes the task's
+    `delay`). The message is on the server before anything else happens: never lost.
+    Needs the user's checked-out session."""
     if not compose.is_editable:
         raise ComposeLocked(str(compose.pk))
     identity = compose.identity or identity_default(user=user)
@@ -386,18 +372,17 @@ def compose_queue(*, user: AbstractBaseUser, compose: Compose, enqueue: Callable
     recipients = [a.email for v in (compose.to, compose.cc, compose.bcc) for a in parse_address_list(v, field="", strict=False)]
     if not recipients:
         raise ComposeInvalid({"to": _("Add at least one recipient.")})
-    limit = smtp_size_limit(smtp_endpoint_for(_login_email(user)))
-    with get_pool().session(user) as imap:
-        files, messages = _forwarded(compose, imap)
-        raw = message_build(_spec(compose, files=_uploaded_files(compose) + files, messages=messages))
-        if len(raw) > limit:
-            raise ComposeInvalid({"attachments": too_big_message(filename=compose.subject or _("This message"), limit=limit, size=len(raw))})
-        folder, uid = draft_store(imap=imap, user_key=str(user.pk), compose=compose, raw=raw)
+    limit = message_size_limit(user=user)
+    files, messages = _forwarded(compose, imap)
+    raw = message_build(_spec(compose, files=_uploaded_files(compose) + files, messages=messages))
+    if len(raw) > limit:
+        raise ComposeInvalid({"attachments": too_big_message(filename=compose.subject or _("This message"), limit=limit, size=len(raw))})
+    folder, uid = draft_store(imap=imap, user_key=str(user.pk), compose=compose, raw=raw)
     attachments = [a for a in compose.attachments.all() if a.complete]
     draft_mark_saved(compose=compose, folder=folder, uid=uid, fingerprint=draft_fingerprint(compose, attachments))
     updated = Compose.objects.filter(pk=compose.pk, state__in=(State.DRAFT, State.FAILED)).update(
-        state=State.QUEUED, envelope_from=login_address(user=user), envelope_to=recipients, message_size=len(raw),
-        queued_at=timezone.now(), attempts=0, claimed_at=None, error_code="", error_detail="", retry_at=None, sent_at=None,
+        state=State.QUEUED, envelope_from=login_address(user=user), envelope_to=recipients,
+        claimed_at=None, error_code="", error_detail="", retry_at=None,
     )
     if not updated:
         raise ComposeLocked(str(compose.pk))
@@ -406,14 +391,9 @@ def compose_queue(*, user: AbstractBaseUser, compose: Compose, enqueue: Callable
     return compose
 
 
-def _enqueue(compose: Compose, enqueue: Callable[[str], object] | None) -> None:
+def _enqueue(compose: Compose, enqueue: Callable[[str], object]) -> None:
     try:
-        if enqueue is not None:
-            enqueue(str(compose.pk))
-        else:
-            from mailview.tasks import compose_send
-
-            compose_send.delay(str(compose.pk))
+        enqueue(str(compose.pk))
     except Exception:  # noqa: BLE001 - broker down: say so, the draft is safe
         log.exception("could not queue compose %s", compose.pk)
         Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.FAILED, error_code="queue", error_detail="")
@@ -432,7 +412,7 @@ def compose_request_refusal(*, user: AbstractBaseUser, length: int) -> str | Non
         return None
     if not user.is_authenticated:
         return _("The upload is too big.")
-    limit = smtp_size_limit(smtp_endpoint_for(_login_email(user)))
+    limit = message_size_limit(user=user)
     if length > limit + fields:
         return _("The upload is too big: your mail server accepts messages up to %(limit)s.") % {"limit": filesizeformat(limit)}
     used, quota = uploads_pending_bytes(user_id=int(user.pk)), int(settings.WEBMAIL_UPLOAD_QUOTA_BYTES)
@@ -441,23 +421,18 @@ def compose_request_refusal(*, user: AbstractBaseUser, length: int) -> str | Non
     return None
 
 
-def _login_email(user: AbstractBaseUser) -> str:
-    credential = getattr(user, "mail_credential", None)
-    return getattr(credential, "login", "") or user.get_username()
-
-
 def compose_cancel(*, compose: Compose) -> bool:
     """Stop a send that is waiting (to start, or to retry): back to editing."""
     return bool(Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.DRAFT, retry_at=None, updated_at=timezone.now()))
 
 
-def compose_discard(*, user: AbstractBaseUser, compose: Compose) -> None:
-    """Throw the message away: every draft version, the uploads, the row."""
+def compose_discard(*, user: AbstractBaseUser, compose: Compose, imap: ImapConnection) -> None:
+    """Throw the message away: every draft version, the uploads, the row. Needs the
+    user's checked-out session."""
     if not compose.is_editable:
         raise ComposeLocked(str(compose.pk))
     if compose.draft_folder:
-        with get_pool().session(user) as imap:
-            draft_versions_delete(imap=imap, user_key=str(user.pk), compose=compose)
+        draft_versions_delete(imap=imap, user_key=str(user.pk), compose=compose)
     uploads_purge(compose=compose)
     compose.delete()
 
@@ -519,9 +494,9 @@ def compose_status(*, compose: Compose) -> ComposeStatus:
 # -- housekeeping -------------------------------------------------------------------------
 
 
-def compose_cleanup(*, now: datetime | None = None) -> int:
+def compose_cleanup(*, enqueue: Callable[[str], object], now: datetime | None = None) -> int:
     """Forget old compose sessions (their drafts stay on the server) and their uploads;
-    re-queue sends left queued without a task (a broker restart lost it)."""
+    re-queue sends left queued without a task (a broker restart lost it) with `enqueue`."""
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.WEBMAIL_COMPOSE_RETENTION_DAYS)
     removed = 0
@@ -531,7 +506,7 @@ def compose_cleanup(*, now: datetime | None = None) -> int:
         removed += 1
     stuck = Compose.objects.filter(state=State.QUEUED, updated_at__lt=now - timedelta(minutes=30)).exclude(retry_at__gt=now)
     for compose in stuck:
-        _enqueue(compose, None)
+        _enqueue(compose, enqueue)
     return removed
 
 

@@ -22,7 +22,8 @@ from django.utils.translation import gettext as _
 
 from mailview.models import Compose, ComposeAttachment
 
-from mailview.services.compose.message import check_content_type, check_filename, estimated_size
+from mailview.services.compose.building import estimated_size
+from mailview.services.compose.headers import check_content_type, check_filename
 
 MAX_ATTACHMENTS = 100
 

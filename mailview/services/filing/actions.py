@@ -16,6 +16,7 @@ from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection, UidSet, parse_sequence_list, uid_set_text
 from mailview.imap.errors import ImapProtocolError, InvalidImapInput, MailboxNotFound
+from mailview.services.special_folders import special_folder
 
 FLAG_ACTIONS = {
     "read": ("add", "\\Seen"),
@@ -64,16 +65,6 @@ class ActionResult:
 
     def as_dict(self) -> dict:
         return asdict(self)
-
-
-def special_folder(imap: ImapConnection, use: str) -> str | None:
-    """The folder with a special-use attribute (`archive`, `junk`, `trash`, `drafts`, `sent`)."""
-    if use == "inbox":
-        return "INBOX"
-    for folder in imap.list_folders(with_status=False):
-        if f"\\{use}" in folder.attributes:
-            return folder.name
-    return None
 
 
 def _target_for(imap: ImapConnection, kind: str, target: str | None) -> str:

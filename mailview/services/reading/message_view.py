@@ -32,7 +32,6 @@ from mailview.mime import (
     decode_transfer,
     display_plan,
     parse_bodystructure,
-    parse_envelope_addresses,
     transfer_damaged,
 )
 from mailview.mime.stream import NOT_BASE64
@@ -112,13 +111,6 @@ class RenderedBody:
     truncated: bool
     shown_images: frozenset[str] = frozenset()  # sections of inline images the HTML shows (cid:)
     damaged: bool = False  # a transfer encoding was broken (or unknown): what decodes is shown
-
-
-def _addresses(raw_envelope_list: object) -> list[Address]:
-    try:
-        return parse_envelope_addresses(raw_envelope_list)
-    except Exception:  # noqa: BLE001 - a broken envelope must not break the page
-        return []
 
 
 # Part of the body cache key: changes when RenderedBody, or how it is cached, does.
