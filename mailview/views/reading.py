@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import sender_is_trusted, sender_trust, user_settings
 
+from mailview import sanitizer
 from mailview.imap import MessageNotFound, get_pool, validate
 from mailview.services.addressbook import senders_remember
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
@@ -195,7 +197,7 @@ def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpRe
         )
     if body is None:
         body = _render_body(request, folder, uid, remote)
-    response = render(request, "mailview/message_body.html", {"body": body})
+    response = render(request, "mailview/message_body.html", {"body": replace(body, html=_with_quote_labels(body.html))})
     img_src = "'self' data: https: http:" if remote else "'self' data:"
     response["Content-Security-Policy"] = (
         f"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; font-src 'none'; "
@@ -204,6 +206,13 @@ def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpRe
     )
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _with_quote_labels(html: str) -> str:
+    """The labels of folded quotes in the reader's language (the sanitizer leaves them
+    empty, so one cached body suits every language)."""
+    slot = sanitizer.QUOTE_LABEL_SLOT
+    return html.replace(slot, slot.replace("<summary></summary>", f"<summary>{escape(_('Show quoted text'))}</summary>"))
 
 
 def _render_body(request: HttpRequest, folder: str, uid: int, remote: bool) -> RenderedBody:
