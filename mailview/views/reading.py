@@ -17,16 +17,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.services import sender_is_trusted, sender_trust, user_settings
+from accounts.services import sender_is_trusted, user_settings
 
 from mailview import sanitizer
-from mailview.imap import MessageNotFound, get_pool, validate
+from mailview.imap import get_pool, validate
 from mailview.services.addressbook import senders_remember
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
 from mailview.services.reading.message_view import RenderedBody, message_body, message_body_cached, message_open
 from mailview.services.reading.messages import ListPosition, message_neighbor, message_page, normalize_sort
 from mailview.services.reading.parts import exactly, message_size, part_info, stream_section
 from mailview.services.reading.tokens import part_token, part_token_user
+from mailview.services.reading.trust import message_sender_trust
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
 
 
@@ -280,11 +281,7 @@ def trust_sender(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
     """Always show remote content from this message's sender."""
     uid = validate.uid(uid)
     with get_pool().session(request.user) as imap:
-        imap.select(folder, readonly=True)
-        meta = imap.fetch_message_meta(uid)
-    if meta is None:
-        raise MessageNotFound(f"{folder}/{uid}")
-    if meta.sender:
-        sender_trust(user=request.user, email=meta.sender[0].email)
-        messages.success(request, _("Remote content from %(sender)s will always be shown.") % {"sender": meta.sender[0].email})
+        sender = message_sender_trust(imap=imap, user=request.user, folder=folder, uid=uid)
+    if sender is not None:
+        messages.success(request, _("Remote content from %(sender)s will always be shown.") % {"sender": sender})
     return redirect(message_url(folder, uid))

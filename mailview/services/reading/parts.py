@@ -13,6 +13,7 @@ from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import MessageNotFound
 from mailview.mime import MimePart, find_part, parse_bodystructure
 from mailview.mime.stream import StreamDecoder
+from mailview.services.reading.messages import message_meta
 
 # Bigger chunks mean fewer round trips; memory stays at about two chunks.
 CHUNK = 2 * 1024 * 1024
@@ -43,10 +44,7 @@ class PartInfo:
 
 def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str) -> PartInfo:
     """What a part is, from BODYSTRUCTURE. Raises MessageNotFound for a missing message or part."""
-    imap.select(folder, readonly=True)
-    meta = imap.fetch_message_meta(uid)
-    if meta is None:
-        raise MessageNotFound(f"{folder}/{uid}")
+    _selected, meta = message_meta(imap=imap, folder=folder, uid=uid)
     part: MimePart | None = find_part(parse_bodystructure(meta.bodystructure), section)
     if part is None or part.is_multipart:
         raise MessageNotFound(f"{folder}/{uid}/{section}")
@@ -107,8 +105,5 @@ def stream_section(*, session: SessionFactory, folder: str, uid: int, section: s
 
 
 def message_size(*, imap: ImapConnection, folder: str, uid: int) -> int:
-    imap.select(folder, readonly=True)
-    meta = imap.fetch_message_meta(uid)
-    if meta is None:
-        raise MessageNotFound(f"{folder}/{uid}")
+    _selected, meta = message_meta(imap=imap, folder=folder, uid=uid)
     return meta.size
