@@ -52,7 +52,7 @@ from urllib.parse import urlencode, urlsplit
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The command and ESEARCH parsing only: the floor still talks imapclient on its own connection.
-from mailview.imap.connection import esort_page  # noqa: E402
+from mailview.imap.sort import esort_page  # noqa: E402
 
 from imapclient import IMAPClient
 

@@ -4,3 +4,8 @@ from django.apps import AppConfig
 class MailviewConfig(AppConfig):
     name = "mailview"
     verbose_name = "Mail"
+
+    def ready(self) -> None:
+        from . import wiring
+
+        wiring.wire()  # the IMAP pool's settings and credentials, the IMAP timer

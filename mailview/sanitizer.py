@@ -51,6 +51,10 @@ log = logging.getLogger(__name__)
 #: Bump whenever the output for some input changes; part of the cache key.
 SANITIZER_VERSION = "3"
 
+#: The label of a folded quote (`text_to_html`) is left empty: the output holds no words
+#: of any language, so a cached body suits every reader. The view puts the label in.
+QUOTE_LABEL_SLOT = '<details class="quoted"><summary></summary>'
+
 #: Larger inputs are truncated (a string cut in the middle of a tag is harmless:
 #: the HTML tokenizer drops a tag left open at end of input).
 MAX_INPUT_CHARS = 5_000_000
@@ -959,21 +963,7 @@ def _linkify(text: str) -> str:
     return "".join(out)
 
 
-def _summary_text() -> str:
-    text = "Show quoted text"
-    try:
-        from django.conf import settings
-
-        if settings.configured:
-            from django.utils.translation import gettext
-
-            text = gettext("Show quoted text")
-    except Exception:  # no Django, or settings not importable: stay in English
-        pass
-    return text
-
-
-def _render_lines(lines: list[str], top: bool, summary: str) -> str:
+def _render_lines(lines: list[str], top: bool) -> str:
     out: list[str] = []
     plain: list[str] = []
 
@@ -994,9 +984,9 @@ def _render_lines(lines: list[str], top: bool, summary: str) -> str:
             line = lines[index][1:]
             inner.append(line[1:] if line.startswith(" ") else line)
             index += 1
-        block = f'<blockquote class="quote">{_render_lines(inner, False, summary)}</blockquote>'
+        block = f'<blockquote class="quote">{_render_lines(inner, False)}</blockquote>'
         if top:
-            block = f'<details class="quoted"><summary>{_escape_text(summary)}</summary>{block}</details>'
+            block = f'{QUOTE_LABEL_SLOT}{block}</details>'
         out.append(block)
     flush()
     return "".join(out)
@@ -1015,8 +1005,7 @@ def text_to_html(text: str) -> str:
     with ``white-space: pre-wrap`` in the frame's stylesheet.
     """
     text = _clean_text(text)
-    summary = _clean_text(_summary_text()).replace("\n", " ")
-    body = _render_lines(text.split("\n"), True, summary) if text else ""
+    body = _render_lines(text.split("\n"), True) if text else ""
     return f'<div class="plain-text">{body}</div>'
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 
 from .errors import (
     ImapAuthenticationError,
@@ -27,6 +28,7 @@ from .pool import SessionPool
 
 __all__ = [
     "get_pool",
+    "install_pool_factory",
     "verify_login",
     "Credentials",
     "ServerEndpoint",
@@ -62,32 +64,23 @@ def get_pool() -> SessionPool:
     return _pool
 
 
+PoolFactory = Callable[[], SessionPool]
+_factory: PoolFactory | None = None
+
+
+def install_pool_factory(factory: PoolFactory) -> None:
+    """How this process builds its pool (settings, credentials, budget): the app's wiring
+    (`mailview.wiring`, run by `MailviewConfig.ready()`) installs it, so this package
+    imports no app code. A pool built by an earlier factory is closed and forgotten."""
+    global _factory
+    _factory = factory
+    reset_pool_for_tests()
+
+
 def _build_pool() -> SessionPool:
-    from django.conf import settings
-
-    from accounts.services import imap_credentials_for
-    from webmail.outage import redis_health
-    from webmail.redis_client import get_redis, key_prefix
-
-    from .budget import ConnectionBudget
-
-    budget = ConnectionBudget(
-        get_redis(),
-        limit=settings.WEBMAIL_POOL_PER_USER_TOTAL,
-        prefix=f"{key_prefix()}:imap",
-    )
-    return SessionPool(
-        credentials_for=imap_credentials_for,
-        budget=budget,
-        per_process=settings.WEBMAIL_POOL_PER_PROCESS,
-        max_open=settings.WEBMAIL_POOL_MAX_OPEN,
-        idle_timeout=settings.WEBMAIL_POOL_IDLE_TIMEOUT,
-        noop_after=settings.WEBMAIL_POOL_NOOP_AFTER,
-        wait_timeout=settings.WEBMAIL_POOL_WAIT_TIMEOUT,
-        max_waiters=settings.WEBMAIL_POOL_MAX_WAITERS,
-        budget_down=redis_health.failed,
-        budget_up=redis_health.recovered,
-    )
+    if _factory is None:
+        raise RuntimeError("no IMAP pool factory installed: Django's app registry runs mailview.wiring.wire() (MailviewConfig.ready)")
+    return _factory()
 
 
 def reset_pool_for_tests() -> None:

@@ -1,4 +1,4 @@
-"""One logged-in IMAP connection: the only module that imports imapclient.
+"""One logged-in IMAP connection: with `sort.py`, the only code that calls imapclient.
 
 `ImapConnection` wraps an `IMAPClient` with typed operations, remembers the
 selected folder (so it is never re-SELECTed needlessly), maps protocol and
@@ -21,10 +21,7 @@ from typing import Any, TypeVar
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 from imapclient.imap_utf7 import decode as decode_utf7
-from imapclient.imap_utf7 import encode as encode_utf7
 from imapclient.response_parser import parse_response
-
-from webmail.timing import timed
 
 from . import validate
 from .errors import (
@@ -35,6 +32,10 @@ from .errors import (
     ImapServerBusy,
     MailboxNotFound,
 )
+from .search import flag_search_keys
+from .sequences import _uid_chunks, parse_sequence_list
+from .sort import SORT_KEYS, esort_page
+from .timing import timed
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -840,117 +841,4 @@ def _addresses(items: Iterable[Any] | None) -> tuple[RawAddress, ...]:
     return tuple(out)
 
 
-def encode_folder_name(name: str) -> bytes:
-    """Modified UTF-7, as it goes on the wire (imapclient does this itself on its calls)."""
-    return encode_utf7(name)
-
-
-def uid_set(uids: Iterable[int]) -> list[int]:
-    return validate.uids(uids)
-
-
-# -- message lists ---------------------------------------------------------------
-
-SORT_KEYS = {"date": b"ARRIVAL", "from": b"FROM", "to": b"TO", "subject": b"SUBJECT", "size": b"SIZE"}
 SUMMARY_ITEMS = [b"UID", b"FLAGS", b"ENVELOPE", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
-
-
-# UID runs per command: a compact set of this many runs stays far below Dovecot's
-# 64 kB command line limit however scattered the UIDs are.
-_RUNS_PER_COMMAND = 2000
-
-
-def _uid_chunks(uids: list[int] | str) -> list[str]:
-    """UID set strings of at most `_RUNS_PER_COMMAND` runs each (a set string as it is)."""
-    if isinstance(uids, str):
-        return [uids] if uids else []
-    runs = uid_set_text(uids).split(",") if uids else []
-    return [",".join(runs[i : i + _RUNS_PER_COMMAND]) for i in range(0, len(runs), _RUNS_PER_COMMAND)]
-
-
-_SYSTEM_FLAG_KEYS = {
-    "\\seen": (b"SEEN", b"UNSEEN"),
-    "\\flagged": (b"FLAGGED", b"UNFLAGGED"),
-    "\\answered": (b"ANSWERED", b"UNANSWERED"),
-    "\\deleted": (b"DELETED", b"UNDELETED"),
-    "\\draft": (b"DRAFT", b"UNDRAFT"),
-}
-
-
-def flag_search_keys(flag: str, *, present: bool) -> list[bytes]:
-    """SEARCH keys for messages that have (or lack) a flag: `\\Seen` → SEEN, `$Junk` → KEYWORD $Junk."""
-    system = _SYSTEM_FLAG_KEYS.get(flag.lower())
-    if system is not None:
-        return [system[0] if present else system[1]]
-    return [b"KEYWORD" if present else b"UNKEYWORD", flag.encode("ascii")]
-
-
-def uid_set_text(uids: Iterable[int]) -> str:
-    """[1, 2, 3, 7] → `1:3,7`: a compact UID set for thousands of search results."""
-    ordered = sorted({int(u) for u in uids})
-    runs: list[list[int]] = []
-    for uid in ordered:
-        if runs and uid == runs[-1][1] + 1:
-            runs[-1][1] = uid
-        else:
-            runs.append([uid, uid])
-    return ",".join(f"{a}:{b}" if a != b else str(a) for a, b in runs)
-
-
-def parse_sequence_list(text: str) -> list[int]:
-    """`5,3:1,9` → [5, 3, 2, 1, 9]: an ESEARCH result in sort order (ranges may run downwards)."""
-    out: list[int] = []
-    for item in text.split(","):
-        if not item:
-            continue
-        if ":" in item:
-            start, end = (int(x) for x in item.split(":", 1))
-            step = 1 if end >= start else -1
-            out.extend(range(start, end + step, step))
-        else:
-            out.append(int(item))
-    return out
-
-
-def search_keys(text: str | None, *, in_body: bool = False) -> list[bytes]:
-    """IMAP search keys for what a person types: every word must match in From, To, Cc or
-    Subject (or anywhere, TEXT, when `in_body`). Validated: no CR, LF or NUL reach the wire."""
-    words = validate.search_text(text or "").split()
-    if not words:
-        return [b"ALL"]
-    keys: list[bytes] = []
-    for word in words[:8]:
-        value = _atom_or_literal(word)
-        if in_body:
-            keys += [b"TEXT", value]
-        else:
-            keys += [b"OR", b"OR", b"OR", b"FROM", value, b"TO", value, b"CC", value, b"SUBJECT", value]
-    return keys
-
-
-def _atom_or_literal(word: str) -> bytes:
-    # imapclient sends 8-bit arguments of raw commands as literals itself; ASCII is quoted.
-    encoded = word.encode("utf-8")
-    if encoded.isascii():
-        return b'"' + encoded.replace(b"\\", b"\\\\").replace(b'"', b'\\"') + b'"'
-    return encoded
-
-
-def esort_page(client: IMAPClient, criteria: bytes, first: int, last: int, keys: list[bytes] | None = None) -> tuple[int, list[int]]:
-    """UID SORT RETURN (COUNT PARTIAL first:last): the page's UIDs and the total, one round trip."""
-    args = [b"RETURN", f"(COUNT PARTIAL {first}:{last})".encode(), b"(" + criteria + b")", b"UTF-8", *(keys or [b"ALL"])]
-    data = client._raw_command_untagged(b"SORT", args, response_name="ESEARCH")  # noqa: SLF001
-    items = [d for d in data if d not in (None, b"")]
-    parsed = parse_response(items) if items else []
-    total, uids = 0, []
-    tokens = list(parsed)
-    for index, token in enumerate(tokens):
-        name = token.upper() if isinstance(token, bytes) else token
-        if name == b"COUNT" and index + 1 < len(tokens):
-            total = int(tokens[index + 1])
-        elif name == b"PARTIAL" and index + 1 < len(tokens):
-            window = tokens[index + 1]
-            if isinstance(window, tuple) and len(window) == 2 and window[1] is not None:
-                found = window[1]
-                uids = [found] if isinstance(found, int) else parse_sequence_list(found.decode() if isinstance(found, bytes) else str(found))
-    return total, uids

@@ -26,7 +26,7 @@ import mimetypes
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -423,11 +423,27 @@ def _parse_date(value: Any) -> datetime | None:
     except Exception:
         pass
     try:
-        from imapclient.datetime_util import parse_to_datetime
-
-        return parse_to_datetime(text.encode("ascii", "ignore"), normalise=False)
+        return _parse_lenient_date(text)
     except Exception:
         return None
+
+
+# A time written with dots ("Sat, 8 May 2010 16.03.09 +0200"), which some mailers send.
+_DOTTED_TIME = re.compile(r"\w+, ?\d{1,2} \w+ \d\d(\d\d)? \d\d?\.\d\d?\.\d\d?.*")
+
+
+def _parse_lenient_date(text: str) -> datetime | None:
+    """What `parsedate_to_datetime` refuses but `parsedate_tz` reads (dotted times, no
+    zone: then a naive datetime), as imapclient's date parser did (MIME imports no
+    protocol library)."""
+    text = text.encode("ascii", "ignore").decode("ascii")
+    if _DOTTED_TIME.match(text):
+        text = text.replace(".", ":")
+    parsed = email.utils.parsedate_tz(text)
+    if parsed is None:
+        return None
+    offset = parsed[9]
+    return datetime(*parsed[:6], tzinfo=timezone(timedelta(seconds=offset)) if offset is not None else None)
 
 
 def _envelope_fields(env: Any) -> list[Any]:

@@ -5,14 +5,8 @@ task's state); folder management runs directly (the user needs its answer now).
 """
 from __future__ import annotations
 
-import uuid
-
-from celery.result import AsyncResult
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -21,36 +15,19 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from mailview.imap import ImapProtocolError, InvalidImapInput, get_pool, validate
-from mailview.imap.connection import search_keys, uid_set_text
 from mailview.services.filing.actions import KINDS, label_is_valid, undo_plan
-from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
 from mailview.services.filing.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
+from mailview.services.filing.queue import action_enqueue, action_is_owned, action_result, action_undo_plan, folder_uid_set
+from mailview.services.reading.folders import flatten, folder_change_token, folder_tree, folder_unread_count
 from mailview.tasks import mail_action
 from mailview.templatetags.mail_urls import folder_url
 from mailview.views.common import wants_json as _wants_json
 
-OWNER_TTL = 7 * 24 * 3600
 
-
-def action_enqueue(
-    *, user_pk: int, kind: str, folder: str, uids: list[int] | str, target: str | None = None, keyword: str | None = None, restore: dict | None = None
-) -> str:
-    """Queue an action after the transaction commits; returns its id (= the Celery task id)."""
-    action_id = uuid.uuid4().hex
-    cache.set(f"action-owner:{action_id}", user_pk, OWNER_TTL)
-    extra = {"restore": restore} if restore else {}  # only undo plans carry keywords to put back
-    transaction.on_commit(
-        lambda: mail_action.apply_async(
-            kwargs={"action_id": action_id, "user_id": user_pk, "kind": kind, "folder": folder, "uids": uids, "target": target, "keyword": keyword, **extra},
-            task_id=action_id,
-            queue=settings.WEBMAIL_ACTIONS_QUEUE,
-        )
-    )
-    return action_id
 
 
 def _owned(request: HttpRequest, action_id: str) -> None:
-    if cache.get(f"action-owner:{action_id}") != request.user.pk:
+    if not action_is_owned(action_id=action_id, user_pk=request.user.pk):
         raise Http404
 
 
@@ -73,19 +50,18 @@ def action_create(request: HttpRequest) -> HttpResponse:
     if kind == "mark_folder_read" and request.POST.get("confirm") != "1":
         return _confirm_folder_read(request, folder)
     if kind in ("empty", "mark_folder_read") or request.POST.get("all") == "1":
-        # Every message there now, as a UID range, never a list of 100k UIDs through the browser.
-        query = request.POST.get("q", "").strip()
+        # Every message there now (that matches the list's search, if any), as UID ranges.
+        query = request.POST.get("q", "").strip() if kind not in ("empty", "mark_folder_read") else ""
         with get_pool().session(request.user) as imap:
-            selected = imap.select(folder, readonly=True, refresh=True)
-            matching = imap.sorted_uids(sort="date", reverse=False, keys=search_keys(query, in_body=request.POST.get("body") == "1")) if query and kind not in ("empty", "mark_folder_read") else None
-        if selected.exists == 0 or matching == []:
+            every = folder_uid_set(imap=imap, folder=folder, query=query, in_body=request.POST.get("body") == "1")
+        if every is None:
             return _done(request, folder, None, _("Nothing to do: no messages."))
-        uids: list[int] | str = uid_set_text(matching) if matching is not None else f"1:{max(selected.uidnext - 1, 1)}"
+        uids: list[int] | str = every
     else:
         uids = validate.uids(request.POST.getlist("uid"))
         if not uids:
             return _refuse(request, folder, _("Select at least one message."))
-    action_id = action_enqueue(user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword)
+    action_id = action_enqueue(enqueue=mail_action.apply_async, user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword)
     return _done(request, folder, action_id, _("Done."))
 
 
@@ -95,7 +71,7 @@ def _confirm_folder_read(request: HttpRequest, folder: str) -> HttpResponse:
     if _wants_json(request):
         return JsonResponse({"error": _("Confirm marking the whole folder read first.")}, status=400)
     with get_pool().session(request.user) as imap:
-        unread = imap.folder_status(folder).get("UNSEEN", 0)
+        unread = folder_unread_count(imap=imap, folder=folder)
     return render(request, "mailview/confirm_folder_read.html", {"folder": folder, "unread": unread, "next": _next_url(request, folder)})
 
 
@@ -125,12 +101,9 @@ def _next_url(request: HttpRequest, folder: str) -> str:
 @require_GET
 def action_status(request: HttpRequest, action_id: str) -> JsonResponse:
     _owned(request, action_id)
-    result = AsyncResult(action_id)
-    if not result.ready():
+    value = action_result(action_id=action_id)
+    if value is None:
         return JsonResponse({"state": "pending"})
-    value = result.result if result.successful() else {"ok": False, "error": "failed"}
-    if not isinstance(value, dict):
-        value = {"ok": False, "error": "failed"}
     error, notice = action_outcome_texts(value)
     return JsonResponse(
         {"state": "done" if value.get("ok") else "failed", "error": error, "notice": notice, "undo": undo_plan(value) is not None, "result": value}
@@ -165,11 +138,10 @@ def action_outcome_texts(result: dict) -> tuple[str, str]:
 @require_POST
 def action_undo(request: HttpRequest, action_id: str) -> HttpResponse:
     _owned(request, action_id)
-    result = AsyncResult(action_id)
-    plan = undo_plan(result.result) if result.successful() and isinstance(result.result, dict) else None
+    plan = action_undo_plan(action_id=action_id)
     if plan is None:
         return JsonResponse({"error": _("This can no longer be undone.")}, status=409)
-    undo_id = action_enqueue(user_pk=request.user.pk, **plan)
+    undo_id = action_enqueue(enqueue=mail_action.apply_async, user_pk=request.user.pk, **plan)
     if _wants_json(request):
         return JsonResponse({"action_id": undo_id})
     messages.success(request, _("Undone."))
@@ -183,9 +155,8 @@ def folder_state(request: HttpRequest) -> JsonResponse:
     on another device) changes one of these numbers."""
     folder = validate.folder_name(request.GET.get("folder", ""))
     with get_pool().session(request.user) as imap:
-        folders = flatten(folder_tree(imap=imap, include_unsubscribed=request.GET.get("all_folders") == "1"))
-        selected = imap.select(folder, readonly=True, refresh=True)
-    return JsonResponse({"state": folder_state_token(selected, folders)})
+        state = folder_change_token(imap=imap, folder=folder, include_unsubscribed=request.GET.get("all_folders") == "1")
+    return JsonResponse({"state": state})
 
 
 @login_required

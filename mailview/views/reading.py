@@ -11,20 +11,23 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.utils.html import escape
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from accounts.services import sender_is_trusted, sender_trust, user_settings
+from accounts.services import sender_is_trusted, user_settings
 
-from mailview.imap import MessageNotFound, get_pool, validate
+from mailview import sanitizer
+from mailview.imap import get_pool, validate
 from mailview.services.addressbook import senders_remember
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
 from mailview.services.reading.message_view import RenderedBody, message_body, message_body_cached, message_open
 from mailview.services.reading.messages import ListPosition, message_neighbor, message_page, normalize_sort
 from mailview.services.reading.parts import exactly, message_size, part_info, section_chunks
 from mailview.services.reading.tokens import part_token, part_token_user
+from mailview.services.reading.trust import message_sender_trust
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
 
 
@@ -195,7 +198,7 @@ def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpRe
         )
     if body is None:
         body = _render_body(request, folder, uid, remote)
-    response = render(request, "mailview/message_body.html", {"body": body})
+    response = render(request, "mailview/message_body.html", {"body": replace(body, html=_with_quote_labels(body.html))})
     img_src = "'self' data: https: http:" if remote else "'self' data:"
     response["Content-Security-Policy"] = (
         f"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; font-src 'none'; "
@@ -204,6 +207,13 @@ def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpRe
     )
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+def _with_quote_labels(html: str) -> str:
+    """The labels of folded quotes in the reader's language (the sanitizer leaves them
+    empty, so one cached body suits every language)."""
+    slot = sanitizer.QUOTE_LABEL_SLOT
+    return html.replace(slot, slot.replace("<summary></summary>", f"<summary>{escape(_('Show quoted text'))}</summary>"))
 
 
 def _render_body(request: HttpRequest, folder: str, uid: int, remote: bool) -> RenderedBody:
@@ -271,11 +281,7 @@ def trust_sender(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
     """Always show remote content from this message's sender."""
     uid = validate.uid(uid)
     with get_pool().session(request.user) as imap:
-        imap.select(folder, readonly=True)
-        meta = imap.fetch_message_meta(uid)
-    if meta is None:
-        raise MessageNotFound(f"{folder}/{uid}")
-    if meta.sender:
-        sender_trust(user=request.user, email=meta.sender[0].email)
-        messages.success(request, _("Remote content from %(sender)s will always be shown.") % {"sender": meta.sender[0].email})
+        sender = message_sender_trust(imap=imap, user=request.user, folder=folder, uid=uid)
+    if sender is not None:
+        messages.success(request, _("Remote content from %(sender)s will always be shown.") % {"sender": sender})
     return redirect(message_url(folder, uid))

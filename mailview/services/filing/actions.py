@@ -14,7 +14,8 @@ from typing import TypeVar
 
 from django.core.cache import cache
 
-from mailview.imap.connection import ImapConnection, UidSet, parse_sequence_list, uid_set_text
+from mailview.imap.connection import ImapConnection, UidSet
+from mailview.imap.sequences import parse_sequence_list, uid_set_text
 from mailview.imap.errors import ImapProtocolError, InvalidImapInput, MailboxNotFound
 from mailview.services.special_folders import special_folder
 

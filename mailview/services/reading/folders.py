@@ -159,3 +159,16 @@ def folder_state_token(selected: SelectedFolder, folders: list[FolderInfo]) -> s
     counts = "|".join(f"{f.name}:{f.messages}:{f.unseen}" for f in folders)
     digest = hashlib.sha256(counts.encode()).hexdigest()[:12]
     return f"{selected.uidvalidity}-{selected.uidnext}-{selected.exists}-{selected.highestmodseq or 0}-{digest}"
+
+
+def folder_change_token(*, imap: ImapConnection, folder: str, include_unsubscribed: bool = False) -> str:
+    """The open list's `folder_state_token` now: asks the server for changes made
+    elsewhere (one NOOP) and the tree's counts."""
+    folders = flatten(folder_tree(imap=imap, include_unsubscribed=include_unsubscribed))
+    selected = imap.select(folder, readonly=True, refresh=True)
+    return folder_state_token(selected, folders)
+
+
+def folder_unread_count(*, imap: ImapConnection, folder: str) -> int:
+    """How many messages in the folder are unread (STATUS UNSEEN)."""
+    return imap.folder_status(folder).get("UNSEEN", 0)

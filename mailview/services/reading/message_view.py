@@ -20,7 +20,6 @@ from django.utils.translation import gettext as _
 from accounts.crypto import decrypt_bytes, encrypt_bytes
 from mailview import sanitizer
 from mailview.imap.connection import ImapConnection, RawSummary
-from mailview.imap.errors import MessageNotFound
 from mailview.mime import (
     Address,
     DisplayPlan,
@@ -35,6 +34,7 @@ from mailview.mime import (
     transfer_damaged,
 )
 from mailview.mime.stream import NOT_BASE64
+from mailview.services.reading.messages import message_meta
 
 # Text parts larger than this are cut (and say so): nobody reads 2 MB of text in a browser.
 MAX_TEXT_PART = 2 * 1024 * 1024
@@ -141,10 +141,7 @@ def message_open(
     `sender_trusted(sender_email)` says so (asked only then: most mail has none).
     `part_url(section)` gives the absolute URL of a part (used for `cid:` images).
     """
-    selected = imap.select(folder, readonly=not mark_read)
-    meta = imap.fetch_message_meta(uid)
-    if meta is None:
-        raise MessageNotFound(f"{folder}/{uid}")
+    selected, meta = message_meta(imap=imap, folder=folder, uid=uid, readonly=not mark_read)
     envelope_from = sender_addresses(meta)
     root = parse_bodystructure(meta.bodystructure)
     plan, text_parts = bounded_plan(display_plan(root, prefer_plain=prefer_plain))
@@ -288,9 +285,7 @@ def message_body(
     body = _cached_body(key)
     if body is not None:
         return body
-    meta = imap.fetch_message_meta(uid)
-    if meta is None:
-        raise MessageNotFound(f"{folder}/{uid}")
+    _selected, meta = message_meta(imap=imap, folder=folder, uid=uid)  # selected already: no command
     root = parse_bodystructure(meta.bodystructure)
     plan, _count = bounded_plan(display_plan(root, prefer_plain=prefer_plain))
     body = render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url)

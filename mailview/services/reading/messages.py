@@ -15,7 +15,9 @@ from datetime import datetime
 
 from django.core.cache import cache
 
-from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, SelectedFolder, search_keys
+from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, SelectedFolder
+from mailview.imap.errors import MessageNotFound
+from mailview.imap.search import search_keys
 from mailview.mime import decode_header_value, has_attachment
 
 SORTS = ("date", "from", "subject", "size")
@@ -85,6 +87,16 @@ class MessagePage:
     @property
     def last_index(self) -> int:
         return min(self.page * self.per_page, self.total)
+
+
+def message_meta(*, imap: ImapConnection, folder: str, uid: int, readonly: bool = True) -> tuple[SelectedFolder, RawSummary]:
+    """Select the folder and fetch one message's summary (flags, envelope, size, structure):
+    the first step of everything done to one message. MessageNotFound when it is not there."""
+    selected = imap.select(folder, readonly=readonly)
+    meta = imap.fetch_message_meta(uid)
+    if meta is None:
+        raise MessageNotFound(f"{folder}/{uid}")
+    return selected, meta
 
 
 def normalize_sort(sort: str | None, order: str | None) -> tuple[str, str]:

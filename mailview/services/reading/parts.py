@@ -24,6 +24,7 @@ from mailview.imap.errors import ImapConnectionError, ImapProtocolError, Message
 from mailview.mime import MimePart, find_part, parse_bodystructure, safe_filename
 from mailview.mime.decode import IDENTITY_ENCODINGS, UU_ENCODINGS
 from mailview.mime.stream import StreamDecoder
+from mailview.services.reading.messages import message_meta
 
 log = logging.getLogger(__name__)
 
@@ -71,10 +72,7 @@ def damaged_filename(name: str) -> str:
 
 def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str) -> PartInfo:
     """What a part is, from BODYSTRUCTURE. Raises MessageNotFound for a missing message or part."""
-    imap.select(folder, readonly=True)
-    meta = imap.fetch_message_meta(uid)
-    if meta is None:
-        raise MessageNotFound(f"{folder}/{uid}")
+    _selected, meta = message_meta(imap=imap, folder=folder, uid=uid)
     part: MimePart | None = find_part(parse_bodystructure(meta.bodystructure), section)
     if part is None or part.is_multipart:
         raise MessageNotFound(f"{folder}/{uid}/{section}")
@@ -183,8 +181,5 @@ def stream_section(
 
 
 def message_size(*, imap: ImapConnection, folder: str, uid: int) -> int:
-    imap.select(folder, readonly=True)
-    meta = imap.fetch_message_meta(uid)
-    if meta is None:
-        raise MessageNotFound(f"{folder}/{uid}")
+    _selected, meta = message_meta(imap=imap, folder=folder, uid=uid)
     return meta.size
