@@ -1,0 +1,54 @@
+"""The front end's single sources: colours only in the palette, the body frame styled from it."""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from types import SimpleNamespace
+
+from django.template.loader import render_to_string
+
+ROOT = Path(__file__).resolve().parents[2]
+PALETTE = ROOT / "static" / "css" / "palette.css"
+COLOUR = re.compile(r"#[0-9a-fA-F]{3,8}\b|\brgba?\(|\bhsla?\(")
+
+
+def without_comments(css: str) -> str:
+    return re.sub(r"/\*.*?\*/", "", css, flags=re.S)
+
+
+def test_colours_are_written_only_in_the_palette():
+    sources = [*(ROOT / "static" / "css").glob("*.css"), *(ROOT / "templates").rglob("*.html")]
+    assert PALETTE in sources and len(sources) > 10
+    found = {
+        str(path.relative_to(ROOT)): COLOUR.findall(without_comments(path.read_text()))
+        for path in sources
+        if path != PALETTE
+    }
+    assert {path: colours for path, colours in found.items() if colours} == {}
+
+
+def test_every_variable_a_stylesheet_uses_is_in_the_palette():
+    palette = set(re.findall(r"(--[\w-]+)\s*:", PALETTE.read_text()))
+    for path in (ROOT / "static" / "css").glob("*.css"):
+        used = set(re.findall(r"var\((--[\w-]+)\)", path.read_text()))
+        assert used <= palette, (path.name, used - palette)
+
+
+def body_document(*, is_html: bool) -> str:
+    return render_to_string("mailview/message_body.html", {"body": SimpleNamespace(html="<p>Hi <a href='https://example.org/'>there</a></p>", is_html=is_html)})
+
+
+def test_the_body_frame_takes_its_colours_from_the_palette():
+    palette = PALETTE.read_text()
+    for is_html in (True, False):
+        document = body_document(is_html=is_html)
+        style = re.search(r"<style>(.*?)</style>", document, re.S).group(1)
+        # The palette itself, inlined (the frame's CSP allows no stylesheet URL), and then
+        # only styles that use its variables.
+        assert palette.strip() in style
+        assert COLOUR.findall(without_comments(style.replace(palette, ""))) == []
+        assert "var(--fg)" in style and "var(--bg)" in style
+        assert "<link" not in document and "<script" not in document
+    # HTML mail is written for white paper: its document stays light in dark mode.
+    assert body_document(is_html=True).startswith('<!doctype html>\n<html class="light">')
+    assert body_document(is_html=False).startswith("<!doctype html>\n<html>")
