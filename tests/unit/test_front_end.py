@@ -1,11 +1,16 @@
-"""The front end's single sources: colours only in the palette, the body frame styled from it."""
+"""The front end's single sources: colours only in the palette, the body frame styled from
+it, and no app path written in a template or a script."""
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from types import SimpleNamespace
 
 from django.template.loader import render_to_string
+from django.urls import resolve
+
+from mailview.templatetags.mail_urls import URL_ID, script_urls
 
 ROOT = Path(__file__).resolve().parents[2]
 PALETTE = ROOT / "static" / "css" / "palette.css"
@@ -52,3 +57,30 @@ def test_the_body_frame_takes_its_colours_from_the_palette():
     # HTML mail is written for white paper: its document stays light in dark mode.
     assert body_document(is_html=True).startswith('<!doctype html>\n<html class="light">')
     assert body_document(is_html=False).startswith("<!doctype html>\n<html>")
+
+
+APP_PATH = re.compile(r"""["'`]/(?:mail|actions|folders|accounts|admin)/""")
+
+
+def test_templates_and_scripts_write_no_app_path():
+    sources = [*(ROOT / "static" / "js").glob("*.js"), *(ROOT / "templates").rglob("*.html")]
+    found = {str(p.relative_to(ROOT)): APP_PATH.findall(p.read_text()) for p in sources}
+    assert {path: hits for path, hits in found.items() if hits} == {}
+
+
+def test_the_scripts_url_map_resolves_to_the_views_they_call():
+    urls = script_urls()
+    named = {name: resolve(url.replace(URL_ID, "a1b2")) for name, url in urls.items()}
+    assert {name: match.view_name for name, match in named.items()} == {
+        "actions": "mailview_actions:create",
+        "actionStatus": "mailview_actions:status",
+        "actionUndo": "mailview_actions:undo",
+        "folderTree": "mailview_folders:folder_tree",
+        "folderState": "mailview_folders:folder_state",
+        "compose": "mailview:compose",
+    }
+    assert named["actionUndo"].kwargs == {"action_id": "a1b2"}
+    # Every name a script asks for is in the map.
+    asked = {name for path in (ROOT / "static" / "js").glob("*.js") for name in re.findall(r"""\burl\("(\w+)\"""", path.read_text())}
+    assert asked and asked <= set(urls), asked - set(urls)
+    assert json.loads(json.dumps(urls)) == urls
