@@ -1,8 +1,11 @@
-"""The rows of a message list, rendered in Python.
+"""The rows of a message list, rendered in Python: the one place that builds them.
 
 The list is the most viewed page and is re-fetched by live updates; the template
 language spent ~170 µs a row on it (lookups, per-row translations and date formats),
 so this renders the same markup with formats and labels looked up once per page.
+A template loop over precomputed per-row values (bench/list_rows.py) still costs
+~2-4 ms more per 50-row page than this (5.1 vs 3.0 ms best case), so the rows stay
+here; the rest of the page, the header cells included, is templates/mailview/message_list.html.
 Every value from mail is escaped here.
 """
 from __future__ import annotations

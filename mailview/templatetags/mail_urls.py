@@ -1,13 +1,18 @@
-"""URL helpers for folders and messages.
+"""URL helpers: folders and messages, and the URL map handed to the page scripts.
 
 Django's reverse() would quote the `%` of an encoded `/` a second time, so mail
-URLs are built here, in one place.
+URLs are built here, in one place. Every other URL comes from `{% url %}`; scripts
+get theirs from `script_urls()` (a JSON data block) or from the page's elements,
+never from a path written in the script.
 """
 from __future__ import annotations
 
 from urllib.parse import quote, urlencode
 
 from django import template
+from django.urls import reverse
+from django.utils.html import json_script
+from django.utils.safestring import SafeString
 
 register = template.Library()
 
@@ -27,6 +32,26 @@ def part_url(folder: str, uid: int, section: str) -> str:
 register.simple_tag(folder_url, name="folder_url")
 register.simple_tag(message_url, name="message_url")
 register.simple_tag(part_url, name="part_url")
+
+# In a URL of the map that needs an id, the script puts the id in place of this.
+URL_ID = "__id__"
+
+
+def script_urls() -> dict[str, str]:
+    """The URLs the page scripts request (static/js/actions.js reads them as `Webmail.url`)."""
+    return {
+        "actions": reverse("mailview_actions:create"),
+        "actionStatus": reverse("mailview_actions:status", args=[URL_ID]),
+        "actionUndo": reverse("mailview_actions:undo", args=[URL_ID]),
+        "folderTree": reverse("mailview_folders:folder_tree"),
+        "folderState": reverse("mailview_folders:folder_state"),
+        "compose": reverse("mailview:compose"),
+    }
+
+
+@register.simple_tag
+def script_urls_block() -> SafeString:
+    return json_script(script_urls(), "script-urls")
 
 
 @register.simple_tag(takes_context=True)

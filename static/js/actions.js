@@ -1,15 +1,21 @@
-// What the list page (mail.js) and the message page (message.js) share: the translated
-// texts, posting an action to /actions/, waiting for its Celery task, and the toast.
+// What the list page (mail.js, live.js) and the message page (message.js) share: the
+// translated texts, the URLs, posting an action, waiting for its Celery task, and the toast.
+// Texts and URLs are handed over by the page as JSON data blocks (fragment_filing_scripts.html):
+// no path is written in a script.
 "use strict";
 window.Webmail = (() => {
   const textsBlock = document.getElementById("script-texts");
   const texts = textsBlock ? JSON.parse(textsBlock.textContent) : { done: {} };
   const say = (key, detail) => (texts[key] || key).replace("%s", detail == null ? "" : String(detail));
   const doneText = (kind) => texts.done[kind] || texts.doneOther || "Done.";
+  const urlsBlock = document.getElementById("script-urls");
+  const urls = urlsBlock ? JSON.parse(urlsBlock.textContent) : {};
+  // A URL of the page's map, with an id where it needs one.
+  const url = (name, id) => (id == null ? urls[name] : urls[name].replace("__id__", encodeURIComponent(id)));
   const csrf = () => (document.querySelector("input[name=csrfmiddlewaretoken]") || {}).value || "";
 
-  async function post(url, data) {
-    const response = await fetch(url, { method: "POST", body: data, headers: { Accept: "application/json", "X-CSRFToken": csrf() }, credentials: "same-origin" });
+  async function post(to, data) {
+    const response = await fetch(to, { method: "POST", body: data, headers: { Accept: "application/json", "X-CSRFToken": csrf() }, credentials: "same-origin" });
     const body = await response.json().catch(() => ({}));
     if (!response.ok) throw new Error(body.error || response.statusText);
     return body;
@@ -20,7 +26,7 @@ window.Webmail = (() => {
   async function waitFor(actionId, seconds = 60) {
     const deadline = Date.now() + seconds * 1000;
     while (Date.now() < deadline) {
-      const response = await fetch(`/actions/${actionId}/`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      const response = await fetch(url("actionStatus", actionId), { headers: { Accept: "application/json" }, credentials: "same-origin" });
       // Its state cannot be read right now (e.g. Redis is down): never claim it done.
       if (!response.ok) return { state: "queued" };
       const state = await response.json();
@@ -68,7 +74,7 @@ window.Webmail = (() => {
     document.body.dataset.quietUntil = String(Date.now() + 10500);
     showToast(doneText(handed.kind), { undo: async () => {
       try {
-        const { action_id: undoId } = await post(`/actions/${handed.actionId}/undo/`, new FormData());
+        const { action_id: undoId } = await post(url("actionUndo", handed.actionId), new FormData());
         const state = await waitFor(undoId);
         if (state.state !== "done") throw new Error(state.error || "undo failed");
         window.location.reload();
@@ -110,5 +116,5 @@ window.Webmail = (() => {
     } catch (error) { return null; }
   }
 
-  return { texts, say, doneText, post, waitFor, showToast, runUndo, handOver, rememberRead, lastRead, onShortcuts };
+  return { texts, say, doneText, url, post, waitFor, showToast, runUndo, handOver, rememberRead, lastRead, onShortcuts };
 })();

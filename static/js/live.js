@@ -1,10 +1,12 @@
 // Keeps an open message list current: it asks every few seconds (and when the tab
 // comes back) whether the folder changed, e.g. mail read or filed on another device,
-// and then swaps in the fresh rows and counts. Progressive enhancement only.
+// and then swaps in the fresh rows and counts. Progressive enhancement only. Needs
+// actions.js (window.Webmail) for the URL map.
 "use strict";
 (() => {
   const header = document.getElementById("list-header");
-  if (!header) return;
+  if (!header || !window.Webmail) return;
+  const { url } = window.Webmail;
   const folder = header.dataset.folder;
   const every = Math.max(1, Number(header.dataset.pollSeconds || 20)) * 1000;
   let state = header.dataset.state;
@@ -36,7 +38,7 @@
     busy = true;
     try {
       const all = new URLSearchParams(window.location.search).get("all_folders") === "1" ? "&all_folders=1" : "";
-      const response = await fetch(`/folders/state/?folder=${encodeURIComponent(folder)}${all}`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      const response = await fetch(`${url("folderState")}?folder=${encodeURIComponent(folder)}${all}`, { headers: { Accept: "application/json" }, credentials: "same-origin" });
       if (!response.ok) return;
       const { state: now } = await response.json();
       if (now !== state && (await refresh())) state = now;

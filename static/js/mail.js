@@ -1,12 +1,12 @@
 // Filing mail without reloading: optimistic updates, Celery-backed actions, undo,
 // keyboard shortcuts and drag and drop. Progressive enhancement: without this file
-// the toolbar is a plain form that posts to /actions/.
+// the toolbar is a plain form that posts its action.
 "use strict";
 (() => {
   const form = document.getElementById("list-form");
   if (!form) return;
   const folder = form.dataset.folder;
-  const { say, doneText, post, waitFor, showToast } = window.Webmail;
+  const { say, doneText, url, post, waitFor, showToast } = window.Webmail;
   const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "move", "delete_permanently", "empty"]);
 
   const rows = () => Array.from(form.querySelectorAll("tr.message:not([hidden])"));
@@ -15,7 +15,7 @@
 
   async function refreshTree() {
     const nav = document.getElementById("folders");
-    const response = await fetch(`/folders/tree/?current=${encodeURIComponent(folder)}`, { credentials: "same-origin" });
+    const response = await fetch(`${url("folderTree")}?current=${encodeURIComponent(folder)}`, { credentials: "same-origin" });
     if (response.ok) { nav.innerHTML = await response.text(); wireDropTargets(); }
   }
 
@@ -74,7 +74,7 @@
     const revert = applyOptimistic(kind, targets);
     document.body.dataset.quietUntil = String(Date.now() + 75000);
     try {
-      const { action_id: actionId } = await post("/actions/", data);
+      const { action_id: actionId } = await post(url("actions"), data);
       if (!actionId) { targets.forEach((r) => r.classList.remove("pending")); return; }
       const state = await waitFor(actionId);
       targets.forEach((r) => r.classList.remove("pending"));
@@ -96,7 +96,7 @@
 
   async function undo({ kind, actionId, revert, targets, moved }) {
     try {
-      const { action_id: undoId } = await post(`/actions/${actionId}/undo/`, new FormData());
+      const { action_id: undoId } = await post(url("actionUndo", actionId), new FormData());
       const state = await waitFor(undoId);
       if (state.state !== "done") throw new Error(state.error || "undo failed");
       // Moved back, the messages have new UIDs: old → (moved away) → (moved back).
@@ -161,7 +161,7 @@
       U: () => runAction("read"), u: () => runAction("unread"), e: () => runAction("archive"),
       "#": () => (form.dataset.special === "trash" ? confirmPermanent() : runAction("delete")),
       v: () => form.querySelector("[name=target]").focus(), z: () => window.Webmail.runUndo(),
-      c: () => { window.location.href = "/mail/compose/"; },
+      c: () => { window.location.href = url("compose"); },
       Enter: () => { if (row) row.querySelector(".col-subject a").click(); },
     };
   });

@@ -1,11 +1,11 @@
 // The message page: filing this message without a form round trip, stepping to the
 // previous or next message, and keyboard shortcuts. Progressive enhancement: without
-// this file the toolbar is a plain form that posts to /actions/ and returns to the list.
+// this file the toolbar is a plain form that posts its action and returns to the list.
 "use strict";
 (() => {
   const form = document.getElementById("message-form");
   if (!form) return;
-  const { say, doneText, post, waitFor, showToast, handOver, rememberRead } = window.Webmail;
+  const { say, doneText, url, post, waitFor, showToast, handOver, rememberRead } = window.Webmail;
   const listUrl = form.dataset.listUrl;
   const uid = form.querySelector("input[name=uid]").value;
   const flagButton = form.querySelector("[data-flag]");
@@ -33,7 +33,7 @@
     if (flagging) setFlagged(kind === "flag");
     else showToast(say("working"));
     try {
-      const { action_id: actionId } = await post("/actions/", data);
+      const { action_id: actionId } = await post(url("actions"), data);
       const state = await waitFor(actionId, flagging ? 60 : 15);
       if (state.state === "failed") throw new Error(state.error);
       if (flagging) { showToast(state.notice || doneText(kind)); return; }
@@ -71,6 +71,6 @@
     j: () => follow("[data-step=next]"), k: () => follow("[data-step=previous]"), u: () => follow("[data-back]"),
     r: () => follow("[data-key=r]"), a: () => follow("[data-key=a]"), f: () => follow("[data-key=f]"),
     s: () => act(flagButton.value), U: () => act("unread"), e: () => act("archive"), "#": deleteThis,
-    v: () => form.querySelector("[name=target]").focus(), c: () => window.location.assign("/mail/compose/"),
+    v: () => form.querySelector("[name=target]").focus(), c: () => window.location.assign(url("compose")),
   }));
 })();
