@@ -18,7 +18,9 @@ class ImapBackend(BaseBackend):
     user the server is down rather than that their password is wrong.
     """
 
-    def authenticate(self, request: HttpRequest | None, email: str | None = None, password: str | None = None, **kwargs: object) -> AbstractBaseUser | None:
+    def authenticate(
+        self, request: HttpRequest | None, email: str | None = None, password: str | None = None, **kwargs: object
+    ) -> AbstractBaseUser | None:
         if email is None or password is None:
             return None
         ip = client_ip(request) if request is not None else "unknown"

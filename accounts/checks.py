@@ -12,5 +12,6 @@ def credentials_key_check(app_configs, **kwargs):  # type: ignore[no-untyped-def
     try:
         build_fernet(settings.WEBMAIL_CREDENTIALS_KEY)
     except CredentialsKeyError as exc:
-        return [Error(str(exc), hint="Generate one: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'", id="accounts.E001")]
+        hint = "Generate one: python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())'"
+        return [Error(str(exc), hint=hint, id="accounts.E001")]
     return []

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 
 from accounts.models import Identity
 from accounts.services import server_profile_for
-
 from mailview.services.compose.message import InvalidHeaderInput, check_header_text, parse_single_address
 
 

@@ -188,7 +188,7 @@ def _is_ip(value: str) -> bool:
     return True
 
 
-def user_settings(*, user: AbstractBaseUser) -> "UserSettings":
+def user_settings(*, user: AbstractBaseUser) -> UserSettings:
     try:
         return user.mail_settings  # type: ignore[attr-defined]  # loaded with the user (ImapBackend.get_user)
     except UserSettings.DoesNotExist:

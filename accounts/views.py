@@ -28,17 +28,27 @@ from .two_factor import pending_set, two_factor_enabled
 
 def _rate_limited_response(request: HttpRequest, retry_after: int) -> HttpResponse:
     if retry_after < 60:
-        message = ngettext("Too many failed sign-ins. Try again in %(n)d second.", "Too many failed sign-ins. Try again in %(n)d seconds.", retry_after) % {"n": retry_after}
+        message = ngettext(
+            "Too many failed sign-ins. Try again in %(n)d second.", "Too many failed sign-ins. Try again in %(n)d seconds.", retry_after
+        ) % {"n": retry_after}
     else:
         minutes = math.ceil(retry_after / 60)
-        message = ngettext("Too many failed sign-ins. Try again in %(n)d minute.", "Too many failed sign-ins. Try again in %(n)d minutes.", minutes) % {"n": minutes}
+        message = ngettext(
+            "Too many failed sign-ins. Try again in %(n)d minute.", "Too many failed sign-ins. Try again in %(n)d minutes.", minutes
+        ) % {"n": minutes}
     response = render(request, "accounts/rate_limited.html", {"message": message}, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 
 
 def _busy_response(request: HttpRequest, form: SignInForm, template: str, context: dict) -> HttpResponse:
-    form.add_error(None, _("The mail server has too many connections open for this address or is busy right now. Close other mail apps or try again in a minute."))
+    form.add_error(
+        None,
+        _(
+            "The mail server has too many connections open for this address or is busy right now. "
+            "Close other mail apps or try again in a minute."
+        ),
+    )
     response = render(request, template, {**context, "form": form}, status=503)
     response["Retry-After"] = "60"
     return response
@@ -155,13 +165,13 @@ from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.http import Http404  # noqa: E402
 
 from accounts.forms import IdentityForm  # noqa: E402
-from mailview.services.compose.message import InvalidHeaderInput  # noqa: E402
 from accounts.identities import (  # noqa: E402
     identity_delete,
     identity_list,
     identity_make_default,
     identity_save,
 )
+from mailview.services.compose.message import InvalidHeaderInput  # noqa: E402
 
 from .models import Identity  # noqa: E402
 
@@ -205,7 +215,10 @@ def _own_identity(request: HttpRequest, identity_id: int) -> Identity:
 @never_cache
 def identity_edit(request: HttpRequest, identity_id: int) -> HttpResponse:
     identity = _own_identity(request, identity_id)
-    initial = {"name": identity.name, "email": identity.email, "reply_to": identity.reply_to, "signature": identity.signature, "is_default": identity.is_default}
+    initial = {
+        "name": identity.name, "email": identity.email, "reply_to": identity.reply_to,
+        "signature": identity.signature, "is_default": identity.is_default,
+    }
     form = IdentityForm(request.POST or None, user=request.user, initial=initial)
     status = 200
     if request.method == "POST":

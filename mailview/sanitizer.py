@@ -36,8 +36,8 @@ import html as _html
 import html.entities
 import logging
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 from urllib.parse import unquote, urlsplit
 
 import css_inline
@@ -545,7 +545,7 @@ class _Canonicalizer:
                 if name == "plaintext" and not self.in_foreign():
                     return  # everything after it is text in html5; we drop the element
                 if name in _RAW_TEXT and not self.in_foreign():
-                    close = re.compile(r"</%s(?=[\t\n\f />])" % re.escape(name), re.IGNORECASE)
+                    close = re.compile(rf"</{re.escape(name)}(?=[\t\n\f />])", re.IGNORECASE)
                     found = close.search(source, pos)
                     content_end = found.start() if found else end
                     if name == "style":
@@ -905,9 +905,7 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 def _trim_url(url: str) -> str:
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last in _PAIRS and url.count(last) > url.count(_PAIRS[last]):
+        if last in _TRAILING or (last in _PAIRS and url.count(last) > url.count(_PAIRS[last])):
             url = url[:-1]
         else:
             break
@@ -952,7 +950,7 @@ def _summary_text() -> str:
             from django.utils.translation import gettext
 
             text = gettext("Show quoted text")
-    except Exception:  # no Django, or settings not importable: stay in English
+    except Exception:  # noqa: BLE001 - no Django, or settings not importable: stay in English
         pass
     return text
 
@@ -986,7 +984,7 @@ def _render_lines(lines: list[str], top: bool, summary: str) -> str:
     return "".join(out)
 
 
-def _clean_text(text) -> str:
+def _clean_text(text: object) -> str:
     text = _coerce(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     return text

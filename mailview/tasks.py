@@ -30,14 +30,19 @@ def folder_counts_refresh(self, user_id: int) -> dict[str, list[int | None]]:  #
 
 
 @shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=12)
-def mail_action(self, *, action_id: str, user_id: int, kind: str, folder: str, uids: list[int] | str, target: str | None = None, keyword: str | None = None, restore: dict | None = None) -> dict:  # type: ignore[no-untyped-def]
+def mail_action(  # type: ignore[no-untyped-def]
+    self, *, action_id: str, user_id: int, kind: str, folder: str, uids: list[int] | str,
+    target: str | None = None, keyword: str | None = None, restore: dict | None = None,
+) -> dict:
     """Apply one filing action on the IMAP server. Safe to run twice (see services.actions)."""
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
         return {"ok": False, "kind": kind, "folder": folder, "error": "no such user"}
     try:
         with get_pool().session(user) as imap:
-            result = message_action_apply(imap=imap, action_id=action_id, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword, restore=restore)
+            result = message_action_apply(
+                imap=imap, action_id=action_id, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword, restore=restore
+            )
     except NoStoredCredentials:
         # Signed out with actions still queued: they wait for the next sign-in.
         raise self.retry(countdown=60, max_retries=60 * 24) from None

@@ -109,7 +109,9 @@ class ImapErrorMiddleware:
             return _error(request, 503, _("Mail server busy"), _("Your mail server connections are all busy. Please try again in a moment."))
         if isinstance(exception, ImapConnectionError):
             log.warning("IMAP connection error: %s", exception)
-            return _error(request, 503, _("Mail server unavailable"), _("The mail server cannot be reached right now. Please try again in a few minutes."))
+            return _error(
+                request, 503, _("Mail server unavailable"), _("The mail server cannot be reached right now. Please try again in a few minutes.")
+            )
         log.warning("IMAP error: %s", exception)
         return _error(request, 502, _("Mail server error"), _("The mail server gave an answer we could not use. Please try again."))
 

@@ -61,7 +61,7 @@ SECRET_KEY = env_str("DJANGO_SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be set (the demo script makes one)")
-    SECRET_KEY = "insecure-dev-only-key"
+    SECRET_KEY = "insecure-dev-only-key"  # noqa: S105 - DEBUG only
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "localhost,127.0.0.1")
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 

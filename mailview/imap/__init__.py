@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 import threading
 
+from .connection import Credentials, ServerEndpoint, verify_login
 from .errors import (
     ImapAuthenticationError,
     ImapConnectionError,
@@ -21,7 +22,6 @@ from .errors import (
     NoStoredCredentials,
     PoolTimeout,
 )
-from .connection import Credentials, ServerEndpoint, verify_login
 from .pool import SessionPool
 
 __all__ = [

@@ -108,7 +108,7 @@ class SessionPool:
         if self._budget is not None:
             try:
                 self._budget.announce("evict", user_key)
-            except Exception:  # noqa: BLE001 - Redis down: local eviction still happened
+            except Exception:  # Redis down: local eviction still happened
                 log.exception("could not announce eviction")
 
     def stats(self) -> dict[str, int | str]:
@@ -138,7 +138,7 @@ class SessionPool:
         if self._budget is not None:
             try:
                 rows = self._budget.all_stats()
-            except Exception:  # noqa: BLE001 - show at least this process
+            except Exception:  # show at least this process
                 log.exception("could not read pool stats")
         here = {k: str(v) for k, v in self.stats().items()}
         rows = [r for r in rows if r.get("process") != here["process"]] + [here]
@@ -265,7 +265,7 @@ class SessionPool:
         while True:
             try:
                 token = self._budget.try_acquire(user_key)
-            except Exception:  # noqa: BLE001 - Redis down: per-process bound still holds
+            except Exception:  # Redis down: per-process bound still holds
                 log.exception("connection budget unavailable; continuing with the per-process bound only")
                 return None
             if token is not None:
@@ -274,7 +274,7 @@ class SessionPool:
                 # Ask other processes to close this user's idle connections.
                 try:
                     self._budget.announce("wanted", user_key)
-                except Exception:  # noqa: BLE001 - they will still close idle ones on timeout
+                except Exception:  # they will still close idle ones on timeout
                     log.exception("could not announce a wait")
                 announced = True
                 self.counters.waits += 1
@@ -289,7 +289,7 @@ class SessionPool:
         if self._budget is not None and token is not None:
             try:
                 self._budget.release(user_key, token)
-            except Exception:  # noqa: BLE001 - the lease expires by itself
+            except Exception:  # the lease expires by itself
                 log.exception("could not release a budget lease")
 
     def _close(self, entry: _Entry) -> None:
@@ -346,7 +346,7 @@ class SessionPool:
                         self._renew_leases()
                         last_renew = now
                     self._publish_stats()
-            except Exception:  # noqa: BLE001 - the reaper must survive a Redis hiccup
+            except Exception:  # the reaper must survive a Redis hiccup
                 log.exception("IMAP pool reaper")
 
     def _close_expired(self) -> None:

@@ -17,10 +17,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.identities import identity_list
 from mailview.imap import get_pool
 from mailview.models import Compose, ComposeAttachment
 from mailview.services.addressbook import address_suggestions
-from mailview.services.compose.message import InvalidHeaderInput
 from mailview.services.compose.drafts import NotADraft
 from mailview.services.compose.lifecycle import (
     ComposeInput,
@@ -37,10 +37,10 @@ from mailview.services.compose.lifecycle import (
     compose_start,
     compose_status,
 )
-from mailview.services.reading.folders import flatten, folder_tree
-from accounts.identities import identity_list
+from mailview.services.compose.message import InvalidHeaderInput
 from mailview.services.compose.sending import smtp_endpoint_for, smtp_size_limit
 from mailview.services.compose.uploads import UploadRefused, upload_chunk, upload_delete, upload_start, upload_states, uploads_purge
+from mailview.services.reading.folders import flatten, folder_tree
 from mailview.templatetags.mail_urls import folder_url
 
 JSON = "application/json"
@@ -92,7 +92,7 @@ def _render(request: HttpRequest, compose: Compose, *, folders: list | None = No
         "status_url": _status_url(compose),
         "forward_ref": f"{compose.source_folder}/{compose.source_uid}" if compose.source_uid else "",
         # Opening the page stores nothing: the first save, upload or send stores the compose from this.
-        "seed": compose_seed(compose) if compose._state.adding else "",
+        "seed": compose_seed(compose) if compose._state.adding else "",  # noqa: SLF001 - Model._state is documented
     }
     return render(request, "mailview/compose.html", context, status=status)
 

@@ -23,8 +23,8 @@ from django.views.decorators.http import require_GET, require_POST
 from mailview.imap import ImapProtocolError, InvalidImapInput, get_pool, validate
 from mailview.imap.connection import search_keys, uid_set_text
 from mailview.services.filing.actions import KINDS, label_is_valid, undo_plan
-from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
 from mailview.services.filing.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
+from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
 from mailview.tasks import mail_action
 from mailview.templatetags.mail_urls import folder_url
 

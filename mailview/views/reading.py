@@ -17,7 +17,6 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.services import sender_is_trusted, sender_trust, user_settings
-
 from mailview.imap import MessageNotFound, get_pool, validate
 from mailview.services.addressbook import senders_remember
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
@@ -26,7 +25,6 @@ from mailview.services.reading.messages import ListPosition, message_neighbor, m
 from mailview.services.reading.parts import exactly, message_size, part_info, stream_section
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
-
 
 # Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers
 # on the IMAP wire: a larger page would make the server refuse the partial SORT.

@@ -33,7 +33,6 @@ from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import MailboxNotFound, MessageNotFound
 from mailview.mime import decode_header_value
 from mailview.models import Compose, ComposeAttachment
-
 from mailview.services.compose.message import clean_message_ids, html_to_text
 
 FOLDER_CACHE_SECONDS = 600
@@ -80,7 +79,7 @@ def special_folders(*, imap: ImapConnection, user_key: str, refresh: bool = Fals
 def special_folder_ensure(*, imap: ImapConnection, user_key: str, use: str) -> str:
     """The folder for `use` ("drafts" or "sent"), created when the server has none."""
     folders = special_folders(imap=imap, user_key=user_key)
-    name = getattr(folders, use)
+    name: str | None = getattr(folders, use)
     if name:
         return name
     names = [f.name for f in imap.list_folders(with_status=False)]

@@ -20,15 +20,24 @@ from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from accounts.identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
 from accounts.models import Identity
-from mailview.imap import get_pool
+from mailview.imap import get_pool, validate
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import InvalidImapInput, MessageNotFound
-from mailview.imap import validate
 from mailview.mime import Address, decode_transfer, find_part, parse_bodystructure
 from mailview.models import Compose, ComposeAttachment
-
 from mailview.services.addressbook import addresses_collect
+from mailview.services.compose.drafts import (
+    draft_fetch,
+    draft_fingerprint,
+    draft_header_message_id,
+    draft_mark_saved,
+    draft_origin,
+    draft_parse,
+    draft_store,
+    draft_versions_delete,
+)
 from mailview.services.compose.message import (
     EmbeddedMessageAttachment,
     FileAttachment,
@@ -43,17 +52,6 @@ from mailview.services.compose.message import (
     sanitize_user_html,
     signature_block,
 )
-from mailview.services.compose.drafts import (
-    draft_fetch,
-    draft_fingerprint,
-    draft_header_message_id,
-    draft_mark_saved,
-    draft_origin,
-    draft_parse,
-    draft_store,
-    draft_versions_delete,
-)
-from accounts.identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
 from mailview.services.compose.sending import smtp_endpoint_for, smtp_size_limit
 from mailview.services.compose.uploads import attachment_path, quota_message, too_big_message, upload_read, uploads_pending_bytes, uploads_purge
 
@@ -414,7 +412,7 @@ def _enqueue(compose: Compose, enqueue: Callable[[str], object] | None) -> None:
             from mailview.tasks import compose_send
 
             compose_send.delay(str(compose.pk))
-    except Exception:  # noqa: BLE001 - broker down: say so, the draft is safe
+    except Exception:  # broker down: say so, the draft is safe
         log.exception("could not queue compose %s", compose.pk)
         Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.FAILED, error_code="queue", error_detail="")
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 import email
 import email.utils
 import html as html_lib
-import io
 import html.parser
+import io
 import re
 import uuid
 from collections.abc import Iterable, Sequence

@@ -37,6 +37,7 @@ from django.db import transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
+from accounts.identities import sender_allowed
 from accounts.models import ServerProfile
 from accounts.services import imap_credentials_for, server_profile_for
 from mailview.imap import get_pool
@@ -44,11 +45,9 @@ from mailview.imap.connection import Credentials, ImapConnection, ServerEndpoint
 from mailview.imap.errors import ImapError, MailboxNotFound, NoStoredCredentials
 from mailview.mime import Address
 from mailview.models import Compose
-
 from mailview.services.addressbook import addresses_collect
-from mailview.services.compose.message import header_senders, headers_without, parse_address_list
 from mailview.services.compose.drafts import draft_versions_delete, message_id_token, special_folder_ensure
-from accounts.identities import sender_allowed
+from mailview.services.compose.message import header_senders, headers_without, parse_address_list
 from mailview.services.compose.uploads import uploads_purge
 
 log = logging.getLogger(__name__)
@@ -154,7 +153,7 @@ def _classify(code: int, reply: bytes | str, *, stage: str) -> SendError:
     text = _reply_text(reply)
     if 400 <= code < 500:
         return SendError("temporary", f"{code} {text}", transient=True)
-    if code == 552 or "5.3.4" in text or "too big" in text.lower() or "size" in text.lower() and stage in ("mail", "data"):
+    if code == 552 or "5.3.4" in text or "too big" in text.lower() or ("size" in text.lower() and stage in ("mail", "data")):
         return SendError("too_big", f"{code} {text}")
     return SendError("refused", f"{code} {text}")
 
