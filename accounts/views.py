@@ -5,7 +5,7 @@ import math
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from webmail.client_ip import client_ip
 
 from . import ratelimit
 from .forms import SignInForm
+from .http import AuthenticatedHttpRequest
 from .models import AuditEvent
 from .services import MailServerBusy, MailServerUnavailable, audit, user_sign_out
 from .two_factor import pending_set, two_factor_enabled
@@ -97,7 +98,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
-def _signed_in(request: HttpRequest, user: AbstractBaseUser, *, email: str, next_url: str) -> HttpResponse:
+def _signed_in(request: HttpRequest, user: User, *, email: str, next_url: str) -> HttpResponse:
     """The password was right: ask for the second factor if the account has one, else sign in."""
     if two_factor_enabled(user=user):
         # The password was right; the code comes next (accounts.two_factor_views).
@@ -190,7 +191,7 @@ def _folders(request: HttpRequest) -> list:
 
 @login_required
 @never_cache
-def identities(request: HttpRequest) -> HttpResponse:
+def identities(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's identities; POST adds one."""
     form = IdentityForm(request.POST or None, user=request.user)
     status = 200
@@ -204,7 +205,7 @@ def identities(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/identities.html", context, status=status)
 
 
-def _own_identity(request: HttpRequest, identity_id: int) -> Identity:
+def _own_identity(request: AuthenticatedHttpRequest, identity_id: int) -> Identity:
     identity = Identity.objects.filter(pk=identity_id, user=request.user).first()
     if identity is None:
         raise Http404("no such identity")
@@ -213,7 +214,7 @@ def _own_identity(request: HttpRequest, identity_id: int) -> Identity:
 
 @login_required
 @never_cache
-def identity_edit(request: HttpRequest, identity_id: int) -> HttpResponse:
+def identity_edit(request: AuthenticatedHttpRequest, identity_id: int) -> HttpResponse:
     identity = _own_identity(request, identity_id)
     initial = {
         "name": identity.name, "email": identity.email, "reply_to": identity.reply_to,
@@ -232,7 +233,7 @@ def identity_edit(request: HttpRequest, identity_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def identity_remove(request: HttpRequest, identity_id: int) -> HttpResponse:
+def identity_remove(request: AuthenticatedHttpRequest, identity_id: int) -> HttpResponse:
     identity = _own_identity(request, identity_id)
     try:
         identity_delete(user=request.user, identity_id=identity.pk)
@@ -244,7 +245,7 @@ def identity_remove(request: HttpRequest, identity_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def identity_default_set(request: HttpRequest, identity_id: int) -> HttpResponse:
+def identity_default_set(request: AuthenticatedHttpRequest, identity_id: int) -> HttpResponse:
     identity = _own_identity(request, identity_id)
     identity_make_default(user=request.user, identity_id=identity.pk)
     messages.success(request, _("Default identity changed."))

@@ -5,7 +5,7 @@ message on the broker for another worker.
 """
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
@@ -16,7 +16,7 @@ from mailview.services.reading.folders import flatten, folder_tree
 
 
 @shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=True, max_retries=5)
-def folder_counts_refresh(self, user_id: int) -> dict[str, list[int | None]]:  # type: ignore[no-untyped-def]
+def folder_counts_refresh(self: Task, user_id: int) -> dict[str, list[int | None]]:
     """Fresh message and unread counts of every folder, read through this worker's pool."""
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
@@ -30,8 +30,8 @@ def folder_counts_refresh(self, user_id: int) -> dict[str, list[int | None]]:  #
 
 
 @shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=12)
-def mail_action(  # type: ignore[no-untyped-def]
-    self, *, action_id: str, user_id: int, kind: str, folder: str, uids: list[int] | str,
+def mail_action(
+    self: Task, *, action_id: str, user_id: int, kind: str, folder: str, uids: list[int] | str,
     target: str | None = None, keyword: str | None = None, restore: dict | None = None,
 ) -> dict:
     """Apply one filing action on the IMAP server. Safe to run twice (see services.actions)."""
@@ -59,7 +59,7 @@ def retry_countdown(retries: int) -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, name="mailview.compose_send")
-def compose_send(self, compose_id: str) -> str:  # type: ignore[no-untyped-def]
+def compose_send(self: Task, compose_id: str) -> str:
     """Submit a queued message by SMTP, copy it to Sent, delete the draft, flag the original."""
     outcome = compose_deliver(compose_id=compose_id)
     if outcome is Outcome.RETRY:

@@ -338,7 +338,7 @@ class ImapConnection:
         previous = self.selected
         self._connect()
         if previous is not None:
-            self._select(self._client, previous.name, previous.readonly)  # type: ignore[arg-type]
+            self._select(self._client, previous.name, previous.readonly)
 
     def noop(self) -> None:
         self._run(lambda c: c.noop())
@@ -763,7 +763,8 @@ def _decode_name(raw: Any) -> str:
     if isinstance(raw, int):
         return str(raw)
     if isinstance(raw, bytes):
-        return decode_utf7(raw)
+        name: str = decode_utf7(raw)
+        return name
     return str(raw)
 
 
@@ -841,7 +842,8 @@ def _addresses(items: Iterable[Any] | None) -> tuple[RawAddress, ...]:
 
 def encode_folder_name(name: str) -> bytes:
     """Modified UTF-7, as it goes on the wire (imapclient does this itself on its calls)."""
-    return encode_utf7(name)
+    encoded: bytes = encode_utf7(name)
+    return encoded
 
 
 def uid_set(uids: Iterable[int]) -> list[int]:

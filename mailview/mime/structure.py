@@ -425,7 +425,8 @@ def _parse_date(value: Any) -> datetime | None:
     try:
         from imapclient.datetime_util import parse_to_datetime
 
-        return parse_to_datetime(text.encode("ascii", "ignore"), normalise=False)
+        parsed: datetime = parse_to_datetime(text.encode("ascii", "ignore"), normalise=False)
+        return parsed
     except Exception:
         return None
 

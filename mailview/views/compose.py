@@ -7,6 +7,8 @@ JSON with `Accept: application/json`.
 """
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.identities import identity_list
 from mailview.imap import get_pool
 from mailview.models import Compose, ComposeAttachment
@@ -50,7 +53,7 @@ def _wants_json(request: HttpRequest) -> bool:
     return JSON in request.headers.get("Accept", "")
 
 
-def _compose_or_404(request: HttpRequest, compose_id: object, *, seed: str = "") -> Compose:
+def _compose_or_404(request: AuthenticatedHttpRequest, compose_id: UUID | str, *, seed: str = "") -> Compose:
     """The user's compose; with the page's seed (form posts), one opened but not stored yet is stored now."""
     try:
         return compose_for_user(user=request.user, compose_id=compose_id, seed=seed)
@@ -71,7 +74,7 @@ def _login_email(request: HttpRequest) -> str:
     return getattr(credential, "login", "") or request.user.get_username()
 
 
-def _render(request: HttpRequest, compose: Compose, *, folders: list | None = None, errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+def _render(request: AuthenticatedHttpRequest, compose: Compose, *, folders: list | None = None, errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
     if folders is None:
         with get_pool().session(request.user) as imap:
             folders = flatten(folder_tree(imap=imap))
@@ -114,7 +117,7 @@ def _input(request: HttpRequest) -> ComposeInput:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def compose(request: HttpRequest) -> HttpResponse:
+def compose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: a new message, or a reply / reply-all / forward / resumed draft. POST: save or send."""
     if request.method == "POST":
         compose_id = request.POST.get("compose", "")
@@ -146,7 +149,7 @@ def compose(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def compose_edit(request: HttpRequest, compose_id: object) -> HttpResponse:
+def compose_edit(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     if request.method == "POST":
         return _compose_post(request, _compose_or_404(request, compose_id, seed=request.POST.get("seed", "")))
     item = _compose_or_404(request, compose_id)
@@ -155,7 +158,7 @@ def compose_edit(request: HttpRequest, compose_id: object) -> HttpResponse:
     return _render(request, item)
 
 
-def _compose_post(request: HttpRequest, item: Compose) -> HttpResponse:
+def _compose_post(request: AuthenticatedHttpRequest, item: Compose) -> HttpResponse:
     action = request.POST.get("action", "send")
     if not item.is_editable:
         if _wants_json(request):
@@ -169,7 +172,8 @@ def _compose_post(request: HttpRequest, item: Compose) -> HttpResponse:
         compose_apply(user=request.user, compose=item, data=_input(request), strict=action == "send")
         _store_form_uploads(request, item)
         if action.startswith("remove:"):
-            found = item.attachments.filter(pk=_uuid_or_none(action.partition(":")[2])).first()
+            attachment_id = _uuid_or_none(action.partition(":")[2])
+            found = item.attachments.filter(pk=attachment_id).first() if attachment_id else None
             if found is not None:
                 upload_delete(attachment=found)
             return redirect(_edit_url(item))
@@ -225,7 +229,7 @@ def _store_form_uploads(request: HttpRequest, item: Compose) -> None:
 @login_required
 @never_cache
 @require_GET
-def status(request: HttpRequest, compose_id: object) -> HttpResponse:
+def status(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     """Where a send is: JSON for the page's script, else a page that refreshes itself until done."""
     item = _compose_or_404(request, compose_id)
     info = compose_status(compose=item)
@@ -249,7 +253,7 @@ def status(request: HttpRequest, compose_id: object) -> HttpResponse:
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, compose_id: object) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     item = _compose_or_404(request, compose_id)
     cancelled = compose_cancel(compose=item)
     if _wants_json(request):
@@ -262,7 +266,7 @@ def cancel(request: HttpRequest, compose_id: object) -> HttpResponse:
 
 @login_required
 @require_POST
-def discard(request: HttpRequest, compose_id: object) -> HttpResponse:
+def discard(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     item = _compose_or_404(request, compose_id)
     try:
         compose_discard(user=request.user, compose=item)
@@ -277,7 +281,7 @@ def discard(request: HttpRequest, compose_id: object) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_start(request: HttpRequest, compose_id: object) -> HttpResponse:
+def attachment_start(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     """Announce a file (name, size, type): refused at once when the message would be too big."""
     item = _compose_or_404(request, compose_id, seed=request.POST.get("seed", ""))
     if not item.is_editable:
@@ -302,7 +306,7 @@ def attachment_start(request: HttpRequest, compose_id: object) -> HttpResponse:
     }, status=201)
 
 
-def _attachment_or_404(request: HttpRequest, compose_id: object, attachment_id: object) -> ComposeAttachment:
+def _attachment_or_404(request: AuthenticatedHttpRequest, compose_id: UUID, attachment_id: UUID) -> ComposeAttachment:
     item = _compose_or_404(request, compose_id)
     found = item.attachments.filter(pk=attachment_id).first()
     if found is None:
@@ -313,7 +317,7 @@ def _attachment_or_404(request: HttpRequest, compose_id: object, attachment_id: 
 
 @login_required
 @require_POST
-def attachment_chunk(request: HttpRequest, compose_id: object, attachment_id: object) -> HttpResponse:
+def attachment_chunk(request: AuthenticatedHttpRequest, compose_id: UUID, attachment_id: UUID) -> HttpResponse:
     """One chunk of the file's bytes (the request body) at `?offset=`."""
     attachment = _attachment_or_404(request, compose_id, attachment_id)
     if not attachment.compose.is_editable:
@@ -334,7 +338,7 @@ def attachment_chunk(request: HttpRequest, compose_id: object, attachment_id: ob
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, compose_id: object, attachment_id: object) -> HttpResponse:
+def attachment_delete(request: AuthenticatedHttpRequest, compose_id: UUID, attachment_id: UUID) -> HttpResponse:
     attachment = _attachment_or_404(request, compose_id, attachment_id)
     if not attachment.compose.is_editable:
         return JsonResponse({"error": _("This message is being sent or was sent already.")}, status=409)
@@ -344,7 +348,7 @@ def attachment_delete(request: HttpRequest, compose_id: object, attachment_id: o
 
 @login_required
 @require_GET
-def addresses(request: HttpRequest) -> HttpResponse:
+def addresses(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Address completion: collected addresses matching `?q=`, most used first."""
     found = address_suggestions(user=request.user, query=request.GET.get("q", ""))
     return JsonResponse({"results": [{"name": s.name, "email": s.email, "label": s.label} for s in found]})

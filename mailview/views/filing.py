@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from mailview.imap import ImapProtocolError, InvalidImapInput, get_pool, validate
 from mailview.imap.connection import search_keys, uid_set_text
 from mailview.services.filing.actions import KINDS, label_is_valid, undo_plan
@@ -59,7 +60,7 @@ def _owned(request: HttpRequest, action_id: str) -> None:
 
 @login_required
 @require_POST
-def action_create(request: HttpRequest) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.POST.get("action", "")
     folder = validate.folder_name(request.POST.get("folder", ""))
     target = request.POST.get("target") or None
@@ -128,7 +129,7 @@ def _next_url(request: HttpRequest, folder: str) -> str:
 @require_GET
 def action_status(request: HttpRequest, action_id: str) -> JsonResponse:
     _owned(request, action_id)
-    result = AsyncResult(action_id)
+    result: AsyncResult[object] = AsyncResult(action_id)
     if not result.ready():
         return JsonResponse({"state": "pending"})
     value = result.result if result.successful() else {"ok": False, "error": "failed"}
@@ -166,9 +167,9 @@ def action_outcome_texts(result: dict) -> tuple[str, str]:
 
 @login_required
 @require_POST
-def action_undo(request: HttpRequest, action_id: str) -> HttpResponse:
+def action_undo(request: AuthenticatedHttpRequest, action_id: str) -> HttpResponse:
     _owned(request, action_id)
-    result = AsyncResult(action_id)
+    result: AsyncResult[object] = AsyncResult(action_id)
     plan = undo_plan(result.result) if result.successful() and isinstance(result.result, dict) else None
     if plan is None:
         return JsonResponse({"error": _("This can no longer be undone.")}, status=409)

@@ -10,12 +10,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.services import sender_is_trusted, sender_trust, user_settings
 from mailview.imap import MessageNotFound, get_pool, validate
 from mailview.services.addressbook import senders_remember
@@ -45,7 +47,7 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def message_list(request: HttpRequest, folder: str) -> HttpResponse:
+def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse:
     show_unsubscribed = request.GET.get("all_folders") == "1"
     sort, order = normalize_sort(request.GET.get("sort"), request.GET.get("order"))
     query = request.GET.get("q", "").strip()[:200]
@@ -126,7 +128,7 @@ def _part_url_factory(request: HttpRequest, folder: str, uid: int) -> Callable[[
 
 @login_required
 @require_GET
-def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+def message_detail(request: AuthenticatedHttpRequest, folder: str, uid: int) -> HttpResponse:
     prefs = user_settings(user=request.user)
     show_images = request.GET.get("images") == "1"
     with get_pool().session(request.user) as imap:
@@ -182,7 +184,7 @@ def message_step(request: HttpRequest, folder: str, uid: int, step: int) -> Http
 @login_required
 @require_GET
 @xframe_options_sameorigin
-def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+def message_body_document(request: AuthenticatedHttpRequest, folder: str, uid: int) -> HttpResponse:
     """The sanitized body as its own document, for a sandboxed iframe, under its own CSP."""
     remote = request.GET.get("images") == "1"
     uid = validate.uid(uid)
@@ -204,7 +206,7 @@ def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpRe
     return response
 
 
-def _render_body(request: HttpRequest, folder: str, uid: int, remote: bool) -> RenderedBody:
+def _render_body(request: AuthenticatedHttpRequest, folder: str, uid: int, remote: bool) -> RenderedBody:
     prefs = user_settings(user=request.user)
     with get_pool().session(request.user) as imap:
         return message_body(
@@ -219,7 +221,7 @@ def _render_body(request: HttpRequest, folder: str, uid: int, remote: bool) -> R
 
 
 @require_GET
-def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> HttpResponse:
+def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> HttpResponseBase:
     """One MIME part: signed in, or with a part token (images in the sandboxed body)."""
     token = request.GET.get("t")
     if request.user.is_authenticated:
@@ -243,7 +245,9 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
 def _download(chunks: Iterator[bytes], *, content_type: str, filename: str, attachment: bool, length: int | None) -> StreamingHttpResponse:
     """A streamed download that the browser never renders in our origin."""
     response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    disposition = content_disposition_header(attachment, filename)
+    if disposition is not None:  # None: inline without a file name
+        response["Content-Disposition"] = disposition
     if length is not None:
         response["Content-Length"] = str(length)
     response["X-Content-Type-Options"] = "nosniff"
@@ -253,7 +257,7 @@ def _download(chunks: Iterator[bytes], *, content_type: str, filename: str, atta
 
 @login_required
 @require_GET
-def message_raw(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+def message_raw(request: HttpRequest, folder: str, uid: int) -> StreamingHttpResponse:
     """The message source as text/plain, as a download, streamed."""
     uid = validate.uid(uid)
     pool = get_pool()
@@ -265,7 +269,7 @@ def message_raw(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def trust_sender(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+def trust_sender(request: AuthenticatedHttpRequest, folder: str, uid: int) -> HttpResponse:
     """Always show remote content from this message's sender."""
     uid = validate.uid(uid)
     with get_pool().session(request.user) as imap:

@@ -25,6 +25,7 @@ import json
 import re
 from dataclasses import dataclass
 from email import policy
+from email.message import Message
 
 from django.core.cache import cache
 from django.utils import timezone
@@ -242,11 +243,12 @@ def draft_parse(raw: bytes) -> ParsedDraft:
         parts = []
     for part in parts:
         try:
-            if part.get_content_maintype() == "message":
-                payload = part.get_payload()
-                data = payload[0].as_bytes() if isinstance(payload, list) and payload else part.get_payload(decode=True) or b""
+            payload = part.get_payload()
+            if part.get_content_maintype() == "message" and isinstance(payload, list) and payload and isinstance(payload[0], Message):
+                data = payload[0].as_bytes()
             else:
-                data = part.get_payload(decode=True) or b""
+                decoded = part.get_payload(decode=True)
+                data = decoded if isinstance(decoded, bytes) else b""
             attachments.append((part.get_filename() or "attachment", part.get_content_type(), data))
         except Exception:  # noqa: BLE001 - a broken part is left out, not the whole draft
             continue

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -107,7 +107,7 @@ def parse_ref(ref: str) -> tuple[str, int]:
 
 
 def compose_start(
-    *, user: AbstractBaseUser, imap: ImapConnection | None, action: str = "new", ref: str = "", as_attachment: bool = False,
+    *, user: User, imap: ImapConnection | None, action: str = "new", ref: str = "", as_attachment: bool = False,
     to: str = "", subject: str = "", save: bool = True,
 ) -> Compose:
     """A new compose: blank, or a reply / reply-all / forward of `ref`. Needs a session.
@@ -163,7 +163,7 @@ def compose_seed(compose: Compose) -> str:
     return signing.dumps(data, salt=_SEED_SALT, compress=True)
 
 
-def _compose_from_seed(*, user: AbstractBaseUser, compose_id: object, seed: str) -> Compose:
+def _compose_from_seed(*, user: User, compose_id: object, seed: str) -> Compose:
     """Store the compose an opened page started (first save, upload or send); idempotent."""
     try:
         data = signing.loads(seed, salt=_SEED_SALT, max_age=timedelta(days=settings.WEBMAIL_COMPOSE_RETENTION_DAYS))
@@ -191,7 +191,7 @@ def _harmless(value: str, limit: int) -> str:
         return ""
 
 
-def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) -> Compose:
+def compose_resume(*, user: User, imap: ImapConnection, ref: str) -> Compose:
     """Carry on with a draft (written here, on another device, or in another client).
 
     Only a message in the Drafts folder resumes in place (its next version replaces
@@ -241,7 +241,7 @@ def sender_refused_message(address: str) -> str:
     return _("You are not allowed to send as %(address)s. Choose another sender.") % {"address": address}
 
 
-def compose_apply(*, user: AbstractBaseUser, compose: Compose, data: ComposeInput, strict: bool) -> Compose:
+def compose_apply(*, user: User, compose: Compose, data: ComposeInput, strict: bool) -> Compose:
     """Check the form and store it on the compose. Line breaks or control characters
     in any header field are refused in every mode; `strict` (sending) also wants
     every address valid and at least one recipient."""
@@ -359,7 +359,7 @@ def _forwarded(compose: Compose, imap: ImapConnection) -> tuple[list[FileAttachm
     return files, messages
 
 
-def compose_draft_save(*, user: AbstractBaseUser, compose: Compose, force: bool = False) -> SaveResult:
+def compose_draft_save(*, user: User, compose: Compose, force: bool = False) -> SaveResult:
     """Autosave: replace the draft on the server, unless nothing changed since the last save."""
     attachments = [a for a in compose.attachments.all() if a.complete]
     fingerprint = draft_fingerprint(compose, attachments)
@@ -372,7 +372,7 @@ def compose_draft_save(*, user: AbstractBaseUser, compose: Compose, force: bool 
     return SaveResult(saved=True, folder=folder, uid=uid, saved_at=compose.draft_saved_at)
 
 
-def compose_queue(*, user: AbstractBaseUser, compose: Compose, enqueue: Callable[[str], object] | None = None) -> Compose:
+def compose_queue(*, user: User, compose: Compose, enqueue: Callable[[str], object] | None = None) -> Compose:
     """Send: build the final message (forwarded parts fetched now), check its size
     against the server's limit, store it as the draft, then queue the task.
     The message is on the server before anything else happens: never lost."""
@@ -421,7 +421,7 @@ def _enqueue(compose: Compose, enqueue: Callable[[str], object] | None) -> None:
 FORM_OVERHEAD = 64 * 1024
 
 
-def compose_request_refusal(*, user: AbstractBaseUser, length: int) -> str | None:
+def compose_request_refusal(*, user: User | AnonymousUser, length: int) -> str | None:
     """Why a request body of `length` bytes (its Content-Length) to a compose URL is refused
     before a byte of it is read, or None. Files can only be accepted up to the mail server's
     message size limit and what is left of the person's upload quota."""
@@ -439,7 +439,7 @@ def compose_request_refusal(*, user: AbstractBaseUser, length: int) -> str | Non
     return None
 
 
-def _login_email(user: AbstractBaseUser) -> str:
+def _login_email(user: User) -> str:
     credential = getattr(user, "mail_credential", None)
     return getattr(credential, "login", "") or user.get_username()
 
@@ -449,7 +449,7 @@ def compose_cancel(*, compose: Compose) -> bool:
     return bool(Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.DRAFT, retry_at=None, updated_at=timezone.now()))
 
 
-def compose_discard(*, user: AbstractBaseUser, compose: Compose) -> None:
+def compose_discard(*, user: User, compose: Compose) -> None:
     """Throw the message away: every draft version, the uploads, the row."""
     if not compose.is_editable:
         raise ComposeLocked(str(compose.pk))
@@ -533,7 +533,7 @@ def compose_cleanup(*, now: datetime | None = None) -> int:
     return removed
 
 
-def compose_for_user(*, user: AbstractBaseUser, compose_id: object, seed: str = "") -> Compose:
+def compose_for_user(*, user: User, compose_id: uuid.UUID | str, seed: str = "") -> Compose:
     """Ownership in one place: someone else's compose does not exist (404). With the
     page's `seed`, a compose opened but not stored yet is stored now (it is this user's)."""
     try:

@@ -559,7 +559,7 @@ def message_build(spec: MessageSpec) -> bytes:
         if message.get_content_maintype() != "multipart" or message.get_content_subtype() != "mixed":
             message.make_mixed()
         part = _embedded_part(embedded)
-        message.attach(part)
+        message.attach(part)  # type: ignore[arg-type]  # typeshed wants the message's own class; any MIMEPart attaches
         if part["Content-Transfer-Encoding"] == "8bit" and "Content-Transfer-Encoding" not in message:
             message["Content-Transfer-Encoding"] = "8bit"  # RFC 2045: a multipart holding 8bit data is 8bit
     for part in message.walk():
@@ -588,7 +588,7 @@ def _embedded_part(item: EmbeddedMessageAttachment) -> MIMEPart:
     part["Content-Type"] = "message/rfc822"
     part.add_header("Content-Disposition", "attachment", filename=check_filename(item.filename))
     part["Content-Transfer-Encoding"] = "7bit" if raw.isascii() else "8bit"
-    part._payload = raw.decode("ascii", "surrogateescape")  # noqa: SLF001 - see docstring
+    part._payload = raw.decode("ascii", "surrogateescape")  # type: ignore[attr-defined]  # noqa: SLF001 - see docstring
     return part
 
 

@@ -26,6 +26,7 @@ import logging
 import re
 import smtplib
 import ssl
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -253,7 +254,7 @@ def send_lease() -> timedelta:
     return timedelta(seconds=max(300, 6 * int(settings.WEBMAIL_SMTP_TIMEOUT)))
 
 
-def _set_state(compose_id: object, *, expect: tuple[str, ...], **changes: object) -> bool:
+def _set_state(compose_id: uuid.UUID | str, *, expect: tuple[str, ...], **changes: object) -> bool:
     return bool(Compose.objects.filter(pk=compose_id, state__in=expect).update(updated_at=timezone.now(), **changes))
 
 
@@ -346,7 +347,7 @@ def _final_draft_bytes(compose: Compose) -> bytes:
                     raise SendError("draft_missing", "the draft was deleted before it could be sent")
         except MailboxNotFound as exc:
             raise SendError("draft_missing", "the drafts folder is gone") from exc
-        raw = imap.fetch_sections(int(uid), [""], max_bytes=max(meta.size, 1)).get("", b"")
+        raw = imap.fetch_sections(meta.uid, [""], max_bytes=max(meta.size, 1)).get("", b"")
     if not raw:
         raise SendError("draft_missing", "the draft is empty")
     return raw
@@ -408,7 +409,7 @@ def _final_draft_bytes_or_none(imap: ImapConnection, compose: Compose) -> bytes 
             uid, meta = found[-1], imap.fetch_message_meta(found[-1])
             if meta is None:
                 return None
-        return imap.fetch_sections(int(uid), [""], max_bytes=max(meta.size, 1)).get("", b"") or None
+        return imap.fetch_sections(meta.uid, [""], max_bytes=max(meta.size, 1)).get("", b"") or None
     except MailboxNotFound:
         return None
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.crypto import decrypt_bytes, encrypt_bytes
 from mailview import sanitizer
-from mailview.imap.connection import ImapConnection, RawSummary
+from mailview.imap.connection import ImapConnection, RawAddress, RawSummary
 from mailview.imap.errors import MessageNotFound
 from mailview.mime import (
     Address,
@@ -307,7 +307,7 @@ def sender_addresses(meta: RawSummary) -> list[Address]:
 
 def recipient_addresses(meta: RawSummary) -> dict[str, list[Address]]:
     """To, Cc and Reply-To of a message, display names decoded."""
-    def convert(items: tuple) -> list[Address]:
+    def convert(items: tuple[RawAddress, ...]) -> list[Address]:
         return [Address(name=decode_header_value(a.name) if a.name else "", email=a.email) for a in items]
 
     return {"to": convert(meta.to), "cc": convert(meta.cc), "reply_to": convert(meta.reply_to)}
