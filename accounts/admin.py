@@ -1,4 +1,6 @@
 from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
 
 from .models import AuditEvent, MailCredential, ServerProfile
 
@@ -24,10 +26,10 @@ class MailCredentialAdmin(admin.ModelAdmin):
     readonly_fields = fields
     search_fields = ("login",)
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 
@@ -38,10 +40,10 @@ class AuditEventAdmin(admin.ModelAdmin):
     search_fields = ("email", "ip")
     readonly_fields = ("when", "kind", "email", "ip", "user_agent")
 
-    def has_add_permission(self, request):  # type: ignore[no-untyped-def]
+    def has_add_permission(self, request: HttpRequest) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):  # type: ignore[no-untyped-def]
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
         return False
 
 

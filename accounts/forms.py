@@ -27,7 +27,10 @@ class SignInForm(forms.Form):
         except InvalidAddress as exc:
             if exc.reason == InvalidAddress.NOT_ASCII:
                 raise forms.ValidationError(
-                    _("This address cannot be used to sign in: the mail server only takes addresses without accents or other non-Latin letters before the @."),
+                    _(
+                        "This address cannot be used to sign in: the mail server only takes addresses without accents "
+                        "or other non-Latin letters before the @."
+                    ),
                     code="not_ascii",
                 ) from None
             raise forms.ValidationError(_("Enter your full mail address, like name@example.com."), code="invalid") from None
@@ -36,7 +39,9 @@ class SignInForm(forms.Form):
 class IdentityForm(forms.Form):
     name = forms.CharField(label=_("Display name"), max_length=200, required=False, strip=False)
     email = forms.CharField(label=_("Email address"), max_length=320, widget=forms.EmailInput(attrs={"autocomplete": "email", "inputmode": "email"}))
-    reply_to = forms.CharField(label=_("Reply-to address (optional)"), max_length=320, required=False, widget=forms.EmailInput(attrs={"inputmode": "email"}))
+    reply_to = forms.CharField(
+        label=_("Reply-to address (optional)"), max_length=320, required=False, widget=forms.EmailInput(attrs={"inputmode": "email"})
+    )
     signature = forms.CharField(label=_("Signature"), required=False, strip=False, max_length=10_000, widget=forms.Textarea(attrs={"rows": 4}))
     is_default = forms.BooleanField(label=_("Use by default"), required=False)
 

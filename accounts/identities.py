@@ -17,13 +17,12 @@ import re
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.utils.translation import gettext as _
 
 from accounts.models import Identity
 from accounts.services import server_profile_for
-
 from mailview.services.compose.headers import InvalidHeaderInput, check_header_text, parse_single_address
 
 
@@ -36,7 +35,7 @@ class IdentityInput:
     is_default: bool
 
 
-def login_address(*, user: AbstractBaseUser) -> str:
+def login_address(*, user: User) -> str:
     """The sign-in address (lower-cased): the envelope sender of everything the person
     sends, and the address their server profile is looked up by. The one helper for it."""
     credential = getattr(user, "mail_credential", None)
@@ -57,7 +56,7 @@ def allowed_sender_patterns(*, login: str) -> list[str]:
     return [p for p in re.split(r"[\s,;]+", (raw or "").lower()) if p]
 
 
-def sender_allowed(*, user: AbstractBaseUser, email: str) -> bool:
+def sender_allowed(*, user: User, email: str) -> bool:
     """May this person send with `email` as From? (See the module docstring.)"""
     if settings.WEBMAIL_IDENTITY_ANY_ADDRESS:
         return True
@@ -71,7 +70,7 @@ def sender_allowed(*, user: AbstractBaseUser, email: str) -> bool:
     return any(_pattern_regex(p, local=local).fullmatch(address) for p in allowed_sender_patterns(login=login))
 
 
-def identity_list(*, user: AbstractBaseUser) -> list[Identity]:
+def identity_list(*, user: User) -> list[Identity]:
     """The user's identities, default first; the sign-in one is always there (created on first use)."""
     identities = list(Identity.objects.filter(user=user))
     login = login_address(user=user)
@@ -85,11 +84,11 @@ def identity_list(*, user: AbstractBaseUser) -> list[Identity]:
     return identities
 
 
-def identity_default(*, user: AbstractBaseUser) -> Identity:
+def identity_default(*, user: User) -> Identity:
     return identity_list(user=user)[0]
 
 
-def identity_get(*, user: AbstractBaseUser, value: object) -> Identity | None:
+def identity_get(*, user: User, value: object) -> Identity | None:
     """The user's identity chosen by a form's `from` value: its id, or its address."""
     text = str(value or "").strip()
     if not text:
@@ -100,14 +99,14 @@ def identity_get(*, user: AbstractBaseUser, value: object) -> Identity | None:
     return next((i for i in identities if i.email.lower() == text.lower()), None)
 
 
-def own_addresses(*, user: AbstractBaseUser) -> set[str]:
+def own_addresses(*, user: User) -> set[str]:
     """Every address that is the user (lower-cased): dropped from reply-all."""
     addresses = {i.email.lower() for i in identity_list(user=user)}
     addresses.add(login_address(user=user))
     return addresses
 
 
-def identity_check(*, user: AbstractBaseUser, data: IdentityInput) -> IdentityInput:
+def identity_check(*, user: User, data: IdentityInput) -> IdentityInput:
     """Validate an identity; raises InvalidHeaderInput (a ValueError) with a user-facing message."""
     name = check_header_text(data.name.strip(), field=_("Display name"), max_length=200)
     email = parse_single_address(data.email, field=_("Email address")).email
@@ -125,7 +124,7 @@ def identity_check(*, user: AbstractBaseUser, data: IdentityInput) -> IdentityIn
     return IdentityInput(name=name, email=email, reply_to=reply_to, signature=signature, is_default=data.is_default)
 
 
-def identity_save(*, user: AbstractBaseUser, data: IdentityInput, identity_id: int | None = None) -> Identity:
+def identity_save(*, user: User, data: IdentityInput, identity_id: int | None = None) -> Identity:
     """Create or update one identity (checked first). Raises Identity.DoesNotExist for someone else's."""
     clean = identity_check(user=user, data=data)
     with transaction.atomic():
@@ -139,7 +138,7 @@ def identity_save(*, user: AbstractBaseUser, data: IdentityInput, identity_id: i
     return identity
 
 
-def identity_make_default(*, user: AbstractBaseUser, identity_id: int) -> None:
+def identity_make_default(*, user: User, identity_id: int) -> None:
     with transaction.atomic():
         identity = Identity.objects.get(pk=identity_id, user=user)
         Identity.objects.filter(user=user, is_default=True).exclude(pk=identity.pk).update(is_default=False)
@@ -148,7 +147,7 @@ def identity_make_default(*, user: AbstractBaseUser, identity_id: int) -> None:
             identity.save(update_fields=["is_default"])
 
 
-def identity_delete(*, user: AbstractBaseUser, identity_id: int) -> None:
+def identity_delete(*, user: User, identity_id: int) -> None:
     """Delete one identity; the last one cannot go (the sign-in address comes back anyway)."""
     with transaction.atomic():
         identity = Identity.objects.get(pk=identity_id, user=user)

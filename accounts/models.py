@@ -22,7 +22,9 @@ class ServerProfile(models.Model):
     smtp_port = models.PositiveIntegerField(_("SMTP port"), default=587)
     smtp_security = models.CharField(_("SMTP security"), max_length=10, choices=SECURITY_CHOICES, default="starttls")
     verify_tls = models.BooleanField(_("verify TLS certificates"), default=True)
-    ca_file = models.CharField(_("trusted CA file"), max_length=500, blank=True, help_text=_("Path of a CA bundle to trust, for self-signed servers."))
+    ca_file = models.CharField(
+        _("trusted CA file"), max_length=500, blank=True, help_text=_("Path of a CA bundle to trust, for self-signed servers.")
+    )
     server_saves_sent = models.BooleanField(_("server saves sent mail itself"), default=False)
     allowed_senders = models.TextField(
         _("allowed sender addresses"), blank=True,

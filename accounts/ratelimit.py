@@ -103,7 +103,7 @@ def login_attempt_begin(*, ip: str, email: str, address_limit: int | None = None
             address_limit or settings.WEBMAIL_LOGIN_FAILURES_PER_ADDRESS,
             settings.WEBMAIL_LOGIN_FAILURES_PER_IP,
         )
-    except Exception:  # noqa: BLE001 - fail open: a Redis outage must not lock everyone out
+    except Exception:  # fail open: a Redis outage must not lock everyone out
         log.exception("rate limit store unavailable")
         return None
     wait_ms = int(result or 0)
@@ -115,7 +115,7 @@ def login_attempt_refund(*, ip: str, email: str, succeeded: bool = False) -> Non
     failures of this address from this IP)."""
     try:
         get_redis().eval(_REFUND, 4, *_keys(ip, email), "1" if succeeded else "0")
-    except Exception:  # noqa: BLE001
+    except Exception:
         log.exception("rate limit store unavailable")
 
 

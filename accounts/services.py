@@ -7,7 +7,7 @@ import re
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from mailview.imap import (
@@ -119,7 +119,7 @@ def imap_endpoint_for(email: str) -> ServerEndpoint:
     )
 
 
-def user_sign_in(*, email: str, password: str, client_ip: str | None = None) -> AbstractBaseUser | None:
+def user_sign_in(*, email: str, password: str, client_ip: str | None = None) -> User | None:
     """Check the address and password with an IMAP LOGIN; on success return the
     (possibly new) Django user with the password stored encrypted.
 
@@ -157,7 +157,7 @@ def user_sign_in(*, email: str, password: str, client_ip: str | None = None) -> 
     return user
 
 
-def user_sign_out(*, user: AbstractBaseUser) -> None:
+def user_sign_out(*, user: User) -> None:
     """Forget the mail password and close the user's IMAP connections in every process."""
     MailCredential.objects.filter(user=user).delete()
     get_pool().evict_user(user)
@@ -188,18 +188,18 @@ def _is_ip(value: str) -> bool:
     return True
 
 
-def user_settings(*, user: AbstractBaseUser) -> "UserSettings":
+def user_settings(*, user: User) -> UserSettings:
     try:
-        return user.mail_settings  # type: ignore[attr-defined]  # loaded with the user (ImapBackend.get_user)
+        return user.mail_settings  # loaded with the user (ImapBackend.get_user)
     except UserSettings.DoesNotExist:
         settings_row, _ = UserSettings.objects.get_or_create(user=user)
         return settings_row
 
 
-def sender_is_trusted(*, user: AbstractBaseUser, email: str) -> bool:
+def sender_is_trusted(*, user: User, email: str) -> bool:
     return bool(email) and TrustedSender.objects.filter(user=user, email=email.strip().lower()).exists()
 
 
-def sender_trust(*, user: AbstractBaseUser, email: str) -> None:
+def sender_trust(*, user: User, email: str) -> None:
     if email:
         TrustedSender.objects.get_or_create(user=user, email=email.strip().lower())

@@ -4,11 +4,12 @@ from __future__ import annotations
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .http import AuthenticatedHttpRequest
 from .models import UserSettings
 from .services import user_settings
 
@@ -22,7 +23,7 @@ class ReadingSettingsForm(forms.ModelForm):
 
 
 @login_required
-def reading_settings(request: HttpRequest) -> HttpResponse:
+def reading_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     form = ReadingSettingsForm(request.POST or None, instance=user_settings(user=request.user))
     if request.method == "POST" and form.is_valid():
         form.save()

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import pyotp
 import segno
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.db import transaction
 
 from .crypto import decrypt_secret, encrypt_secret
@@ -34,11 +34,11 @@ class Enrollment:
     qr_svg_data_uri: str
 
 
-def two_factor_enabled(*, user: AbstractBaseUser) -> bool:
+def two_factor_enabled(*, user: User) -> bool:
     return TwoFactor.objects.filter(user=user).exists()
 
 
-def enrollment_start(*, user: AbstractBaseUser, secret: str | None = None) -> Enrollment:
+def enrollment_start(*, user: User, secret: str | None = None) -> Enrollment:
     """A new secret (or the one being confirmed) with its otpauth URI and QR code."""
     secret = secret or pyotp.random_base32()
     uri = pyotp.TOTP(secret).provisioning_uri(name=user.get_username(), issuer_name=ISSUER)
@@ -51,7 +51,7 @@ def _hash(code: str) -> str:
     return hashlib.sha256(code.strip().replace("-", "").lower().encode()).hexdigest()
 
 
-def enrollment_confirm(*, user: AbstractBaseUser, secret: str, code: str) -> list[str] | None:
+def enrollment_confirm(*, user: User, secret: str, code: str) -> list[str] | None:
     """Turn 2FA on if `code` matches the new secret; returns the recovery codes (shown once)."""
     totp = pyotp.TOTP(secret)
     if not code.strip().isdigit() or not totp.verify(code.strip(), valid_window=1):
@@ -64,7 +64,7 @@ def enrollment_confirm(*, user: AbstractBaseUser, secret: str, code: str) -> lis
     return codes
 
 
-def code_check(*, user: AbstractBaseUser, code: str) -> bool:
+def code_check(*, user: User, code: str) -> bool:
     """A current TOTP code not used before, or an unused recovery code (then spent)."""
     code = (code or "").strip()
     with transaction.atomic():
@@ -92,11 +92,11 @@ def code_check(*, user: AbstractBaseUser, code: str) -> bool:
     return False
 
 
-def two_factor_disable(*, user: AbstractBaseUser) -> None:
+def two_factor_disable(*, user: User) -> None:
     TwoFactor.objects.filter(user=user).delete()
 
 
-def pending_set(session: dict, *, user: AbstractBaseUser, next_url: str, backend: str = "") -> None:
+def pending_set(session: dict, *, user: User, next_url: str, backend: str = "") -> None:
     """The password step passed; `backend` is the auth backend that checked it (IMAP, or
     Django's own for local admin accounts), used when the code step signs in."""
     session[PENDING_KEY] = {"user": user.pk, "at": time.time(), "next": next_url, "backend": backend}

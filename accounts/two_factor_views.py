@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 
 from . import ratelimit
+from .http import AuthenticatedHttpRequest
 from .models import AuditEvent
 from .services import audit
 from .two_factor import (
@@ -73,7 +74,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @sensitive_post_parameters("code")
-def two_factor_settings(request: HttpRequest) -> HttpResponse:
+def two_factor_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Turn 2FA on (scan, confirm with a code, keep the recovery codes) or off (with a code)."""
     enabled = two_factor_enabled(user=request.user)
     form = CodeForm(request.POST or None)

@@ -5,7 +5,7 @@ import math
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,6 +21,7 @@ from webmail.client_ip import client_ip
 
 from . import ratelimit
 from .forms import SignInForm
+from .http import AuthenticatedHttpRequest
 from .models import AuditEvent
 from .services import MailServerBusy, MailServerUnavailable, audit, user_sign_out
 from .two_factor import pending_set, two_factor_enabled
@@ -28,17 +29,27 @@ from .two_factor import pending_set, two_factor_enabled
 
 def _rate_limited_response(request: HttpRequest, retry_after: int) -> HttpResponse:
     if retry_after < 60:
-        message = ngettext("Too many failed sign-ins. Try again in %(n)d second.", "Too many failed sign-ins. Try again in %(n)d seconds.", retry_after) % {"n": retry_after}
+        message = ngettext(
+            "Too many failed sign-ins. Try again in %(n)d second.", "Too many failed sign-ins. Try again in %(n)d seconds.", retry_after
+        ) % {"n": retry_after}
     else:
         minutes = math.ceil(retry_after / 60)
-        message = ngettext("Too many failed sign-ins. Try again in %(n)d minute.", "Too many failed sign-ins. Try again in %(n)d minutes.", minutes) % {"n": minutes}
+        message = ngettext(
+            "Too many failed sign-ins. Try again in %(n)d minute.", "Too many failed sign-ins. Try again in %(n)d minutes.", minutes
+        ) % {"n": minutes}
     response = render(request, "accounts/rate_limited.html", {"message": message}, status=429)
     response["Retry-After"] = str(retry_after)
     return response
 
 
 def _busy_response(request: HttpRequest, form: SignInForm, template: str, context: dict) -> HttpResponse:
-    form.add_error(None, _("The mail server has too many connections open for this address or is busy right now. Close other mail apps or try again in a minute."))
+    form.add_error(
+        None,
+        _(
+            "The mail server has too many connections open for this address or is busy right now. "
+            "Close other mail apps or try again in a minute."
+        ),
+    )
     response = render(request, template, {**context, "form": form}, status=503)
     response["Retry-After"] = "60"
     return response
@@ -87,7 +98,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 
-def _signed_in(request: HttpRequest, user: AbstractBaseUser, *, email: str, next_url: str) -> HttpResponse:
+def _signed_in(request: HttpRequest, user: User, *, email: str, next_url: str) -> HttpResponse:
     """The password was right: ask for the second factor if the account has one, else sign in."""
     if two_factor_enabled(user=user):
         # The password was right; the code comes next (accounts.two_factor_views).
@@ -155,13 +166,13 @@ from django.contrib.auth.decorators import login_required  # noqa: E402
 from django.http import Http404  # noqa: E402
 
 from accounts.forms import IdentityForm  # noqa: E402
-from mailview.services.compose.headers import InvalidHeaderInput  # noqa: E402
 from accounts.identities import (  # noqa: E402
     identity_delete,
     identity_list,
     identity_make_default,
     identity_save,
 )
+from mailview.services.compose.headers import InvalidHeaderInput  # noqa: E402
 
 from .models import Identity  # noqa: E402
 
@@ -180,7 +191,7 @@ def _folders(request: HttpRequest) -> list:
 
 @login_required
 @never_cache
-def identities(request: HttpRequest) -> HttpResponse:
+def identities(request: AuthenticatedHttpRequest) -> HttpResponse:
     """List the user's identities; POST adds one."""
     form = IdentityForm(request.POST or None, user=request.user)
     status = 200
@@ -194,7 +205,7 @@ def identities(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/identities.html", context, status=status)
 
 
-def _own_identity(request: HttpRequest, identity_id: int) -> Identity:
+def _own_identity(request: AuthenticatedHttpRequest, identity_id: int) -> Identity:
     identity = Identity.objects.filter(pk=identity_id, user=request.user).first()
     if identity is None:
         raise Http404("no such identity")
@@ -203,9 +214,12 @@ def _own_identity(request: HttpRequest, identity_id: int) -> Identity:
 
 @login_required
 @never_cache
-def identity_edit(request: HttpRequest, identity_id: int) -> HttpResponse:
+def identity_edit(request: AuthenticatedHttpRequest, identity_id: int) -> HttpResponse:
     identity = _own_identity(request, identity_id)
-    initial = {"name": identity.name, "email": identity.email, "reply_to": identity.reply_to, "signature": identity.signature, "is_default": identity.is_default}
+    initial = {
+        "name": identity.name, "email": identity.email, "reply_to": identity.reply_to,
+        "signature": identity.signature, "is_default": identity.is_default,
+    }
     form = IdentityForm(request.POST or None, user=request.user, initial=initial)
     status = 200
     if request.method == "POST":
@@ -219,7 +233,7 @@ def identity_edit(request: HttpRequest, identity_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def identity_remove(request: HttpRequest, identity_id: int) -> HttpResponse:
+def identity_remove(request: AuthenticatedHttpRequest, identity_id: int) -> HttpResponse:
     identity = _own_identity(request, identity_id)
     try:
         identity_delete(user=request.user, identity_id=identity.pk)
@@ -231,7 +245,7 @@ def identity_remove(request: HttpRequest, identity_id: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def identity_default_set(request: HttpRequest, identity_id: int) -> HttpResponse:
+def identity_default_set(request: AuthenticatedHttpRequest, identity_id: int) -> HttpResponse:
     identity = _own_identity(request, identity_id)
     identity_make_default(user=request.user, identity_id=identity.pk)
     messages.success(request, _("Default identity changed."))

@@ -31,7 +31,7 @@ from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from read_path import (  # noqa: E402  (the read-path bench's HTTP client and process handling)
+from read_path import (
     STATE,
     App,
     BenchUser,

@@ -21,7 +21,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "webmail.settings")
 os.environ.setdefault("DJANGO_SECRET_KEY", "bench-list-rows")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -98,7 +98,7 @@ def main() -> None:
     print(f"50 rows, {len(python_html)} bytes of identical HTML")
     for name, values in runs.items():
         print(f"  {name:8s} min {min(values):5.2f} ms   median {statistics.median(values):5.2f} ms")
-    paired = [t - p for p, t in zip(runs["python"], runs["template"])]
+    paired = [t - p for p, t in zip(runs["python"], runs["template"], strict=True)]
     print(f"  template - python, paired median {statistics.median(paired):+.2f} ms")
 
 

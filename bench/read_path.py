@@ -50,11 +50,11 @@ from http.cookies import SimpleCookie
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from imapclient import IMAPClient
+
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 # The command and ESEARCH parsing only: the floor still talks imapclient on its own connection.
-from mailview.imap.sort import esort_page  # noqa: E402
-
-from imapclient import IMAPClient
+from mailview.imap.sort import esort_page
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))

@@ -38,8 +38,9 @@ import html as _html
 import html.entities
 import logging
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Callable
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import css_inline
@@ -247,7 +248,7 @@ def _split_declarations(text: str) -> list[str]:
     return pieces
 
 
-def _count_remote_urls(tokens) -> int:
+def _count_remote_urls(tokens: Iterable[Any] | None) -> int:
     count = 0
     for token in tokens or ():
         if token.type == "url" and _is_remote(token.value):
@@ -283,7 +284,7 @@ def _clean_declaration(raw: str, allow_remote: bool) -> tuple[str | None, int]:
             return
         raise _Reject
 
-    def walk(tokens, depth: int) -> None:
+    def walk(tokens: Iterable[Any], depth: int) -> None:
         for token in tokens:
             kind = token.type
             if kind == "whitespace":
@@ -425,7 +426,7 @@ def _unescape_attribute(value: str) -> str:
     if "&" not in value:
         return value
 
-    def replace(match: re.Match) -> str:
+    def replace(match: re.Match[str]) -> str:
         ref = match.group(1)
         if ref.startswith("#"):
             return _html.unescape(match.group(0))
@@ -455,26 +456,33 @@ def _escape_attr(text: str) -> str:
             .replace("<", "&lt;").replace(">", "&gt;"))
 
 
+def _always(match: re.Match[str] | None) -> re.Match[str]:
+    """The match of a pattern that cannot fail where it is used (it matches the empty string,
+    or the caller checked the first character)."""
+    assert match is not None
+    return match
+
+
 def _read_tag(source: str, pos: int) -> tuple[str, list[tuple[str, str]], int] | None:
     """Read a start or end tag whose name starts at ``pos``; None at end of input
     (html5 drops a tag cut off by the end of the input)."""
     end = len(source)
-    match = _TAG_NAME_RE.match(source, pos)
+    match = _always(_TAG_NAME_RE.match(source, pos))
     name = match.group().lower()
     pos = match.end()
     attrs: list[tuple[str, str]] = []
     while True:
-        pos = _SPACE_SLASH_RE.match(source, pos).end()
+        pos = _always(_SPACE_SLASH_RE.match(source, pos)).end()
         if pos >= end:
             return None
         if source[pos] == ">":
             return name, attrs, pos + 1
-        match = _ATTR_NAME_RE.match(source, pos)
+        match = _always(_ATTR_NAME_RE.match(source, pos))
         attr_name = match.group().lower()
-        pos = _SPACE_RE.match(source, match.end()).end()
+        pos = _always(_SPACE_RE.match(source, match.end())).end()
         value = ""
         if pos < end and source[pos] == "=":
-            pos = _SPACE_RE.match(source, pos + 1).end()
+            pos = _always(_SPACE_RE.match(source, pos + 1)).end()
             if pos >= end:
                 return None
             quote = source[pos]
@@ -485,7 +493,7 @@ def _read_tag(source: str, pos: int) -> tuple[str, list[tuple[str, str]], int] |
                 value = source[pos + 1:close]
                 pos = close + 1
             elif quote != ">":
-                match = _UNQUOTED_RE.match(source, pos)
+                match = _always(_UNQUOTED_RE.match(source, pos))
                 value = match.group()
                 pos = match.end()
         attrs.append((attr_name, value))
@@ -527,8 +535,8 @@ class _Canonicalizer:
                     elif source.startswith("->", start + 4):
                         pos = start + 6
                     else:
-                        close = _COMMENT_END_RE.search(source, start + 4)
-                        pos = close.end() if close else end
+                        comment_end = _COMMENT_END_RE.search(source, start + 4)
+                        pos = comment_end.end() if comment_end else end
                 else:  # doctype, CDATA (a bogus comment in HTML content), other bogus comments
                     close = source.find(">", start + 2)
                     pos = close + 1 if close >= 0 else end
@@ -560,8 +568,8 @@ class _Canonicalizer:
                 if name == "plaintext" and not self.in_foreign():
                     return  # everything after it is text in html5; we drop the element
                 if name in _RAW_TEXT and not self.in_foreign():
-                    close = re.compile(r"</%s(?=[\t\n\f />])" % re.escape(name), re.IGNORECASE)
-                    found = close.search(source, pos)
+                    end_tag = re.compile(rf"</{re.escape(name)}(?=[\t\n\f />])", re.IGNORECASE)
+                    found = end_tag.search(source, pos)
                     content_end = found.start() if found else end
                     if name == "style":
                         self.style_text(source[pos:content_end])
@@ -652,7 +660,7 @@ class _Canonicalizer:
     @staticmethod
     def _attrs(attrs: list[tuple[str, str]]) -> list[tuple[str, str]]:
         seen: set[str] = set()
-        result = []
+        result: list[tuple[str, str]] = []
         for name, value in attrs:
             if len(result) >= MAX_ATTRIBUTES:
                 break
@@ -848,15 +856,15 @@ class _Filter:
         if not content_id or any(ord(ch) < 0x20 or ch == "\x7f" for ch in content_id):
             return None
         try:
-            url = self.cid_url(content_id)
+            target = self.cid_url(content_id)
         except Exception:
             log.warning("cid_url failed for a content id", exc_info=True)
             return None
-        if url is None:
+        if target is None:
             return None
-        checked = _check_url(url, _HTTP)
+        checked = _check_url(target, _HTTP)
         if checked is None:
-            log.warning("cid_url must return an absolute http(s) URL; got %r", url[:200])
+            log.warning("cid_url must return an absolute http(s) URL; got %r", target[:200])
         return checked
 
 
@@ -876,10 +884,10 @@ def _clean(document: str, attribute_filter: _Filter | None) -> str:
     )
 
 
-def _coerce(text) -> str:
-    if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    text = str(text or "")
+def _coerce(value: object) -> str:
+    if isinstance(value, bytes):
+        value = value.decode("utf-8", "replace")
+    text = str(value or "")
     if len(text) > MAX_INPUT_CHARS:
         text = text[:MAX_INPUT_CHARS]
     # Lone surrogates (from surrogateescape decoding) cannot cross into Rust.
@@ -925,9 +933,7 @@ _PAIRS = {")": "(", "]": "[", "}": "{"}
 def _trim_url(url: str) -> str:
     while url:
         last = url[-1]
-        if last in _TRAILING:
-            url = url[:-1]
-        elif last in _PAIRS and url.count(last) > url.count(_PAIRS[last]):
+        if last in _TRAILING or (last in _PAIRS and url.count(last) > url.count(_PAIRS[last])):
             url = url[:-1]
         else:
             break
@@ -947,6 +953,7 @@ def _linkify(text: str) -> str:
         if start < pos:
             continue
         kind = match.lastgroup
+        assert kind is not None  # every alternative of _LINK_RE is a named group
         label = match.group(kind)
         if kind == "email":
             href = "mailto:" + label
@@ -992,7 +999,7 @@ def _render_lines(lines: list[str], top: bool) -> str:
     return "".join(out)
 
 
-def _clean_text(text) -> str:
+def _clean_text(text: object) -> str:
     text = _coerce(text)
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\x00", "")
     return text

@@ -5,7 +5,7 @@ message on the broker for another worker.
 """
 from __future__ import annotations
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
@@ -23,14 +23,19 @@ from mailview.services.filing.actions import message_action_apply
 
 
 @shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=12)
-def mail_action(self, *, action_id: str, user_id: int, kind: str, folder: str, uids: list[int] | str, target: str | None = None, keyword: str | None = None, restore: dict | None = None) -> dict:  # type: ignore[no-untyped-def]
+def mail_action(
+    self: Task, *, action_id: str, user_id: int, kind: str, folder: str, uids: list[int] | str,
+    target: str | None = None, keyword: str | None = None, restore: dict | None = None,
+) -> dict:
     """Apply one filing action on the IMAP server. Safe to run twice (see services.actions)."""
     user = get_user_model().objects.filter(pk=user_id).first()
     if user is None:
         return {"ok": False, "kind": kind, "folder": folder, "error": "no such user"}
     try:
         with get_pool().session(user) as imap:
-            result = message_action_apply(imap=imap, action_id=action_id, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword, restore=restore)
+            result = message_action_apply(
+                imap=imap, action_id=action_id, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword, restore=restore
+            )
     except NoStoredCredentials:
         # Signed out with actions still queued: they wait for the next sign-in.
         raise self.retry(countdown=60, max_retries=60 * 24) from None
@@ -47,7 +52,7 @@ def retry_countdown(retries: int) -> int:
 
 
 @shared_task(bind=True, acks_late=True, max_retries=None, name="mailview.compose_send")
-def compose_send(self, compose_id: str) -> str:  # type: ignore[no-untyped-def]
+def compose_send(self: Task, compose_id: str) -> str:
     """Submit a queued message by SMTP, copy it to Sent, delete the draft, flag the original."""
     outcome = _deliver(compose_id)
     if outcome is Outcome.RETRY:

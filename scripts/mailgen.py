@@ -57,14 +57,15 @@ import time
 import unicodedata
 import zipfile
 import zlib
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from email import policy as email_policy
 from email.headerregistry import Address, HeaderRegistry
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr
 from pathlib import Path
-from typing import Iterable, NamedTuple
+from typing import NamedTuple
 
 __all__ = [
     "BIG_EXACT_SIZE",
@@ -92,7 +93,7 @@ DEFAULT_USER = "alice@example.test"
 MAIL_OWNER = "wmvmail"
 
 #: Dates of a folder are spread over four years ending here (never now()).
-END_DATE = datetime(2026, 11, 20, 17, 30, 0, tzinfo=timezone.utc)
+END_DATE = datetime(2026, 11, 20, 17, 30, 0, tzinfo=UTC)
 SPAN_SECONDS = int(4 * 365.25 * 86400)
 
 #: The message index that holds exactly a 20 MiB attachment (when big attachments are on).
@@ -127,7 +128,7 @@ TREE: tuple[tuple[str, int], ...] = (
 class _CachedHeaderRegistry(HeaderRegistry):
     """HeaderRegistry builds a new class on every lookup; cache them (a ~10 % speed-up)."""
 
-    @functools.lru_cache(maxsize=None)
+    @functools.cache  # noqa: B019 - one registry for the whole run
     def __getitem__(self, name):
         return super().__getitem__(name)
 
@@ -448,7 +449,7 @@ _ROMAJI = {
 _RU_FEMALE = {"Ольга", "Наталья", "Екатерина", "Татьяна"}
 _CYR = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
                 ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
-                 "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+                 "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
 _DOMAINS = {
     "en": ["example.com", "example.org", "acme-corp.example", "northwind.example", "mail.example.net",
            "contoso.example", "university.example.edu"],
@@ -633,7 +634,7 @@ def _vary_subject(base: str, rng: random.Random, ts: float) -> str:
         return base
     n = rng.randint(2, 999)
     p = rng.choice(_PROJECTS)
-    day = datetime.fromtimestamp(ts, timezone.utc)
+    day = datetime.fromtimestamp(ts, UTC)
     # RFC 5256 base subjects strip "[...]" prefixes, so always vary the rest too
     return rng.choice([
         f"{base} – {p}", f"{base} ({n})", f"{base} #{n}", f"{base} v{n % 9 + 2}", f"{base} {day:%d.%m.}",
@@ -663,7 +664,7 @@ def _block_layout(seed: int, ns: str, block: int, thread_p: float, forced: tuple
     labels = [t for t, s in enumerate(sizes) for _ in range(s)]
     rng.shuffle(labels)
     groups: dict[int, list[int]] = {}
-    for pos, lab in zip(positions, labels):
+    for pos, lab in zip(positions, labels, strict=False):
         groups.setdefault(lab, []).append(base + pos)
     result: list[tuple[int, ...]] = [()] * BLOCK
     for members in groups.values():
@@ -689,7 +690,7 @@ def _message_id(seed: int, ns: str, index: int, sender: Person, ts: float, rng: 
     if style < 0.4:
         return f"<{h}.{index}@{domain}>"
     if style < 0.7:
-        stamp = datetime.fromtimestamp(ts, timezone.utc).strftime("%Y%m%d%H%M%S")
+        stamp = datetime.fromtimestamp(ts, UTC).strftime("%Y%m%d%H%M%S")
         return f"<{stamp}.{h[:12]}.{index}@{domain}>"
     if style < 0.9:
         return f"<{h.upper()}{index:06X}@{domain.split('.')[0].upper()}.prod.mail.example>"
@@ -782,7 +783,7 @@ def _facts(seed: int, opts: GenOptions, index: int) -> _Facts:
             sender = Person("", "", brand[0], f"news@{brand[1]}", "en", 0)
             subject = rng.choice([f"{brand[0]} #{rng.randint(12, 480)}: {rng.choice(HEADLINES)}",
                                   f"{rng.choice(HEADLINES)} | {brand[0]}",
-                                  f"Your weekly digest – {datetime.fromtimestamp(ts, timezone.utc):%d %b %Y}"])
+                                  f"Your weekly digest – {datetime.fromtimestamp(ts, UTC):%d %b %Y}"])
             lang = "en"
         elif kind == "notification":
             label, addr, subj, _body = rng.choice(NOTIFICATIONS)
@@ -824,7 +825,7 @@ def _facts(seed: int, opts: GenOptions, index: int) -> _Facts:
     ts = float(int(ts))  # whole seconds: Date header == mtime == INTERNALDATE
     tz = sender.tz
     if tz in (1, 2) and sender.lang in ("de", "fr"):  # rough CET/CEST
-        month = datetime.fromtimestamp(ts, timezone.utc).month
+        month = datetime.fromtimestamp(ts, UTC).month
         tz = 2 if 4 <= month <= 10 else 1
     message_id = _message_id(seed, ns, index, sender, ts, rng)
 
@@ -995,7 +996,7 @@ def _plain_body(seed: int, opts: GenOptions, f: _Facts, rng: random.Random, flow
     lang = f.lang
     paras = _core_paragraphs(seed, opts.folder, f.index, lang)
     rcpt = f.to[0]
-    greet = rng.choice(GREETINGS[lang]).format(first=rcpt.first if lang == rcpt.lang else rcpt.first)
+    greet = rng.choice(GREETINGS[lang]).format(first=rcpt.first)
     sign = rng.choice(SIGNOFFS[lang])
     text = greet + "\n\n" + _wrap(paras, lang, flowed) + "\n\n" + sign + "\n" + (f.sender.first or f.sender.name)
     text += "\n" + _signature(f.sender, rng)
@@ -1397,7 +1398,7 @@ def _base_headers(msg: EmailMessage, seed: int, opts: GenOptions, f: _Facts, rng
     user_domain = opts.user.split("@", 1)[1] if "@" in opts.user else "example.test"
     if role not in ("sent", "drafts"):
         _raw(msg, "Return-Path", f"<{f.sender.addr}>")
-        rdt = format_datetime(datetime.fromtimestamp(f.ts + rng.randint(1, 90), timezone.utc))
+        rdt = format_datetime(datetime.fromtimestamp(f.ts + rng.randint(1, 90), UTC))
         sdom = f.sender.addr.split("@", 1)[1]
         ip = f"{rng.choice(['192.0.2', '198.51.100', '203.0.113'])}.{rng.randint(1, 254)}"
         queue_id = _digest(seed, f.index)[:10].upper()
@@ -1425,9 +1426,8 @@ def _base_headers(msg: EmailMessage, seed: int, opts: GenOptions, f: _Facts, rng
     if f.refs:
         _raw(msg, "In-Reply-To", f.refs[-1])
         msg.set_raw("References", "\n ".join(f.refs))
-    if f.sender.name and f.kind in ("plain", "reply", "thread_root", "mixed", "related", "alt", "forward"):
-        if rng.random() < 0.6:
-            _raw(msg, "User-Agent" if rng.random() < 0.5 else "X-Mailer", rng.choice(_MAILERS))
+    if f.sender.name and f.kind in ("plain", "reply", "thread_root", "mixed", "related", "alt", "forward") and rng.random() < 0.6:
+        _raw(msg, "User-Agent" if rng.random() < 0.5 else "X-Mailer", rng.choice(_MAILERS))
     _raw(msg, "X-Mailgen-Kind", f.kind)
     _raw(msg, "X-Mailgen-Index", str(f.index))
 

@@ -15,9 +15,9 @@ import redis
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from mailview.imap.budget import ConnectionBudget  # noqa: E402
-from mailview.imap.connection import Credentials, ServerEndpoint  # noqa: E402
-from mailview.imap.pool import SessionPool  # noqa: E402
+from mailview.imap.budget import ConnectionBudget
+from mailview.imap.connection import Credentials, ServerEndpoint
+from mailview.imap.pool import SessionPool
 
 
 def main() -> None:

@@ -211,7 +211,7 @@ class CeleryWorker:
 def cpython_test_messages() -> list[Path]:
     """CPython's own email test corpus (`test/test_email/data/msg_*.txt`). scripts/bootstrap.sh
     installs it where the Python lacks it (Debian: libpython3.X-testsuite)."""
-    import test as cpython_test  # noqa: F401 - only to locate the data
+    import test as cpython_test  # only to locate the data
 
     found = sorted((Path(cpython_test.__file__).parent / "test_email" / "data").glob("msg_*.txt"))
     assert found, "CPython's email test data is missing: run scripts/bootstrap.sh --test"

@@ -209,7 +209,7 @@ def test_alice_sends_to_bob_with_attachments_and_it_lands_in_sent_not_drafts(cel
     charlie = new_mail_user("charlie")
     data = open_compose(client)
     binary = os.urandom(700 * 1024) + b"\r\n.\r\n" + bytes(range(256)) * 4  # a dot line and every byte value
-    text = "plain text attachment\n.\nwith a lone dot line\n".encode()
+    text = b"plain text attachment\n.\nwith a lone dot line\n"
     upload(client, data, "photo.bin", binary)
     upload(client, data, "notes.txt", text, content_type="text/plain")
     saved = client.post("/mail/compose/", {**data, "to": f"Bob <{bob.email}>", "subject": "Quarterly numbers", "body": "Hi Bob,\nthe numbers.\n", "action": "save"}, **JSON)
@@ -410,11 +410,11 @@ def test_forward_inline_keeps_the_original_attachments_and_sets_forwarded(celery
 def test_forward_as_attachment_attaches_the_original_byte_for_byte(celery_worker, client, alice, bob):
     # An 8-bit original (raw UTF-8 body, odd spacing): it must travel untouched.
     original = (
-        "From: Carol <carol@example.org>\r\nTo: {to}\r\nSubject: =?utf-8?q?=C3=9Cber_den_Vertrag?=\r\n"
-        "Date: Tue, 01 Dec 2026 10:00:00 +0000\r\nMessage-ID: <eightbit-{n}@example.org>\r\nX-Odd:   spaced   \r\n"
+        f"From: Carol <carol@example.org>\r\nTo: {alice.email}\r\nSubject: =?utf-8?q?=C3=9Cber_den_Vertrag?=\r\n"
+        f"Date: Tue, 01 Dec 2026 10:00:00 +0000\r\nMessage-ID: <eightbit-{uuid.uuid4().hex}@example.org>\r\nX-Odd:   spaced   \r\n"
         "MIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
         "Grüße aus Köln.\r\n.\r\nA dot line above.\r\n"
-    ).format(to=alice.email, n=uuid.uuid4().hex).encode()
+    ).encode()
     with imap_direct(alice) as imap:
         imap.append("INBOX", original)
         imap.select_folder("INBOX", readonly=True)

@@ -113,7 +113,7 @@ def test_web_and_worker_share_one_uploads_volume():
     for name in ("web", "worker"):
         upload_dir = services[name]["environment"]["WEBMAIL_UPLOAD_DIR"]
         volumes = [v.split(":") for v in services[name]["volumes"]]
-        [(volume, target, *_)] = [v for v in volumes if v[1] == upload_dir]
+        [(volume, _target, *_)] = [v for v in volumes if v[1] == upload_dir]
         assert not volume.startswith(("/", ".")), "a named volume, so web and worker on one host share it"
         mounts[name] = (volume, upload_dir)
     assert mounts["web"] == mounts["worker"]

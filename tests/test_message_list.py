@@ -210,7 +210,7 @@ def test_without_esort_the_cached_sorted_list_never_goes_stale(client):
         for n in range(3):
             append_message(imap, "INBOX", subject=f"old {n}")
     sign_in(client, user)
-    page, _ = _service_page(user, without=("ESORT",))
+    _page, _ = _service_page(user, without=("ESORT",))
     with imap_direct(user) as imap:  # one leaves, one arrives: EXISTS is unchanged
         imap.select_folder("INBOX")
         imap.delete_messages([1])

@@ -8,7 +8,6 @@ import sys
 from email import policy
 
 import pytest
-
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

@@ -14,7 +14,6 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import unquote
 
 import pytest
-
 from django.template.defaultfilters import filesizeformat
 
 from tests.support import imap_direct, new_mail_user

@@ -90,7 +90,7 @@ def test_the_migration_merges_accounts_that_differ_only_in_spelling(django_user_
     now = dt.datetime(2026, 12, 1, tzinfo=dt.UTC)
     older = User.objects.create(username="bob@example.test", email="bob@example.test", date_joined=now - dt.timedelta(days=30), password="!")
     newer = User.objects.create(username="BOB@Example.Test.", email="BOB@example.test", date_joined=now, password="!")
-    other = User.objects.create(username="carol@example.test", email="carol@example.test", date_joined=now, password="!")
+    User.objects.create(username="carol@example.test", email="carol@example.test", date_joined=now, password="!")
     apps.get_model("accounts", "TwoFactor").objects.create(user=newer, encrypted_secret="secret-of-newer", recovery_hashes=["h"])
     apps.get_model("accounts", "UserSettings").objects.create(user=older, messages_per_page=100)
     apps.get_model("accounts", "UserSettings").objects.create(user=newer, messages_per_page=25)

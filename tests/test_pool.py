@@ -199,13 +199,11 @@ def test_a_connection_idle_past_the_noop_threshold_is_checked_and_replaced_if_de
 def test_a_session_is_returned_to_the_pool_when_the_block_raises(client, mail_user):
     user = django_user(client, mail_user)
     pool = get_pool()
-    with pytest.raises(RuntimeError):
-        with pool.session(user) as imap:
-            imap.select("INBOX")
-            raise RuntimeError("template blew up")
-    with pytest.raises(MailboxNotFound):
-        with pool.session(user) as imap:
-            imap.select("No such folder")
+    with pytest.raises(RuntimeError), pool.session(user) as imap:
+        imap.select("INBOX")
+        raise RuntimeError("template blew up")
+    with pytest.raises(MailboxNotFound), pool.session(user) as imap:
+        imap.select("No such folder")
     stats = pool.stats()
     assert (stats["in_use"], stats["idle"], stats["logins"]) == (0, 1, 1)
 
@@ -243,9 +241,8 @@ def test_waiting_for_a_busy_users_connection_has_a_deadline(client, mail_user):
 def test_line_breaks_and_nul_never_reach_the_wire(client, mail_user, name):
     user = django_user(client, mail_user)
     log = DovecotLog()
-    with pytest.raises(InvalidImapInput):
-        with get_pool().session(user) as imap:
-            imap.select(name)
+    with pytest.raises(InvalidImapInput), get_pool().session(user) as imap:
+        imap.select(name)
     with get_pool().session(user) as imap:
         assert imap.select("INBOX").name == "INBOX"  # the connection is still in a clean state
     assert not any("DELETE" in line for line in log.lines())

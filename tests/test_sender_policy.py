@@ -13,7 +13,6 @@ import uuid
 from email.message import EmailMessage
 
 import pytest
-from django.contrib.auth import get_user_model
 
 from accounts.models import Identity, ServerProfile
 from mailview.models import Compose

@@ -7,8 +7,8 @@ import pytest
 from mailview.models import Compose
 from mailview.services.compose import lifecycle
 from mailview.tasks import compose_send
-from tests.test_compose import messages_in, open_compose, send, sign_in
 from tests.support import new_mail_user
+from tests.test_compose import messages_in, open_compose, send, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

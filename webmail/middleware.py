@@ -110,20 +110,24 @@ class ImapErrorMiddleware:
             return _error(request, 400, _("Bad request"), _("That address is not valid."))
         if isinstance(exception, PoolBusy):
             # Answered at once, before this request could hold a server thread waiting.
-            response = _error(request, 429, _("Too many requests at once"), _("Your mail is still busy with your earlier requests. Please try again in a moment."), retry_after=2)
-            response._has_been_logged = True  # type: ignore[attr-defined]  # a burst is counted in the pool's stats, not logged per request
+            busy = _("Your mail is still busy with your earlier requests. Please try again in a moment.")
+            response = _error(request, 429, _("Too many requests at once"), busy, retry_after=2)
+            # A burst is counted in the pool's stats, not logged per request (Django's own marker).
+            response._has_been_logged = True  # type: ignore[attr-defined]  # noqa: SLF001
             return response
         if isinstance(exception, PoolTimeout):
-            return _error(request, 503, _("Mail server busy"), _("Your mail server connections are all busy. Please try again in a moment."), retry_after=5)
+            all_busy = _("Your mail server connections are all busy. Please try again in a moment.")
+            return _error(request, 503, _("Mail server busy"), all_busy, retry_after=5)
         # One line each (with the request and user ids, see webmail/request_log.py), not a second
         # one from Django for the same response.
         if isinstance(exception, ImapConnectionError):
             log.warning("IMAP connection error on %s %s: %s", request.method, request.path, exception)
-            response = _error(request, 503, _("Mail server unavailable"), _("The mail server cannot be reached right now. Please try again in a few minutes."), retry_after=60)
+            unreachable = _("The mail server cannot be reached right now. Please try again in a few minutes.")
+            response = _error(request, 503, _("Mail server unavailable"), unreachable, retry_after=60)
         else:
             log.warning("IMAP error on %s %s: %s", request.method, request.path, exception)
             response = _error(request, 502, _("Mail server error"), _("The mail server gave an answer we could not use. Please try again."))
-        response._has_been_logged = True  # type: ignore[attr-defined]
+        response._has_been_logged = True  # type: ignore[attr-defined]  # noqa: SLF001 - Django's marker: logged once, above
         return response
 
 
@@ -191,5 +195,5 @@ def _too_many(request: HttpRequest) -> HttpResponse:
         response = HttpResponse(text, status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = "2"
     response["Cache-Control"] = "no-store"
-    response._has_been_logged = True  # type: ignore[attr-defined]
+    response._has_been_logged = True  # type: ignore[attr-defined]  # noqa: SLF001 - Django's marker: not logged per request
     return response

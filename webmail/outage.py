@@ -19,11 +19,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.defaults import server_error as django_server_error
-
-try:
-    from kombu.exceptions import OperationalError as BrokerError
-except ImportError:  # pragma: no cover - Celery is a dependency
-    BrokerError = ()  # type: ignore[assignment,misc]
+from kombu.exceptions import OperationalError as BrokerError
 
 log = logging.getLogger("webmail.outage")
 
@@ -72,7 +68,7 @@ class ServiceHealth:
         for hook in self._on_recovered:
             try:
                 hook()
-            except Exception:  # noqa: BLE001 - a hook must not break the request that noticed
+            except Exception:
                 log.exception("after %s came back", self.name)
 
     def probe_due(self) -> bool:
@@ -103,12 +99,12 @@ def _chain(exc: BaseException) -> list[BaseException]:
 
 def _root_cause(exc: BaseException) -> BaseException:
     """The connection error itself, not a library's wrapper around it."""
-    wanted = (*REDIS_ERRORS, *((BrokerError,) if BrokerError else ()))
+    wanted = (*REDIS_ERRORS, BrokerError)
     return next((e for e in _chain(exc) if isinstance(e, wanted)), exc)
 
 
 def is_broker_error(exc: BaseException) -> bool:
-    return bool(BrokerError) and any(isinstance(e, BrokerError) for e in _chain(exc))
+    return any(isinstance(e, BrokerError) for e in _chain(exc))
 
 
 def is_redis_error(exc: BaseException) -> bool:
@@ -156,7 +152,9 @@ def probe() -> None:
 
 def unavailable_response(request: HttpRequest) -> HttpResponse:
     """The translated "temporarily unavailable, nothing was lost, try again" answer (503)."""
-    message = _("Part of the service is down for a moment. Nothing you saved before is lost; what you just did was not done. Please try again in a minute.")
+    message = _(
+        "Part of the service is down for a moment. Nothing you saved before is lost; what you just did was not done. Please try again in a minute."
+    )
     response: HttpResponse
     if request.headers.get("Accept", "").startswith("application/json"):
         response = JsonResponse({"error": _("Temporarily unavailable: not done. Please try again in a minute.")}, status=503)
@@ -168,14 +166,14 @@ def unavailable_response(request: HttpRequest) -> HttpResponse:
     response["Retry-After"] = str(RETRY_AFTER)
     response["Cache-Control"] = "no-store"
     # One line per outage is logged by ServiceHealth; not another one per request.
-    response._has_been_logged = True  # type: ignore[attr-defined]
+    response._has_been_logged = True  # type: ignore[attr-defined]  # noqa: SLF001 - Django's marker
     return response
 
 
 class OutageMiddleware:
     """Answers Redis and broker errors raised by views with the 503 page, and notices recovery."""
 
-    def __init__(self, get_response):  # type: ignore[no-untyped-def]
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:

@@ -14,6 +14,7 @@ import threading
 from typing import Any
 
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbStore
+from django.core.cache.backends.base import BaseCache
 
 from webmail.outage import REDIS_ERRORS, redis_health
 
@@ -29,10 +30,13 @@ def _mark_stale(cache_key: str) -> None:
 def _forget_stale() -> None:
     """Delete the old cached copies as soon as this process sees Redis back."""
     if _stale:
-        SessionStore()._cache_usable()
+        SessionStore()._cache_usable()  # noqa: SLF001 - our own subclass below
 
 
 class SessionStore(CachedDbStore):
+    # Set by Django's cached_db store; its stubs leave these private members out.
+    _cache: BaseCache
+
     def _cache_usable(self) -> bool:
         if redis_health.is_down():
             return False
@@ -60,7 +64,7 @@ class SessionStore(CachedDbStore):
                 data = None
         if data is not None:
             return data
-        s = self._get_session_from_db()
+        s = self._get_session_from_db()  # type: ignore[attr-defined]  # the database store's, not in the stubs
         if not s:
             return {}
         data = self.decode(s.session_data)
@@ -74,11 +78,11 @@ class SessionStore(CachedDbStore):
                     return True
             except REDIS_ERRORS as exc:
                 redis_health.failed(exc)
-        return bool(session_key) and super(CachedDbStore, self).exists(session_key)
+        return session_key is not None and super(CachedDbStore, self).exists(session_key)
 
     def save(self, must_create: bool = False) -> None:
         super(CachedDbStore, self).save(must_create)  # the database: what counts
-        self._cache_set(self.cache_key, self._session, self.get_expiry_age())
+        self._cache_set(self.cache_key, self._session, self.get_expiry_age())  # type: ignore[attr-defined]  # SessionBase._session, not in the stubs
 
     def delete(self, session_key: str | None = None) -> None:
         super(CachedDbStore, self).delete(session_key)

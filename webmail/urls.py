@@ -1,8 +1,7 @@
 from django.contrib import admin
+from django.contrib.auth.decorators import permission_required
 from django.urls import include, path
 from django.views.generic import RedirectView
-
-from django.contrib.auth.decorators import permission_required
 
 from accounts.settings_views import reading_settings
 from accounts.views import admin_sign_in

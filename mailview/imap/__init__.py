@@ -10,6 +10,7 @@ import os
 import threading
 from collections.abc import Callable
 
+from .connection import Credentials, ServerEndpoint, verify_login
 from .errors import (
     ImapAuthenticationError,
     ImapConnectionError,
@@ -23,7 +24,6 @@ from .errors import (
     PoolBusy,
     PoolTimeout,
 )
-from .connection import Credentials, ServerEndpoint, verify_login
 from .pool import SessionPool
 
 __all__ = [

@@ -26,8 +26,8 @@ from imapclient.response_parser import parse_response
 from . import validate
 from .errors import (
     ImapAuthenticationError,
-    ImapError,
     ImapConnectionError,
+    ImapError,
     ImapProtocolError,
     ImapServerBusy,
     MailboxNotFound,
@@ -339,7 +339,7 @@ class ImapConnection:
         previous = self.selected
         self._connect()
         if previous is not None:
-            self._select(self._client, previous.name, previous.readonly)  # type: ignore[arg-type]
+            self._select(self._client, previous.name, previous.readonly)
 
     def noop(self) -> None:
         self._run(lambda c: c.noop())
@@ -627,7 +627,7 @@ class ImapConnection:
         found: set[int] = set()
         for chunk in _uid_chunks(_uid_arg(uids)):
             criteria = [b"UID", chunk.encode(), *keys]
-            found.update(int(u) for u in self._run(lambda c: c.search(criteria)))
+            found.update(int(u) for u in self._run(lambda c: c.search(criteria)))  # noqa: B023 - _run calls it at once
         return sorted(found)
 
     def add_flags(self, uids: UidSet, flags: Iterable[str]) -> None:
@@ -646,9 +646,9 @@ class ImapConnection:
         self._changed()
         for chunk in chunks:
             if add:
-                self._run(lambda c: c.add_flags(chunk, names, silent=True))
+                self._run(lambda c: c.add_flags(chunk, names, silent=True))  # noqa: B023 - _run calls it at once
             else:
-                self._run(lambda c: c.remove_flags(chunk, names, silent=True))
+                self._run(lambda c: c.remove_flags(chunk, names, silent=True))  # noqa: B023 - _run calls it at once
 
     def search_uids(self, criteria: list[str | bytes | int]) -> list[int]:
         """UID SEARCH with imapclient's criteria list; text arguments are validated."""
@@ -707,8 +707,8 @@ class ImapConnection:
         self._changed()
         if self.has_capability("UIDPLUS"):
             for chunk in _uid_chunks(wanted):
-                self._run(lambda c: c.add_flags(chunk, [b"\\Deleted"], silent=True))
-                self._run(lambda c: c.uid_expunge(chunk), retry=False)
+                self._run(lambda c: c.add_flags(chunk, [b"\\Deleted"], silent=True))  # noqa: B023 - _run calls it at once
+                self._run(lambda c: c.uid_expunge(chunk), retry=False)  # noqa: B023 - _run calls it at once
             return
         def op(c: IMAPClient) -> None:
             targets = set(c.search([b"UID", wanted])) if isinstance(wanted, str) else set(wanted)
@@ -765,7 +765,8 @@ def _decode_name(raw: Any) -> str:
     if isinstance(raw, int):
         return str(raw)
     if isinstance(raw, bytes):
-        return decode_utf7(raw)
+        name: str = decode_utf7(raw)
+        return name
     return str(raw)
 
 
@@ -787,7 +788,7 @@ def _list_extended(client: IMAPClient, *, with_status: bool) -> list[RawFolder]:
         if item in (None, b""):
             continue
         parsed = parse_response([item])
-        name, values = _decode_name(parsed[0]), dict(zip(parsed[1][::2], parsed[1][1::2]))
+        name, values = _decode_name(parsed[0]), dict(zip(parsed[1][::2], parsed[1][1::2], strict=False))
         counts[name] = (values.get(b"MESSAGES"), values.get(b"UNSEEN"))
     folders: list[RawFolder] = []
     items = [i for i in list_data if i not in (None, b"")]
@@ -824,7 +825,7 @@ def _pop_copyuid(client: IMAPClient) -> dict[int, int]:
     if len(parts) != 3:
         return {}
     old, new = parse_sequence_list(parts[1]), parse_sequence_list(parts[2])
-    return dict(zip(old, new)) if len(old) == len(new) else {}
+    return dict(zip(old, new, strict=True)) if len(old) == len(new) else {}
 
 
 def _text_of(value: object) -> str:

@@ -373,8 +373,8 @@ def _decode_words(text: str) -> str:
                 merged[-1][1].extend(data)
             else:
                 merged.append((charset, bytearray(data)))
-        for charset, data in merged:
-            pieces.append(decode_text(bytes(data), charset or None))
+        for charset, buffer in merged:
+            pieces.append(decode_text(bytes(buffer), charset or None))
         run.clear()
 
     for match in _ENCODED_WORD.finditer(text):

@@ -61,7 +61,7 @@ def html_to_text(markup: str) -> str:
     try:
         parser.feed(markup or "")
         parser.close()
-    except Exception:  # noqa: BLE001 - hostile markup: fall back to stripping tags
+    except Exception:
         return html_lib.unescape(re.sub(r"<[^>]*>", " ", markup or ""))
     return parser.text()
 

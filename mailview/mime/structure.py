@@ -541,9 +541,8 @@ class _Parser:
         size = _int(_get(node, 6))
         embedded: EmbeddedMessage | None = None
         env, body = _get(node, 7), _get(node, 8)
-        if mime_type in MESSAGE_TYPES and _is_seq(env) and _is_seq(body):
-            if depth < MAX_DEPTH and self.count < MAX_PARTS:
-                embedded = self.embedded(env, body, section, depth)
+        if mime_type in MESSAGE_TYPES and _is_seq(env) and _is_seq(body) and depth < MAX_DEPTH and self.count < MAX_PARTS:
+            embedded = self.embedded(env, body, section, depth)
         # Fields from index 7 on: text lines, or envelope/body/lines, then md5,
         # disposition ... Only a disposition is a 2-list (string, list|NIL).
         disposition, disp_params = _disposition(_find_disposition(node, 7))

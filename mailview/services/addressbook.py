@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import caches
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
@@ -33,7 +33,7 @@ class Suggestion:
         return str(Address(name=self.name, email=self.email))
 
 
-def addresses_collect(*, user: AbstractBaseUser | int, addresses: Iterable[Address], weight: int = 1) -> None:
+def addresses_collect(*, user: User | int, addresses: Iterable[Address], weight: int = 1) -> None:
     """Remember addresses (idempotent per call: one address counts once)."""
     user_id = user if isinstance(user, int) else user.pk
     now = timezone.now()
@@ -63,7 +63,7 @@ def _digest(text: str) -> str:
     return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
 
 
-def senders_remember(*, user: AbstractBaseUser, addresses: Iterable[Address]) -> None:
+def senders_remember(*, user: User, addresses: Iterable[Address]) -> None:
     """Remember the senders of a message being read, at most once a day per process:
     opening mail must not cost a database write each time."""
     local = caches["local"]
@@ -75,7 +75,7 @@ def senders_remember(*, user: AbstractBaseUser, addresses: Iterable[Address]) ->
         addresses_collect(user=user, addresses=fresh, weight=0)
 
 
-def address_suggestions(*, user: AbstractBaseUser, query: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
+def address_suggestions(*, user: User, query: str, limit: int = MAX_SUGGESTIONS) -> list[Suggestion]:
     text = (query or "").strip()
     if not text or len(text) > 200:
         return []

@@ -36,6 +36,11 @@ def _selectable(folder: RawFolder) -> bool:
     return "\\noselect" not in folder.attributes
 
 
+def _leaf_name(folder: RawFolder) -> str:
+    """`Work/Drafts` → `Drafts`: the usual names are matched on the last level."""
+    return folder.name.rsplit(folder.delimiter, 1)[-1] if folder.delimiter else folder.name
+
+
 def special_folders_of(folders: list[RawFolder]) -> SpecialFolders:
     """The special folders among LIST results (pure)."""
     found: dict[str, str | None] = {}
@@ -43,7 +48,7 @@ def special_folders_of(folders: list[RawFolder]) -> SpecialFolders:
         found[use] = next((f.name for f in folders if f"\\{use}" in f.attributes and _selectable(f)), None)
         if found[use] is None and use in _FALLBACK_NAMES:
             found[use] = next(
-                (f.name for f in folders if _selectable(f) and (f.name.rsplit(f.delimiter, 1)[-1] if f.delimiter else f.name).casefold() in _FALLBACK_NAMES[use]),
+                (f.name for f in folders if _selectable(f) and _leaf_name(f).casefold() in _FALLBACK_NAMES[use]),
                 None,
             )
     delimiter = next((f.delimiter for f in folders if f.name.upper() == "INBOX" and f.delimiter), None) or "/"
@@ -71,18 +76,20 @@ def special_folder(imap: ImapConnection, use: str, *, user_key: str = "", refres
     """The folder for `use` ("inbox", "drafts", "sent", "archive", "junk", "trash"), or None."""
     if use == "inbox":
         return "INBOX"
-    return getattr(special_folders(imap=imap, user_key=user_key, refresh=refresh), use)
+    found: str | None = getattr(special_folders(imap=imap, user_key=user_key, refresh=refresh), use)
+    return found
 
 
 def special_folder_ensure(*, imap: ImapConnection, user_key: str, use: str) -> str:
     """The folder for `use` ("drafts" or "sent"), created when the server has none."""
     folders = special_folders(imap=imap, user_key=user_key)
-    name = getattr(folders, use)
+    name: str | None = getattr(folders, use)
     if name:
         return name
     names = [f.name for f in imap.list_folders(with_status=False)]
     # Servers that keep every folder under INBOX (Courier, old Cyrus) need the prefix.
-    prefix = f"INBOX{folders.delimiter}" if names and all(n.upper() == "INBOX" or n.upper().startswith(f"INBOX{folders.delimiter}") for n in names) and len(names) > 1 else ""
+    under_inbox = all(n.upper() == "INBOX" or n.upper().startswith(f"INBOX{folders.delimiter}") for n in names)
+    prefix = f"INBOX{folders.delimiter}" if len(names) > 1 and under_inbox else ""
     name = prefix + ("Drafts" if use == "drafts" else "Sent")
     imap.create_folder(name)
     special_folders_forget(user_key=user_key)

@@ -101,7 +101,7 @@ def _classify(code: int, reply: bytes | str, *, stage: str) -> SmtpError:
     text = _reply_text(reply)
     if 400 <= code < 500:
         return SmtpTemporaryError(f"{code} {text}")
-    if code == 552 or "5.3.4" in text or "too big" in text.lower() or "size" in text.lower() and stage in ("mail", "data"):
+    if code == 552 or "5.3.4" in text or "too big" in text.lower() or ("size" in text.lower() and stage in ("mail", "data")):
         return SmtpMessageTooBig(f"{code} {text}")
     return SmtpRefused(f"{code} {text}")
 

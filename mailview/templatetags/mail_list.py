@@ -64,7 +64,8 @@ def _row(m: MessageSummary, folder: str, f: _Formats) -> str:
     labels = "".join(f'<span class="label-chip label-color-{int(label.color)}">{escape(label.name)}</span> ' for label in m.labels)
     classes = "message" + ("" if m.seen else " unread") + (" flagged" if m.flagged else "")
     attach = (
-        f'<svg class="icon paperclip" role="img" aria-label="{f.attachments}"><title>{f.attachments}</title><use href="{f.icons}#paperclip"></use></svg>'
+        f'<svg class="icon paperclip" role="img" aria-label="{f.attachments}"><title>{f.attachments}</title>'
+        f'<use href="{f.icons}#paperclip"></use></svg>'
         if m.has_attachment else ""
     )
     return (

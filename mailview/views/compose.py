@@ -7,6 +7,8 @@ JSON with `Accept: application/json`.
 """
 from __future__ import annotations
 
+from uuid import UUID
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -17,6 +19,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
+from accounts.identities import identity_list
 from mailview.imap import get_pool
 from mailview.models import Compose, ComposeAttachment
 from mailview.services.addressbook import address_suggestions
@@ -37,16 +41,15 @@ from mailview.services.compose.lifecycle import (
     compose_start,
     compose_status,
 )
-from mailview.services.reading.folders import flatten, folder_tree
-from accounts.identities import identity_list
 from mailview.services.compose.sending import message_size_limit
 from mailview.services.compose.uploads import UploadRefused, upload_chunk, upload_delete, upload_start, upload_states, uploads_purge
+from mailview.services.reading.folders import FolderInfo, flatten, folder_tree
 from mailview.tasks import compose_send
 from mailview.templatetags.mail_urls import folder_url
 from mailview.views.common import wants_json
 
 
-def _compose_or_404(request: HttpRequest, compose_id: object, *, seed: str = "") -> Compose:
+def _compose_or_404(request: AuthenticatedHttpRequest, compose_id: UUID | str, *, seed: str = "") -> Compose:
     """The user's compose; with the page's seed (form posts), one opened but not stored yet is stored now."""
     try:
         return compose_for_user(user=request.user, compose_id=compose_id, seed=seed)
@@ -62,7 +65,14 @@ def _status_url(compose: Compose) -> str:
     return reverse("mailview:compose_status", args=[compose.pk])
 
 
-def _render(request: HttpRequest, compose: Compose, *, folders: list | None = None, errors: dict[str, str] | None = None, status: int = 200) -> HttpResponse:
+def _render(
+    request: AuthenticatedHttpRequest,
+    compose: Compose,
+    *,
+    folders: list[FolderInfo] | None = None,
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+) -> HttpResponse:
     if folders is None:
         with get_pool().session(request.user) as imap:
             folders = flatten(folder_tree(imap=imap))
@@ -83,7 +93,7 @@ def _render(request: HttpRequest, compose: Compose, *, folders: list | None = No
         "status_url": _status_url(compose),
         "forward_ref": f"{compose.source_folder}/{compose.source_uid}" if compose.source_uid else "",
         # Opening the page stores nothing: the first save, upload or send stores the compose from this.
-        "seed": compose_seed(compose) if compose._state.adding else "",
+        "seed": compose_seed(compose) if compose._state.adding else "",  # noqa: SLF001 - Model._state is documented
     }
     return render(request, "mailview/compose.html", context, status=status)
 
@@ -105,7 +115,7 @@ def _input(request: HttpRequest) -> ComposeInput:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def compose(request: HttpRequest) -> HttpResponse:
+def compose(request: AuthenticatedHttpRequest) -> HttpResponse:
     """GET: a new message, or a reply / reply-all / forward / resumed draft. POST: save or send."""
     if request.method == "POST":
         compose_id = request.POST.get("compose", "")
@@ -118,16 +128,28 @@ def compose(request: HttpRequest) -> HttpResponse:
             try:
                 item = compose_resume(user=request.user, imap=imap, ref=params["draft"])
             except NotADraft:
-                return render(request, "error.html", {
-                    "title": _("This message is not a draft"),
-                    "message": _("Only messages in your Drafts folder can be continued as drafts. To send this message on, forward it or reply to it."),
-                    "status": 409,
-                }, status=409)
+                return render(
+                    request,
+                    "error.html",
+                    {
+                        "title": _("This message is not a draft"),
+                        "message": _(
+                            "Only messages in your Drafts folder can be continued as drafts. To send this message on, forward it or reply to it."
+                        ),
+                        "status": 409,
+                    },
+                    status=409,
+                )
         else:
             action = next((a for a in ("reply_all", "reply", "forward") if params.get(a)), "new")
             item = compose_start(
-                user=request.user, imap=imap, action=action, ref=params.get(action, ""),
-                as_attachment=params.get("as") == "attachment", to=params.get("to", ""), subject=params.get("subject", ""),
+                user=request.user,
+                imap=imap,
+                action=action,
+                ref=params.get(action, ""),
+                as_attachment=params.get("as") == "attachment",
+                to=params.get("to", ""),
+                subject=params.get("subject", ""),
                 save=False,
             )
         folders = flatten(folder_tree(imap=imap))
@@ -137,7 +159,7 @@ def compose(request: HttpRequest) -> HttpResponse:
 @login_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def compose_edit(request: HttpRequest, compose_id: object) -> HttpResponse:
+def compose_edit(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     if request.method == "POST":
         return _compose_post(request, _compose_or_404(request, compose_id, seed=request.POST.get("seed", "")))
     item = _compose_or_404(request, compose_id)
@@ -146,7 +168,7 @@ def compose_edit(request: HttpRequest, compose_id: object) -> HttpResponse:
     return _render(request, item)
 
 
-def _compose_post(request: HttpRequest, item: Compose) -> HttpResponse:
+def _compose_post(request: AuthenticatedHttpRequest, item: Compose) -> HttpResponse:
     action = request.POST.get("action", "send")
     if not item.is_editable:
         if wants_json(request):
@@ -161,7 +183,8 @@ def _compose_post(request: HttpRequest, item: Compose) -> HttpResponse:
         compose_apply(user=request.user, compose=item, data=_input(request), strict=action == "send")
         _store_form_uploads(request, item)
         if action.startswith("remove:"):
-            found = item.attachments.filter(pk=_uuid_or_none(action.partition(":")[2])).first()
+            attachment_id = _uuid_or_none(action.partition(":")[2])
+            found = item.attachments.filter(pk=attachment_id).first() if attachment_id else None
             if found is not None:
                 upload_delete(attachment=found)
             return redirect(_edit_url(item))
@@ -171,7 +194,14 @@ def _compose_post(request: HttpRequest, item: Compose) -> HttpResponse:
             with get_pool().session(request.user) as imap:
                 result = compose_draft_save(user=request.user, compose=item, imap=imap)
             if wants_json(request):
-                return JsonResponse({"saved": result.saved, "uid": result.uid, "saved_at": result.saved_at.isoformat() if result.saved_at else None, "edit_url": _edit_url(item)})
+                return JsonResponse(
+                    {
+                        "saved": result.saved,
+                        "uid": result.uid,
+                        "saved_at": result.saved_at.isoformat() if result.saved_at else None,
+                        "edit_url": _edit_url(item),
+                    }
+                )
             messages.success(request, _("Draft saved."))
             return redirect(_edit_url(item))
         with get_pool().session(request.user) as imap:
@@ -200,7 +230,7 @@ def _uuid_or_none(value: str) -> str | None:
         return None
 
 
-def _store_form_uploads(request: HttpRequest, item: Compose) -> None:
+def _store_form_uploads(request: AuthenticatedHttpRequest, item: Compose) -> None:
     """Files posted with the form (no JavaScript): stored like chunked uploads, limit checked first."""
     files = request.FILES.getlist("attachment")
     if not files:
@@ -208,7 +238,9 @@ def _store_form_uploads(request: HttpRequest, item: Compose) -> None:
     limit = message_size_limit(user=request.user)
     for upload in files:
         try:
-            attachment = upload_start(compose=item, filename=upload.name or "", size=upload.size or 0, content_type=upload.content_type or "", limit=limit)
+            attachment = upload_start(
+                compose=item, filename=upload.name or "", size=upload.size or 0, content_type=upload.content_type or "", limit=limit
+            )
         except InvalidHeaderInput as exc:
             raise UploadRefused(exc.message) from exc
         offset = 0
@@ -219,31 +251,51 @@ def _store_form_uploads(request: HttpRequest, item: Compose) -> None:
 @login_required
 @never_cache
 @require_GET
-def status(request: HttpRequest, compose_id: object) -> HttpResponse:
+def status(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     """Where a send is: JSON for the page's script, else a page that refreshes itself until done."""
     item = _compose_or_404(request, compose_id)
     info = compose_status(compose=item)
     if info.sent and info.done:
         uploads_purge(compose=item)  # the worker did it if it shares the upload directory; else here
     if wants_json(request) or request.GET.get("format") == "json":
-        return JsonResponse({
-            "state": info.state, "done": info.done, "sent": info.sent, "title": info.title, "message": info.message,
-            "kept_as_draft": info.kept_as_draft, "can_cancel": info.can_cancel, "can_edit": info.can_edit,
-            "edit_url": _edit_url(item), "status_url": _status_url(item),
-        })
+        return JsonResponse(
+            {
+                "state": info.state,
+                "done": info.done,
+                "sent": info.sent,
+                "title": info.title,
+                "message": info.message,
+                "kept_as_draft": info.kept_as_draft,
+                "can_cancel": info.can_cancel,
+                "can_edit": info.can_edit,
+                "edit_url": _edit_url(item),
+                "status_url": _status_url(item),
+            }
+        )
     with get_pool().session(request.user) as imap:
         folders = flatten(folder_tree(imap=imap))
     sent_folder = next((f for f in folders if f.special_use == "sent"), None)
     drafts_folder = next((f for f in folders if f.special_use == "drafts"), None)
-    return render(request, "mailview/compose.html", {
-        "status_page": True, "compose": item, "status_info": info, "folders": folders, "current_folder": "",
-        "sent_folder": sent_folder, "drafts_folder": drafts_folder, "edit_url": _edit_url(item), "status_url": _status_url(item),
-    })
+    return render(
+        request,
+        "mailview/compose.html",
+        {
+            "status_page": True,
+            "compose": item,
+            "status_info": info,
+            "folders": folders,
+            "current_folder": "",
+            "sent_folder": sent_folder,
+            "drafts_folder": drafts_folder,
+            "edit_url": _edit_url(item),
+            "status_url": _status_url(item),
+        },
+    )
 
 
 @login_required
 @require_POST
-def cancel(request: HttpRequest, compose_id: object) -> HttpResponse:
+def cancel(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     item = _compose_or_404(request, compose_id)
     cancelled = compose_cancel(compose=item)
     if wants_json(request):
@@ -256,7 +308,7 @@ def cancel(request: HttpRequest, compose_id: object) -> HttpResponse:
 
 @login_required
 @require_POST
-def discard(request: HttpRequest, compose_id: object) -> HttpResponse:
+def discard(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     item = _compose_or_404(request, compose_id)
     try:
         with get_pool().session(request.user) as imap:
@@ -272,7 +324,7 @@ def discard(request: HttpRequest, compose_id: object) -> HttpResponse:
 
 @login_required
 @require_POST
-def attachment_start(request: HttpRequest, compose_id: object) -> HttpResponse:
+def attachment_start(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     """Announce a file (name, size, type): refused at once when the message would be too big."""
     item = _compose_or_404(request, compose_id, seed=request.POST.get("seed", ""))
     if not item.is_editable:
@@ -283,21 +335,29 @@ def attachment_start(request: HttpRequest, compose_id: object) -> HttpResponse:
         return JsonResponse({"error": _("The file size is missing.")}, status=400)
     limit = message_size_limit(user=request.user)
     try:
-        attachment = upload_start(compose=item, filename=request.POST.get("filename", ""), size=size, content_type=request.POST.get("type", ""), limit=limit)
+        attachment = upload_start(
+            compose=item, filename=request.POST.get("filename", ""), size=size, content_type=request.POST.get("type", ""), limit=limit
+        )
     except InvalidHeaderInput as exc:
         return JsonResponse({"error": exc.message}, status=400)
     except UploadRefused as exc:
         return JsonResponse({"error": exc.message, "limit": limit}, status=exc.status)
-    return JsonResponse({
-        "id": str(attachment.pk), "filename": attachment.filename, "size": attachment.size, "received": attachment.received,
-        "chunk_size": settings.WEBMAIL_UPLOAD_CHUNK_SIZE,
-        "chunk_url": reverse("mailview:compose_attachment_chunk", args=[item.pk, attachment.pk]),
-        "delete_url": reverse("mailview:compose_attachment_delete", args=[item.pk, attachment.pk]),
-        "limit": limit,
-    }, status=201)
+    return JsonResponse(
+        {
+            "id": str(attachment.pk),
+            "filename": attachment.filename,
+            "size": attachment.size,
+            "received": attachment.received,
+            "chunk_size": settings.WEBMAIL_UPLOAD_CHUNK_SIZE,
+            "chunk_url": reverse("mailview:compose_attachment_chunk", args=[item.pk, attachment.pk]),
+            "delete_url": reverse("mailview:compose_attachment_delete", args=[item.pk, attachment.pk]),
+            "limit": limit,
+        },
+        status=201,
+    )
 
 
-def _attachment_or_404(request: HttpRequest, compose_id: object, attachment_id: object) -> ComposeAttachment:
+def _attachment_or_404(request: AuthenticatedHttpRequest, compose_id: UUID, attachment_id: UUID) -> ComposeAttachment:
     item = _compose_or_404(request, compose_id)
     found = item.attachments.filter(pk=attachment_id).first()
     if found is None:
@@ -308,7 +368,7 @@ def _attachment_or_404(request: HttpRequest, compose_id: object, attachment_id: 
 
 @login_required
 @require_POST
-def attachment_chunk(request: HttpRequest, compose_id: object, attachment_id: object) -> HttpResponse:
+def attachment_chunk(request: AuthenticatedHttpRequest, compose_id: UUID, attachment_id: UUID) -> HttpResponse:
     """One chunk of the file's bytes (the request body) at `?offset=`."""
     attachment = _attachment_or_404(request, compose_id, attachment_id)
     if not attachment.compose.is_editable:
@@ -329,7 +389,7 @@ def attachment_chunk(request: HttpRequest, compose_id: object, attachment_id: ob
 
 @login_required
 @require_POST
-def attachment_delete(request: HttpRequest, compose_id: object, attachment_id: object) -> HttpResponse:
+def attachment_delete(request: AuthenticatedHttpRequest, compose_id: UUID, attachment_id: UUID) -> HttpResponse:
     attachment = _attachment_or_404(request, compose_id, attachment_id)
     if not attachment.compose.is_editable:
         return JsonResponse({"error": _("This message is being sent or was sent already.")}, status=409)
@@ -339,7 +399,7 @@ def attachment_delete(request: HttpRequest, compose_id: object, attachment_id: o
 
 @login_required
 @require_GET
-def addresses(request: HttpRequest) -> HttpResponse:
+def addresses(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Address completion: collected addresses matching `?q=`, most used first."""
     found = address_suggestions(user=request.user, query=request.GET.get("q", ""))
     return JsonResponse({"results": [{"name": s.name, "email": s.email, "label": s.label} for s in found]})

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from mailview.imap import ImapProtocolError, InvalidImapInput, get_pool, validate
 from mailview.services.filing.actions import KINDS, label_is_valid, undo_plan
 from mailview.services.filing.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
@@ -24,16 +25,14 @@ from mailview.templatetags.mail_urls import folder_url
 from mailview.views.common import wants_json as _wants_json
 
 
-
-
-def _owned(request: HttpRequest, action_id: str) -> None:
+def _owned(request: AuthenticatedHttpRequest, action_id: str) -> None:
     if not action_is_owned(action_id=action_id, user_pk=request.user.pk):
         raise Http404
 
 
 @login_required
 @require_POST
-def action_create(request: HttpRequest) -> HttpResponse:
+def action_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.POST.get("action", "")
     folder = validate.folder_name(request.POST.get("folder", ""))
     target = request.POST.get("target") or None
@@ -44,7 +43,11 @@ def action_create(request: HttpRequest) -> HttpResponse:
         target = validate.folder_name(target)
     if kind in ("label_add", "label_remove"):
         if not keyword or not label_is_valid(keyword):
-            return _refuse(request, folder, _("A label is one word of letters, digits and $ _ . - (at most 100 characters); system flags such as \\Deleted cannot be labels."))
+            return _refuse(
+                request,
+                folder,
+                _("A label is one word of letters, digits and $ _ . - (at most 100 characters); system flags such as \\Deleted cannot be labels."),
+            )
     elif keyword is not None:
         keyword = validate.flag(keyword)
     if kind == "mark_folder_read" and request.POST.get("confirm") != "1":
@@ -61,7 +64,9 @@ def action_create(request: HttpRequest) -> HttpResponse:
         uids = validate.uids(request.POST.getlist("uid"))
         if not uids:
             return _refuse(request, folder, _("Select at least one message."))
-    action_id = action_enqueue(enqueue=mail_action.apply_async, user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword)
+    action_id = action_enqueue(
+        enqueue=mail_action.apply_async, user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword
+    )
     return _done(request, folder, action_id, _("Done."))
 
 
@@ -99,7 +104,7 @@ def _next_url(request: HttpRequest, folder: str) -> str:
 
 @login_required
 @require_GET
-def action_status(request: HttpRequest, action_id: str) -> JsonResponse:
+def action_status(request: AuthenticatedHttpRequest, action_id: str) -> JsonResponse:
     _owned(request, action_id)
     value = action_result(action_id=action_id)
     if value is None:
@@ -136,7 +141,7 @@ def action_outcome_texts(result: dict) -> tuple[str, str]:
 
 @login_required
 @require_POST
-def action_undo(request: HttpRequest, action_id: str) -> HttpResponse:
+def action_undo(request: AuthenticatedHttpRequest, action_id: str) -> HttpResponse:
     _owned(request, action_id)
     plan = action_undo_plan(action_id=action_id)
     if plan is None:
@@ -180,7 +185,9 @@ def folders_manage(request: HttpRequest) -> HttpResponse:
                     name = folder_create(imap=imap, name=request.POST.get("name", ""), parent=request.POST.get("parent", ""))
                     messages.success(request, _("Folder “%(name)s” created.") % {"name": name})
                 elif op == "rename":
-                    name = folder_rename(imap=imap, folder=request.POST.get("folder", ""), new_name=request.POST.get("name", ""), parent=request.POST.get("parent"))
+                    name = folder_rename(
+                        imap=imap, folder=request.POST.get("folder", ""), new_name=request.POST.get("name", ""), parent=request.POST.get("parent")
+                    )
                     messages.success(request, _("Folder renamed to “%(name)s”.") % {"name": name})
                 elif op == "delete":
                     if request.POST.get("confirm") != "1":
@@ -193,7 +200,9 @@ def folders_manage(request: HttpRequest) -> HttpResponse:
                 else:
                     raise FolderRefused(_("Unknown operation."))
         except (FolderRefused, InvalidImapInput, ImapProtocolError) as exc:
-            messages.error(request, str(exc) if isinstance(exc, FolderRefused) else _("The mail server refused: %(reason)s") % {"reason": str(exc)[:200]})
+            messages.error(
+                request, str(exc) if isinstance(exc, FolderRefused) else _("The mail server refused: %(reason)s") % {"reason": str(exc)[:200]}
+            )
         return redirect("mailview_folders:folders_manage")
     with get_pool().session(request.user) as imap:
         folders = flatten(folder_tree(imap=imap, include_unsubscribed=True))

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.html import escape
 from django.utils.http import content_disposition_header
@@ -17,8 +18,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
+from accounts.http import AuthenticatedHttpRequest
 from accounts.services import sender_is_trusted, user_settings
-
 from mailview import sanitizer
 from mailview.imap import get_pool, validate
 from mailview.services.addressbook import senders_remember
@@ -29,7 +30,6 @@ from mailview.services.reading.parts import exactly, message_size, part_info, se
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
-
 
 # Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers
 # on the IMAP wire: a larger page would make the server refuse the partial SORT.
@@ -50,12 +50,17 @@ def home(request: HttpRequest) -> HttpResponse:
 
 @login_required
 @require_GET
-def message_list(request: HttpRequest, folder: str) -> HttpResponse:
+def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse:
     show_unsubscribed = request.GET.get("all_folders") == "1"
     sort, order = normalize_sort(request.GET.get("sort"), request.GET.get("order"))
     query = request.GET.get("q", "").strip()[:200]
     position = ListPosition(
-        folder=folder, sort=sort, order=order, query=query, in_body=bool(query) and request.GET.get("body") == "1", page=_int_param(request, "page", 1)
+        folder=folder,
+        sort=sort,
+        order=order,
+        query=query,
+        in_body=bool(query) and request.GET.get("body") == "1",
+        page=_int_param(request, "page", 1),
     )
     prefs = user_settings(user=request.user)
     with get_pool().session(request.user) as imap:
@@ -131,7 +136,7 @@ def _part_url_factory(request: HttpRequest, folder: str, uid: int) -> Callable[[
 
 @login_required
 @require_GET
-def message_detail(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+def message_detail(request: AuthenticatedHttpRequest, folder: str, uid: int) -> HttpResponse:
     prefs = user_settings(user=request.user)
     show_images = request.GET.get("images") == "1"
     with get_pool().session(request.user) as imap:
@@ -187,14 +192,19 @@ def message_step(request: HttpRequest, folder: str, uid: int, step: int) -> Http
 @login_required
 @require_GET
 @xframe_options_sameorigin
-def message_body_document(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+def message_body_document(request: AuthenticatedHttpRequest, folder: str, uid: int) -> HttpResponse:
     """The sanitized body as its own document, for a sandboxed iframe, under its own CSP."""
     remote = request.GET.get("images") == "1"
     uid = validate.uid(uid)
     body = None
     if request.GET.get("v", "").isdigit():
         body = message_body_cached(
-            user_key=str(request.user.pk), folder=folder, uidvalidity=int(request.GET["v"]), uid=uid, remote=remote, prefer_plain=request.GET.get("plain") == "1"
+            user_key=str(request.user.pk),
+            folder=folder,
+            uidvalidity=int(request.GET["v"]),
+            uid=uid,
+            remote=remote,
+            prefer_plain=request.GET.get("plain") == "1",
         )
     if body is None:
         body = _render_body(request, folder, uid, remote)
@@ -216,7 +226,7 @@ def _with_quote_labels(html: str) -> str:
     return html.replace(slot, slot.replace("<summary></summary>", f"<summary>{escape(_('Show quoted text'))}</summary>"))
 
 
-def _render_body(request: HttpRequest, folder: str, uid: int, remote: bool) -> RenderedBody:
+def _render_body(request: AuthenticatedHttpRequest, folder: str, uid: int, remote: bool) -> RenderedBody:
     prefs = user_settings(user=request.user)
     with get_pool().session(request.user) as imap:
         return message_body(
@@ -231,7 +241,7 @@ def _render_body(request: HttpRequest, folder: str, uid: int, remote: bool) -> R
 
 
 @require_GET
-def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> HttpResponse:
+def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> HttpResponseBase:
     """One MIME part: signed in, or with a part token (images in the sandboxed body)."""
     token = request.GET.get("t")
     if request.user.is_authenticated:
@@ -244,7 +254,9 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
     pool = get_pool()
     with pool.session(user_key) as imap:
         info = part_info(imap=imap, folder=folder, uid=uid, section=section)
-        chunks = section_chunks(imap=imap, session=lambda: pool.session(user_key), folder=folder, uid=uid, section=info.section, encoding=info.encoding)
+        chunks = section_chunks(
+            imap=imap, session=lambda: pool.session(user_key), folder=folder, uid=uid, section=info.section, encoding=info.encoding
+        )
     inline = info.inline_safe and request.GET.get("download") != "1"
     if info.exact_size is not None:
         chunks = exactly(chunks, info.exact_size)
@@ -255,7 +267,9 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
 def _download(chunks: Iterator[bytes], *, content_type: str, filename: str, attachment: bool, length: int | None) -> StreamingHttpResponse:
     """A streamed download that the browser never renders in our origin."""
     response = StreamingHttpResponse(chunks, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(attachment, filename)
+    disposition = content_disposition_header(attachment, filename)
+    if disposition is not None:  # None: inline without a file name
+        response["Content-Disposition"] = disposition
     if length is not None:
         response["Content-Length"] = str(length)
     response["X-Content-Type-Options"] = "nosniff"
@@ -265,7 +279,7 @@ def _download(chunks: Iterator[bytes], *, content_type: str, filename: str, atta
 
 @login_required
 @require_GET
-def message_raw(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+def message_raw(request: HttpRequest, folder: str, uid: int) -> StreamingHttpResponse:
     """The message source as text/plain, as a download, streamed."""
     uid = validate.uid(uid)
     pool = get_pool()
@@ -277,7 +291,7 @@ def message_raw(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def trust_sender(request: HttpRequest, folder: str, uid: int) -> HttpResponse:
+def trust_sender(request: AuthenticatedHttpRequest, folder: str, uid: int) -> HttpResponse:
     """Always show remote content from this message's sender."""
     uid = validate.uid(uid)
     with get_pool().session(request.user) as imap:

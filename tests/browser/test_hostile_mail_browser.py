@@ -27,7 +27,7 @@ class Beacon:
         paths = self.paths = []
 
         class Handler(BaseHTTPRequestHandler):
-            def do_GET(self):  # noqa: N802
+            def do_GET(self):
                 paths.append(self.path)
                 self.send_response(200)
                 self.send_header("Content-Type", "image/png")

@@ -2,26 +2,26 @@
 from __future__ import annotations
 
 import email
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from email import policy
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from mailview.tasks import retry_countdown
 from mailview.mime import Address
 from mailview.mime.html_text import html_to_text
 from mailview.services.compose.building import EmbeddedMessageAttachment, FileAttachment, MessageSpec, headers_without, message_build
 from mailview.services.compose.headers import InvalidHeaderInput, check_filename, check_header_text, clean_message_ids, parse_address_list
 from mailview.services.compose.prefill import forward_subject, quote_text, reply_recipients, reply_subject
+from mailview.tasks import retry_countdown
 
 ALICE = Address("Alice", "alice@example.test")
 
 
 def spec(**changes: object) -> MessageSpec:
     base = dict(sender=ALICE, to=(Address("Bob", "bob@example.test"),), subject="Hi", text="Hello\n", message_id="<m1@example.test>",
-                date=datetime(2026, 12, 1, 10, 0, tzinfo=timezone.utc))
+                date=datetime(2026, 12, 1, 10, 0, tzinfo=UTC))
     return MessageSpec(**{**base, **changes})  # type: ignore[arg-type]
 
 

@@ -1,7 +1,7 @@
 """The IMAP layer's pure helpers (UID sets, SEARCH keys) and MIME's lenient dates: no server."""
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 from mailview.imap.search import flag_search_keys, search_keys
 from mailview.imap.sequences import _RUNS_PER_COMMAND, _uid_chunks, parse_sequence_list, uid_set_text
@@ -34,5 +34,5 @@ def test_search_keys_match_every_word_in_the_address_fields_or_the_text():
 
 def test_dates_with_dotted_times_or_without_a_zone_are_read():
     assert _parse_date("Sat, 8 May 2010 16.03.09 +0200") == datetime(2010, 5, 8, 16, 3, 9, tzinfo=timezone(timedelta(hours=2)))
-    assert _parse_date("12-Jan-2024 10:00:00 +0000") == datetime(2024, 1, 12, 10, 0, tzinfo=timezone.utc)
+    assert _parse_date("12-Jan-2024 10:00:00 +0000") == datetime(2024, 1, 12, 10, 0, tzinfo=UTC)
     assert _parse_date("not a date") is None

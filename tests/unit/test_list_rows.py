@@ -2,8 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
-from datetime import timezone as dt_timezone
+from datetime import UTC, datetime, timedelta
 from html.parser import HTMLParser
 
 from django.utils import timezone, translation
@@ -65,8 +64,8 @@ def test_flags_attachments_and_missing_values():
 def test_dates_read_like_a_mail_client():
     now = timezone.localtime()
     today = summary(date=now.replace(hour=9, minute=5))
-    this_year = summary(date=datetime(now.year, 1, 2, 12, 0, tzinfo=dt_timezone.utc) if now.month > 1 else now - timedelta(days=400))
-    long_ago = summary(date=datetime(2001, 3, 4, 12, 0, tzinfo=dt_timezone.utc))
+    this_year = summary(date=datetime(now.year, 1, 2, 12, 0, tzinfo=UTC) if now.month > 1 else now - timedelta(days=400))
+    long_ago = summary(date=datetime(2001, 3, 4, 12, 0, tzinfo=UTC))
     with translation.override("en"):
         html = str(message_rows([today, this_year, long_ago], "INBOX"))
     times = re.findall(r"<time [^>]*>([^<]*)</time>", html)

@@ -8,6 +8,7 @@ import base64
 import collections
 import email
 import hashlib
+import itertools
 import os
 import re
 import subprocess
@@ -75,10 +76,9 @@ def test_different_index_or_seed_gives_different_bytes():
 
 def test_bytes_are_stable_across_interpreters():
     """No dependence on hash randomisation, time or process state."""
-    code = ("import sys, hashlib; sys.path.insert(0, %r); from scripts.mailgen import *; "
+    code = (f"import sys, hashlib; sys.path.insert(0, {str(REPO)!r}); from scripts.mailgen import *; "
             "o = GenOptions(count=3000); "
-            "print(hashlib.sha256(b''.join(generate_message(1, i, options=o) for i in range(40))).hexdigest())"
-            % str(REPO))
+            "print(hashlib.sha256(b''.join(generate_message(1, i, options=o) for i in range(40))).hexdigest())")
     here = hashlib.sha256(b"".join(generate_message(1, i, options=OPTS) for i in range(40))).hexdigest()
     for hashseed in ("1", "12345"):
         env = dict(os.environ, PYTHONHASHSEED=hashseed)
@@ -162,7 +162,7 @@ def test_rfc2047_headers(sample):
 
 def test_attachments_with_rfc2231_filenames(sample):
     names = []
-    for g, m in sample:
+    for _g, m in sample:
         for part in m.iter_attachments() if m.is_multipart() else ():
             if part.get_filename():
                 names.append(part.get_filename())
@@ -238,7 +238,7 @@ def test_dates_spread_over_four_years_mostly_ascending():
     assert max(ts) <= END_DATE.timestamp()
     assert min(ts) >= (END_DATE - timedelta(days=4 * 366)).timestamp()
     assert max(ts) - min(ts) > 3.5 * 365 * 86400
-    ascending = sum(b > a for a, b in zip(ts, ts[1:]))
+    ascending = sum(b > a for a, b in itertools.pairwise(ts))
     assert ascending > 0.85 * (len(ts) - 1)
     for g in gs[:20]:
         m = email.message_from_bytes(g.data, policy=policy.default)

@@ -743,7 +743,7 @@ def test_deep_chains(levels, kind):
 
 def test_display_plan_bounds_hand_built_trees():
     part = MimePart("1", "text/plain", {}, None, "7bit", 1, None, None)
-    for level in range(300):
+    for _level in range(300):
         part = MimePart("", "multipart/mixed", {}, None, "7bit", 1, None, None, children=(part,))
     plan = display_plan(part)
     assert plan.body_parts == () and len(plan.attachments) == 1

@@ -76,7 +76,9 @@ class MessageSpec:
 def _header_address(address: Address, *, field: str) -> HeaderAddress:
     checked = parse_one_address(f"<{address.email}>") if address.email else None
     if checked is None:
-        raise InvalidHeaderInput(_("“%(address)s” in %(field)s is not a valid email address.") % {"address": address.email[:100], "field": field}, field=field)
+        raise InvalidHeaderInput(
+            _("“%(address)s” in %(field)s is not a valid email address.") % {"address": address.email[:100], "field": field}, field=field
+        )
     name = check_header_text(address.name, field=field, max_length=200)
     local, domain = checked.email.rsplit("@", 1)
     return HeaderAddress(display_name=name, username=local, domain=domain)
@@ -119,7 +121,7 @@ def message_build(spec: MessageSpec) -> bytes:
         if message.get_content_maintype() != "multipart" or message.get_content_subtype() != "mixed":
             message.make_mixed()
         part = _embedded_part(embedded)
-        message.attach(part)
+        message.attach(part)  # type: ignore[arg-type]  # the stubs want an EmailMessage; any MIMEPart is fine
         if part["Content-Transfer-Encoding"] == "8bit" and "Content-Transfer-Encoding" not in message:
             message["Content-Transfer-Encoding"] = "8bit"  # RFC 2045: a multipart holding 8bit data is 8bit
     for part in message.walk():
@@ -148,7 +150,7 @@ def _embedded_part(item: EmbeddedMessageAttachment) -> MIMEPart:
     part["Content-Type"] = "message/rfc822"
     part.add_header("Content-Disposition", "attachment", filename=check_filename(item.filename))
     part["Content-Transfer-Encoding"] = "7bit" if raw.isascii() else "8bit"
-    part._payload = raw.decode("ascii", "surrogateescape")  # noqa: SLF001 - see docstring
+    part._payload = raw.decode("ascii", "surrogateescape")  # type: ignore[attr-defined]  # noqa: SLF001 - see docstring
     return part
 
 

@@ -24,15 +24,15 @@ import json
 import re
 from dataclasses import dataclass
 from email import policy
+from email.message import Message
 
 from django.utils import timezone
 
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import MailboxNotFound, MessageNotFound
 from mailview.mime import decode_header_value
-from mailview.models import Compose, ComposeAttachment
-
 from mailview.mime.html_text import html_to_text
+from mailview.models import Compose, ComposeAttachment
 from mailview.services.compose.headers import clean_message_ids
 from mailview.services.special_folders import special_folder_ensure, special_folders, special_folders_forget
 
@@ -188,11 +188,12 @@ def draft_parse(raw: bytes) -> ParsedDraft:
         parts = []
     for part in parts:
         try:
-            if part.get_content_maintype() == "message":
-                payload = part.get_payload()
-                data = payload[0].as_bytes() if isinstance(payload, list) and payload else part.get_payload(decode=True) or b""
+            payload = part.get_payload()
+            if part.get_content_maintype() == "message" and isinstance(payload, list) and payload and isinstance(payload[0], Message):
+                data = payload[0].as_bytes()
             else:
-                data = part.get_payload(decode=True) or b""
+                decoded = part.get_payload(decode=True)
+                data = decoded if isinstance(decoded, bytes) else b""
             attachments.append((part.get_filename() or "attachment", part.get_content_type(), data))
         except Exception:  # noqa: BLE001 - a broken part is left out, not the whole draft
             continue

@@ -41,7 +41,9 @@ def check_header_text(value: str, *, field: str, max_length: int = MAX_SUBJECT) 
     """A one-line header text: refused if it holds a line break or control character."""
     text = (value or "").replace("\t", " ")
     if _HEADER_FORBIDDEN.search(text):
-        raise InvalidHeaderInput(_("%(field)s must be a single line (line breaks and control characters are not allowed).") % {"field": field}, field=field)
+        raise InvalidHeaderInput(
+            _("%(field)s must be a single line (line breaks and control characters are not allowed).") % {"field": field}, field=field
+        )
     text = text.strip()
     if len(text) > max_length:
         raise InvalidHeaderInput(_("%(field)s is too long.") % {"field": field}, field=field)
@@ -95,6 +97,7 @@ def parse_single_address(value: str, *, field: str) -> Address:
         raise InvalidHeaderInput(_("%(field)s must be one address.") % {"field": field}, field=field)
     return found[0]
 
+
 def parse_one_address(chunk: str) -> Address | None:
     """One address, or None when `chunk` is not exactly one valid address."""
     try:
@@ -130,7 +133,9 @@ def parse_address_list(value: str, *, field: str, strict: bool = True) -> list[A
         address = parse_one_address(chunk)
         if address is None:
             if strict:
-                raise InvalidHeaderInput(_("“%(address)s” in %(field)s is not a valid email address.") % {"address": chunk[:100], "field": field}, field=field)
+                raise InvalidHeaderInput(
+                    _("“%(address)s” in %(field)s is not a valid email address.") % {"address": chunk[:100], "field": field}, field=field
+                )
             continue
         if address.email.lower() not in seen:
             seen.add(address.email.lower())
@@ -161,7 +166,7 @@ def clean_message_ids(value: str, *, limit: int = 30) -> list[str]:
     """Message-IDs found in a (hostile) header, well-formed ones only; the first and the last `limit - 1`."""
     found = _MSG_ID.findall(value or "")
     if len(found) > limit:
-        found = found[:1] + found[-(limit - 1):]
+        found = found[:1] + found[-(limit - 1) :]
     return found
 
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -97,7 +97,7 @@ def parse_ref(ref: str) -> tuple[str, int]:
 
 
 def compose_start(
-    *, user: AbstractBaseUser, imap: ImapConnection | None, action: str = "new", ref: str = "", as_attachment: bool = False,
+    *, user: User, imap: ImapConnection | None, action: str = "new", ref: str = "", as_attachment: bool = False,
     to: str = "", subject: str = "", save: bool = True,
 ) -> Compose:
     """A new compose: blank, or a reply / reply-all / forward of `ref`. Needs a session.
@@ -115,10 +115,14 @@ def compose_start(
         own = own_addresses(user=user)
         emails = [i.email for i in identities]
         # Answer from the address the message was sent to.
-        first = prefill_for(original=original, action=action, own=own, identity_emails=emails, signature=identity.signature, as_attachment=as_attachment)
+        first = prefill_for(
+            original=original, action=action, own=own, identity_emails=emails, signature=identity.signature, as_attachment=as_attachment
+        )
         if first.identity_email and first.identity_email.lower() != identity.email.lower():
             identity = next(i for i in identities if i.email.lower() == first.identity_email.lower())
-        prefill = prefill_for(original=original, action=action, own=own, identity_emails=emails, signature=identity.signature, as_attachment=as_attachment)
+        prefill = prefill_for(
+            original=original, action=action, own=own, identity_emails=emails, signature=identity.signature, as_attachment=as_attachment
+        )
         compose.identity = identity
         compose.to, compose.cc, compose.subject, compose.body_text = prefill.to, prefill.cc, prefill.subject, prefill.body
         compose.in_reply_to, compose.references = prefill.in_reply_to, prefill.references
@@ -143,7 +147,17 @@ def compose_start(
 
 # What an unsaved compose needs besides what its form posts (the typed fields).
 _SEED_SALT = "mailview.compose.seed"
-_SEED_FIELDS = ("identity_id", "source", "source_folder", "source_uid", "forward_as_attachment", "forward_sections", "in_reply_to", "references", "message_id")
+_SEED_FIELDS = (
+    "identity_id",
+    "source",
+    "source_folder",
+    "source_uid",
+    "forward_as_attachment",
+    "forward_sections",
+    "in_reply_to",
+    "references",
+    "message_id",
+)
 
 
 def compose_seed(compose: Compose) -> str:
@@ -153,7 +167,7 @@ def compose_seed(compose: Compose) -> str:
     return signing.dumps(data, salt=_SEED_SALT, compress=True)
 
 
-def _compose_from_seed(*, user: AbstractBaseUser, compose_id: object, seed: str) -> Compose:
+def _compose_from_seed(*, user: User, compose_id: object, seed: str) -> Compose:
     """Store the compose an opened page started (first save, upload or send); idempotent."""
     try:
         data = signing.loads(seed, salt=_SEED_SALT, max_age=timedelta(days=settings.WEBMAIL_COMPOSE_RETENTION_DAYS))
@@ -181,7 +195,7 @@ def _harmless(value: str, limit: int) -> str:
         return ""
 
 
-def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) -> Compose:
+def compose_resume(*, user: User, imap: ImapConnection, ref: str) -> Compose:
     """Carry on with a draft (written here, on another device, or in another client).
 
     Only a message in the Drafts folder resumes in place (its next version replaces
@@ -195,7 +209,9 @@ def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) ->
     if in_drafts:
         existing = Compose.objects.filter(user=user, message_id=message_id).first() if message_id else None
     else:  # the copy made of it before, if it is still being written (opening it again adds no row)
-        existing = Compose.objects.filter(user=user, source=Source.DRAFT, source_folder=folder, source_uid=uid, state__in=(State.DRAFT, State.FAILED)).first()
+        existing = Compose.objects.filter(
+            user=user, source=Source.DRAFT, source_folder=folder, source_uid=uid, state__in=(State.DRAFT, State.FAILED)
+        ).first()
     if existing is not None and existing.is_editable:
         if in_drafts and (existing.draft_folder, existing.draft_uid) != (folder, uid):
             existing.draft_folder, existing.draft_uid = folder, uid
@@ -206,18 +222,29 @@ def compose_resume(*, user: AbstractBaseUser, imap: ImapConnection, ref: str) ->
     identity = (identity_get(user=user, value=sender[0].email) if sender else None) or identity_default(user=user)
     taken = not in_drafts or not message_id or Compose.objects.filter(message_id=message_id).exists()
     compose = Compose(
-        user=user, identity=identity, source=Source.DRAFT,
-        to=parsed.to, cc=parsed.cc, bcc=parsed.bcc, subject=parsed.subject[:900],
-        body_text=parsed.text, body_html=sanitize_user_html(parsed.html) if parsed.html else "",
+        user=user,
+        identity=identity,
+        source=Source.DRAFT,
+        to=parsed.to,
+        cc=parsed.cc,
+        bcc=parsed.bcc,
+        subject=parsed.subject[:900],
+        body_text=parsed.text,
+        body_html=sanitize_user_html(parsed.html) if parsed.html else "",
         message_id=new_message_id(identity.email) if taken else message_id,
-        in_reply_to=parsed.in_reply_to, references=parsed.references,
-        draft_folder=folder if in_drafts else "", draft_uid=uid if in_drafts else None,
+        in_reply_to=parsed.in_reply_to,
+        references=parsed.references,
+        draft_folder=folder if in_drafts else "",
+        draft_uid=uid if in_drafts else None,
         # A copy remembers where it came from (only to find it again; nothing is done to it).
-        source_folder="" if in_drafts else folder, source_uid=None if in_drafts else uid,
+        source_folder="" if in_drafts else folder,
+        source_uid=None if in_drafts else uid,
     )
     compose.save()
     for filename, content_type, data in parsed.attachments:
-        attachment = ComposeAttachment.objects.create(compose=compose, filename=filename[:255], content_type=content_type[:127], size=len(data), received=len(data))
+        attachment = ComposeAttachment.objects.create(
+            compose=compose, filename=filename[:255], content_type=content_type[:127], size=len(data), received=len(data)
+        )
         path = attachment_path(attachment)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         path.write_bytes(data)
@@ -231,7 +258,7 @@ def sender_refused_message(address: str) -> str:
     return _("You are not allowed to send as %(address)s. Choose another sender.") % {"address": address}
 
 
-def compose_apply(*, user: AbstractBaseUser, compose: Compose, data: ComposeInput, strict: bool) -> Compose:
+def compose_apply(*, user: User, compose: Compose, data: ComposeInput, strict: bool) -> Compose:
     """Check the form and store it on the compose. Line breaks or control characters
     in any header field are refused in every mode; `strict` (sending) also wants
     every address valid and at least one recipient."""
@@ -345,7 +372,7 @@ def _forwarded(compose: Compose, imap: ImapConnection) -> tuple[list[FileAttachm
     return files, messages
 
 
-def compose_draft_save(*, user: AbstractBaseUser, compose: Compose, imap: ImapConnection, force: bool = False) -> SaveResult:
+def compose_draft_save(*, user: User, compose: Compose, imap: ImapConnection, force: bool = False) -> SaveResult:
     """Autosave: replace the draft on the server, unless nothing changed since the last save.
     Needs the user's checked-out session."""
     attachments = [a for a in compose.attachments.all() if a.complete]
@@ -358,7 +385,7 @@ def compose_draft_save(*, user: AbstractBaseUser, compose: Compose, imap: ImapCo
     return SaveResult(saved=True, folder=folder, uid=uid, saved_at=compose.draft_saved_at)
 
 
-def compose_queue(*, user: AbstractBaseUser, compose: Compose, imap: ImapConnection, enqueue: Callable[[str], object]) -> Compose:
+def compose_queue(*, user: User, compose: Compose, imap: ImapConnection, enqueue: Callable[[str], object]) -> Compose:
     """Send: build the final message (forwarded parts fetched now), check its size
     against the server's limit, store it as the draft, then queue the task:
     `enqueue(compose_id)` after the transaction commits (the caller passes the task's
@@ -381,8 +408,13 @@ def compose_queue(*, user: AbstractBaseUser, compose: Compose, imap: ImapConnect
     attachments = [a for a in compose.attachments.all() if a.complete]
     draft_mark_saved(compose=compose, folder=folder, uid=uid, fingerprint=draft_fingerprint(compose, attachments))
     updated = Compose.objects.filter(pk=compose.pk, state__in=(State.DRAFT, State.FAILED)).update(
-        state=State.QUEUED, envelope_from=login_address(user=user), envelope_to=recipients,
-        claimed_at=None, error_code="", error_detail="", retry_at=None,
+        state=State.QUEUED,
+        envelope_from=login_address(user=user),
+        envelope_to=recipients,
+        claimed_at=None,
+        error_code="",
+        error_detail="",
+        retry_at=None,
     )
     if not updated:
         raise ComposeLocked(str(compose.pk))
@@ -394,7 +426,7 @@ def compose_queue(*, user: AbstractBaseUser, compose: Compose, imap: ImapConnect
 def _enqueue(compose: Compose, enqueue: Callable[[str], object]) -> None:
     try:
         enqueue(str(compose.pk))
-    except Exception:  # noqa: BLE001 - broker down: say so, the draft is safe
+    except Exception:
         log.exception("could not queue compose %s", compose.pk)
         Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.FAILED, error_code="queue", error_detail="")
 
@@ -403,7 +435,7 @@ def _enqueue(compose: Compose, enqueue: Callable[[str], object]) -> None:
 FORM_OVERHEAD = 64 * 1024
 
 
-def compose_request_refusal(*, user: AbstractBaseUser, length: int) -> str | None:
+def compose_request_refusal(*, user: User | AnonymousUser, length: int) -> str | None:
     """Why a request body of `length` bytes (its Content-Length) to a compose URL is refused
     before a byte of it is read, or None. Files can only be accepted up to the mail server's
     message size limit and what is left of the person's upload quota."""
@@ -426,7 +458,7 @@ def compose_cancel(*, compose: Compose) -> bool:
     return bool(Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.DRAFT, retry_at=None, updated_at=timezone.now()))
 
 
-def compose_discard(*, user: AbstractBaseUser, compose: Compose, imap: ImapConnection) -> None:
+def compose_discard(*, user: User, compose: Compose, imap: ImapConnection) -> None:
     """Throw the message away: every draft version, the uploads, the row. Needs the
     user's checked-out session."""
     if not compose.is_editable:
@@ -510,7 +542,7 @@ def compose_cleanup(*, enqueue: Callable[[str], object], now: datetime | None = 
     return removed
 
 
-def compose_for_user(*, user: AbstractBaseUser, compose_id: object, seed: str = "") -> Compose:
+def compose_for_user(*, user: User, compose_id: uuid.UUID | str, seed: str = "") -> Compose:
     """Ownership in one place: someone else's compose does not exist (404). With the
     page's `seed`, a compose opened but not stored yet is stored now (it is this user's)."""
     try:

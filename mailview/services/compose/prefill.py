@@ -177,7 +177,9 @@ def original_read(*, imap: ImapConnection, folder: str, uid: int) -> Original:
 
 
 def _original_attachment(part: MimePart) -> OriginalAttachment:
-    return OriginalAttachment(section=part.section, filename=part.suggested_filename, mime_type=part.mime_type, size=part.size, encoding=part.encoding)
+    return OriginalAttachment(
+        section=part.section, filename=part.suggested_filename, mime_type=part.mime_type, size=part.size, encoding=part.encoding
+    )
 
 
 @dataclass(frozen=True)
@@ -207,7 +209,9 @@ def _forward_header_block(original: Original) -> str:
     return "\n".join(lines)
 
 
-def prefill_for(*, original: Original, action: str, own: set[str], identity_emails: Sequence[str], signature: str, as_attachment: bool = False) -> Prefill:
+def prefill_for(
+    *, original: Original, action: str, own: set[str], identity_emails: Sequence[str], signature: str, as_attachment: bool = False
+) -> Prefill:
     """Form values for reply / reply_all / forward of `original` (pure)."""
     own_lower = {a.lower() for a in own}
     recipients = {a.email.lower() for a in [*original.to, *original.cc]}
@@ -215,7 +219,9 @@ def prefill_for(*, original: Original, action: str, own: set[str], identity_emai
     sig = signature_block(signature)
     collected = [a for a in [*original.reply_to, *original.from_] if a.email.lower() not in own_lower]
     if action in ("reply", "reply_all"):
-        to, cc = reply_recipients(from_=original.from_, reply_to=original.reply_to, to=original.to, cc=original.cc, own=own_lower, reply_all=action == "reply_all")
+        to, cc = reply_recipients(
+            from_=original.from_, reply_to=original.reply_to, to=original.to, cc=original.cc, own=own_lower, reply_all=action == "reply_all"
+        )
         quoted = reply_intro(date=original.date, author=original.from_[0] if original.from_ else None) + "\n" + quote_text(original.text) + "\n"
         references = [*original.references, original.message_id] if original.message_id else list(original.references)
         return Prefill(
@@ -239,4 +245,3 @@ def prefill_for(*, original: Original, action: str, own: set[str], identity_emai
         forward_attachments=[] if as_attachment else list(original.attachments),
         collected=collected,
     )
-

@@ -22,11 +22,12 @@ are idempotent themselves (the Sent copy is looked up by Message-ID first).
 from __future__ import annotations
 
 import logging
+import uuid
 from datetime import timedelta
 from enum import Enum
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Q
@@ -79,7 +80,7 @@ def smtp_size_limit_key(endpoint: SmtpEndpoint) -> str:
     return f"compose:smtp-size:{endpoint.host}:{endpoint.port}:{endpoint.security}"
 
 
-def message_size_limit(*, user: AbstractBaseUser) -> int:
+def message_size_limit(*, user: User) -> int:
     """The largest message this person's SMTP server takes: its EHLO SIZE (cached), else
     WEBMAIL_MAX_MESSAGE_SIZE (also when the server cannot be reached; cached briefly)."""
     endpoint = smtp_endpoint_for(login_address(user=user))
@@ -122,7 +123,7 @@ def send_lease() -> timedelta:
     return timedelta(seconds=max(300, 6 * int(settings.WEBMAIL_SMTP_TIMEOUT)))
 
 
-def _set_state(compose_id: object, *, expect: tuple[str, ...], **changes: object) -> bool:
+def _set_state(compose_id: uuid.UUID | str, *, expect: tuple[str, ...], **changes: object) -> bool:
     return bool(Compose.objects.filter(pk=compose_id, state__in=expect).update(updated_at=timezone.now(), **changes))
 
 
@@ -137,12 +138,20 @@ def _claim(compose_id: str) -> Compose | Outcome:
     if compose is None:
         return Outcome.DONE
     if compose.state == State.SUBMITTING:
-        _set_state(compose_id, expect=(State.SUBMITTING,), state=State.FAILED, error_code="interrupted", error_detail="the connection ended while the server was taking the message")
+        _set_state(
+            compose_id,
+            expect=(State.SUBMITTING,),
+            state=State.FAILED,
+            error_code="interrupted",
+            error_detail="the connection ended while the server was taking the message",
+        )
         return Outcome.FAILED
     now = timezone.now()
-    claimed = Compose.objects.filter(pk=compose_id).filter(
-        Q(state=State.QUEUED) | Q(state=State.SENDING, claimed_at__lt=now - send_lease())
-    ).update(state=State.SENDING, claimed_at=now, updated_at=now)
+    claimed = (
+        Compose.objects.filter(pk=compose_id)
+        .filter(Q(state=State.QUEUED) | Q(state=State.SENDING, claimed_at__lt=now - send_lease()))
+        .update(state=State.SENDING, claimed_at=now, updated_at=now)
+    )
     if not claimed:
         compose.refresh_from_db()
         # Another run holds a fresh claim (a duplicate delivery): look again later.
@@ -171,8 +180,12 @@ def compose_deliver(*, compose_id: str, imap: ImapConnection) -> Outcome:
         wire = headers_without(raw, {"bcc"})
         reply = smtp_submit(
             # The envelope sender is always the sign-in address (stored when queued), whatever the From.
-            endpoint=smtp_endpoint_for(compose.envelope_from), username=credentials.username, password=credentials.password,
-            envelope_from=compose.envelope_from, recipients=list(compose.envelope_to), data=wire,
+            endpoint=smtp_endpoint_for(compose.envelope_from),
+            username=credentials.username,
+            password=credentials.password,
+            envelope_from=compose.envelope_from,
+            recipients=list(compose.envelope_to),
+            data=wire,
             on_commit_point=lambda: _set_state(compose_id, expect=(State.SENDING,), state=State.SUBMITTING),
         )
     except SmtpError as error:
@@ -214,7 +227,9 @@ def _send_failed(compose: Compose, error: SendError) -> Outcome:
         _set_state(compose.pk, expect=(State.SENDING,), state=State.QUEUED, error_code=error.code, error_detail=error.detail)
         return Outcome.RETRY
     log.info("compose %s failed: %s %s", compose.pk, error.code, error.detail)
-    _set_state(compose.pk, expect=(State.SENDING, State.SUBMITTING, State.QUEUED), state=State.FAILED, error_code=error.code, error_detail=error.detail)
+    _set_state(
+        compose.pk, expect=(State.SENDING, State.SUBMITTING, State.QUEUED), state=State.FAILED, error_code=error.code, error_detail=error.detail
+    )
     return Outcome.FAILED
 
 
@@ -260,7 +275,13 @@ def compose_finish(*, compose_id: str, imap: ImapConnection) -> Outcome:
                     imap.append(sent, raw, flags=["\\Seen"])
         draft_versions_delete(imap=imap, user_key=user_key, compose=compose)  # in Drafts only
         if compose.source_folder and compose.source_uid:
-            flag = "\\Answered" if compose.source in (Compose.Source.REPLY, Compose.Source.REPLY_ALL) else "$Forwarded" if compose.source == Compose.Source.FORWARD else ""
+            flag = (
+                "\\Answered"
+                if compose.source in (Compose.Source.REPLY, Compose.Source.REPLY_ALL)
+                else "$Forwarded"
+                if compose.source == Compose.Source.FORWARD
+                else ""
+            )
             if flag:
                 try:
                     imap.select(compose.source_folder, readonly=False)

@@ -21,7 +21,6 @@ from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
 from mailview.models import Compose, ComposeAttachment
-
 from mailview.services.compose.building import estimated_size
 from mailview.services.compose.headers import check_content_type, check_filename
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection, UidSet
-from mailview.imap.sequences import parse_sequence_list, uid_set_text
 from mailview.imap.errors import ImapProtocolError, InvalidImapInput, MailboxNotFound
+from mailview.imap.sequences import parse_sequence_list, uid_set_text
 from mailview.services.special_folders import special_folder
 
 FLAG_ACTIONS = {
@@ -64,7 +64,7 @@ class ActionResult:
     # junk/notjunk: keyword changes undo puts back, {"add"|"remove": {keyword: UID set}} in `folder`'s UIDs
     restore: dict[str, dict[str, str]] = field(default_factory=dict)
 
-    def as_dict(self) -> dict:
+    def as_dict(self) -> dict[str, Any]:
         return asdict(self)
 
 
@@ -109,7 +109,9 @@ def message_action_apply(
         asked = len(set(uids)) if isinstance(uids, list) else len(present)
         result = ActionResult(ok=True, kind=kind, folder=folder, gone=asked - len(present))
         if present:
-            done = _apply(imap, result, action_id=action_id, kind=kind, folder=folder, present=present, target=target, keyword=keyword, restore=restore)
+            done = _apply(
+                imap, result, action_id=action_id, kind=kind, folder=folder, present=present, target=target, keyword=keyword, restore=restore
+            )
             result.count = len(done)
             result.failed = len(present) - len(done)
             result.moved = {k: v for k, v in result.moved.items() if int(k) in done}
@@ -193,7 +195,7 @@ def _as_first_run_saw(action_id: str, compute: Callable[[], T]) -> T:
     """What the state was before this action's first run: a redelivered task finds its own
     changes already made, and must still report (for undo) what the first run changed."""
     key = f"action-before:{action_id}"
-    before = cache.get(key)
+    before: T | None = cache.get(key)
     if before is None:
         before = compute()
         cache.set(key, before, 7 * 24 * 3600)
@@ -229,7 +231,7 @@ def _copy_once(imap: ImapConnection, action_id: str, uids: UidSet, target: str) 
     return imap.copy(uids, target)
 
 
-def undo_plan(result: dict) -> dict | None:
+def undo_plan(result: dict[str, Any]) -> dict[str, Any] | None:
     """The action that undoes a finished move-like action: move the new UIDs back (after
     putting junk/notjunk keywords back as they were); or marks unread again what
     "mark folder read" marked read."""

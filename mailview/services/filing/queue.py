@@ -33,7 +33,7 @@ def action_enqueue(
     uids: list[int] | str,
     target: str | None = None,
     keyword: str | None = None,
-    restore: dict | None = None,
+    restore: dict[str, dict[str, str]] | None = None,
 ) -> str:
     """Queue an action after the transaction commits; returns its id (= the Celery task id)."""
     action_id = uuid.uuid4().hex
@@ -41,7 +41,16 @@ def action_enqueue(
     extra = {"restore": restore} if restore else {}  # only undo plans carry keywords to put back
     transaction.on_commit(
         lambda: enqueue(
-            kwargs={"action_id": action_id, "user_id": user_pk, "kind": kind, "folder": folder, "uids": uids, "target": target, "keyword": keyword, **extra},
+            kwargs={
+                "action_id": action_id,
+                "user_id": user_pk,
+                "kind": kind,
+                "folder": folder,
+                "uids": uids,
+                "target": target,
+                "keyword": keyword,
+                **extra,
+            },
             task_id=action_id,
             queue=settings.WEBMAIL_ACTIONS_QUEUE,
         )
@@ -51,22 +60,22 @@ def action_enqueue(
 
 def action_is_owned(*, action_id: str, user_pk: int) -> bool:
     """Whether this user queued this action (anyone else is told it does not exist)."""
-    return cache.get(f"action-owner:{action_id}") == user_pk
+    return bool(cache.get(f"action-owner:{action_id}") == user_pk)
 
 
-def action_result(*, action_id: str) -> dict | None:
+def action_result(*, action_id: str) -> dict[str, Any] | None:
     """The finished action's result (what the task returned), `{"ok": False, "error":
     "failed"}` when the task failed; None while it is queued or running."""
-    result = AsyncResult(action_id)
+    result: AsyncResult[Any] = AsyncResult(action_id)
     if not result.ready():
         return None
     value = result.result if result.successful() else {"ok": False, "error": "failed"}
     return value if isinstance(value, dict) else {"ok": False, "error": "failed"}
 
 
-def action_undo_plan(*, action_id: str) -> dict | None:
+def action_undo_plan(*, action_id: str) -> dict[str, Any] | None:
     """The action that undoes a finished one (see `undo_plan`), or None."""
-    result = AsyncResult(action_id)
+    result: AsyncResult[Any] = AsyncResult(action_id)
     return undo_plan(result.result) if result.successful() and isinstance(result.result, dict) else None
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from accounts.crypto import decrypt_bytes, encrypt_bytes
 from mailview import sanitizer
-from mailview.imap.connection import ImapConnection, RawSummary
+from mailview.imap.connection import ImapConnection, RawAddress, RawSummary
 from mailview.mime import (
     Address,
     DisplayPlan,
@@ -248,7 +248,13 @@ def _summary_key(body_key: str) -> str:
 def _sealed(body: RenderedBody) -> bytes:
     """The body encrypted for the shared cache: Redis never holds mail text in clear
     (a Redis dump, a replica or a neighbour on a shared Redis reads nothing)."""
-    fields = {"html": body.html, "blocked_remote": body.blocked_remote, "is_html": body.is_html, "truncated": body.truncated, "shown_images": sorted(body.shown_images)}
+    fields = {
+        "html": body.html,
+        "blocked_remote": body.blocked_remote,
+        "is_html": body.is_html,
+        "truncated": body.truncated,
+        "shown_images": sorted(body.shown_images),
+    }
     return encrypt_bytes(json.dumps(fields).encode())
 
 
@@ -260,7 +266,11 @@ def _cached_body(key: str) -> RenderedBody | None:
         return None
     fields = json.loads(plain)
     return RenderedBody(
-        html=fields["html"], blocked_remote=fields["blocked_remote"], is_html=fields["is_html"], truncated=fields["truncated"], shown_images=frozenset(fields["shown_images"])
+        html=fields["html"],
+        blocked_remote=fields["blocked_remote"],
+        is_html=fields["is_html"],
+        truncated=fields["truncated"],
+        shown_images=frozenset(fields["shown_images"]),
     )
 
 
@@ -383,7 +393,8 @@ def sender_addresses(meta: RawSummary) -> list[Address]:
 
 def recipient_addresses(meta: RawSummary) -> dict[str, list[Address]]:
     """To, Cc and Reply-To of a message, display names decoded."""
-    def convert(items: tuple) -> list[Address]:
+
+    def convert(items: tuple[RawAddress, ...]) -> list[Address]:
         return [Address(name=decode_header_value(a.name) if a.name else "", email=a.email) for a in items]
 
     return {"to": convert(meta.to), "cc": convert(meta.cc), "reply_to": convert(meta.reply_to)}

@@ -197,7 +197,10 @@ def _column_sort(sort: str, *, by_recipient: bool) -> str:
 def _cached_sorted_uids(*, imap: ImapConnection, user_key: str, selected: SelectedFolder, sort: str, reverse: bool, keys: list[bytes]) -> list[int]:
     # Any change to the folder changes UIDVALIDITY, EXISTS, UIDNEXT or HIGHESTMODSEQ, so it
     # changes the key: a stale list is never served.
-    state = f"{user_key}|{selected.name}|{selected.uidvalidity}|{selected.exists}|{selected.uidnext}|{selected.highestmodseq}|{sort}|{reverse}|{b' '.join(keys)!r}"
+    state = (
+        f"{user_key}|{selected.name}|{selected.uidvalidity}|{selected.exists}|{selected.uidnext}|{selected.highestmodseq}"
+        f"|{sort}|{reverse}|{b' '.join(keys)!r}"
+    )
     key = "sorted-uids:" + hashlib.sha256(state.encode()).hexdigest()
     uids: list[int] | None = cache.get(key)
     if uids is None:

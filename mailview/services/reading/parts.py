@@ -121,7 +121,9 @@ def section_chunks(
     first = decoder.feed(chunk)
     if len(chunk) < chunk_size:
         return iter([first + decoder.finish()])
-    rest = stream_section(session=session, folder=folder, uid=uid, section=section, encoding=encoding, chunk_size=chunk_size, offset=len(chunk), decoder=decoder)
+    rest = stream_section(
+        session=session, folder=folder, uid=uid, section=section, encoding=encoding, chunk_size=chunk_size, offset=len(chunk), decoder=decoder
+    )
     return _then(first, rest)
 
 
