@@ -258,9 +258,11 @@ def decode_text(raw: bytes, charset: str | None) -> str:
     codec = _codec_for(charset) if isinstance(charset, str) else None
     if codec:
         try:
-            return _finish(raw.decode(codec))
+            text = raw.decode(codec)
         except Exception:
-            pass
+            text = ""
+        if text:  # a codec may also swallow bytes silently (UTF-7: a lone "+" decodes to nothing)
+            return _finish(text)
     if codec != _UTF8:
         try:
             return _finish(raw.decode(_UTF8))
