@@ -24,10 +24,12 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
+import nh3
 import pytest
 
 from mailview import sanitizer
 from mailview.mime import structure
+from mailview.sanitizer import inline
 from mailview.services.reading import message_view
 from tests.support import imap_direct, new_mail_user
 
@@ -327,8 +329,8 @@ def reader(client, mailbox):
 def work(monkeypatch):
     """What the Rust libraries were given: the length of every input to nh3 and css-inline."""
     seen: dict[str, list[int]] = {"nh3": [], "css_inline": []}
-    real_clean = sanitizer.nh3.clean
-    real_inliner = sanitizer._INLINER
+    real_clean = nh3.clean
+    real_inliner = inline._INLINER
 
     def clean(document, *args, **kwargs):
         seen["nh3"].append(len(document))
@@ -339,8 +341,8 @@ def work(monkeypatch):
             seen["css_inline"].append(len(document))
             return real_inliner.inline(document)
 
-    monkeypatch.setattr(sanitizer.nh3, "clean", clean)
-    monkeypatch.setattr(sanitizer, "_INLINER", Inliner())
+    monkeypatch.setattr(nh3, "clean", clean)
+    monkeypatch.setattr(inline, "_INLINER", Inliner())
     return seen
 
 
