@@ -99,6 +99,20 @@ def append_message(client: IMAPClient, folder: str, *, subject: str = "Hello", s
     client.append(folder, body.encode(), flags=[b"\\Seen"] if seen else [])
 
 
+def act(client: Client, **data: object) -> dict[str, object]:
+    """Post a filing action as the page's script does and wait for the worker to finish it:
+    the status answer (`state`, `error`, `notice`, `undo`, `result`) and the action's `id`."""
+    json = {"HTTP_ACCEPT": "application/json"}
+    response = client.post("/actions/", data, **json)
+    assert response.status_code == 200, response.content
+    action_id = response.json()["action_id"]
+    return wait_until(
+        lambda: (s := client.get(f"/actions/{action_id}/", **json).json())["state"] != "pending" and {**s, "id": action_id},
+        timeout=30,
+        message="the action to finish",
+    )
+
+
 def deliver_by_smtp(user: MailUser, *, subject: str) -> None:
     """Mail to `user` through Postfix (SMTP, then LMTP into Dovecot), as from outside; returns
     once it is in the INBOX."""

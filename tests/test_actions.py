@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 
 from mailview.imap import get_pool
 from mailview.services.filing.actions import message_action_apply
-from tests.support import append_message, imap_direct, new_mail_user, server_subjects, wait_until
+from tests.support import act, append_message, imap_direct, new_mail_user, server_subjects, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -22,14 +22,6 @@ def person(client):
             append_message(imap, "INBOX", subject=f"message {n}")
     assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 302
     return user
-
-
-def act(client, **data) -> dict:
-    """Post an action like the page's script does and wait for the worker to finish it."""
-    response = client.post("/actions/", data, **JSON)
-    assert response.status_code == 200, response.content
-    action_id = response.json()["action_id"]
-    return wait_until(lambda: (s := client.get(f"/actions/{action_id}/", **JSON).json())["state"] != "pending" and {**s, "id": action_id}, timeout=30, message="the action to finish")
 
 
 def server(user, folder="INBOX") -> dict[int, tuple[bytes, ...]]:

@@ -14,7 +14,7 @@ from django.contrib.auth import get_user_model
 
 from mailview.imap import get_pool
 from mailview.services.filing.actions import message_action_apply
-from tests.support import CeleryWorker, append_message, deliver_by_smtp, imap_direct, mail_user_with, server_subjects, wait_until
+from tests.support import CeleryWorker, act, append_message, deliver_by_smtp, imap_direct, mail_user_with, server_subjects
 
 pytestmark = pytest.mark.django_db(transaction=True)
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -43,13 +43,6 @@ def person(client, settings):
         imap.subscribe_folder("Work")
     assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 302
     return user
-
-
-def act(client, **data) -> dict:
-    response = client.post("/actions/", data, **JSON)
-    assert response.status_code == 200, response.content
-    action_id = response.json()["action_id"]
-    return wait_until(lambda: (s := client.get(f"/actions/{action_id}/", **JSON).json())["state"] != "pending" and s, timeout=30, message="the action to finish")
 
 
 def flags_by_subject(user, folder="INBOX") -> dict[str, tuple[bytes, ...]]:

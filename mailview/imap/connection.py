@@ -23,6 +23,8 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from imapclient.imap_utf7 import decode as decode_utf7
 from imapclient.response_parser import parse_response
 
+from mailview.tls import client_tls_context
+
 from . import validate
 from .errors import (
     ImapAuthenticationError,
@@ -59,11 +61,7 @@ class ServerEndpoint:
     timeout: float = 20.0
 
     def ssl_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(cafile=self.ca_file or None)
-        if not self.verify_tls:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        return context
+        return client_tls_context(verify=self.verify_tls, ca_file=self.ca_file)
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mailview.tls import client_tls_context
+
 from .errors import (
     SmtpAuthError,
     SmtpError,
@@ -38,11 +40,7 @@ class SmtpEndpoint:
     timeout: float = 30.0
 
     def ssl_context(self) -> ssl.SSLContext:
-        context = ssl.create_default_context(cafile=self.ca_file or None)
-        if not self.verify_tls:
-            context.check_hostname = False
-            context.verify_mode = ssl.CERT_NONE
-        return context
+        return client_tls_context(verify=self.verify_tls, ca_file=self.ca_file)
 
 
 def _reply_text(reply: bytes | str) -> str:
