@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from webmail.outage import REDIS_ERRORS, redis_health
 from webmail.redis_client import get_redis, key_prefix
 
 log = logging.getLogger(__name__)
@@ -103,9 +104,15 @@ def login_attempt_begin(*, ip: str, email: str, address_limit: int | None = None
             address_limit or settings.WEBMAIL_LOGIN_FAILURES_PER_ADDRESS,
             settings.WEBMAIL_LOGIN_FAILURES_PER_IP,
         )
-    except Exception:  # fail open: a Redis outage must not lock everyone out
+    except REDIS_ERRORS as exc:
+        # Fail open: a Redis outage must not lock everyone out (the IMAP server's own
+        # penalties still fall on the client's IP). One log line per outage, not per attempt.
+        redis_health.failed(exc)
+        return None
+    except Exception:
         log.exception("rate limit store unavailable")
         return None
+    redis_health.recovered()
     wait_ms = int(result or 0)
     return Limited(retry_after=max(1, -(-wait_ms // 1000))) if wait_ms > 0 else None
 
@@ -115,6 +122,8 @@ def login_attempt_refund(*, ip: str, email: str, succeeded: bool = False) -> Non
     failures of this address from this IP)."""
     try:
         get_redis().eval(_REFUND, 4, *_keys(ip, email), "1" if succeeded else "0")
+    except REDIS_ERRORS as exc:
+        redis_health.failed(exc)
     except Exception:
         log.exception("rate limit store unavailable")
 

@@ -199,6 +199,10 @@ def test_redis_down_means_a_503_page_with_retry_after_sign_in_still_works_and_re
     stranger = Http(stack["port"])
     status, _, page = stranger.request("GET", "/accounts/login/")
     assert status == 200 and 'name="password"' in page
+    # ... and so does signing in itself: its attempt counter is in Redis and fails open,
+    # with the outage's one log line, not a traceback per attempt (checked at the end).
+    stranger.sign_in(user.email, user.password)
+    assert stranger.request("GET", "/mail/INBOX/")[0] == 200
     # An action posted now is refused, visibly: as a translated page for a form...
     for language, title, text in (("en", "Temporarily unavailable", "what you just did was not done"), ("de", "Vorübergehend nicht verfügbar", "wurde nicht ausgeführt")):
         status, headers, page = browser.request(
