@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model, login
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -61,7 +62,7 @@ def sign_in_code(request: HttpRequest) -> HttpResponse:
             return _rate_limited_response(request, limited.retry_after)
         if code_check(user=user, code=form.cleaned_data["code"]):
             ratelimit.login_succeeded(ip=ip, email=key)
-            next_url = request.session.get(PENDING_KEY, {}).get("next") or "/mail/"
+            next_url = request.session.get(PENDING_KEY, {}).get("next") or reverse("mailview:home")
             backend = pending_backend(request.session)
             request.session.pop(PENDING_KEY, None)
             login(request, user, backend=backend)  # rotates the session key

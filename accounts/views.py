@@ -94,7 +94,7 @@ def sign_in(request: HttpRequest) -> HttpResponse:
                 status = 200
             else:
                 ratelimit.login_succeeded(ip=ip, email=email)
-                return _signed_in(request, user, email=email, next_url=next_url or "/mail/")
+                return _signed_in(request, user, email=email, next_url=next_url or reverse("mailview:home"))
     return render(request, "accounts/login.html", {"form": form, "next": next_url}, status=status)
 
 

@@ -9,7 +9,7 @@ from mailview.urls import action_urlpatterns, folder_urlpatterns
 from mailview.views.admin import pool_stats
 
 urlpatterns = [
-    path("", RedirectView.as_view(url="/mail/", permanent=False)),
+    path("", RedirectView.as_view(pattern_name="mailview:home", permanent=False)),
     # Staff status alone is not enough: the pool's page shows every process's users and counts.
     path(
         "admin/pool/",

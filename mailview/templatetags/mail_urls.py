@@ -21,8 +21,14 @@ def folder_url(name: str) -> str:
     return f"/mail/{quote(name, safe='')}/"
 
 
-def message_url(folder: str, uid: int) -> str:
-    return f"{folder_url(folder)}{int(uid)}/"
+# The pages under one message (mailview/urls.py): `message_url(folder, uid, "raw")`.
+MESSAGE_PAGES = frozenset({"", "body", "raw", "trust-sender", "previous", "next"})
+
+
+def message_url(folder: str, uid: int, page: str = "") -> str:
+    if page not in MESSAGE_PAGES:
+        raise ValueError(f"no message page {page!r}")
+    return f"{folder_url(folder)}{int(uid)}/" + (f"{page}/" if page else "")
 
 
 def part_url(folder: str, uid: int, section: str) -> str:

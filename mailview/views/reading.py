@@ -157,7 +157,6 @@ def message_detail(request: AuthenticatedHttpRequest, folder: str, uid: int) -> 
     senders_remember(user=request.user, addresses=message.from_)  # for autocomplete
     # UIDVALIDITY in the URL lets the body request hit the cache without any IMAP.
     body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "") + ("&plain=1" if prefs.prefer_plain_text else "")
-    here = message_url(folder, uid)
     return render(
         request,
         "mailview/message_detail.html",
@@ -166,12 +165,12 @@ def message_detail(request: AuthenticatedHttpRequest, folder: str, uid: int) -> 
             "current_folder": folder,
             "current": next((f for f in folders if f.name == folder), None),
             "message": message,
-            "body_url": here + "body/" + body_query,
+            "body_url": message_url(folder, uid, "body") + body_query,
             "message_ref": f"{folder}/{uid}",
             "show_all_headers": request.GET.get("headers") == "all",
             "list_url": _list_url(_list_position(request, folder)),
-            "previous_url": here + "previous/",
-            "next_url": here + "next/",
+            "previous_url": message_url(folder, uid, "previous"),
+            "next_url": message_url(folder, uid, "next"),
         },
     )
 
