@@ -99,6 +99,23 @@ def append_message(client: IMAPClient, folder: str, *, subject: str = "Hello", s
     client.append(folder, body.encode(), flags=[b"\\Seen"] if seen else [])
 
 
+def mailbox_of_cases(prefix: str, raws: dict[str, bytes]) -> tuple[MailUser, dict[str, int]]:
+    """A new mail user holding one message per case (each carries an `X-Test-Case: <name>`
+    header); returns the user and {case name: UID}."""
+    user = new_mail_user(prefix)
+    with imap_direct(user) as imap:
+        for raw in raws.values():
+            imap.append("INBOX", raw)
+        imap.select_folder("INBOX", readonly=True)
+        fetched = imap.fetch(imap.search(["ALL"]), [b"BODY.PEEK[HEADER.FIELDS (X-TEST-CASE)]"])
+    uids = {}
+    for uid, data in fetched.items():
+        value = next(v for k, v in data.items() if k.startswith(b"BODY["))
+        uids[value.decode().split(":", 1)[1].strip()] = int(uid)
+    assert set(uids) == set(raws)
+    return user, uids
+
+
 def act(client: Client, **data: object) -> dict[str, object]:
     """Post a filing action as the page's script does and wait for the worker to finish it:
     the status answer (`state`, `error`, `notice`, `undo`, `result`) and the action's `id`."""

@@ -31,7 +31,7 @@ from mailview import sanitizer
 from mailview.mime import structure
 from mailview.sanitizer import inline
 from mailview.services.reading import message_view
-from tests.support import imap_direct, new_mail_user
+from tests.support import imap_direct, mailbox_of_cases
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -304,18 +304,7 @@ CASES["charset-huge-name"] = Case(
 @pytest.fixture(scope="module")
 def mailbox():
     """One mail user holding every case; returns (user, {case: uid})."""
-    user = new_mail_user("hostile")
-    with imap_direct(user) as imap:
-        for spec in CASES.values():
-            imap.append("INBOX", spec.raw)
-        imap.select_folder("INBOX", readonly=True)
-        fetched = imap.fetch(imap.search(["ALL"]), [b"BODY.PEEK[HEADER.FIELDS (X-TEST-CASE)]"])
-    uids = {}
-    for uid, data in fetched.items():
-        value = next(v for k, v in data.items() if k.startswith(b"BODY["))
-        uids[value.decode().split(":", 1)[1].strip()] = int(uid)
-    assert set(uids) == set(CASES)
-    return user, uids
+    return mailbox_of_cases("hostile", {name: spec.raw for name, spec in CASES.items()})
 
 
 @pytest.fixture

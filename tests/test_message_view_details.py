@@ -16,7 +16,7 @@ from urllib.parse import unquote
 import pytest
 from django.template.defaultfilters import filesizeformat
 
-from tests.support import imap_direct, new_mail_user
+from tests.support import mailbox_of_cases
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -141,18 +141,7 @@ MESSAGES: dict[str, bytes] = {
 @pytest.fixture(scope="module")
 def mailbox():
     """One mail user holding every message above; returns (user, {case: uid})."""
-    user = new_mail_user("details")
-    with imap_direct(user) as imap:
-        for raw in MESSAGES.values():
-            imap.append("INBOX", raw)
-        imap.select_folder("INBOX", readonly=True)
-        fetched = imap.fetch(imap.search(["ALL"]), [b"BODY.PEEK[HEADER.FIELDS (X-TEST-CASE)]"])
-    uids = {}
-    for uid, data in fetched.items():
-        value = next(v for k, v in data.items() if k.startswith(b"BODY["))
-        uids[value.decode().split(":", 1)[1].strip()] = int(uid)
-    assert set(uids) == set(MESSAGES)
-    return user, uids
+    return mailbox_of_cases("details", MESSAGES)
 
 
 @pytest.fixture
