@@ -1,7 +1,9 @@
-"""TLS for the two doors (IMAP and SMTP): one way to build a client context. Pure: no app code."""
+"""Where a server is and how to reach it over TLS, for the two doors (IMAP and SMTP). Pure:
+no app code."""
 from __future__ import annotations
 
 import ssl
+from dataclasses import dataclass
 
 
 def client_tls_context(*, verify: bool, ca_file: str = "") -> ssl.SSLContext:
@@ -12,3 +14,18 @@ def client_tls_context(*, verify: bool, ca_file: str = "") -> ssl.SSLContext:
         context.check_hostname = False
         context.verify_mode = ssl.CERT_NONE
     return context
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """Where and how to reach a server; each door subclasses it with its own timeout."""
+
+    host: str
+    port: int
+    security: str  # "ssl" | "starttls" | "none"
+    verify_tls: bool = True
+    ca_file: str = ""
+    timeout: float = 20.0
+
+    def ssl_context(self) -> ssl.SSLContext:
+        return client_tls_context(verify=self.verify_tls, ca_file=self.ca_file)

@@ -23,7 +23,7 @@ from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginEr
 from imapclient.imap_utf7 import decode as decode_utf7
 from imapclient.response_parser import parse_response
 
-from mailview.tls import client_tls_context
+from mailview.tls import Endpoint
 
 from . import validate
 from .errors import (
@@ -50,18 +50,10 @@ _UNSOLICITED = ("EXISTS", "EXPUNGE", "VANISHED", "FETCH", "RECENT")
 
 
 @dataclass(frozen=True)
-class ServerEndpoint:
+class ServerEndpoint(Endpoint):
     """Where and how to reach an IMAP server."""
 
-    host: str
-    port: int
-    security: str  # "ssl" | "starttls" | "none"
-    verify_tls: bool = True
-    ca_file: str = ""
     timeout: float = 20.0
-
-    def ssl_context(self) -> ssl.SSLContext:
-        return client_tls_context(verify=self.verify_tls, ca_file=self.ca_file)
 
 
 @dataclass(frozen=True)

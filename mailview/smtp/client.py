@@ -14,7 +14,7 @@ import ssl
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from mailview.tls import client_tls_context
+from mailview.tls import Endpoint
 
 from .errors import (
     SmtpAuthError,
@@ -29,18 +29,10 @@ from .errors import (
 
 
 @dataclass(frozen=True)
-class SmtpEndpoint:
+class SmtpEndpoint(Endpoint):
     """Where and how to reach an SMTP server."""
 
-    host: str
-    port: int
-    security: str  # "ssl" | "starttls" | "none"
-    verify_tls: bool = True
-    ca_file: str = ""
     timeout: float = 30.0
-
-    def ssl_context(self) -> ssl.SSLContext:
-        return client_tls_context(verify=self.verify_tls, ca_file=self.ca_file)
 
 
 def _reply_text(reply: bytes | str) -> str:
