@@ -1,0 +1,143 @@
+"""Each person's event channel and presence, in Redis: the contract of the live mailbox.
+
+Producers (the sync task, filing tasks, the watcher) call `publish`; the event server
+(`/events/`, ASGI) forwards events to every open tab of the person as Server-Sent Events.
+
+- **Stream** `<prefix>:live:events:<user_pk>`: every event, capped at `STREAM_LENGTH`
+  entries. The stream entry id is the SSE event id, so a browser that reconnects with
+  `Last-Event-ID` gets what it missed from `events_after` (XRANGE); when its id is older
+  than the stream's oldest entry, `events_after` returns None and the tab must resync.
+- **Channel** `<prefix>:live:channel:<user_pk>`: the same event, as JSON
+  `{"id": …, "kind": …, "data": …}`, published after XADD, for event servers to push
+  at once (subscribe to `channel_pattern()`). A server subscribes first, then catches
+  up from the stream, and drops ids it has already sent (ids increase).
+- **Presence**: a sorted set `<prefix>:live:present` of user pks scored by the time
+  their presence expires. Event servers call `mark_present` for every person with an
+  open stream at least every `PRESENCE_TTL / 3` seconds; watchers watch `present_users()`.
+
+Event kinds and their data (all folder names are IMAP names, UIDs ints):
+- `rows_added`: {"folder", "uidvalidity", "rows": [{"uid", "html", "date", "arrival"}]}
+  — `html` is one list row (`<tr>`) rendered by `templatetags.mail_list.message_rows`;
+  `date`/`arrival` are Unix seconds for placing the row in the open list's sort.
+- `flags`: {"folder", "uidvalidity", "changes": [{"uid", "seen", "flagged", "answered", "labels": [..]}]}
+- `vanished`: {"folder", "uidvalidity", "uids": [..]}
+- `counts`: {"folders": {name: {"messages", "unseen"}}}
+- `folders`: {} — the folder tree changed (created, renamed, deleted): refetch it.
+- `resync`: {"folder": name or None} — state was lost (server restart, UIDVALIDITY
+  change, too many changes, a gap): refetch what is shown.
+"""
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from webmail.redis_client import get_redis, key_prefix
+
+KINDS = frozenset({"rows_added", "flags", "vanished", "counts", "folders", "resync"})
+STREAM_LENGTH = 1000
+PRESENCE_TTL = 90  # seconds a presence mark lasts unless renewed
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    kind: str
+    data: dict[str, Any]
+
+    def as_json(self) -> str:
+        return json.dumps({"id": self.id, "kind": self.kind, "data": self.data}, separators=(",", ":"))
+
+
+def stream_key(user_pk: int) -> str:
+    return f"{key_prefix()}:live:events:{int(user_pk)}"
+
+
+def channel_name(user_pk: int) -> str:
+    return f"{key_prefix()}:live:channel:{int(user_pk)}"
+
+
+def channel_pattern() -> str:
+    return f"{key_prefix()}:live:channel:*"
+
+
+def user_pk_of_channel(channel: str | bytes) -> int:
+    name = channel.decode() if isinstance(channel, bytes) else channel
+    return int(name.rsplit(":", 1)[1])
+
+
+def publish(user_pk: int, kind: str, data: dict[str, Any]) -> str:
+    """Append an event to the person's stream and announce it; returns its id."""
+    if kind not in KINDS:
+        raise ValueError(f"unknown event kind {kind!r}")
+    payload = json.dumps(data, separators=(",", ":"))
+    redis: Any = get_redis()  # redis-py's reply types are unions of every reply shape
+    event_id = redis.xadd(stream_key(user_pk), {"kind": kind, "data": payload}, maxlen=STREAM_LENGTH, approximate=True)
+    event = Event(id=_text(event_id), kind=kind, data=data)
+    redis.publish(channel_name(user_pk), event.as_json())
+    return event.id
+
+
+def events_after(user_pk: int, last_id: str, *, limit: int = STREAM_LENGTH) -> list[Event] | None:
+    """The person's events after `last_id`, oldest first; None when some were already
+    trimmed away (or the id is not one of ours), so the caller must resync instead."""
+    redis: Any = get_redis()  # redis-py's reply types are unions of every reply shape
+    if not _valid_id(last_id):
+        return None
+    key = stream_key(user_pk)
+    if redis.exists(key):
+        # Trimming drops the oldest entries; Redis ≥ 7 counts every entry ever added, so
+        # "more added than kept" means some were dropped, all of them older than the first kept.
+        info = redis.xinfo_stream(key)
+        first = info.get("first-entry")
+        trimmed = int(info.get("entries-added", 0)) > int(info.get("length", 0))
+        if trimmed and first is not None and _id_tuple(last_id) < _id_tuple(_text(first[0])):
+            return None
+    entries = redis.xrange(key, min=f"({last_id}", max="+", count=limit)
+    return [_event(entry_id, fields) for entry_id, fields in entries]
+
+
+def latest_event_id(user_pk: int) -> str:
+    """The id a fresh page starts from ("0-0" when the person has no events yet)."""
+    redis: Any = get_redis()
+    last = redis.xrevrange(stream_key(user_pk), max="+", min="-", count=1)
+    return _text(last[0][0]) if last else "0-0"
+
+
+def mark_present(user_pk: int, ttl: int = PRESENCE_TTL) -> None:
+    get_redis().zadd(f"{key_prefix()}:live:present", {str(int(user_pk)): time.time() + ttl})
+
+
+def clear_present(user_pk: int) -> None:
+    get_redis().zrem(f"{key_prefix()}:live:present", str(int(user_pk)))
+
+
+def present_users() -> list[int]:
+    """People with an open tab now (expired marks are dropped on the way)."""
+    redis: Any = get_redis()  # redis-py's reply types are unions of every reply shape
+    key = f"{key_prefix()}:live:present"
+    now = time.time()
+    redis.zremrangebyscore(key, "-inf", now)
+    return [int(_text(member)) for member in redis.zrangebyscore(key, now, "+inf")]
+
+
+def _event(entry_id: bytes | str, fields: dict[bytes, bytes]) -> Event:
+    return Event(id=_text(entry_id), kind=_text(fields[b"kind"]), data=json.loads(fields[b"data"]))
+
+
+def _valid_id(value: str) -> bool:
+    try:
+        _id_tuple(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _id_tuple(value: str) -> tuple[int, int]:
+    millis, _, seq = value.partition("-")
+    return int(millis), int(seq or 0)
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
