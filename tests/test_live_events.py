@@ -65,3 +65,10 @@ def test_presence_lasts_its_ttl_and_can_be_cleared():
     events.mark_present(USER)
     events.clear_present(USER)
     assert USER not in events.present_users()
+
+
+def test_watched_mark_expires_and_clears():
+    events.mark_watched(USER, ttl=30)
+    assert events.is_watched(USER)
+    events.clear_watched(USER)
+    assert not events.is_watched(USER)

@@ -11,9 +11,17 @@ Producers (the sync task, filing tasks, the watcher) call `publish`; the event s
   `{"id": …, "kind": …, "data": …}`, published after XADD, for event servers to push
   at once (subscribe to `channel_pattern()`). A server subscribes first, then catches
   up from the stream, and drops ids it has already sent (ids increase).
+- **Watched**: `<prefix>:live:watched:<user_pk>` exists (with a TTL the watcher renews)
+  while a watcher's IMAP connection for the person is up and waiting for changes
+  (NOTIFY/IDLE). While it exists, the folder state that sync keeps in Redis is current
+  (up to the push delay), so pages may use it instead of asking the server.
 - **Presence**: a sorted set `<prefix>:live:present` of user pks scored by the time
   their presence expires. Event servers call `mark_present` for every person with an
   open stream at least every `PRESENCE_TTL / 3` seconds; watchers watch `present_users()`.
+
+Sync is requested through the Celery task named `mailview.sync_folders` with kwargs
+`user_id` (int), `folders` (list of IMAP names) and `reason` (str); the watcher sends it by
+name (`send_task`), so it needs no import of the task module.
 
 Event kinds and their data (all folder names are IMAP names, UIDs ints):
 - `rows_added`: {"folder", "uidvalidity", "rows": [{"uid", "html", "date", "arrival"}]}
@@ -120,6 +128,20 @@ def present_users() -> list[int]:
     now = time.time()
     redis.zremrangebyscore(key, "-inf", now)
     return [int(_text(member)) for member in redis.zrangebyscore(key, now, "+inf")]
+
+
+def mark_watched(user_pk: int, ttl: int) -> None:
+    """Called by the watcher while its connection for the person is up and notified."""
+    get_redis().set(f"{key_prefix()}:live:watched:{int(user_pk)}", "1", ex=max(1, int(ttl)))
+
+
+def clear_watched(user_pk: int) -> None:
+    """Called by the watcher when it stops watching the person or its connection breaks."""
+    get_redis().delete(f"{key_prefix()}:live:watched:{int(user_pk)}")
+
+
+def is_watched(user_pk: int) -> bool:
+    return bool(get_redis().exists(f"{key_prefix()}:live:watched:{int(user_pk)}"))
 
 
 def _event(entry_id: bytes | str, fields: dict[bytes, bytes]) -> Event:
