@@ -19,6 +19,7 @@
 #   MAILSTACK_LMTP_PORT=21024              MAILSTACK_SMTP_PORT=21025
 #   MAILSTACK_SUBMISSION_PORT=21587        MAILSTACK_SUBMISSIONS_PORT=21465
 #   MAILSTACK_DOVECOT_AUTH_PORT=21012      MAILSTACK_REDIS_PORT=21379
+#   MAILSTACK_MANAGESIEVE_PORT=21190 (ManageSieve, STARTTLS; Sieve runs on LMTP delivery)
 #   MAILSTACK_DOMAINS="example.test example.org"
 #   MAILSTACK_MESSAGE_SIZE_LIMIT=36700160  MAILSTACK_QUOTA=2G
 #   MAILSTACK_DOVECOT_EXTRA_CONF=<file>    !include'd at the end of dovecot.conf
@@ -88,8 +89,8 @@ REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
 TMPL_DIR="$SCRIPT_DIR/mailstack"
 
 MAIL_USER=wmvmail
-PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd postfix redis-server openssl)
-BINARIES=(dovecot doveadm postfix postmap redis-server openssl)
+PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-managesieved postfix redis-server openssl)
+BINARIES=(dovecot doveadm postfix postmap redis-server openssl sievec /usr/lib/dovecot/managesieve)
 DEADLINE_SECS=${MAILSTACK_TIMEOUT:-30}
 
 MAILSTACK_DIR="${MAILSTACK_DIR:-$REPO_DIR/var/mailstack}"
@@ -132,7 +133,7 @@ fi
 
 SETTINGS=(MAILSTACK_IMAP_PORT MAILSTACK_IMAPS_PORT MAILSTACK_LMTP_PORT MAILSTACK_SMTP_PORT
           MAILSTACK_SUBMISSION_PORT MAILSTACK_SUBMISSIONS_PORT MAILSTACK_DOVECOT_AUTH_PORT
-          MAILSTACK_REDIS_PORT MAILSTACK_DOMAINS MAILSTACK_MESSAGE_SIZE_LIMIT MAILSTACK_QUOTA)
+          MAILSTACK_REDIS_PORT MAILSTACK_MANAGESIEVE_PORT MAILSTACK_DOMAINS MAILSTACK_MESSAGE_SIZE_LIMIT MAILSTACK_QUOTA)
 
 log()  { printf 'mailstack: %s\n' "$*" >&2; }
 die()  { printf 'mailstack: error: %s\n' "$*" >&2; exit 1; }
@@ -151,11 +152,12 @@ load_settings() {
     : "${MAILSTACK_LMTP_PORT:=21024}" "${MAILSTACK_SMTP_PORT:=21025}"
     : "${MAILSTACK_SUBMISSION_PORT:=21587}" "${MAILSTACK_SUBMISSIONS_PORT:=21465}"
     : "${MAILSTACK_DOVECOT_AUTH_PORT:=21012}" "${MAILSTACK_REDIS_PORT:=21379}"
+    : "${MAILSTACK_MANAGESIEVE_PORT:=21190}"
     : "${MAILSTACK_DOMAINS:=example.test example.org}"
     : "${MAILSTACK_MESSAGE_SIZE_LIMIT:=36700160}" "${MAILSTACK_QUOTA:=2G}"
     for k in MAILSTACK_IMAP_PORT MAILSTACK_IMAPS_PORT MAILSTACK_LMTP_PORT MAILSTACK_SMTP_PORT \
              MAILSTACK_SUBMISSION_PORT MAILSTACK_SUBMISSIONS_PORT MAILSTACK_DOVECOT_AUTH_PORT \
-             MAILSTACK_REDIS_PORT MAILSTACK_MESSAGE_SIZE_LIMIT; do
+             MAILSTACK_REDIS_PORT MAILSTACK_MANAGESIEVE_PORT MAILSTACK_MESSAGE_SIZE_LIMIT; do
         [[ "${!k}" =~ ^[0-9]+$ ]] || die "$k must be a number, got '${!k}'"
     done
     [[ "$MAILSTACK_QUOTA" =~ ^[0-9]+[KMGT]?$ ]] || die "MAILSTACK_QUOTA must look like 2G, got '$MAILSTACK_QUOTA'"
@@ -363,6 +365,7 @@ render_dovecot() {
         "TLS_CERT=$TLS_CERT" "TLS_KEY=$TLS_KEY" "TLS_DH=$TLS_DH" \
         "IMAP_PORT=$MAILSTACK_IMAP_PORT" "IMAPS_PORT=$MAILSTACK_IMAPS_PORT" \
         "LMTP_PORT=$MAILSTACK_LMTP_PORT" "DOVECOT_AUTH_PORT=$MAILSTACK_DOVECOT_AUTH_PORT" \
+        "MANAGESIEVE_PORT=$MAILSTACK_MANAGESIEVE_PORT" "SMTP_PORT=$MAILSTACK_SMTP_PORT" \
         "DOVECOT_EXTRA_INCLUDE=$extra" || true
 }
 
@@ -565,7 +568,7 @@ EOF
 }
 
 # ---- services ------------------------------------------------------------------
-DOVECOT_PORTS() { echo "$MAILSTACK_IMAP_PORT $MAILSTACK_IMAPS_PORT $MAILSTACK_LMTP_PORT $MAILSTACK_DOVECOT_AUTH_PORT"; }
+DOVECOT_PORTS() { echo "$MAILSTACK_IMAP_PORT $MAILSTACK_IMAPS_PORT $MAILSTACK_LMTP_PORT $MAILSTACK_DOVECOT_AUTH_PORT $MAILSTACK_MANAGESIEVE_PORT"; }
 POSTFIX_PORTS() { echo "$MAILSTACK_SMTP_PORT $MAILSTACK_SUBMISSION_PORT $MAILSTACK_SUBMISSIONS_PORT"; }
 
 start_dovecot() {
@@ -686,7 +689,7 @@ cmd_status() {
     local rc=0 pid
     if pid="$(dovecot_pid)"; then
         local dp=""; for p in $(DOVECOT_PORTS); do port_listening "$p" || { dp+=" $p"; rc=1; }; done
-        echo "dovecot: running pid $pid imap=$MAILSTACK_IMAP_PORT imaps=$MAILSTACK_IMAPS_PORT lmtp=$MAILSTACK_LMTP_PORT auth=$MAILSTACK_DOVECOT_AUTH_PORT${dp:+ (NOT listening:$dp)}"
+        echo "dovecot: running pid $pid imap=$MAILSTACK_IMAP_PORT imaps=$MAILSTACK_IMAPS_PORT lmtp=$MAILSTACK_LMTP_PORT auth=$MAILSTACK_DOVECOT_AUTH_PORT managesieve=$MAILSTACK_MANAGESIEVE_PORT${dp:+ (NOT listening:$dp)}"
     else echo "dovecot: stopped"; rc=1; fi
     if pid="$(postfix_pid)"; then
         local pp=""; for p in $(POSTFIX_PORTS); do port_listening "$p" || { pp+=" $p"; rc=1; }; done
@@ -862,6 +865,9 @@ cmd_env() {
         "WEBMAIL_SMTP_PORT=$MAILSTACK_SUBMISSION_PORT" \
         "WEBMAIL_SMTP_SECURITY=starttls" \
         "WEBMAIL_SMTP_CA_FILE=$TLS_CERT" \
+        "WEBMAIL_MANAGESIEVE_HOST=127.0.0.1" \
+        "WEBMAIL_MANAGESIEVE_PORT=$MAILSTACK_MANAGESIEVE_PORT" \
+        "WEBMAIL_MANAGESIEVE_SECURITY=starttls" \
         "REDIS_URL=redis://127.0.0.1:$MAILSTACK_REDIS_PORT/0" \
         "CELERY_BROKER_URL=redis://127.0.0.1:$MAILSTACK_REDIS_PORT/1" \
         "MAILSTACK_DIR=$S" \
@@ -875,7 +881,8 @@ cmd_env() {
         "MAILSTACK_SUBMISSION_PORT=$MAILSTACK_SUBMISSION_PORT" \
         "MAILSTACK_SUBMISSIONS_PORT=$MAILSTACK_SUBMISSIONS_PORT" \
         "MAILSTACK_DOVECOT_AUTH_PORT=$MAILSTACK_DOVECOT_AUTH_PORT" \
-        "MAILSTACK_REDIS_PORT=$MAILSTACK_REDIS_PORT"; do
+        "MAILSTACK_REDIS_PORT=$MAILSTACK_REDIS_PORT" \
+        "MAILSTACK_MANAGESIEVE_PORT=$MAILSTACK_MANAGESIEVE_PORT"; do
         k="${kv%%=*}"; v="${kv#*=}"
         printf 'export %s=%q\n' "$k" "$v"
     done
