@@ -13,6 +13,7 @@ class ServerProfileAdmin(admin.ModelAdmin):
         (None, {"fields": ("domain",)}),
         ("IMAP", {"fields": ("imap_host", "imap_port", "imap_security")}),
         ("SMTP", {"fields": ("smtp_host", "smtp_port", "smtp_security", "server_saves_sent", "allowed_senders")}),
+        ("ManageSieve", {"fields": ("managesieve_host", "managesieve_port", "managesieve_security")}),
         ("TLS", {"fields": ("verify_tls", "ca_file")}),
     )
 

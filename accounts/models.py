@@ -26,6 +26,12 @@ class ServerProfile(models.Model):
         _("trusted CA file"), max_length=500, blank=True, help_text=_("Path of a CA bundle to trust, for self-signed servers.")
     )
     server_saves_sent = models.BooleanField(_("server saves sent mail itself"), default=False)
+    managesieve_host = models.CharField(
+        _("ManageSieve host"), max_length=253, blank=True,
+        help_text=_("Where filters and the vacation reply are kept (RFC 5804). Empty: no filters for this domain."),
+    )
+    managesieve_port = models.PositiveIntegerField(_("ManageSieve port"), default=4190)
+    managesieve_security = models.CharField(_("ManageSieve security"), max_length=10, choices=SECURITY_CHOICES, default="starttls")
     allowed_senders = models.TextField(
         _("allowed sender addresses"), blank=True,
         help_text=_(

@@ -224,6 +224,15 @@ if WEBMAIL_IMAP_CA_FILE and not Path(WEBMAIL_IMAP_CA_FILE).is_file():
 # Fernet key for mail passwords at rest. Never in the repo: the demo script generates one.
 WEBMAIL_CREDENTIALS_KEY = env_str("WEBMAIL_CREDENTIALS_KEY")
 
+# ManageSieve (RFC 5804) of the default profile: filters and the vacation reply are Sieve scripts
+# kept there. An empty host turns the filter and vacation pages off for the default profile.
+WEBMAIL_MANAGESIEVE_HOST = env_str("WEBMAIL_MANAGESIEVE_HOST", WEBMAIL_IMAP_HOST)
+WEBMAIL_MANAGESIEVE_PORT = env_int("WEBMAIL_MANAGESIEVE_PORT", 21190, minimum=1)
+WEBMAIL_MANAGESIEVE_SECURITY = env_str("WEBMAIL_MANAGESIEVE_SECURITY", "starttls")
+if WEBMAIL_MANAGESIEVE_SECURITY not in {"ssl", "starttls", "none"}:
+    raise ImproperlyConfigured(f"WEBMAIL_MANAGESIEVE_SECURITY must be ssl, starttls or none, got {WEBMAIL_MANAGESIEVE_SECURITY!r}")
+WEBMAIL_MANAGESIEVE_TIMEOUT = env_int("WEBMAIL_MANAGESIEVE_TIMEOUT", 20, minimum=1)
+
 WEBMAIL_IMAP_TIMEOUT = env_int("WEBMAIL_IMAP_TIMEOUT", 20, minimum=1)
 # The session pool (see mailview/imap/pool.py).
 WEBMAIL_POOL_PER_PROCESS = env_int("WEBMAIL_POOL_PER_PROCESS", 2, minimum=1)
