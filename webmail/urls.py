@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from accounts import filter_views
 from accounts.settings_views import reading_settings
 from accounts.views import admin_sign_in
 from mailview.urls import action_urlpatterns, folder_urlpatterns
@@ -20,6 +21,11 @@ urlpatterns = [
     path("admin/login/", admin_sign_in, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/settings/", reading_settings, name="reading_settings"),
+    path("settings/filters/", filter_views.filters, name="filters"),
+    path("settings/filters/new/", filter_views.filter_edit, name="filter_new"),
+    path("settings/filters/<str:rule_id>/", filter_views.filter_edit, name="filter_edit"),
+    path("settings/filters/<str:rule_id>/change/", filter_views.filter_change, name="filter_change"),
+    path("settings/vacation/", filter_views.vacation, name="vacation"),
     path("accounts/", include("accounts.urls")),
     path("mail/", include("mailview.urls")),
     path("actions/", include((action_urlpatterns, "mailview_actions"))),

@@ -282,7 +282,8 @@ def _data_lines(filters: FilterSet) -> list[str]:
 
 
 def _vacation(vacation: Vacation) -> list[str]:
-    guards = ['not exists ["list-id", "list-unsubscribe"]', 'not header :is "precedence" ["bulk", "list", "junk"]']
+    # one `exists` per header: `exists [a, b]` is true only when all of them are there
+    guards = ['not exists "list-id"', 'not exists "list-unsubscribe"', 'not header :is "precedence" ["bulk", "list", "junk"]']
     if vacation.start:
         guards.append(f'currentdate :value "ge" "date" {sieve_string(vacation.start)}')
     if vacation.end:
