@@ -336,6 +336,8 @@ render() {
         name="${kv%%=*}"; val="${kv#*=}"
         content="${content//"{{$name}}"/"$val"}"
     done
+    # as "$(<file)" reads it back (an empty last placeholder leaves a trailing newline)
+    while [[ "$content" == *$'\n' ]]; do content="${content%$'\n'}"; done
     if [[ "$content" =~ \{\{[A-Z_]+\}\} ]]; then
         die "template $tmpl: unreplaced placeholder ${BASH_REMATCH[0]}"
     fi
@@ -358,6 +360,7 @@ render_dovecot() {
 !include $f"
     fi
     mail_ids
+    DOVECOT_CONF_CHANGED=0
     render dovecot.conf.tmpl "$DOVECOT_CONF" \
         "STATE_DIR=$S" "LOG_DIR=$LOG_DIR" "DOVECOT_DIR=$DOVECOT_DIR" \
         "DOVECOT_BASE_DIR=$DOVECOT_BASE_DIR" "MAIL_DIR=$MAIL_DIR" \
@@ -366,7 +369,8 @@ render_dovecot() {
         "IMAP_PORT=$MAILSTACK_IMAP_PORT" "IMAPS_PORT=$MAILSTACK_IMAPS_PORT" \
         "LMTP_PORT=$MAILSTACK_LMTP_PORT" "DOVECOT_AUTH_PORT=$MAILSTACK_DOVECOT_AUTH_PORT" \
         "MANAGESIEVE_PORT=$MAILSTACK_MANAGESIEVE_PORT" "SMTP_PORT=$MAILSTACK_SMTP_PORT" \
-        "DOVECOT_EXTRA_INCLUDE=$extra" || true
+        "DOVECOT_EXTRA_INCLUDE=$extra" && DOVECOT_CONF_CHANGED=1
+    return 0
 }
 
 # domains Postfix accepts: MAILSTACK_DOMAINS + every domain in the passwd-file
@@ -572,7 +576,14 @@ DOVECOT_PORTS() { echo "$MAILSTACK_IMAP_PORT $MAILSTACK_IMAPS_PORT $MAILSTACK_LM
 POSTFIX_PORTS() { echo "$MAILSTACK_SMTP_PORT $MAILSTACK_SUBMISSION_PORT $MAILSTACK_SUBMISSIONS_PORT"; }
 
 start_dovecot() {
-    dovecot_pid >/dev/null && return 0
+    if dovecot_pid >/dev/null; then
+        # a Dovecot started from an older config (e.g. before ManageSieve was added) is
+        # restarted, so `start` always leaves the configured services listening
+        render_dovecot
+        ((DOVECOT_CONF_CHANGED)) || return 0
+        log "dovecot config changed: restarting dovecot"
+        stop_dovecot
+    fi
     stop_service dovecot 0   # leftovers of a master that died
     # shellcheck disable=SC2046
     check_ports_free dovecot $(DOVECOT_PORTS)
