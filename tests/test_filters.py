@@ -188,3 +188,36 @@ def test_bad_values_are_refused_by_the_form(signed_in, mail_user):
     assert response.status_code == 400
     with sieve_session(endpoint(), mail_user.email, mail_user.password) as sieve:
         assert sieve.list_scripts() == []
+
+
+def test_stop_using_a_foreign_script_leaves_it_on_the_server(signed_in, mail_user):
+    foreign = 'require "fileinto";\nif header :contains "subject" "Old" { fileinto "Junk"; }\n'
+    with sieve_session(endpoint(), mail_user.email, mail_user.password) as sieve:
+        sieve.put_script("old-client", foreign)
+        sieve.set_active("old-client")
+    conditions = [{"field": "subject", "op": "contains", "value": "Old"}]
+    assert rule_post(signed_in, conditions=conditions, move_to="Archive", foreign="stop").status_code == 302
+    with sieve_session(endpoint(), mail_user.email, mail_user.password) as sieve:
+        assert dict(sieve.list_scripts()) == {"old-client": False, SCRIPT_NAME: True}
+        assert sieve.get_script("old-client") == foreign
+        assert "include" not in sieve.get_script(SCRIPT_NAME)
+    send(mail_user.email, "Old news")
+    arrives(mail_user, "Archive", "Old news")
+    assert subjects(mail_user, "Junk") == []
+
+
+@pytest.mark.parametrize(("host", "port", "words"), [("", 4190, "offers no filters"), ("127.0.0.1", 1, "cannot be reached")])
+def test_no_or_unreachable_managesieve_server_is_said_not_failed(signed_in, mail_user, host, port, words):
+    from accounts.models import ServerProfile
+
+    ServerProfile.objects.create(
+        domain="example.test", imap_host="127.0.0.1", imap_port=int(os.environ["WEBMAIL_IMAP_PORT"]), imap_security="starttls",
+        smtp_host="127.0.0.1", smtp_port=int(os.environ["WEBMAIL_SMTP_PORT"]), ca_file=os.environ["WEBMAIL_IMAP_CA_FILE"],
+        managesieve_host=host, managesieve_port=port,
+    )
+    for path in ("/settings/filters/", "/settings/vacation/"):
+        response = signed_in.get(path)
+        assert response.status_code == 200
+        assert words in response.content.decode()
+    response = signed_in.post("/settings/vacation/", {"enabled": "on", "body": "x", "days": "3"})
+    assert response.status_code == 400 and words in response.content.decode()
