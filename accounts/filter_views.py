@@ -59,9 +59,11 @@ def _unavailable_message(exc: FiltersUnavailable) -> str:
 
 class ConditionForm(forms.Form):
     field = forms.ChoiceField(label=gettext_lazy("Field"), choices=FIELD_CHOICES)
-    header = forms.CharField(label=gettext_lazy("Header name"), required=False, max_length=100)
+    header = forms.CharField(label=gettext_lazy("Header name"), required=False, max_length=100,
+                             widget=forms.TextInput(attrs={"class": "cond-header", "placeholder": gettext_lazy("Header name")}))
     op = forms.ChoiceField(label=gettext_lazy("Comparison"), choices=OP_CHOICES)
-    value = forms.CharField(label=gettext_lazy("Value"), required=False, max_length=1000, strip=False)
+    value = forms.CharField(label=gettext_lazy("Value"), required=False, max_length=1000, strip=False,
+                            widget=forms.TextInput(attrs={"class": "cond-value"}))
 
     def condition(self) -> Condition | None:
         data = self.cleaned_data
@@ -140,13 +142,23 @@ def _context(request: AuthenticatedHttpRequest, state: FiltersState | None, fold
     return {"state": state, "folders": folders, "current_folder": "", "needs_choice": needs_choice, **extra}
 
 
+def _describe(rule: Rule) -> str:
+    """The rule's conditions in the person's language: `Subject contains “x” and …`."""
+    fields, ops = dict(FIELD_CHOICES), dict(OP_CHOICES)
+    joiner = f" {_('and')} " if rule.match == "all" else f" {_('or')} "
+    return joiner.join(
+        f"{c.header if c.field == 'header' else fields.get(c.field, c.field)} {ops.get(c.op, c.op)} “{c.value}”" for c in rule.conditions
+    )
+
+
 @login_required
 @never_cache
 def filters(request: AuthenticatedHttpRequest) -> HttpResponse:
     """The rules, in order, with their scripts; other scripts read-only."""
     folders = _folders(request)
     state = _load(request)
-    return render(request, "accounts/filters.html", _context(request, state, folders, form=ForeignChoiceMixin()))
+    rows = [(rule, _describe(rule)) for rule in state.filters.rules] if state else []
+    return render(request, "accounts/filters.html", _context(request, state, folders, form=ForeignChoiceMixin(), rows=rows))
 
 
 def _message_hints(request: AuthenticatedHttpRequest) -> dict[str, str]:
