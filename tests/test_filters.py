@@ -221,3 +221,19 @@ def test_no_or_unreachable_managesieve_server_is_said_not_failed(signed_in, mail
         assert words in response.content.decode()
     response = signed_in.post("/settings/vacation/", {"enabled": "on", "body": "x", "days": "3"})
     assert response.status_code == 400 and words in response.content.decode()
+
+
+def test_vacation_outside_its_dates_sends_nothing(signed_in, mail_user, other_mail_user):
+    response = signed_in.post("/settings/vacation/", {
+        "enabled": "on", "subject": "Later", "body": "Not yet.", "days": "1", "start": "2099-01-01", "end": "2099-01-31",
+        "addresses": [mail_user.email],
+    })
+    assert response.status_code == 302, response.content[:2000]
+    page = signed_in.get("/settings/vacation/").content.decode()
+    assert 'value="2099-01-01"' in page and "Not yet." in page
+    log = DovecotLog()
+    message_id = send(mail_user.email, "Early", sender=other_mail_user.email)
+    wait_until(lambda: any(message_id in line and "stored mail" in line for line in log.lines()), timeout=30,
+               message="the message delivered")
+    assert not [line for line in log.lines() if message_id in line and "vacation" in line.lower()]
+    assert subjects(other_mail_user, "INBOX") == []

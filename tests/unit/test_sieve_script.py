@@ -134,3 +134,10 @@ def test_pigeonhole_compiles_the_hostile_script(tmp_path):
     # Pigeonhole's own reading: no DISCARD operation anywhere, the hostile values are string operands
     assert not [line for line in dump.stdout.splitlines() if line.rstrip().endswith(": DISCARD")]
     assert 'STR[11] ""; discard;"' in dump.stdout
+
+
+def test_the_vacation_skips_a_list_message_with_any_one_list_header():
+    """`exists ["a", "b"]` is true only when all are there: each list header is tested alone."""
+    text = generate(FilterSet(vacation=Vacation(enabled=True, body="Away", days=1)).validated())
+    assert 'not exists "list-id"' in text and 'not exists "list-unsubscribe"' in text
+    assert "exists [" not in text
