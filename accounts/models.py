@@ -30,8 +30,11 @@ class ServerProfile(models.Model):
         _("ManageSieve host"), max_length=253, blank=True,
         help_text=_("Where filters and the vacation reply are kept (RFC 5804). Empty: no filters for this domain."),
     )
-    managesieve_port = models.PositiveIntegerField(_("ManageSieve port"), default=4190)
-    managesieve_security = models.CharField(_("ManageSieve security"), max_length=10, choices=SECURITY_CHOICES, default="starttls")
+    # blank: 4190 and STARTTLS (profiles made before ManageSieve, or without it, need no values)
+    managesieve_port = models.PositiveIntegerField(_("ManageSieve port"), default=4190, null=True, blank=True)
+    managesieve_security = models.CharField(
+        _("ManageSieve security"), max_length=10, choices=SECURITY_CHOICES, default="starttls", blank=True
+    )
     allowed_senders = models.TextField(
         _("allowed sender addresses"), blank=True,
         help_text=_(

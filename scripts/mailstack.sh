@@ -661,9 +661,9 @@ any_running() { dovecot_pid >/dev/null || postfix_pid >/dev/null || redis_pid >/
 status_line() {
     local d p r
     d="$(dovecot_pid || echo -)"; p="$(postfix_pid || echo -)"; r="$(redis_pid || echo -)"
-    printf 'mailstack: %s dovecot[%s] imap=%s imaps=%s lmtp=%s auth=%s | postfix[%s] smtp=%s submission=%s submissions=%s | redis[%s] port=%s | %s\n' \
+    printf 'mailstack: %s dovecot[%s] imap=%s imaps=%s lmtp=%s auth=%s managesieve=%s | postfix[%s] smtp=%s submission=%s submissions=%s | redis[%s] port=%s | %s\n' \
         "$1" "$d" "$MAILSTACK_IMAP_PORT" "$MAILSTACK_IMAPS_PORT" "$MAILSTACK_LMTP_PORT" \
-        "$MAILSTACK_DOVECOT_AUTH_PORT" "$p" "$MAILSTACK_SMTP_PORT" "$MAILSTACK_SUBMISSION_PORT" \
+        "$MAILSTACK_DOVECOT_AUTH_PORT" "$MAILSTACK_MANAGESIEVE_PORT" "$p" "$MAILSTACK_SMTP_PORT" "$MAILSTACK_SUBMISSION_PORT" \
         "$MAILSTACK_SUBMISSIONS_PORT" "$r" "$MAILSTACK_REDIS_PORT" "$S"
 }
 

@@ -71,7 +71,7 @@ def sieve_endpoint_for(email: str) -> SieveEndpoint | None:
         if not profile.managesieve_host:
             return None
         return SieveEndpoint(
-            host=profile.managesieve_host, port=profile.managesieve_port, security=profile.managesieve_security,
+            host=profile.managesieve_host, port=profile.managesieve_port or 4190, security=profile.managesieve_security or "starttls",
             verify_tls=profile.verify_tls, ca_file=profile.ca_file, timeout=timeout,
         )
     if not settings.WEBMAIL_MANAGESIEVE_HOST:
