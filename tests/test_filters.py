@@ -136,8 +136,12 @@ def test_a_foreign_active_script_survives_and_keeps_running(signed_in, mail_user
     assert rule_post(signed_in, conditions=[{"field": "size", "op": "over", "value": "10M"}], discard="on").status_code == 302
     with sieve_session(endpoint(), mail_user.email, mail_user.password) as sieve:
         ours = sieve.get_script(SCRIPT_NAME)
-        assert 'include :personal "roundcube";' in ours
+        assert 'include :personal :optional "roundcube";' in ours
         assert sieve.get_script("roundcube") == foreign
+        # another client removes it: our script still runs (the include is optional)
+        sieve.delete_script("roundcube")
+    send(mail_user.email, "MineRule after the other script went")
+    arrives(mail_user, "Archive", "MineRule after the other script went")
 
 
 def test_our_script_edited_elsewhere_is_kept_as_a_copy(signed_in, mail_user):

@@ -322,7 +322,7 @@ def generate(filters: FilterSet) -> str:
         lines.extend("  " + action for action in _actions(rule))
         lines.append("}")
     for name in filters.include:
-        lines.append(f"include :personal {sieve_string(name)};")
+        lines.append(f"include :personal :optional {sieve_string(name)};")  # RFC 6609: gone is fine
     return "\n".join(lines) + "\n"
 
 
