@@ -241,3 +241,19 @@ def test_vacation_outside_its_dates_sends_nothing(signed_in, mail_user, other_ma
                message="the message delivered")
     assert not [line for line in log.lines() if message_id in line and "vacation" in line.lower()]
     assert subjects(other_mail_user, "INBOX") == []
+
+
+def test_managesieve_sign_in_with_a_non_ascii_password():
+    """SASL PLAIN carries UTF-8 (RFC 4616): a password like `pässwörd` signs in over STARTTLS."""
+    from tests.support import CREATED_MAIL_USERS, mailstack
+
+    email, password = f"umlaut-{uuid.uuid4().hex[:10]}@example.test", f"pässwörd-€-{uuid.uuid4().hex[:6]}"
+    CREATED_MAIL_USERS.append(email)
+    mailstack("adduser", email, password)
+    with sieve_session(endpoint(), email, password) as sieve:
+        # after STARTTLS the server lists its capabilities again, without STARTTLS
+        assert "STARTTLS" not in sieve.capabilities and sieve.list_scripts() == []
+    from mailview.sieve.errors import SieveAuthError
+
+    with pytest.raises(SieveAuthError), sieve_session(endpoint(), email, password.replace("ä", "a")):
+        pass
