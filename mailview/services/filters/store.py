@@ -117,11 +117,6 @@ def _session(user: User) -> AbstractContextManager[ManageSieveClient]:
     return sieve_session(endpoint, credentials.username, credentials.password)
 
 
-def filters_available(*, user: User) -> bool:
-    """Whether this person's server profile has a ManageSieve server at all (no connection)."""
-    return sieve_endpoint_for(user.username) is not None
-
-
 def filters_load(*, user: User) -> FiltersState:
     """Everything on the server, read once. Raises FiltersUnavailable."""
     try:
