@@ -34,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.identities import login_address, sender_allowed
-from accounts.services import imap_credentials_for, server_profile_for
+from accounts.services import imap_credentials_for, server_profile_for, smtp_login_name_for
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import ImapError, MailboxNotFound, MessageNotFound, NoStoredCredentials
 from mailview.mime import Address
@@ -181,7 +181,7 @@ def compose_deliver(*, compose_id: str, imap: ImapConnection) -> Outcome:
         reply = smtp_submit(
             # The envelope sender is always the sign-in address (stored when queued), whatever the From.
             endpoint=smtp_endpoint_for(compose.envelope_from),
-            username=credentials.username,
+            username=smtp_login_name_for(compose.envelope_from),
             password=credentials.password,
             envelope_from=compose.envelope_from,
             recipients=list(compose.envelope_to),
