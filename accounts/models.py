@@ -135,6 +135,12 @@ class UserSettings(models.Model):
     messages_per_page = models.PositiveSmallIntegerField(_("messages per page"), default=50)
     prefer_plain_text = models.BooleanField(_("prefer plain text over HTML"), default=False)
     mark_read_on_open = models.BooleanField(_("mark messages read when opened"), default=True)
+    # Special folders the person chose (empty: found by the server's attributes or the usual names).
+    drafts_folder = models.CharField(_("drafts folder"), max_length=500, blank=True)
+    sent_folder = models.CharField(_("sent folder"), max_length=500, blank=True)
+    trash_folder = models.CharField(_("trash folder"), max_length=500, blank=True)
+    junk_folder = models.CharField(_("junk folder"), max_length=500, blank=True)
+    archive_folder = models.CharField(_("archive folder"), max_length=500, blank=True)
 
     def __str__(self) -> str:
         return f"settings of {self.user}"

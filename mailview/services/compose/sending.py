@@ -44,7 +44,7 @@ from mailview.services.compose.building import header_senders, headers_without
 from mailview.services.compose.drafts import draft_fetch, draft_versions_delete, message_id_token
 from mailview.services.compose.headers import parse_address_list
 from mailview.services.compose.uploads import uploads_purge
-from mailview.services.special_folders import special_folder_ensure
+from mailview.services.special_folders import special_folder_ensure, special_folders_forget
 from mailview.smtp.client import SmtpEndpoint, smtp_size, smtp_submit
 from mailview.smtp.errors import SmtpError
 
@@ -264,7 +264,13 @@ def compose_finish(*, compose_id: str, imap: ImapConnection) -> Outcome:
     try:
         if not _server_saves_sent(compose.envelope_from):
             sent = special_folder_ensure(imap=imap, user_key=user_key, use="sent")
-            imap.select(sent, readonly=True, refresh=True)
+            try:
+                imap.select(sent, readonly=True, refresh=True)
+            except MailboxNotFound:
+                # Deleted since we cached its name ([TRYCREATE]): find or make it again.
+                special_folders_forget(user_key=user_key)
+                sent = special_folder_ensure(imap=imap, user_key=user_key, use="sent")
+                imap.select(sent, readonly=True, refresh=True)
             if not imap.search_uids(["HEADER", "Message-ID", message_id_token(compose.message_id)]):
                 try:
                     # The final draft, without our draft-only flags.
