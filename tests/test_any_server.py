@@ -274,3 +274,102 @@ def test_send_with_a_sent_copy(celery_worker, client, srv, person):
     with srv.direct(person) as imap:
         imap.select_folder(sent, readonly=True)
         assert len(imap.search(["SUBJECT", "From any server"])) == 1
+
+
+# -- what each server lacks, handled ------------------------------------------------------
+
+
+def connection_to(server: Server, user: MailUser):
+    from mailview.imap.connection import Credentials, ImapConnection, ServerEndpoint
+
+    endpoint = ServerEndpoint(
+        host="127.0.0.1", port=server.port, security=server.security, verify_tls=True, ca_file=os.environ["WEBMAIL_IMAP_CA_FILE"]
+    )
+    return ImapConnection(endpoint, Credentials(server.login_of(user), user.password))
+
+
+def test_cyrus_is_asked_for_partial_sort_once_per_process_not_per_connection(db):
+    """Cyrus 3.6 advertises ESORT and refuses `SORT RETURN (PARTIAL ...)`: the refusal is
+    remembered for its host:port, so a second connection sorts without asking again."""
+    from mailview.imap.connection import forget_partial_refusals, partial_sort_refused
+
+    server = Server(**{**SERVERS["cyrus"].__dict__, "port": int(os.environ["MAILSTACK_CYRUS_PORT"])})
+    user = person_on(server, "esort")
+    with server.direct(user) as imap:
+        for n in range(5):
+            append_message(imap, "INBOX", subject=f"sorted {n}")
+    forget_partial_refusals()
+    first, second = connection_to(server, user), connection_to(server, user)
+    try:
+        assert first.has_capability("ESORT")
+        first.select("INBOX")
+        before = first.operations
+        total, uids = first.sorted_page(sort="subject", reverse=False, first=1, last=2) or (0, [])
+        assert (total, len(uids)) == (5, 2), "the page still comes, from a plain SORT"
+        assert first.operations - before == 2, "one refused PARTIAL, one plain SORT"
+        assert partial_sort_refused(first.endpoint)
+        second.select("INBOX")
+        before = second.operations
+        assert second.sorted_page(sort="subject", reverse=False, first=1, last=2) is None
+        assert second.operations == before, "a new connection does not ask again"
+    finally:
+        first.close()
+        second.close()
+        forget_partial_refusals()
+
+
+def test_dovecot_keeps_its_partial_sort_fast_path(db):
+    from mailview.imap.connection import forget_partial_refusals
+
+    server = Server(**{**SERVERS["dovecot"].__dict__, "port": int(os.environ["WEBMAIL_IMAP_PORT"])})
+    user = person_on(server, "fast")
+    with server.direct(user) as imap:
+        for n in range(5):
+            append_message(imap, "INBOX", subject=f"sorted {n}")
+    forget_partial_refusals()
+    connection = connection_to(server, user)
+    try:
+        connection.select("INBOX")
+        before = connection.operations
+        assert connection.sorted_page(sort="subject", reverse=True, first=1, last=2) is not None
+        assert connection.operations - before == 1
+    finally:
+        connection.close()
+
+
+def test_courier_gets_uidnext_from_status_and_moves_without_move(db):
+    server = Server(**{**SERVERS["courier"].__dict__, "port": int(os.environ["MAILSTACK_COURIER_PORT"])})
+    user = person_on(server, "nomove")
+    with server.direct(user) as imap:
+        imap.create_folder("INBOX.Work")
+        for n in range(3):
+            append_message(imap, "INBOX", subject=f"m {n}")
+    connection = connection_to(server, user)
+    try:
+        assert not connection.has_capability("MOVE") and not connection.has_capability("LIST-EXTENDED")
+        selected = connection.select("INBOX", readonly=False)
+        assert selected.uidnext == 4, "SELECT on Courier says no UIDNEXT; STATUS does"
+        moved = connection.move([1, 2], "INBOX.Work")
+        assert moved == {1: 1, 2: 2}  # COPYUID from the COPY
+        assert connection.present_uids([1, 2, 3]) == [3]
+        assert connection.personal_namespace().prefix == "INBOX."
+    finally:
+        connection.close()
+    assert server.subjects(user, "Work") == ["m 0", "m 1"]
+
+
+def test_a_drafts_folder_deleted_elsewhere_is_made_again(client, srv, person):
+    """APPEND to a missing folder answers NO [TRYCREATE]: the folder is made and the save retried."""
+    if srv.name != "courier":
+        pytest.skip(f"{srv.name} protects its Drafts (Cyrus refuses to delete a special-use folder; Dovecot's is auto-created)")
+    data = compose_form(client)
+    first = client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "Keep me", "body": "1", "action": "save"}, **JSON)
+    assert first.json()["saved"] is True
+    drafts = next(f for f in srv.folders(person) if f.rsplit(srv.separator, 1)[-1] == "Drafts")
+    with srv.direct(person) as imap:
+        imap.delete_folder(drafts)
+    again = client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "Keep me", "body": "2", "action": "save"}, **JSON)
+    assert again.status_code == 200 and again.json()["saved"] is True, again.content
+    with srv.direct(person) as imap:
+        imap.select_folder(drafts, readonly=True)
+        assert len(imap.search(["SUBJECT", "Keep me"])) == 1
