@@ -373,3 +373,21 @@ def test_a_drafts_folder_deleted_elsewhere_is_made_again(client, srv, person):
     with srv.direct(person) as imap:
         imap.select_folder(drafts, readonly=True)
         assert len(imap.search(["SUBJECT", "Keep me"])) == 1
+
+
+def test_the_persons_choice_of_special_folder_is_used(celery_worker, client, srv, person):
+    """Settings → Special folders, as in Roundcube: the chosen folder wins over the server's."""
+    bin_folder = srv.folder("Bin")
+    with srv.direct(person) as imap:
+        imap.create_folder(bin_folder)
+        imap.subscribe_folder(bin_folder)
+    page = client.get("/accounts/settings/").content.decode()
+    assert f'<option value="{bin_folder}">' in page and "Automatic" in page
+    answer = client.post("/accounts/settings/", {"section": "special", "trash": bin_folder})
+    assert answer.status_code == 302
+    uid = uid_of(srv, person, "INBOX", "message 3")
+    assert act(client, action="delete", folder="INBOX", uid=[uid])["state"] == "done"
+    assert srv.subjects(person, "Bin") == ["message 3"]
+    # The tree marks it as the trash.
+    tree = client.get("/mail/INBOX/").content.decode()
+    assert re.search(rf'href="/mail/{re.escape(bin_folder)}/"[^>]*>(?:(?!</a>).)*#trash', tree, re.S), f"{srv.name}: Bin is not shown as the trash"

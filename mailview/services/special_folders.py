@@ -126,3 +126,19 @@ def special_folder_ensure(*, imap: ImapConnection, user_key: str, use: str, refr
         pass  # still usable; the tree shows unsubscribed folders on the folders page
     special_folders_forget(user_key=user_key)
     return name
+
+
+def special_folder_options(*, imap: ImapConnection, user_key: str) -> tuple[list[str], SpecialFolders, dict[str, str]]:
+    """For the settings page: the selectable folders, what each use resolves to without
+    the person's choice, and their choices."""
+    folders = imap.list_folders(with_status=False)
+    names = sorted((f.name for f in folders if _selectable(f) and f.name.upper() != "INBOX"), key=str.casefold)
+    return names, special_folders_of(folders), special_folder_choices(user_key=user_key)
+
+
+def special_folder_choose(*, user_key: str, choices: dict[str, str]) -> None:
+    """Store the person's choices (use → folder name, "" for automatic) and drop the cache."""
+    UserSettings.objects.update_or_create(
+        user_id=user_key, defaults={f"{use}_folder": choices.get(use, "") for use in USES}
+    )
+    special_folders_forget(user_key=user_key)
