@@ -257,6 +257,11 @@ def test_draft_is_saved_to_drafts(client, srv, person):
     with srv.direct(person) as imap:
         imap.select_folder(drafts, readonly=True)
         assert len(imap.search(["SUBJECT", "Draft here"])) == 1
+    # The app's own Drafts list follows each save (issue #14: it stayed stale on Cyrus).
+    assert list_subjects(client, drafts) == ["Draft here"]
+    again = client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "Draft changed", "body": "c", "action": "save"}, **JSON)
+    assert again.json()["saved"] is True
+    assert list_subjects(client, drafts) == ["Draft changed"], f"{srv.name}: the Drafts list is stale"
 
 
 def test_send_with_a_sent_copy(celery_worker, client, srv, person):
