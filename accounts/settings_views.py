@@ -9,7 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from mailview.imap import get_pool
+from mailview.imap import ImapError, get_pool
 from mailview.services.special_folders import special_folder_choose, special_folder_options
 
 from .http import AuthenticatedHttpRequest
@@ -53,13 +53,20 @@ def reading_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     user_key = str(request.user.pk)
     special_post = request.method == "POST" and request.POST.get("section") == "special"
     form = ReadingSettingsForm(None if special_post else request.POST or None, instance=user_settings(user=request.user))
-    with get_pool().session(request.user) as imap:
-        names, automatic, chosen = special_folder_options(imap=imap, user_key=user_key)
-    special = SpecialFoldersForm(
-        request.POST if special_post else None,
-        names=names, automatic={use: getattr(automatic, use) for use in SPECIAL_FOLDER_LABELS}, chosen=chosen,
-    )
-    if special_post and special.is_valid():
+    special: SpecialFoldersForm | None = None
+    try:
+        with get_pool().session(request.user) as imap:
+            names, automatic, chosen = special_folder_options(imap=imap, user_key=user_key)
+    except ImapError:
+        # The other settings need no mail server: the folder choice waits until it answers.
+        if special_post:
+            raise
+    else:
+        special = SpecialFoldersForm(
+            request.POST if special_post else None,
+            names=names, automatic={use: getattr(automatic, use) for use in SPECIAL_FOLDER_LABELS}, chosen=chosen,
+        )
+    if special_post and special is not None and special.is_valid():
         special_folder_choose(user_key=user_key, choices={use: special.cleaned_data[use] for use in SPECIAL_FOLDER_LABELS})
         messages.success(request, _("Settings saved."))
         return redirect("reading_settings")

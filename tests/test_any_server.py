@@ -396,3 +396,19 @@ def test_the_persons_choice_of_special_folder_is_used(celery_worker, client, srv
     # The tree marks it as the trash.
     tree = client.get("/mail/INBOX/").content.decode()
     assert re.search(rf'href="/mail/{re.escape(bin_folder)}/"[^>]*>(?:(?!</a>).)*#trash', tree, re.S), f"{srv.name}: Bin is not shown as the trash"
+
+
+def test_settings_still_open_while_the_mail_server_is_down(client):
+    from tests.support import new_mail_user
+
+    user = new_mail_user("down", domain="example.org")
+    profile = ServerProfile.objects.create(
+        domain="example.org", imap_host="127.0.0.1", imap_port=int(os.environ["WEBMAIL_IMAP_PORT"]), imap_security="starttls",
+        smtp_host="127.0.0.1", smtp_port=int(os.environ["WEBMAIL_SMTP_PORT"]), ca_file=os.environ["WEBMAIL_IMAP_CA_FILE"],
+    )
+    assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 302
+    profile.imap_port = 1
+    profile.save()
+    page = client.get("/accounts/settings/")
+    assert page.status_code == 200 and "cannot be reached" in page.content.decode()
+    assert client.post("/accounts/settings/", {"messages_per_page": 20}).status_code == 302
