@@ -304,6 +304,10 @@ def test_cyrus_is_asked_for_partial_sort_once_per_process_not_per_connection(db)
         for n in range(5):
             append_message(imap, "INBOX", subject=f"sorted {n}")
     forget_partial_refusals()
+    from mailview.wiring import _partial_refusals_key
+    from webmail.redis_client import get_redis
+
+    get_redis().delete(_partial_refusals_key())
     first, second = connection_to(server, user), connection_to(server, user)
     try:
         assert first.has_capability("ESORT")
@@ -317,6 +321,16 @@ def test_cyrus_is_asked_for_partial_sort_once_per_process_not_per_connection(db)
         before = second.operations
         assert second.sorted_page(sort="subject", reverse=False, first=1, last=2) is None
         assert second.operations == before, "a new connection does not ask again"
+        # Another process (its own memory empty) learns it from Redis, and does not ask either.
+        forget_partial_refusals()
+        third = connection_to(server, user)
+        try:
+            third.select("INBOX")
+            before = third.operations
+            assert third.sorted_page(sort="subject", reverse=False, first=1, last=2) is None
+            assert third.operations == before and partial_sort_refused(third.endpoint)
+        finally:
+            third.close()
     finally:
         first.close()
         second.close()

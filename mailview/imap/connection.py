@@ -138,13 +138,42 @@ _PARTIAL_REFUSED: set[str] = set()
 _PARTIAL_REFUSED_LOCK = threading.Lock()
 
 
+# The same memory shared by every process (Redis), installed by mailview/wiring.py:
+# (was it refused?, remember a refusal), by "host:port". Asked once per new connection.
+_PARTIAL_STORE: tuple[Callable[[str], bool], Callable[[str], None]] | None = None
+
+
+def install_partial_refusal_store(is_refused: Callable[[str], bool], remember: Callable[[str], None]) -> None:
+    global _PARTIAL_STORE
+    _PARTIAL_STORE = (is_refused, remember)
+
+
 def partial_sort_refused(endpoint: Endpoint) -> bool:
     return f"{endpoint.host}:{endpoint.port}" in _PARTIAL_REFUSED
 
 
+def _partial_refused_elsewhere(endpoint: Endpoint) -> bool:
+    """Did another process see this endpoint refuse PARTIAL? (The shared store; never fatal.)"""
+    key = f"{endpoint.host}:{endpoint.port}"
+    try:
+        refused = _PARTIAL_STORE is not None and _PARTIAL_STORE[0](key)
+    except Exception:  # noqa: BLE001 - the store (Redis) may be down: then just try
+        return False
+    if refused:
+        with _PARTIAL_REFUSED_LOCK:
+            _PARTIAL_REFUSED.add(key)
+    return refused
+
+
 def _remember_partial_refused(endpoint: Endpoint) -> None:
+    key = f"{endpoint.host}:{endpoint.port}"
     with _PARTIAL_REFUSED_LOCK:
-        _PARTIAL_REFUSED.add(f"{endpoint.host}:{endpoint.port}")
+        _PARTIAL_REFUSED.add(key)
+    try:
+        if _PARTIAL_STORE is not None:
+            _PARTIAL_STORE[1](key)
+    except Exception:  # noqa: BLE001 - the store (Redis) may be down: this process remembers
+        log.info("could not share the PARTIAL refusal of %s", key)
 
 
 def forget_partial_refusals() -> None:
@@ -264,6 +293,7 @@ class ImapConnection:
         self.broken = False
         self.operations = 0  # IMAP operations run (tests assert budgets with it)
         self._namespace: Namespace | None = None
+        self._partial_store_asked = False  # the shared memory of PARTIAL refusals (see sorted_page)
         # The last folder listing with counts, and when it was made (see list_folders).
         self._listing: tuple[float, list[RawFolder]] | None = None
         self._connect()
@@ -510,10 +540,15 @@ class ImapConnection:
         advertising only ESORT and CONTEXT=SEARCH: so try it wherever ESORT is
         advertised. A refusal is remembered for the server endpoint, for the whole
         process (`partial_sort_refused`): Cyrus 3.6 advertises ESORT and refuses PARTIAL,
-        and is asked once, not on every new connection.
+        and is asked once, not on every new connection (nor, through the store that
+        `install_partial_refusal_store` puts in, once per process).
         """
         if not self.has_capability("ESORT") or partial_sort_refused(self.endpoint):
             return None
+        if not self._partial_store_asked:
+            self._partial_store_asked = True
+            if _partial_refused_elsewhere(self.endpoint):
+                return None
         criteria = (b"REVERSE " if reverse else b"") + self._sort_key(sort)
         try:
             return self._run(lambda c: esort_page(c, criteria, first, last, keys))
