@@ -64,3 +64,17 @@ def test_a_bad_environment_format_stops_the_start() -> None:
     )
     assert result.returncode != 0
     assert "WEBMAIL_IMAP_LOGIN" in result.stderr
+
+
+def test_the_default_profile_takes_its_formats_from_the_environment(client, settings):
+    from accounts.services import imap_login_name_for, smtp_login_name_for
+
+    user = new_mail_user("envfmt")  # example.test: no profile, the default server
+    settings.WEBMAIL_IMAP_LOGIN = "localpart"
+    settings.WEBMAIL_SMTP_LOGIN = "%u"
+    assert imap_login_name_for(user.email) == user.email.split("@")[0]
+    assert smtp_login_name_for(user.email) == user.email
+    # Dovecot knows the whole address only: the local part is refused.
+    assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 200
+    settings.WEBMAIL_IMAP_LOGIN = "%n@%d"
+    assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 302
