@@ -11,8 +11,8 @@ class ServerProfileAdmin(admin.ModelAdmin):
     search_fields = ("domain", "imap_host", "smtp_host")
     fieldsets = (
         (None, {"fields": ("domain",)}),
-        ("IMAP", {"fields": ("imap_host", "imap_port", "imap_security")}),
-        ("SMTP", {"fields": ("smtp_host", "smtp_port", "smtp_security", "server_saves_sent", "allowed_senders")}),
+        ("IMAP", {"fields": ("imap_host", "imap_port", "imap_security", "imap_login")}),
+        ("SMTP", {"fields": ("smtp_host", "smtp_port", "smtp_security", "smtp_login", "server_saves_sent", "allowed_senders")}),
         ("ManageSieve", {"fields": ("managesieve_host", "managesieve_port", "managesieve_security")}),
         ("TLS", {"fields": ("verify_tls", "ca_file")}),
     )

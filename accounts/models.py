@@ -1,14 +1,25 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+from .login_names import login_format_check, login_name
 
 SECURITY_CHOICES = [
     ("ssl", _("TLS (implicit, e.g. port 993/465)")),
     ("starttls", _("STARTTLS (e.g. port 143/587)")),
     ("none", _("None (plain text, trusted networks only)")),
 ]
+
+
+def login_format_validator(value: str) -> None:
+    if value:
+        try:
+            login_format_check(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from None
 
 
 class ServerProfile(models.Model):
@@ -24,6 +35,17 @@ class ServerProfile(models.Model):
     verify_tls = models.BooleanField(_("verify TLS certificates"), default=True)
     ca_file = models.CharField(
         _("trusted CA file"), max_length=500, blank=True, help_text=_("Path of a CA bundle to trust, for self-signed servers.")
+    )
+    imap_login = models.CharField(
+        _("IMAP login name"), max_length=100, blank=True, default="address", validators=[login_format_validator],
+        help_text=_(
+            "What the IMAP server is told at LOGIN: address (the whole sign-in address), localpart (what is before "
+            "the @), or a template with %u (the address), %n (the local part) and %d (the domain), as in Dovecot; empty: address."
+        ),
+    )
+    smtp_login = models.CharField(
+        _("SMTP login name"), max_length=100, blank=True, validators=[login_format_validator],
+        help_text=_("The same for SMTP AUTH; empty: as for IMAP."),
     )
     server_saves_sent = models.BooleanField(_("server saves sent mail itself"), default=False)
     managesieve_host = models.CharField(
@@ -52,6 +74,12 @@ class ServerProfile(models.Model):
 
     def __str__(self) -> str:
         return self.domain
+
+    def imap_login_name(self, address: str) -> str:
+        return login_name(self.imap_login, address)
+
+    def smtp_login_name(self, address: str) -> str:
+        return login_name(self.smtp_login or self.imap_login, address)
 
     def save(self, *args: object, **kwargs: object) -> None:
         self.domain = self.domain.strip().lower()
@@ -116,6 +144,12 @@ class UserSettings(models.Model):
     messages_per_page = models.PositiveSmallIntegerField(_("messages per page"), default=50)
     prefer_plain_text = models.BooleanField(_("prefer plain text over HTML"), default=False)
     mark_read_on_open = models.BooleanField(_("mark messages read when opened"), default=True)
+    # Special folders the person chose (empty: found by the server's attributes or the usual names).
+    drafts_folder = models.CharField(_("drafts folder"), max_length=500, blank=True)
+    sent_folder = models.CharField(_("sent folder"), max_length=500, blank=True)
+    trash_folder = models.CharField(_("trash folder"), max_length=500, blank=True)
+    junk_folder = models.CharField(_("junk folder"), max_length=500, blank=True)
+    archive_folder = models.CharField(_("archive folder"), max_length=500, blank=True)
 
     def __str__(self) -> str:
         return f"settings of {self.user}"

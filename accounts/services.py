@@ -22,6 +22,7 @@ from mailview.imap import (
 )
 
 from .crypto import decrypt_secret, encrypt_secret
+from .login_names import login_name
 from .models import AuditEvent, MailCredential, ServerProfile, TrustedSender, UserSettings
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,18 @@ def imap_endpoint_for(email: str) -> ServerEndpoint:
     )
 
 
+def imap_login_name_for(email: str) -> str:
+    """The IMAP login name for a sign-in address: its profile's format, else WEBMAIL_IMAP_LOGIN."""
+    profile = server_profile_for(email)
+    return profile.imap_login_name(email) if profile is not None else login_name(settings.WEBMAIL_IMAP_LOGIN, email)
+
+
+def smtp_login_name_for(email: str) -> str:
+    """The SMTP AUTH name for a sign-in address: its profile's format, else WEBMAIL_SMTP_LOGIN."""
+    profile = server_profile_for(email)
+    return profile.smtp_login_name(email) if profile is not None else login_name(settings.WEBMAIL_SMTP_LOGIN, email)
+
+
 def user_sign_in(*, email: str, password: str, client_ip: str | None = None) -> User | None:
     """Check the address and password with an IMAP LOGIN; on success return the
     (possibly new) Django user with the password stored encrypted.
@@ -134,7 +147,7 @@ def user_sign_in(*, email: str, password: str, client_ip: str | None = None) -> 
     if not password or any(c in password for c in "\r\n\x00"):
         return None
     try:
-        verify_login(imap_endpoint_for(email), Credentials(email, password), client_ip=client_ip)
+        verify_login(imap_endpoint_for(email), Credentials(imap_login_name_for(email), password), client_ip=client_ip)
     except ImapAuthenticationError:
         return None
     except ImapServerBusy as exc:
@@ -171,7 +184,8 @@ def imap_credentials_for(user_key: str) -> tuple[ServerEndpoint, Credentials]:
     password = decrypt_secret(credential.encrypted_password)
     if password is None:
         raise NoStoredCredentials("stored mail credentials cannot be decrypted")
-    return imap_endpoint_for(credential.login), Credentials(credential.login, password)
+    # `login` is the sign-in address (the identity); the server may want another name.
+    return imap_endpoint_for(credential.login), Credentials(imap_login_name_for(credential.login), password)
 
 
 def audit(kind: str, *, email: str = "", ip: str | None = None, user_agent: str = "") -> None:

@@ -9,6 +9,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mailview.imap import ImapError, get_pool
+from mailview.services.special_folders import special_folder_choose, special_folder_options
+
 from .http import AuthenticatedHttpRequest
 from .models import UserSettings
 from .services import user_settings
@@ -22,11 +25,53 @@ class ReadingSettingsForm(forms.ModelForm):
         fields = ["messages_per_page", "prefer_plain_text", "mark_read_on_open"]
 
 
+SPECIAL_FOLDER_LABELS = {
+    "drafts": gettext_lazy("Drafts"),
+    "sent": gettext_lazy("Sent"),
+    "trash": gettext_lazy("Trash"),
+    "junk": gettext_lazy("Junk"),
+    "archive": gettext_lazy("Archive"),
+}
+
+
+class SpecialFoldersForm(forms.Form):
+    """Which folder is Drafts, Sent, Trash, Junk, Archive (as Roundcube has): "automatic"
+    lets the server's attributes or the usual names decide."""
+
+    def __init__(self, *args: object, names: list[str], automatic: dict[str, str | None], chosen: dict[str, str], **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        for use, label in SPECIAL_FOLDER_LABELS.items():
+            found = automatic.get(use)
+            auto = _("Automatic (%(folder)s)") % {"folder": found} if found else _("Automatic (made when needed)")
+            self.fields[use] = forms.ChoiceField(
+                label=label, required=False, choices=[("", auto), *((n, n) for n in names)], initial=chosen.get(use, "")
+            )
+
+
 @login_required
 def reading_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
-    form = ReadingSettingsForm(request.POST or None, instance=user_settings(user=request.user))
-    if request.method == "POST" and form.is_valid():
+    user_key = str(request.user.pk)
+    special_post = request.method == "POST" and request.POST.get("section") == "special"
+    form = ReadingSettingsForm(None if special_post else request.POST or None, instance=user_settings(user=request.user))
+    special: SpecialFoldersForm | None = None
+    try:
+        with get_pool().session(request.user) as imap:
+            names, automatic, chosen = special_folder_options(imap=imap, user_key=user_key)
+    except ImapError:
+        # The other settings need no mail server: the folder choice waits until it answers.
+        if special_post:
+            raise
+    else:
+        special = SpecialFoldersForm(
+            request.POST if special_post else None,
+            names=names, automatic={use: getattr(automatic, use) for use in SPECIAL_FOLDER_LABELS}, chosen=chosen,
+        )
+    if special_post and special is not None and special.is_valid():
+        special_folder_choose(user_key=user_key, choices={use: special.cleaned_data[use] for use in SPECIAL_FOLDER_LABELS})
+        messages.success(request, _("Settings saved."))
+        return redirect("reading_settings")
+    if request.method == "POST" and not special_post and form.is_valid():
         form.save()
         messages.success(request, _("Settings saved."))
         return redirect("reading_settings")
-    return render(request, "accounts/settings.html", {"form": form, "folders": [], "current_folder": ""})
+    return render(request, "accounts/settings.html", {"form": form, "special": special, "folders": [], "current_folder": ""})

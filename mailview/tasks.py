@@ -34,7 +34,8 @@ def mail_action(
     try:
         with get_pool().session(user) as imap:
             result = message_action_apply(
-                imap=imap, action_id=action_id, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword, restore=restore
+                imap=imap, action_id=action_id, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword, restore=restore,
+                user_key=str(user_id),
             )
     except NoStoredCredentials:
         # Signed out with actions still queued: they wait for the next sign-in.

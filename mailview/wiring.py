@@ -11,6 +11,7 @@ from django.conf import settings
 
 from mailview.imap import SessionPool, install_pool_factory
 from mailview.imap.budget import ConnectionBudget
+from mailview.imap.connection import install_partial_refusal_store
 from mailview.imap.timing import install_timer
 from webmail.timing import timed
 
@@ -40,7 +41,27 @@ def build_pool() -> SessionPool:
     )
 
 
+def _partial_refusals_key() -> str:
+    from webmail.redis_client import key_prefix
+
+    return f"{key_prefix()}:imap:partial-sort-refused"
+
+
+def _partial_refused(endpoint: str) -> bool:
+    from webmail.redis_client import get_redis
+
+    return bool(get_redis().sismember(_partial_refusals_key(), endpoint))
+
+
+def _partial_refused_remember(endpoint: str) -> None:
+    from webmail.redis_client import get_redis
+
+    get_redis().sadd(_partial_refusals_key(), endpoint)
+
+
 def wire() -> None:
     """Plug the app into its low layers (idempotent)."""
     install_pool_factory(build_pool)
     install_timer(timed)
+    # Servers that refuse SORT RETURN (PARTIAL): remembered by every process together.
+    install_partial_refusal_store(_partial_refused, _partial_refused_remember)

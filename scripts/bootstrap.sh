@@ -11,6 +11,8 @@ cd "$(dirname "$0")/.."
 # The mail stack's packages are installed by its own script (it keeps their maintainer
 # scripts from starting system daemons and creates the mail user).
 bash scripts/mailstack.sh install >/dev/null
+# Cyrus and Courier beside Dovecot (issue #14): their own script, for the same reason.
+bash scripts/imapservers.sh install >/dev/null
 
 packages=(openssl ca-certificates python3-venv)
 requirements=requirements.lock

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The demo: installs what is missing, starts the mail stack (Dovecot, Postfix, Redis)
-# on loopback, seeds demo mailboxes, migrates, starts gunicorn and a Celery worker,
+# The demo: installs what is missing, starts the mail stack (Dovecot, Postfix, Redis;
+# Cyrus and Courier beside Dovecot) on loopback, seeds demo mailboxes, migrates, starts gunicorn and a Celery worker,
 # and prints the URL and the demo logins.
 #   bash scripts/demo.sh         start (idempotent)
 #   bash scripts/demo.sh stop    stop the web server, the worker and the mail stack
@@ -42,7 +42,7 @@ if [[ ! -f $state/secrets.env ]]; then
     echo "export DJANGO_SECRET_KEY=$(head -c 48 /dev/urandom | base64 | tr -d '/+=\n')"
     echo "export WEBMAIL_CREDENTIALS_KEY=$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
     echo "export DJANGO_SUPERUSER_PASSWORD=$(head -c 12 /dev/urandom | base64 | tr -d '/+=\n')"
-    for u in alice bob carol; do echo "export DEMO_PASSWORD_${u^^}=$u-$(head -c 6 /dev/urandom | base64 | tr -d '/+=\n')"; done
+    for u in alice bob carol dave erin; do echo "export DEMO_PASSWORD_${u^^}=$u-$(head -c 6 /dev/urandom | base64 | tr -d '/+=\n')"; done
   } >"$state/secrets.env"
   umask 022
 fi
@@ -58,6 +58,33 @@ for email in "${!users[@]}"; do
 done
 
 .venv/bin/python manage.py migrate --noinput >/dev/null
+
+# Cyrus and Courier beside Dovecot (scripts/imapservers.sh): dave@cyrus.test signs in to Cyrus
+# (whose login name is the local part), erin@courier.test to Courier; each domain gets a
+# server profile. Both are known to Dovecot too, whose accounts the SMTP server checks.
+bash scripts/imapservers.sh start >/dev/null
+eval "$(bash scripts/imapservers.sh env)"
+DEMO_PASSWORD_DAVE=${DEMO_PASSWORD_DAVE:-dave-$(head -c 6 /dev/urandom | base64 | tr -d '/+=\n')}
+DEMO_PASSWORD_ERIN=${DEMO_PASSWORD_ERIN:-erin-$(head -c 6 /dev/urandom | base64 | tr -d '/+=\n')}
+grep -q DEMO_PASSWORD_DAVE "$state/secrets.env" || printf 'export DEMO_PASSWORD_DAVE=%s\nexport DEMO_PASSWORD_ERIN=%s\n' "$DEMO_PASSWORD_DAVE" "$DEMO_PASSWORD_ERIN" >>"$state/secrets.env"
+for spec in "cyrus dave@cyrus.test $DEMO_PASSWORD_DAVE $MAILSTACK_CYRUS_PORT dave" "courier erin@courier.test $DEMO_PASSWORD_ERIN $MAILSTACK_COURIER_PORT erin@courier.test"; do
+  read -r server email password imap_port login <<<"$spec"
+  bash scripts/mailstack.sh adduser "$email" "$password" >/dev/null
+  bash scripts/imapservers.sh adduser "$server" "$email" "$password" >/dev/null
+  tls=(); [[ $server == cyrus ]] && tls=(--starttls-cafile "$WEBMAIL_IMAP_CA_FILE")
+  python3 scripts/mailgen.py seed --user "$email" --login "$login" --password "$password" --imap "127.0.0.1:$imap_port" \
+    --count 300 --seed "${#email}" --tree --tree-scale 0.2 "${tls[@]}" >/dev/null
+done
+.venv/bin/python manage.py shell -c "
+from accounts.models import ServerProfile
+import os
+for domain, port, security, login in (('cyrus.test', os.environ['MAILSTACK_CYRUS_PORT'], 'starttls', 'localpart'),
+                                      ('courier.test', os.environ['MAILSTACK_COURIER_PORT'], 'none', 'address')):
+    ServerProfile.objects.update_or_create(domain=domain, defaults=dict(
+        imap_host='127.0.0.1', imap_port=int(port), imap_security=security, imap_login=login, smtp_login='address',
+        smtp_host='127.0.0.1', smtp_port=int(os.environ['WEBMAIL_SMTP_PORT']), smtp_security='starttls',
+        verify_tls=True, ca_file=os.environ['WEBMAIL_IMAP_CA_FILE']))
+" >/dev/null
 .venv/bin/python manage.py collectstatic --noinput >/dev/null
 DJANGO_SUPERUSER_USERNAME=admin DJANGO_SUPERUSER_EMAIL=admin@example.test \
   .venv/bin/python manage.py createsuperuser --noinput >/dev/null 2>&1 || true
@@ -90,6 +117,8 @@ Webmail demo is running: http://127.0.0.1:$port/
   Sign in as:  alice@example.test / $DEMO_PASSWORD_ALICE   (3000 messages and a folder tree)
                bob@example.test   / $DEMO_PASSWORD_BOB
                carol@example.org  / $DEMO_PASSWORD_CAROL
+               dave@cyrus.test    / $DEMO_PASSWORD_DAVE   (on Cyrus IMAP)
+               erin@courier.test  / $DEMO_PASSWORD_ERIN   (on Courier IMAP)
   Admin:       http://127.0.0.1:$port/admin/  admin / $DJANGO_SUPERUSER_PASSWORD
 
 Stop it with: bash scripts/demo.sh stop

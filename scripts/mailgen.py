@@ -1814,6 +1814,69 @@ def _mailstack(*args: str) -> None:
 
 
 # --------------------------------------------------------------------------- #
+# Seeding over IMAP (Cyrus, Courier: servers whose storage is not Dovecot's Maildir)
+# --------------------------------------------------------------------------- #
+_MAILDIR_FLAGS = {"S": "\\Seen", "R": "\\Answered", "F": "\\Flagged", "D": "\\Draft"}
+
+
+def _imap_quote(name: str) -> str:
+    return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def imap_folder_name(folder: str, prefix: str, separator: str) -> str:
+    """`Work/Projects` as this server spells it: under its personal prefix (Courier's
+    `INBOX.`), with its separator, in modified UTF-7. INBOX stays INBOX."""
+    if folder.upper() == "INBOX":
+        return "INBOX"
+    return prefix + separator.join(imap_utf7_encode(part) for part in folder.split("/"))
+
+
+def seed_over_imap(host: str, port: int, login: str, password: str, *, user: str, folder: str, count: int,
+                   seed: int, tree: bool = False, tree_scale: float = 1.0, starttls_cafile: str | None = None,
+                   big_attachments: int | None = 0, verbose: bool = True) -> int:
+    """APPEND generated messages through IMAP (flags and dates as in the Maildir seeding);
+    folders are created under the server's personal namespace and subscribed. A folder
+    that already holds >= its count is left alone. Returns how many were appended."""
+    import imaplib
+    import re as _re
+    import ssl
+
+    imap = imaplib.IMAP4(host, port)
+    if starttls_cafile:
+        imap.starttls(ssl.create_default_context(cafile=starttls_cafile))
+    imap.login(login, password)
+    prefix, separator = "", "/"
+    typ, data = imap.namespace()
+    found = _re.match(rb'\(\("([^"]*)" (?:"([^"]*)"|NIL)\)', data[0] or b"") if typ == "OK" else None
+    if found:
+        prefix, separator = found.group(1).decode(), (found.group(2) or b"/").decode()
+    wanted = [(folder, count)] + ([(f, max(1, int(n * tree_scale))) for f, n in TREE] if tree else [])
+    written = 0
+    for name, n in wanted:
+        box = imap_folder_name(name, prefix, separator)
+        if box != "INBOX":
+            parts = box[len(prefix):].split(separator)
+            for depth in range(1, len(parts) + 1):
+                partial = prefix + separator.join(parts[:depth])
+                imap.create(_imap_quote(partial))  # NO when it exists: fine
+                imap.subscribe(_imap_quote(partial))
+        typ, data = imap.status(_imap_quote(box), "(MESSAGES)")
+        have = int(_re.search(rb"MESSAGES (\d+)", data[0]).group(1)) if typ == "OK" else 0
+        opts = GenOptions(user=user, folder=name, count=n, big_indices=big_attachment_indices(n, big_attachments))
+        for index in range(have, n):
+            g = build_message(seed, index, options=opts)
+            flags = "(" + " ".join(_MAILDIR_FLAGS[f] for f in g.flags if f in _MAILDIR_FLAGS) + ")"
+            typ, data = imap.append(_imap_quote(box), flags, imaplib.Time2Internaldate(g.timestamp), g.data)
+            if typ != "OK":
+                raise RuntimeError(f"APPEND to {box} failed: {data!r}")
+            written += 1
+        if verbose:
+            print(f"{box}: {n - have if n > have else 0} messages appended over IMAP")
+    imap.logout()
+    return written
+
+
+# --------------------------------------------------------------------------- #
 # CLI
 # --------------------------------------------------------------------------- #
 def main(argv: list[str] | None = None) -> int:
@@ -1834,6 +1897,11 @@ def main(argv: list[str] | None = None) -> int:
                    help="messages with a 20-25 MB attachment (default 1 per 1000, >=1 when count>=100); "
                         f"index {BIG_INDEX} has exactly 20 MiB, subject {BIG_SUBJECT!r}")
     s.add_argument("--jobs", type=int, default=None, help="worker processes (default: CPU count)")
+    s.add_argument("--imap", metavar="HOST:PORT",
+                   help="APPEND over IMAP instead of writing Maildir (Cyrus, Courier); with --login, --password")
+    s.add_argument("--login", help="IMAP login name (default: --user)")
+    s.add_argument("--password", help="IMAP password (with --imap)")
+    s.add_argument("--starttls-cafile", help="with --imap: STARTTLS, trusting this CA file")
     sh = sub.add_parser("show", help="print one generated message to stdout")
     sh.add_argument("--seed", type=int, default=1)
     sh.add_argument("--index", type=int, required=True)
@@ -1854,6 +1922,13 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     t0 = time.monotonic()
+    if a.imap:
+        host, _, port = a.imap.rpartition(":")
+        total = seed_over_imap(host or "127.0.0.1", int(port), a.login or a.user, a.password or "", user=a.user,
+                               folder=a.folder, count=a.count, seed=a.seed, tree=a.tree, tree_scale=a.tree_scale,
+                               starttls_cafile=a.starttls_cafile, big_attachments=a.big_attachments)
+        print(f"mailgen: {total} messages appended over IMAP in {time.monotonic() - t0:.1f}s")
+        return 0
     root = a.maildir or default_maildir(a.user)
     total = seed_folder(root, a.folder, a.count, a.seed, user=a.user, big_attachments=a.big_attachments,
                         jobs=a.jobs)

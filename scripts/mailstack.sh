@@ -692,6 +692,8 @@ cmd_stop() {
     stop_postfix
     stop_dovecot
     stop_redis
+    # Cyrus and Courier, if scripts/imapservers.sh started them for this state dir.
+    [[ ! -f "$S/imapservers.env" ]] || MAILSTACK_DIR="$S" bash "$SCRIPT_DIR/imapservers.sh" stop 9>&- || true
     log "stopped ($S)"
 }
 

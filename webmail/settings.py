@@ -11,6 +11,8 @@ from typing import Any
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from accounts.login_names import login_format_check
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -220,6 +222,19 @@ for _name, _value in (("WEBMAIL_IMAP_SECURITY", WEBMAIL_IMAP_SECURITY), ("WEBMAI
         raise ImproperlyConfigured(f"{_name} must be ssl, starttls or none, got {_value!r}")
 if WEBMAIL_IMAP_CA_FILE and not Path(WEBMAIL_IMAP_CA_FILE).is_file():
     raise ImproperlyConfigured(f"WEBMAIL_IMAP_CA_FILE {WEBMAIL_IMAP_CA_FILE!r} is not a readable file")
+# The login names the default profile's servers expect: address, localpart or a template
+# (%u, %n, %d, as in Dovecot); see accounts/login_names.py. SMTP defaults to the IMAP one.
+
+
+def env_login_format(name: str, default: str) -> str:
+    try:
+        return login_format_check(env_str(name, default))
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name}: {exc}") from None
+
+
+WEBMAIL_IMAP_LOGIN = env_login_format("WEBMAIL_IMAP_LOGIN", "address")
+WEBMAIL_SMTP_LOGIN = env_login_format("WEBMAIL_SMTP_LOGIN", WEBMAIL_IMAP_LOGIN)
 
 # Fernet key for mail passwords at rest. Never in the repo: the demo script generates one.
 WEBMAIL_CREDENTIALS_KEY = env_str("WEBMAIL_CREDENTIALS_KEY")

@@ -13,6 +13,7 @@ import imaplib
 import logging
 import re
 import ssl
+import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -130,6 +131,66 @@ class RawFolder:
     unseen: int | None = None
 
 
+# Server endpoints ("host:port") that refused `SORT RETURN (PARTIAL ...)`: remembered for the
+# process, not per connection, so a server that refuses it (Cyrus 3.6) is asked once per
+# process, and one that drops clients after a few refused commands (Courier) is not provoked.
+_PARTIAL_REFUSED: set[str] = set()
+_PARTIAL_REFUSED_LOCK = threading.Lock()
+
+
+# The same memory shared by every process (Redis), installed by mailview/wiring.py:
+# (was it refused?, remember a refusal), by "host:port". Asked once per new connection.
+_PARTIAL_STORE: tuple[Callable[[str], bool], Callable[[str], None]] | None = None
+
+
+def install_partial_refusal_store(is_refused: Callable[[str], bool], remember: Callable[[str], None]) -> None:
+    global _PARTIAL_STORE
+    _PARTIAL_STORE = (is_refused, remember)
+
+
+def partial_sort_refused(endpoint: Endpoint) -> bool:
+    return f"{endpoint.host}:{endpoint.port}" in _PARTIAL_REFUSED
+
+
+def _partial_refused_elsewhere(endpoint: Endpoint) -> bool:
+    """Did another process see this endpoint refuse PARTIAL? (The shared store; never fatal.)"""
+    key = f"{endpoint.host}:{endpoint.port}"
+    try:
+        refused = _PARTIAL_STORE is not None and _PARTIAL_STORE[0](key)
+    except Exception:  # noqa: BLE001 - the store (Redis) may be down: then just try
+        return False
+    if refused:
+        with _PARTIAL_REFUSED_LOCK:
+            _PARTIAL_REFUSED.add(key)
+    return refused
+
+
+def _remember_partial_refused(endpoint: Endpoint) -> None:
+    key = f"{endpoint.host}:{endpoint.port}"
+    with _PARTIAL_REFUSED_LOCK:
+        _PARTIAL_REFUSED.add(key)
+    try:
+        if _PARTIAL_STORE is not None:
+            _PARTIAL_STORE[1](key)
+    except Exception:  # noqa: BLE001 - the store (Redis) may be down: this process remembers
+        log.info("could not share the PARTIAL refusal of %s", key)
+
+
+def forget_partial_refusals() -> None:
+    """For tests: every endpoint may be asked again."""
+    with _PARTIAL_REFUSED_LOCK:
+        _PARTIAL_REFUSED.clear()
+
+
+@dataclass(frozen=True)
+class Namespace:
+    """The personal namespace (RFC 2342): where a person's folders live, e.g. Courier's
+    `INBOX.` with `.`; Dovecot and Cyrus here: `` with `/`."""
+
+    prefix: str
+    separator: str
+
+
 # RFC 5530 codes of a tagged NO that refuse the LOGIN for now, not the password.
 _LOGIN_BUSY = re.compile(r"\[(LIMIT|UNAVAILABLE|INUSE)\]", re.IGNORECASE)
 
@@ -231,7 +292,8 @@ class ImapConnection:
         self.last_used = self.created_at
         self.broken = False
         self.operations = 0  # IMAP operations run (tests assert budgets with it)
-        self._esort_refused = False
+        self._namespace: Namespace | None = None
+        self._partial_store_asked = False  # the shared memory of PARTIAL refusals (see sorted_page)
         # The last folder listing with counts, and when it was made (see list_folders).
         self._listing: tuple[float, list[RawFolder]] | None = None
         self._connect()
@@ -385,8 +447,13 @@ class ImapConnection:
         if with_status and max_age > 0 and self._listing is not None and time.monotonic() - self._listing[0] <= max_age:
             folders = self._listing[1]
         if folders is None:
-            use_list_status = with_status and self.has_capability("LIST-STATUS")
-            folders = self._run(lambda c: _list_extended(c, with_status=use_list_status))
+            use_list_status = with_status and self.has_capability("LIST-STATUS") and self.has_capability("LIST-EXTENDED")
+            if self.has_capability("LIST-EXTENDED"):
+                special_use = self.has_capability("SPECIAL-USE")
+                folders = self._run(lambda c: _list_extended(c, with_status=use_list_status, special_use=special_use))
+            else:
+                # RFC 3501 only (Courier): LIST for the tree, LSUB for what is subscribed.
+                folders = self._run(_list_plain)
             if with_status and not use_list_status:
                 folders = [self._with_status(f) for f in folders]
             if with_status:
@@ -445,12 +512,17 @@ class ImapConnection:
         except IMAPClientError as exc:
             self.selected = None
             raise MailboxNotFound(name) from exc
+        uidnext = int(response.get(b"UIDNEXT", 0))
+        if not uidnext:
+            # Courier sends no UIDNEXT on SELECT; sorted lists are cached by it, so ask.
+            status = client.folder_status(name, [b"UIDNEXT", b"MESSAGES"])
+            uidnext = int(status.get(b"UIDNEXT", 0))
         self.selected = SelectedFolder(
             name=name,
             readonly=readonly,
             uidvalidity=int(response.get(b"UIDVALIDITY", 0)),
             exists=int(response.get(b"EXISTS", 0)),
-            uidnext=int(response.get(b"UIDNEXT", 0)),
+            uidnext=uidnext,
             highestmodseq=int(response[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in response else None,
             permanent_flags=frozenset(_text_of(f) for f in response.get(b"PERMANENTFLAGS", ())),
         )
@@ -466,22 +538,28 @@ class ImapConnection:
 
         PARTIAL belongs to CONTEXT=SORT (RFC 5267), but Dovecot 2.3 answers it while
         advertising only ESORT and CONTEXT=SEARCH: so try it wherever ESORT is
-        advertised, and remember a refusal for this connection.
+        advertised. A refusal is remembered for the server endpoint, for the whole
+        process (`partial_sort_refused`): Cyrus 3.6 advertises ESORT and refuses PARTIAL,
+        and is asked once, not on every new connection (nor, through the store that
+        `install_partial_refusal_store` puts in, once per process).
         """
-        if not self.has_capability("ESORT") or self._esort_refused:
+        if not self.has_capability("ESORT") or partial_sort_refused(self.endpoint):
             return None
+        if not self._partial_store_asked:
+            self._partial_store_asked = True
+            if _partial_refused_elsewhere(self.endpoint):
+                return None
         criteria = (b"REVERSE " if reverse else b"") + self._sort_key(sort)
         try:
             return self._run(lambda c: esort_page(c, criteria, first, last, keys))
         except ImapProtocolError:
-            # Refused for this request only (its range or keys), or is partial SORT not
-            # supported at all? Only the latter turns it off for this connection.
-            try:
-                self._run(lambda c: esort_page(c, b"ARRIVAL", 1, 1, None))
-            except ImapProtocolError:
-                self._esort_refused = True
-                return None
-            raise
+            # Refused for this request only (its keys), or is partial SORT not supported at
+            # all? A plain SORT with the same keys tells, and answers this request: when it
+            # works, the server does not do PARTIAL (one refused command per endpoint).
+            everything = self.sorted_uids(sort=sort, reverse=reverse, keys=keys)
+            log.info("%s:%s refuses SORT RETURN (PARTIAL); using plain SORT", self.endpoint.host, self.endpoint.port)
+            _remember_partial_refused(self.endpoint)
+            return len(everything), everything[max(first - 1, 0) : last]
 
     def _sort_key(self, sort: str) -> bytes:
         """The SORT key for a list column: by the sender's (or recipient's) display name
@@ -718,7 +796,12 @@ class ImapConnection:
         folder = validate.folder_name(folder)
         names = [validate.flag(f) for f in flags]
         self._changed()
-        response = self._run(lambda c: c.append(folder, message, flags=names, msg_time=when), retry=False)
+        try:
+            response = self._run(lambda c: c.append(folder, message, flags=names, msg_time=when), retry=False)
+        except ImapProtocolError as exc:
+            if "TRYCREATE" in str(exc).upper():
+                raise MailboxNotFound(folder) from exc  # RFC 3501: create it, then try again
+            raise
         match = re.search(rb"APPENDUID \d+ (\d+)", response if isinstance(response, bytes) else str(response).encode())
         return int(match.group(1)) if match else None
 
@@ -743,6 +826,22 @@ class ImapConnection:
         folders = self.list_folders(with_status=False)
         return next((f.delimiter for f in folders if f.delimiter), "/")
 
+    def personal_namespace(self) -> Namespace:
+        """The first personal namespace (NAMESPACE, RFC 2342), asked once per connection;
+        without NAMESPACE: no prefix and INBOX's delimiter."""
+        if self._namespace is None:
+            found: Namespace | None = None
+            if self.has_capability("NAMESPACE"):
+                answer = self._run(lambda c: c.namespace())
+                personal = answer.personal or ()
+                if personal:
+                    prefix, separator = personal[0]
+                    found = Namespace(_decode_name(prefix) if prefix else "", _text_of(separator) if separator else "")
+            if found is None or not found.separator:
+                found = Namespace(found.prefix if found else "", self.hierarchy_delimiter())
+            self._namespace = found
+        return self._namespace
+
     def delete_folder(self, name: str) -> None:
         name = validate.folder_name(name)
         self._changed()
@@ -760,14 +859,36 @@ def _decode_name(raw: Any) -> str:
     return str(raw)
 
 
-def _list_extended(client: IMAPClient, *, with_status: bool) -> list[RawFolder]:
-    """LIST "" "*" RETURN (SUBSCRIBED SPECIAL-USE [STATUS (MESSAGES UNSEEN)]).
+def _list_plain(client: IMAPClient) -> list[RawFolder]:
+    """LIST "" "*" and LSUB "" "*" (RFC 3501), for servers without LIST-EXTENDED: the
+    subscribed ones get the `\\subscribed` attribute LIST-EXTENDED would have given."""
+    subscribed = {_decode_name(name) for _flags, _delimiter, name in client.list_sub_folders()}
+    folders = []
+    for flags, delimiter, raw_name in client.list_folders():
+        name = _decode_name(raw_name)
+        attributes = {(f.decode("ascii", "replace") if isinstance(f, bytes) else str(f)).lower() for f in flags}
+        if name in subscribed:
+            attributes.add("\\subscribed")
+        folders.append(
+            RawFolder(
+                name=name,
+                delimiter=delimiter.decode("ascii", "replace") if isinstance(delimiter, bytes) else delimiter,
+                attributes=frozenset(attributes),
+            )
+        )
+    return folders
+
+
+def _list_extended(client: IMAPClient, *, with_status: bool, special_use: bool = True) -> list[RawFolder]:
+    """LIST "" "*" RETURN (SUBSCRIBED [SPECIAL-USE] [STATUS (MESSAGES UNSEEN)]).
 
     imapclient has no LIST-EXTENDED call, so this speaks to its imaplib object
-    directly, still using imapclient's response parser.
+    directly, still using imapclient's response parser. SPECIAL-USE and STATUS only
+    when the server advertises them (the caller checks).
     """
     imap = client._imap  # noqa: SLF001 - the one place that needs the raw command
-    returns = "(SUBSCRIBED SPECIAL-USE STATUS (MESSAGES UNSEEN))" if with_status else "(SUBSCRIBED SPECIAL-USE)"
+    options = ["SUBSCRIBED", *(["SPECIAL-USE"] if special_use else []), *(["STATUS (MESSAGES UNSEEN)"] if with_status else [])]
+    returns = "(" + " ".join(options) + ")"
     typ, data = imap._simple_command("LIST", '""', '"*"', "RETURN", returns)  # noqa: SLF001
     if typ != "OK":
         raise ImapProtocolError("LIST failed")

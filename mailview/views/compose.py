@@ -75,7 +75,7 @@ def _render(
 ) -> HttpResponse:
     if folders is None:
         with get_pool().session(request.user) as imap:
-            folders = flatten(folder_tree(imap=imap))
+            folders = flatten(folder_tree(imap=imap, user_key=str(request.user.pk)))
     identities = identity_list(user=request.user)
     context = {
         "compose": compose,
@@ -152,7 +152,7 @@ def compose(request: AuthenticatedHttpRequest) -> HttpResponse:
                 subject=params.get("subject", ""),
                 save=False,
             )
-        folders = flatten(folder_tree(imap=imap))
+        folders = flatten(folder_tree(imap=imap, user_key=str(request.user.pk)))
     return _render(request, item, folders=folders)
 
 
@@ -273,7 +273,7 @@ def status(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
             }
         )
     with get_pool().session(request.user) as imap:
-        folders = flatten(folder_tree(imap=imap))
+        folders = flatten(folder_tree(imap=imap, user_key=str(request.user.pk)))
     sent_folder = next((f for f in folders if f.special_use == "sent"), None)
     drafts_folder = next((f for f in folders if f.special_use == "drafts"), None)
     return render(

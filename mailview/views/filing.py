@@ -170,7 +170,7 @@ def folder_tree_fragment(request: HttpRequest) -> HttpResponse:
     """The folder tree alone, to refresh counts after an action without a full reload."""
     current = request.GET.get("current", "")
     with get_pool().session(request.user) as imap:
-        folders = flatten(folder_tree(imap=imap, include_unsubscribed=request.GET.get("all_folders") == "1"))
+        folders = flatten(folder_tree(imap=imap, include_unsubscribed=request.GET.get("all_folders") == "1", user_key=str(request.user.pk)))
     return render(request, "mailview/fragment_folder_tree.html", {"folders": folders, "current_folder": current})
 
 
@@ -205,7 +205,7 @@ def folders_manage(request: HttpRequest) -> HttpResponse:
             )
         return redirect("mailview_folders:folders_manage")
     with get_pool().session(request.user) as imap:
-        folders = flatten(folder_tree(imap=imap, include_unsubscribed=True))
+        folders = flatten(folder_tree(imap=imap, include_unsubscribed=True, user_key=str(request.user.pk)))
     # The rename form starts with each folder's own parent chosen, so saving a new name keeps it there.
     parent_of = {child.name: f.name for f in folders for child in f.children}
     rows = [(f, parent_of.get(f.name, "")) for f in folders]

@@ -64,7 +64,7 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
     )
     prefs = user_settings(user=request.user)
     with get_pool().session(request.user) as imap:
-        folders = flatten(folder_tree(imap=imap, include_unsubscribed=show_unsubscribed))
+        folders = flatten(folder_tree(imap=imap, include_unsubscribed=show_unsubscribed, user_key=str(request.user.pk)))
         current = next((f for f in folders if f.name == folder), None)
         position = replace(position, by_recipient=current is not None and current.special_use in ("sent", "drafts"))
         page = message_page(
@@ -153,7 +153,7 @@ def message_detail(request: AuthenticatedHttpRequest, folder: str, uid: int) -> 
             with_all_headers=request.GET.get("headers") == "all",
         )
         # After the open: marking it read makes the listing fresh, so the count is right.
-        folders = flatten(folder_tree(imap=imap, max_age=settings.WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS))
+        folders = flatten(folder_tree(imap=imap, max_age=settings.WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS, user_key=str(request.user.pk)))
     senders_remember(user=request.user, addresses=message.from_)  # for autocomplete
     # UIDVALIDITY in the URL lets the body request hit the cache without any IMAP.
     body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "") + ("&plain=1" if prefs.prefer_plain_text else "")

@@ -17,10 +17,10 @@ def test_special_use_attributes_name_every_special_folder():
     assert (found.trash, found.junk, found.archive, found.drafts, found.sent) == ("Papierkorb", "Spam", "Ablage", "Entwürfe", "Gesendet")
 
 
-def test_drafts_and_sent_fall_back_to_usual_names_and_the_others_do_not():
+def test_every_special_folder_falls_back_to_its_usual_names():
     found = special_folders_of([raw("INBOX", delimiter="."), raw("INBOX.Drafts", delimiter="."), raw("INBOX.Sent Items", delimiter="."), raw("INBOX.Trash", delimiter=".")])
     assert (found.drafts, found.sent, found.delimiter) == ("INBOX.Drafts", "INBOX.Sent Items", ".")
-    assert found.trash is None, "filing never guessed the trash by its name"
+    assert found.trash == "INBOX.Trash", "Courier marks nothing: the trash is found by its name (issue #14)"
 
 
 def test_a_folder_that_cannot_be_selected_is_no_special_folder():

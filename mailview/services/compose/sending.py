@@ -34,7 +34,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts.identities import login_address, sender_allowed
-from accounts.services import imap_credentials_for, server_profile_for
+from accounts.services import imap_credentials_for, server_profile_for, smtp_login_name_for
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import ImapError, MailboxNotFound, MessageNotFound, NoStoredCredentials
 from mailview.mime import Address
@@ -44,7 +44,7 @@ from mailview.services.compose.building import header_senders, headers_without
 from mailview.services.compose.drafts import draft_fetch, draft_versions_delete, message_id_token
 from mailview.services.compose.headers import parse_address_list
 from mailview.services.compose.uploads import uploads_purge
-from mailview.services.special_folders import special_folder_ensure
+from mailview.services.special_folders import special_folder_ensure, special_folders_forget
 from mailview.smtp.client import SmtpEndpoint, smtp_size, smtp_submit
 from mailview.smtp.errors import SmtpError
 
@@ -181,7 +181,7 @@ def compose_deliver(*, compose_id: str, imap: ImapConnection) -> Outcome:
         reply = smtp_submit(
             # The envelope sender is always the sign-in address (stored when queued), whatever the From.
             endpoint=smtp_endpoint_for(compose.envelope_from),
-            username=credentials.username,
+            username=smtp_login_name_for(compose.envelope_from),
             password=credentials.password,
             envelope_from=compose.envelope_from,
             recipients=list(compose.envelope_to),
@@ -264,7 +264,13 @@ def compose_finish(*, compose_id: str, imap: ImapConnection) -> Outcome:
     try:
         if not _server_saves_sent(compose.envelope_from):
             sent = special_folder_ensure(imap=imap, user_key=user_key, use="sent")
-            imap.select(sent, readonly=True, refresh=True)
+            try:
+                imap.select(sent, readonly=True, refresh=True)
+            except MailboxNotFound:
+                # Deleted since we cached its name ([TRYCREATE]): find or make it again.
+                special_folders_forget(user_key=user_key)
+                sent = special_folder_ensure(imap=imap, user_key=user_key, use="sent")
+                imap.select(sent, readonly=True, refresh=True)
             if not imap.search_uids(["HEADER", "Message-ID", message_id_token(compose.message_id)]):
                 try:
                     # The final draft, without our draft-only flags.

@@ -17,7 +17,7 @@ from django.core.cache import cache
 from mailview.imap.connection import ImapConnection, UidSet
 from mailview.imap.errors import ImapProtocolError, InvalidImapInput, MailboxNotFound
 from mailview.imap.sequences import parse_sequence_list, uid_set_text
-from mailview.services.special_folders import special_folder
+from mailview.services.special_folders import special_folder_ensure
 
 FLAG_ACTIONS = {
     "read": ("add", "\\Seen"),
@@ -68,16 +68,17 @@ class ActionResult:
         return asdict(self)
 
 
-def _target_for(imap: ImapConnection, kind: str, target: str | None) -> str:
+def _target_for(imap: ImapConnection, kind: str, target: str | None, user_key: str) -> str:
     if kind in ("move", "copy"):
         if not target:
             raise ActionRefused("no target folder")
         return target
     use = {"archive": "archive", "junk": "junk", "delete": "trash", "notjunk": "inbox"}[kind]
-    found = special_folder(imap, use)
-    if found is None:
-        raise ActionRefused(f"there is no {use} folder")
-    return found
+    if use == "inbox":
+        return "INBOX"
+    # The person's choice, the server's attribute or a usual name; made when missing (Courier
+    # has no Trash until a client creates one).
+    return special_folder_ensure(imap=imap, user_key=user_key, use=use, refresh=True)
 
 
 def message_action_apply(
@@ -90,6 +91,7 @@ def message_action_apply(
     target: str | None = None,
     keyword: str | None = None,
     restore: dict[str, dict[str, str]] | None = None,
+    user_key: str = "",
 ) -> ActionResult:
     """Apply one action to the messages of `folder` that are there now, and report what the
     server confirmed. Needs a checked-out connection; selects `folder` read-write.
@@ -97,7 +99,8 @@ def message_action_apply(
     The connection first catches up with the server (NOOP): mail that arrived since its
     last command would otherwise be unknown to the session, and the server silently
     ignores unknown UIDs in STORE and MOVE. `restore` (from `undo_plan`) are keyword
-    changes to make before a move back.
+    changes to make before a move back. `user_key` (the owner) brings their choice of
+    special folders.
     """
     if kind not in KINDS:
         raise ActionRefused(f"unknown action {kind!r}")
@@ -110,7 +113,8 @@ def message_action_apply(
         result = ActionResult(ok=True, kind=kind, folder=folder, gone=asked - len(present))
         if present:
             done = _apply(
-                imap, result, action_id=action_id, kind=kind, folder=folder, present=present, target=target, keyword=keyword, restore=restore
+                imap, result, action_id=action_id, kind=kind, folder=folder, present=present, target=target, keyword=keyword, restore=restore,
+                user_key=user_key,
             )
             result.count = len(done)
             result.failed = len(present) - len(done)
@@ -142,6 +146,7 @@ def _apply(
     target: str | None,
     keyword: str | None,
     restore: dict[str, dict[str, str]] | None,
+    user_key: str = "",
 ) -> set[int]:
     """Run the action on `present` (UIDs in the folder now); returns the UIDs the server
     confirms as done, read back from the server rather than assumed."""
@@ -164,7 +169,7 @@ def _apply(
     if kind in ("delete_permanently", "empty"):
         imap.delete_permanently(present)
         return set(present) - set(imap.present_uids(present))
-    result.target = _target_for(imap, kind, target)
+    result.target = _target_for(imap, kind, target, user_key)
     if kind == "copy":
         copied = _copy_once(imap, action_id, present, result.target)
         result.moved = {str(k): v for k, v in copied.items()}

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.utils.translation import gettext as _
 
 from mailview.imap.connection import ImapConnection
-from mailview.services.reading.folders import SPECIAL_USE_ORDER, build_tree, flatten
+from mailview.services.reading.folders import SPECIAL_USE_ORDER, build_tree, flatten, special_by_name
 
 
 class FolderRefused(Exception):
@@ -16,7 +16,13 @@ class FolderRefused(Exception):
 
 
 def _existing(imap: ImapConnection) -> dict[str, object]:
-    return {f.name: f for f in flatten(build_tree(imap.list_folders(with_status=False)))}
+    raw = imap.list_folders(with_status=False)
+    return {f.name: f for f in flatten(build_tree(raw, special=special_by_name(raw)))}
+
+
+def _top_level(imap: ImapConnection, leaf: str) -> str:
+    """A new top-level folder goes under the personal namespace (Courier: `INBOX.` + leaf)."""
+    return imap.personal_namespace().prefix + leaf
 
 
 def _check_leaf(name: str, delimiter: str) -> str:
@@ -37,7 +43,8 @@ def folder_create(*, imap: ImapConnection, name: str, parent: str = "") -> str:
     existing = _existing(imap)
     if parent and parent not in existing:
         raise FolderRefused(_("The parent folder does not exist."))
-    full = _full_name(parent, _check_leaf(name, delimiter), delimiter)
+    leaf = _check_leaf(name, delimiter)
+    full = _full_name(parent, leaf, delimiter) if parent else _top_level(imap, leaf)
     if full in existing:
         raise FolderRefused(_("A folder with that name already exists."))
     imap.create_folder(full)
@@ -69,7 +76,8 @@ def folder_rename(*, imap: ImapConnection, folder: str, new_name: str, parent: s
         raise FolderRefused(_("The parent folder does not exist."))
     if parent == folder or (parent and parent.startswith(folder + delimiter)):
         raise FolderRefused(_("A folder cannot be moved into itself."))
-    full = _full_name(parent, _check_leaf(new_name, delimiter), delimiter)
+    leaf = _check_leaf(new_name, delimiter)
+    full = _full_name(parent, leaf, delimiter) if parent else _top_level(imap, leaf)
     if full in existing:
         raise FolderRefused(_("A folder with that name already exists."))
     imap.rename_folder(folder, full)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from django.utils.translation import gettext_lazy as _
 
 from mailview.imap.connection import ImapConnection, RawFolder, SelectedFolder
+from mailview.services.special_folders import USES, special_folder_choices, special_folders_of
 
 # Special-use folders come first, in this order, with localized names and an icon.
 SPECIAL_USE_ORDER = ["inbox", "drafts", "sent", "archive", "junk", "trash"]
@@ -51,12 +52,14 @@ class FolderInfo:
         return ICONS.get(self.special_use, ICONS[None])
 
 
-def _special_use(folder: RawFolder) -> str | None:
+def _special_use(folder: RawFolder, special: dict[str, str] | None = None) -> str | None:
     if folder.name.upper() == "INBOX":
         return "inbox"
+    if special is not None and folder.name in special:
+        return special[folder.name]
     for attribute in folder.attributes:
         name = attribute.lstrip("\\")
-        if name in SPECIAL_USE_LABELS and name != "inbox":
+        if name in SPECIAL_USE_LABELS and name != "inbox" and (special is None or name not in special.values()):
             return name
     return None
 
@@ -67,11 +70,16 @@ def _sort_key(folder: FolderInfo) -> tuple[int, str]:
     return (len(SPECIAL_USE_ORDER), folder.display_name.casefold())
 
 
-def build_tree(raw_folders: list[RawFolder], *, include_unsubscribed: bool = True) -> list[FolderInfo]:
+def build_tree(
+    raw_folders: list[RawFolder], *, include_unsubscribed: bool = True, personal_prefix: str = "", special: dict[str, str] | None = None
+) -> list[FolderInfo]:
     """Nest by hierarchy delimiter; sort special-use first, then by name.
 
     Pure function over LIST results, so it is unit-tested without a server.
     A folder whose parent was not listed gets a non-selectable placeholder parent.
+    Folders right under a personal namespace prefix such as Courier's `INBOX.` show at the
+    top level (beside the inbox, not in it). `special` (folder name → use, from
+    `special_folders`) marks special folders found by name as well as by attribute.
     """
     by_name: dict[str, FolderInfo] = {}
     delimiter_of: dict[str, str | None] = {}
@@ -81,13 +89,13 @@ def build_tree(raw_folders: list[RawFolder], *, include_unsubscribed: bool = Tru
         subscribed = "\\subscribed" in raw.attributes or raw.name.upper() == "INBOX"
         if not include_unsubscribed and not subscribed:
             continue
-        special = _special_use(raw)
+        special_use = _special_use(raw, special)
         leaf = raw.name.rsplit(raw.delimiter, 1)[-1] if raw.delimiter else raw.name
         by_name[raw.name] = FolderInfo(
             name=raw.name,
-            display_name=str(SPECIAL_USE_LABELS[special]) if special else leaf,
+            display_name=str(SPECIAL_USE_LABELS[special_use]) if special_use else leaf,
             depth=0,
-            special_use=special,
+            special_use=special_use,
             selectable="\\noselect" not in raw.attributes,
             subscribed=subscribed,
             messages=raw.messages,
@@ -97,7 +105,7 @@ def build_tree(raw_folders: list[RawFolder], *, include_unsubscribed: bool = Tru
 
     roots: list[FolderInfo] = []
     for name in list(by_name):
-        _attach(by_name[name], by_name, delimiter_of, roots)
+        _attach(by_name[name], by_name, delimiter_of, roots, personal_prefix)
 
     def finish(nodes: list[FolderInfo], depth: int) -> None:
         for node in nodes:
@@ -112,12 +120,17 @@ def build_tree(raw_folders: list[RawFolder], *, include_unsubscribed: bool = Tru
     return roots
 
 
-def _attach(node: FolderInfo, by_name: dict[str, FolderInfo], delimiter_of: dict[str, str | None], roots: list[FolderInfo]) -> None:
+def _attach(
+    node: FolderInfo, by_name: dict[str, FolderInfo], delimiter_of: dict[str, str | None], roots: list[FolderInfo], personal_prefix: str = ""
+) -> None:
     delimiter = delimiter_of.get(node.name)
     if not delimiter or delimiter not in node.name:
         roots.append(node)
         return
     parent_name = node.name.rsplit(delimiter, 1)[0]
+    if personal_prefix and parent_name + delimiter == personal_prefix:
+        roots.append(node)  # `INBOX.Work` is a top-level folder on Courier
+        return
     parent = by_name.get(parent_name)
     if parent is None:
         parent = FolderInfo(
@@ -132,7 +145,7 @@ def _attach(node: FolderInfo, by_name: dict[str, FolderInfo], delimiter_of: dict
         )
         by_name[parent_name] = parent
         delimiter_of[parent_name] = delimiter
-        _attach(parent, by_name, delimiter_of, roots)
+        _attach(parent, by_name, delimiter_of, roots, personal_prefix)
     parent.children.append(node)
 
 
@@ -145,12 +158,32 @@ def flatten(tree: list[FolderInfo]) -> list[FolderInfo]:
     return out
 
 
-def folder_tree(*, imap: ImapConnection, include_unsubscribed: bool = False, max_age: float = 0.0) -> list[FolderInfo]:
+def folder_tree(*, imap: ImapConnection, include_unsubscribed: bool = False, max_age: float = 0.0, user_key: str = "") -> list[FolderInfo]:
     """The user's folders with message and unread counts. Needs a checked-out connection.
 
     `max_age` > 0 lets a page that is not about the folders (a message) reuse the
-    connection's listing of the last few seconds, unless something changed through it."""
-    return build_tree(imap.list_folders(with_status=True, max_age=max_age), include_unsubscribed=include_unsubscribed)
+    connection's listing of the last few seconds, unless something changed through it.
+    Special folders come from the one resolver (with the person's choices, given `user_key`)."""
+    raw = imap.list_folders(with_status=True, max_age=max_age)
+    return build_tree(
+        raw, include_unsubscribed=include_unsubscribed, personal_prefix=tree_prefix(imap=imap, raw=raw),
+        special=special_by_name(raw, user_key=user_key),
+    )
+
+
+def tree_prefix(*, imap: ImapConnection, raw: list[RawFolder]) -> str:
+    """The personal namespace prefix when it is under the inbox (Courier's `INBOX.`), else "".
+    NAMESPACE is asked only when some folder is under the inbox (once per connection)."""
+    if not any(f.delimiter and f.name.upper().startswith("INBOX" + f.delimiter) for f in raw):
+        return ""
+    prefix = imap.personal_namespace().prefix
+    return prefix if prefix.upper().startswith("INBOX") else ""
+
+
+def special_by_name(raw: list[RawFolder], *, user_key: str = "") -> dict[str, str]:
+    """Folder name → special use ("drafts", "trash", ...), as the one resolver finds them."""
+    found = special_folders_of(raw, chosen=special_folder_choices(user_key=user_key))
+    return {name: use for use in USES if (name := getattr(found, use))}
 
 
 def folder_state_token(selected: SelectedFolder, folders: list[FolderInfo]) -> str:

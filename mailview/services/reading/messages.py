@@ -201,6 +201,10 @@ def _cached_sorted_uids(*, imap: ImapConnection, user_key: str, selected: Select
         f"{user_key}|{selected.name}|{selected.uidvalidity}|{selected.exists}|{selected.uidnext}|{selected.highestmodseq}"
         f"|{sort}|{reverse}|{b' '.join(keys)!r}"
     )
+    if not selected.uidnext or (selected.highestmodseq is None and keys not in ([], [b"ALL"])):
+        # Without UIDNEXT the key would miss an expunge plus an arrival; without CONDSTORE it
+        # misses flag changes, which a search may depend on: ask the server every time.
+        return imap.sorted_uids(sort=sort, reverse=reverse, keys=keys)
     key = "sorted-uids:" + hashlib.sha256(state.encode()).hexdigest()
     uids: list[int] | None = cache.get(key)
     if uids is None:
