@@ -377,10 +377,10 @@ def test_courier_gets_uidnext_from_status_and_moves_without_move(db):
     assert server.subjects(user, "Work") == ["m 0", "m 1"]
 
 
+# Courier only: Cyrus refuses to delete a special-use folder and Dovecot auto-creates its Drafts.
+@pytest.mark.parametrize("srv", ["courier"], indirect=True)
 def test_a_drafts_folder_deleted_elsewhere_is_made_again(client, srv, person):
     """APPEND to a missing folder answers NO [TRYCREATE]: the folder is made and the save retried."""
-    if srv.name != "courier":
-        pytest.skip(f"{srv.name} protects its Drafts (Cyrus refuses to delete a special-use folder; Dovecot's is auto-created)")
     data = compose_form(client)
     first = client.post("/mail/compose/", {**data, "to": "x@example.org", "subject": "Keep me", "body": "1", "action": "save"}, **JSON)
     assert first.json()["saved"] is True
