@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 from imapclient.imap_utf7 import decode as decode_utf7
-from imapclient.response_parser import parse_response
+from imapclient.response_parser import parse_fetch_response, parse_response
 
 from mailview.tls import Endpoint
 
@@ -117,6 +117,29 @@ class RawSummary:
     internaldate: object  # datetime | None
     size: int
     bodystructure: object  # imapclient BodyData, for mailview.mime
+
+
+@dataclass(frozen=True)
+class FolderCounts:
+    """STATUS of one folder: what a sync compares with the state it kept.
+    `highestmodseq` is None where the server has no CONDSTORE."""
+
+    name: str
+    uidvalidity: int
+    uidnext: int
+    messages: int
+    unseen: int
+    highestmodseq: int | None
+
+
+@dataclass(frozen=True)
+class FolderChanges:
+    """`UID FETCH … (FLAGS) (CHANGEDSINCE m [VANISHED])`: the flags now of the messages
+    changed since modseq m (with each one's MODSEQ), and the UIDs expunged since (QRESYNC)."""
+
+    flags: dict[int, frozenset[str]]
+    modseqs: dict[int, int]
+    vanished: list[int]
 
 
 @dataclass(frozen=True)
@@ -232,6 +255,7 @@ class ImapConnection:
         self.broken = False
         self.operations = 0  # IMAP operations run (tests assert budgets with it)
         self._esort_refused = False
+        self.qresync_enabled = False  # ENABLE QRESYNC ran on the current socket
         # The last folder listing with counts, and when it was made (see list_folders).
         self._listing: tuple[float, list[RawFolder]] | None = None
         self._connect()
@@ -243,6 +267,7 @@ class ImapConnection:
             client = login(self.endpoint, self._credentials)
         self._on_login()
         self.selected = None
+        self.qresync_enabled = False
         try:
             self.capabilities = frozenset(
                 c.decode("ascii", "replace").upper() if isinstance(c, bytes) else str(c).upper() for c in client.capabilities()
@@ -416,6 +441,120 @@ class ImapConnection:
             return {k.decode() if isinstance(k, bytes) else k: int(v) for k, v in raw.items()}
 
         return self._run(op)
+
+    def folder_counts(self, name: str) -> FolderCounts:
+        """STATUS (MESSAGES UNSEEN UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]), current even for
+        the folder this connection has selected: Dovecot answers STATUS of the selected
+        folder from the session's view, so that view is caught up first (NOOP)."""
+        name = validate.folder_name(name)
+        if self.selected is not None and self.selected.name == name:
+            self.sync_selected()
+        items = ["MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY"]
+        condstore = self.has_capability("CONDSTORE")
+        if condstore:
+            items.append("HIGHESTMODSEQ")
+
+        def op(c: IMAPClient) -> dict[bytes, int]:
+            try:
+                raw = c.folder_status(name, items)
+            except IMAPClientAbortError:
+                raise
+            except IMAPClientError as exc:
+                raise MailboxNotFound(name) from exc
+            return {(k if isinstance(k, bytes) else str(k).encode()).upper(): int(v) for k, v in raw.items()}
+
+        values = self._run(op)
+        modseq = values.get(b"HIGHESTMODSEQ") if condstore else None
+        return FolderCounts(
+            name=name,
+            uidvalidity=values.get(b"UIDVALIDITY", 0),
+            uidnext=values.get(b"UIDNEXT", 0),
+            messages=values.get(b"MESSAGES", 0),
+            unseen=values.get(b"UNSEEN", 0),
+            highestmodseq=modseq or None,
+        )
+
+    def enable_qresync(self) -> bool:
+        """ENABLE QRESYNC (RFC 7162) on this connection where the server advertises it, so
+        `changes_since` also reports expunged UIDs. ENABLE is only allowed with no folder
+        selected: the selection is closed first with UNSELECT (never CLOSE, which would
+        expunge). Afterwards the server reports expunges as VANISHED instead of EXPUNGE.
+        Returns whether QRESYNC is on."""
+        if self.qresync_enabled:
+            return True
+        if not (self.has_capability("QRESYNC") and self.has_capability("ENABLE")):
+            return False
+        if self.selected is not None and not self.has_capability("UNSELECT"):
+            return False
+
+        def op(c: IMAPClient) -> bool:
+            if self.selected is not None:
+                c.unselect_folder()
+                self.selected = None
+            try:
+                enabled = c.enable("QRESYNC")
+            except IMAPClientAbortError:
+                raise
+            except IMAPClientError:
+                return False
+            return any(_text_of(e).upper() == "QRESYNC" for e in enabled)
+
+        self.qresync_enabled = self._run(op)
+        return self.qresync_enabled
+
+    def changes_since(self, modseq: int, *, below_uid: int) -> FolderChanges:
+        """The messages with UID < `below_uid` whose flags changed since `modseq`, and (with
+        QRESYNC enabled) the UIDs among them expunged since: `UID FETCH 1:<below_uid - 1>
+        (FLAGS) (CHANGEDSINCE modseq [VANISHED])`. Needs the folder selected (CONDSTORE)."""
+        modseq = int(modseq)
+        if modseq < 0 or below_uid <= 1:
+            return FolderChanges(flags={}, modseqs={}, vanished=[])
+        last = validate.uid(below_uid - 1)
+        modifier = f"(CHANGEDSINCE {modseq}{' VANISHED' if self.qresync_enabled else ''})"
+
+        def op(c: IMAPClient) -> tuple[dict[int, Any], list[bytes]]:
+            imap = c._imap  # noqa: SLF001 - imapclient's fetch drops answers to a UID range
+            imap.untagged_responses.pop("VANISHED", None)
+            tag = imap._command("UID", "FETCH", f"1:{last}", "(UID FLAGS)", modifier)  # noqa: SLF001
+            typ, data = imap._command_complete("FETCH", tag)  # noqa: SLF001
+            if typ != "OK":
+                raise ImapProtocolError(f"UID FETCH CHANGEDSINCE failed: {data!r}"[:300])
+            _, fetched = imap._untagged_response(typ, data, "FETCH")  # noqa: SLF001
+            vanished = imap.untagged_responses.pop("VANISHED", [])
+            items = [d for d in fetched if d not in (None, b"")]
+            return (parse_fetch_response(items, False, True) if items else {}), vanished
+
+        raw, vanished_lines = self._run(op)
+        flags: dict[int, frozenset[str]] = {}
+        modseqs: dict[int, int] = {}
+        for uid, data in raw.items():
+            if not isinstance(uid, int) or b"FLAGS" not in data or not 1 <= uid < below_uid:
+                continue
+            flags[uid] = frozenset(_text_of(f) for f in data[b"FLAGS"])
+            found = data.get(b"MODSEQ")
+            modseqs[uid] = int(found[0]) if isinstance(found, tuple) and found else int(found or 0)
+        vanished: set[int] = set()
+        for line in vanished_lines:
+            text = _text_of(line).strip()
+            if text.upper().startswith("(EARLIER)"):
+                text = text[len("(EARLIER)"):].strip()
+            vanished.update(u for u in parse_sequence_list(text) if u < below_uid)
+        return FolderChanges(flags=flags, modseqs=modseqs, vanished=sorted(vanished))
+
+    def uids_from(self, first_uid: int) -> list[int]:
+        """UIDs ≥ `first_uid` in the selected folder (`UID SEARCH UID first:*`; `n:*` always
+        matches the highest UID, which is left out when it is lower)."""
+        first = validate.uid(first_uid)
+        found = self._run(lambda c: c.search([b"UID", f"{first}:*".encode()]))
+        return sorted(int(u) for u in found if int(u) >= first)
+
+    def fetch_flags(self, uids: Iterable[int]) -> dict[int, frozenset[str]]:
+        """FLAGS of these UIDs (those still there)."""
+        wanted = validate.uids(uids)
+        if not wanted:
+            return {}
+        raw = self._fetch(wanted, [b"FLAGS"])
+        return {int(uid): frozenset(_text_of(f) for f in data.get(b"FLAGS", ())) for uid, data in raw.items()}
 
     def select(self, name: str, *, readonly: bool = True, refresh: bool = False) -> SelectedFolder:
         """SELECT (or EXAMINE when read-only), unless that folder is already selected and
