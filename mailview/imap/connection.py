@@ -36,7 +36,7 @@ from .errors import (
 )
 from .search import flag_search_keys
 from .sequences import _uid_chunks, parse_sequence_list
-from .sort import SORT_KEYS, esort_page
+from .sort import SORT_KEYS, esort_page, reverse_arrival_window
 from .timing import timed
 
 log = logging.getLogger(__name__)
@@ -599,18 +599,26 @@ class ImapConnection:
 
     # -- message lists (need the folder selected) ---------------------------------
 
-    def sorted_page(self, *, sort: str, reverse: bool, first: int, last: int, keys: list[bytes] | None = None) -> tuple[int, list[int]] | None:
+    def sorted_page(
+        self, *, sort: str, reverse: bool, first: int, last: int, keys: list[bytes] | None = None, total_hint: int | None = None
+    ) -> tuple[int, list[int]] | None:
         """(total, UIDs of positions first..last in sort order) with one ESORT round trip,
         or None when the server cannot (then use `sorted_uids`).
 
         PARTIAL belongs to CONTEXT=SORT (RFC 5267), but Dovecot 2.3 answers it while
         advertising only ESORT and CONTEXT=SEARCH: so try it wherever ESORT is
         advertised, and remember a refusal for this connection.
+
+        Newest first by arrival is the ascending ARRIVAL window from the other end, turned
+        round (see `reverse_arrival_window`); `total_hint` (the folder's EXISTS when
+        nothing is searched) saves the round trip that counts the matches first.
         """
         if not self.has_capability("ESORT") or self._esort_refused:
             return None
         criteria = (b"REVERSE " if reverse else b"") + self._sort_key(sort)
         try:
+            if reverse and sort == "date":
+                return self._newest_first_page(first, last, keys, total_hint)
             return self._run(lambda c: esort_page(c, criteria, first, last, keys))
         except ImapProtocolError:
             # Refused for this request only (its range or keys), or is partial SORT not
@@ -621,6 +629,25 @@ class ImapConnection:
                 self._esort_refused = True
                 return None
             raise
+
+    def _newest_first_page(self, first: int, last: int, keys: list[bytes] | None, total: int | None) -> tuple[int, list[int]]:
+        """Positions first..last of REVERSE ARRIVAL with same-second arrivals newest first.
+
+        SORT breaks ties by sequence number ascending, also under REVERSE, so `REVERSE
+        ARRIVAL` lists mail that arrived in the same second oldest first. Ascending ARRIVAL
+        counted from its end and turned round puts them newest first (by UID). That needs
+        the total: given, or counted first; a total that changed meanwhile is corrected."""
+        for _ in range(3):
+            if total is None:
+                total = self._run(lambda c: esort_page(c, b"ARRIVAL", 1, 1, keys))[0]
+            window = reverse_arrival_window(total, first, last)
+            if window is None:
+                return total, []
+            count, uids = self._run(lambda c: esort_page(c, b"ARRIVAL", window[0], window[1], keys))  # noqa: B023 - _run calls it at once
+            if count == total:
+                return total, uids[::-1]
+            total = count
+        return self._run(lambda c: esort_page(c, b"REVERSE ARRIVAL", first, last, keys))
 
     def _sort_key(self, sort: str) -> bytes:
         """The SORT key for a list column: by the sender's (or recipient's) display name
@@ -634,10 +661,14 @@ class ImapConnection:
         UID order is arrival order)."""
         keys = keys or [b"ALL"]
         if self.has_capability("SORT"):
-            criteria = (b"REVERSE " if reverse else b"") + self._sort_key(sort)
+            # Newest first by arrival: ascending turned round, so same-second arrivals are
+            # newest first too (REVERSE keeps SORT's ascending tie-break).
+            newest_first = reverse and sort == "date"
+            criteria = (b"REVERSE " if reverse and not newest_first else b"") + self._sort_key(sort)
             args = [b"(" + criteria + b")", b"UTF-8", *keys]
             data = self._run(lambda c: c._raw_command_untagged(b"SORT", args, unpack=True))  # noqa: SLF001
-            return [int(u) for u in (data or b"").split()]
+            found = [int(u) for u in (data or b"").split()]
+            return found[::-1] if newest_first else found
         data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [b"CHARSET", b"UTF-8", *keys], unpack=True))  # noqa: SLF001
         uids = sorted(int(u) for u in (data or b"").split())
         return uids[::-1] if reverse else uids

@@ -130,7 +130,7 @@ def message_page(
     keys = search_keys(query, in_body=in_body)
     total, uids = 0, list[int]()
     if selected.exists:
-        partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys)
+        partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=None if query else selected.exists)
         if partial is not None:
             total, uids = partial
         else:
