@@ -445,10 +445,11 @@ class ImapConnection:
     def folder_counts(self, name: str) -> FolderCounts:
         """STATUS (MESSAGES UNSEEN UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]), current even for
         the folder this connection has selected: Dovecot answers STATUS of the selected
-        folder from the session's view, so that view is caught up first (NOOP)."""
+        folder from the session's view (even of a folder deleted and made again since),
+        so that folder is unselected first (UNSELECT; a NOOP without it)."""
         name = validate.folder_name(name)
         if self.selected is not None and self.selected.name == name:
-            self.sync_selected()
+            self.unselect()
         items = ["MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY"]
         condstore = self.has_capability("CONDSTORE")
         if condstore:
@@ -474,6 +475,21 @@ class ImapConnection:
             highestmodseq=modseq or None,
         )
 
+    def unselect(self) -> None:
+        """Leave the selected folder without expunging (UNSELECT, RFC 3691); where the server
+        lacks UNSELECT the selection stays and is caught up with a NOOP instead."""
+        if self.selected is None:
+            return
+        if not self.has_capability("UNSELECT"):
+            self.sync_selected()
+            return
+
+        def op(c: IMAPClient) -> None:
+            c.unselect_folder()
+            self.selected = None
+
+        self._run(op)
+
     def enable_qresync(self) -> bool:
         """ENABLE QRESYNC (RFC 7162) on this connection where the server advertises it, so
         `changes_since` also reports expunged UIDs. ENABLE is only allowed with no folder
@@ -487,10 +503,9 @@ class ImapConnection:
         if self.selected is not None and not self.has_capability("UNSELECT"):
             return False
 
+        self.unselect()
+
         def op(c: IMAPClient) -> bool:
-            if self.selected is not None:
-                c.unselect_folder()
-                self.selected = None
             try:
                 enabled = c.enable("QRESYNC")
             except IMAPClientAbortError:

@@ -8,13 +8,17 @@ baseline of the events already published, so a page must never write it.
 from __future__ import annotations
 
 import json
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from webmail.redis_client import get_redis, key_prefix
 
 from . import events
+
+log = logging.getLogger(__name__)
 
 # Kept this long after the last sync; a person who comes back later starts with a silent first sync.
 STATE_TTL = 7 * 24 * 3600
@@ -92,6 +96,28 @@ def folder_states_trusted(*, user_pk: int) -> dict[str, FolderState] | None:
     if token is None:
         return None
     return {name: state for name, state in folder_states(user_pk=user_pk).items() if state.watch == token}
+
+
+# A page asks for the missing states at most this often per person (the sync takes a moment).
+PRIME_EVERY_SECONDS = 20
+
+
+def folder_states_prime(*, user_pk: int, folders: list[str], enqueue: Callable[..., Any]) -> bool:
+    """Queue a sync of folders a watched person's page found without trusted state (never
+    synced, or synced before this watch began), so the next pages can use it. At most once
+    per `PRIME_EVERY_SECONDS`; `enqueue` is the sync task's `apply_async`. Returns whether
+    it queued one."""
+    if not folders:
+        return False
+    redis: Any = get_redis()
+    if not redis.set(f"{key_prefix()}:live:prime:{int(user_pk)}", "1", ex=PRIME_EVERY_SECONDS, nx=True):
+        return False
+    try:
+        enqueue(kwargs={"user_id": int(user_pk), "folders": list(folders), "reason": "prime"})
+    except Exception:  # the broker is down: the page was served the usual way anyway
+        log.warning("could not queue a live sync for user %s", user_pk, exc_info=True)
+        return False
+    return True
 
 
 def now() -> float:

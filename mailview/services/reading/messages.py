@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import math
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from django.core.cache import cache
@@ -19,6 +19,7 @@ from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, Sel
 from mailview.imap.errors import MessageNotFound
 from mailview.imap.search import search_keys
 from mailview.mime import decode_header_value, has_attachment
+from mailview.services.live.state import FolderState
 
 SORTS = ("date", "from", "subject", "size")
 ORDERS = ("asc", "desc")
@@ -117,31 +118,66 @@ def message_page(
     show_recipient: bool = False,
     query: str = "",
     in_body: bool = False,
+    known: FolderState | None = None,
 ) -> MessagePage:
     """One page of a folder's message list, or of the messages matching `query`.
-    Needs a checked-out connection; selects read-only."""
+    Needs a checked-out connection; selects read-only.
+
+    `known`: the folder's state as the live sync keeps it, given only while a watcher
+    watches the person (`services.live.state.folder_states_trusted`). The page's UIDs are
+    then cached under that state, so a folder that has not changed since needs no NOOP and
+    no SORT: only the FETCH of the page's messages."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    selected = imap.select(folder, readonly=True, refresh=True)
     sort_key = _column_sort(sort, by_recipient=show_recipient)
     first = (page - 1) * per_page + 1
     last = first + per_page - 1
     reverse = order == "desc"
     keys = search_keys(query, in_body=in_body)
-    total, uids = 0, list[int]()
-    if selected.exists:
-        partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=None if query else selected.exists)
-        if partial is not None:
-            total, uids = partial
-        else:
-            everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, keys=keys)
-            total, uids = len(everything), everything[first - 1 : last]
+    cached: tuple[int, list[int]] | None = None
+    if known is not None:
+        key = _known_page_key(user_key=user_key, known=known, sort=sort_key, reverse=reverse, keys=keys, first=first, last=last)
+        cached = cache.get(key)
+        if cached is not None:
+            selected = imap.select(folder, readonly=True)
+            if selected.uidvalidity == known.uidvalidity:
+                # The page shows the kept state (the one the open tab's events continue from).
+                selected = replace(
+                    selected, exists=known.messages, uidnext=known.uidnext, highestmodseq=known.highestmodseq, stale=selected.stale
+                )
+            else:
+                cached = None  # a resync is on its way: ask the server
+    if cached is None:
+        selected = imap.select(folder, readonly=True, refresh=True)
+        total, uids = 0, list[int]()
+        if selected.exists:
+            hint = None if query else selected.exists
+            partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=hint)
+            if partial is not None:
+                total, uids = partial
+            else:
+                everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, keys=keys)
+                total, uids = len(everything), everything[first - 1 : last]
+        if known is not None and selected.uidvalidity == known.uidvalidity:
+            # Asked after a NOOP, so at least as new as `known`; under a newer state the key differs.
+            cache.set(key, (total, uids), KNOWN_PAGE_SECONDS)
+    else:
+        total, uids = cached
     raw = imap.fetch_summaries(uids)
     # A message expunged between SORT and FETCH is simply missing from the page.
     messages = [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
     return MessagePage(
         folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages, query=query
     )
+
+
+# How long a page's UIDs stay cached under one kept folder state (a new state, a new key).
+KNOWN_PAGE_SECONDS = 600
+
+
+def _known_page_key(*, user_key: str, known: FolderState, sort: str, reverse: bool, keys: list[bytes], first: int, last: int) -> str:
+    state = f"{user_key}|{known.folder}|{known.cache_token}|{sort}|{reverse}|{b' '.join(keys)!r}|{first}:{last}"
+    return "live-page:" + hashlib.sha256(state.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
