@@ -26,7 +26,7 @@ class Commands:
     """Counts what the app asks the IMAP server during requests (patched into the door)."""
 
     def __init__(self, monkeypatch) -> None:
-        self.sorts = self.noops = self.statuses = self.lists = 0
+        self.sorts = self.noops = self.statuses = self.lists = self.commands = 0
         real_esort, real_list, real_run = imap_connection.esort_page, imap_connection._list_extended, imap_connection.ImapConnection._run
         counter = self
 
@@ -40,6 +40,8 @@ class Commands:
             return real_list(client, with_status=with_status)
 
         def run(self, operation, **kwargs):
+            counter.commands += 1
+
             def counted(client):
                 real_noop, real_status = client.noop, client.folder_status
 
@@ -64,7 +66,7 @@ class Commands:
         monkeypatch.setattr(imap_connection.ImapConnection, "_run", run)
 
     def reset(self) -> None:
-        self.sorts = self.noops = self.statuses = self.lists = 0
+        self.sorts = self.noops = self.statuses = self.lists = self.commands = 0
 
 
 @pytest.fixture
@@ -138,7 +140,7 @@ def assert_page_matches_server(client, user, mail_user, folder: str = "INBOX") -
     assert watched == unwatched_view(client, user, folder)  # the same page as without the state
 
 
-def test_a_watched_unchanged_folder_pages_without_noop_sort_or_status(person, monkeypatch):
+def test_a_watched_unchanged_folder_pages_with_one_list_and_nothing_else(person, monkeypatch):
     client, user, mail_user = person
     events.mark_watched(user.pk, 60)
     sync_all(user, mail_user)
@@ -148,7 +150,7 @@ def test_a_watched_unchanged_folder_pages_without_noop_sort_or_status(person, mo
     commands.reset()
     again = shown(client.get("/mail/INBOX/"))
     assert (commands.sorts, commands.noops, commands.statuses) == (0, 0, 0)
-    assert commands.lists == 1  # the tree itself (without counts)
+    assert commands.lists == commands.commands == 1  # the tree itself (without counts); rows kept under the state
     assert again == first
     assert again["rows"] == server_view(mail_user)["rows"]
 
@@ -272,3 +274,31 @@ def test_a_change_made_in_this_webmail_reaches_the_state_and_the_page(person, ce
     assert act(client, action="flag", folder="INBOX", uid=[uid])["state"] == "done"
     wait_until(lambda: folder_states(user_pk=user.pk)["INBOX"].highestmodseq != before, timeout=30, message="the sync after the action")
     assert_page_matches_server(client, user, mail_user)
+
+
+def test_without_condstore_the_kept_page_fetches_its_rows_so_flags_are_current(person, monkeypatch):
+    client, user, mail_user = person
+    events.mark_watched(user.pk, 60)
+
+    def sync_plain() -> None:
+        with get_pool().session(user) as imap:
+            real = imap.capabilities
+            imap.capabilities = real - {"CONDSTORE", "QRESYNC"}
+            try:
+                folders_sync(imap=imap, user_pk=user.pk, folders=all_folders(mail_user), render_rows=message_rows)
+            finally:
+                imap.capabilities = real
+
+    sync_plain()
+    assert folder_states(user_pk=user.pk)["INBOX"].highestmodseq is None
+    watched_view(client, user)
+    uid = watched_view(client, user)["rows"][3][0]
+    with imap_direct(mail_user) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([uid], [b"\\Flagged"])  # changes no count: the kept state's key stays
+    sync_plain()
+    commands = Commands(monkeypatch)
+    page = watched_view(client, user)
+    assert commands.sorts == 0 and commands.commands >= 2  # LIST, and the FETCH of the rows
+    assert (uid, True, True) in page["rows"]
+    assert page["rows"] == server_view(mail_user)["rows"]

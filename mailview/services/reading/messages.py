@@ -7,11 +7,12 @@ cached, keyed by everything that changes when the folder changes.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import zlib
-from dataclasses import dataclass, replace
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime
 
 from django.core.cache import cache
 
@@ -126,7 +127,7 @@ def message_page(
     `known`: the folder's state as the live sync keeps it, given only while a watcher
     watches the person (`services.live.state.folder_states_trusted`). The page's UIDs are
     then cached under that state, so a folder that has not changed since needs no NOOP and
-    no SORT: only the FETCH of the page's messages."""
+    no SORT and (with CONDSTORE, where every flag change makes a new state) no FETCH."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
     sort_key = _column_sort(sort, by_recipient=show_recipient)
@@ -134,49 +135,80 @@ def message_page(
     last = first + per_page - 1
     reverse = order == "desc"
     keys = search_keys(query, in_body=in_body)
-    cached: tuple[int, list[int]] | None = None
     if known is not None:
-        key = _known_page_key(user_key=user_key, known=known, sort=sort_key, reverse=reverse, keys=keys, first=first, last=last)
-        cached = cache.get(key)
-        if cached is not None:
-            selected = imap.select(folder, readonly=True)
-            if selected.uidvalidity == known.uidvalidity:
-                # The page shows the kept state (the one the open tab's events continue from).
-                selected = replace(
-                    selected, exists=known.messages, uidnext=known.uidnext, highestmodseq=known.highestmodseq, stale=selected.stale
-                )
-            else:
-                cached = None  # a resync is on its way: ask the server
-    if cached is None:
-        selected = imap.select(folder, readonly=True, refresh=True)
-        total, uids = 0, list[int]()
-        if selected.exists:
-            hint = None if query else selected.exists
-            partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=hint)
-            if partial is not None:
-                total, uids = partial
-            else:
-                everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, keys=keys)
-                total, uids = len(everything), everything[first - 1 : last]
-        if known is not None and selected.uidvalidity == known.uidvalidity:
-            # Asked after a NOOP, so at least as new as `known`; under a newer state the key differs.
-            cache.set(key, (total, uids), KNOWN_PAGE_SECONDS)
-    else:
-        total, uids = cached
+        key = _known_page_key(
+            user_key=user_key, known=known, sort=sort_key, reverse=reverse, keys=keys, first=first, last=last, recipient=show_recipient
+        )
+        hit = _known_page(imap=imap, key=key, known=known, show_recipient=show_recipient)
+        if hit is not None:
+            total, messages = hit
+            return MessagePage(
+                folder=folder, selected=_selection_of(known), page=page, per_page=per_page, total=total, sort=sort, order=order,
+                messages=messages, query=query,
+            )
+    selected = imap.select(folder, readonly=True, refresh=True)
+    total, uids = 0, list[int]()
+    if selected.exists:
+        hint = None if query else selected.exists
+        partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=hint)
+        if partial is not None:
+            total, uids = partial
+        else:
+            everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, keys=keys)
+            total, uids = len(everything), everything[first - 1 : last]
     raw = imap.fetch_summaries(uids)
     # A message expunged between SORT and FETCH is simply missing from the page.
     messages = [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
+    if known is not None and selected.uidvalidity == known.uidvalidity:
+        # Asked after a NOOP, so at least as new as `known` (a newer state has another key).
+        # With CONDSTORE every flag change makes a new state, so the rows are kept too;
+        # without it only the UIDs (flags are fetched again).
+        rows = [_picklable(m) for m in messages] if known.highestmodseq is not None else None
+        cache.set(key, (total, uids, rows), KNOWN_PAGE_SECONDS)
     return MessagePage(
         folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages, query=query
     )
 
 
-# How long a page's UIDs stay cached under one kept folder state (a new state, a new key).
+def _known_page(*, imap: ImapConnection, key: str, known: FolderState, show_recipient: bool) -> tuple[int, list[MessageSummary]] | None:
+    """The page kept under the folder's synced state: no IMAP at all when its rows were kept,
+    else one FETCH of its UIDs' summaries (the selection must still be that folder's)."""
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    total, uids, rows = hit
+    if rows is not None:
+        return total, rows
+    selected = imap.select(known.folder, readonly=True)
+    if selected.uidvalidity != known.uidvalidity:
+        return None  # a resync is on its way: ask the server
+    raw = imap.fetch_summaries(uids)
+    return total, [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
+
+
+def _picklable(message: MessageSummary) -> MessageSummary:
+    """imapclient's FixedOffset time zones do not unpickle: kept rows carry UTC times."""
+    if message.date is None or message.date.tzinfo is None:
+        return message
+    return dataclasses.replace(message, date=message.date.astimezone(UTC))
+
+
+def _selection_of(known: FolderState) -> SelectedFolder:
+    """The folder as the synced state describes it (what the page's change token is built from)."""
+    return SelectedFolder(
+        name=known.folder, readonly=True, uidvalidity=known.uidvalidity, exists=known.messages, uidnext=known.uidnext,
+        highestmodseq=known.highestmodseq,
+    )
+
+
+# How long a page stays cached under one kept folder state (a new state, a new key).
 KNOWN_PAGE_SECONDS = 600
 
 
-def _known_page_key(*, user_key: str, known: FolderState, sort: str, reverse: bool, keys: list[bytes], first: int, last: int) -> str:
-    state = f"{user_key}|{known.folder}|{known.cache_token}|{sort}|{reverse}|{b' '.join(keys)!r}|{first}:{last}"
+def _known_page_key(
+    *, user_key: str, known: FolderState, sort: str, reverse: bool, keys: list[bytes], first: int, last: int, recipient: bool
+) -> str:
+    state = f"{user_key}|{known.folder}|{known.cache_token}|{sort}|{reverse}|{b' '.join(keys)!r}|{first}:{last}|{recipient}"
     return "live-page:" + hashlib.sha256(state.encode()).hexdigest()
 
 
