@@ -288,3 +288,47 @@ def test_a_move_made_in_this_webmail_sends_events_for_both_folders(person, signe
     assert found[1].data["folder"] == "Archive" and [r["uid"] for r in found[1].data["rows"]] == uids_of(mail_user, "Archive")
     assert_state_matches_server(user, mail_user, "INBOX")
     assert_state_matches_server(user, mail_user, "Archive")
+
+
+def test_two_syncs_at_once_publish_each_change_once(person):
+    """The watcher's sync and a filing task's may run at the same moment (a lock serializes them)."""
+    import threading
+
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    with imap_direct(mail_user) as imap:
+        append_message(imap, "INBOX", subject="raced")
+    before = events.latest_event_id(user.pk)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def sync() -> None:
+        try:
+            start.wait(timeout=10)
+            with get_pool().session(user) as imap:
+                folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sync) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert kinds(events.events_after(user.pk, before)) == ["rows_added", "counts"]
+
+
+def test_a_message_sent_from_this_webmail_is_a_row_in_sent(person, signed_in, celery_worker):
+    from tests.test_compose import open_compose, send, wait_for_state
+
+    user, mail_user = person
+    with get_pool().session(user) as imap:
+        sent = next(f.name for f in imap.list_folders(with_status=False) if "\\sent" in f.attributes)
+    run_sync(user, sent)
+    before = events.latest_event_id(user.pk)
+    compose = send(signed_in, open_compose(signed_in), to=mail_user.email, subject="Sent live", body="x")
+    wait_for_state(compose, "sent")
+    found = wait_for_events(user, before, 1)
+    added = next(e for e in found if e.kind == "rows_added")
+    assert added.data["folder"] == sent and "Sent live" in added.data["rows"][0]["html"]
