@@ -57,8 +57,11 @@ def main() -> int:
         real_run = imap_connection.ImapConnection._run  # noqa: SLF001 - the bench lists what the sync sends
 
         def run(self, operation, **kwargs):  # type: ignore[no-untyped-def]
-            names.append(getattr(operation, "__qualname__", "?"))
-            return real_run(self, operation, **kwargs)
+            t = time.perf_counter()
+            try:
+                return real_run(self, operation, **kwargs)
+            finally:
+                names.append(f"{getattr(operation, '__qualname__', '?')} {(time.perf_counter() - t) * 1000:.1f} ms")
 
         imap_connection.ImapConnection._run = run  # type: ignore[method-assign]  # noqa: SLF001
         before_ops, before_id = imap.operations, events.latest_event_id(user.pk)
