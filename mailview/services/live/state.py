@@ -14,6 +14,8 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from redis.exceptions import RedisError
+
 from webmail.redis_client import get_redis, key_prefix
 
 from . import events
@@ -92,10 +94,13 @@ def folder_states_trusted(*, user_pk: int) -> dict[str, FolderState] | None:
     """The kept states a page may use instead of asking the server: None unless a watcher
     watches the person now; then only states synced under the current watch (older ones
     may have missed changes made while nobody watched)."""
-    token = events.watch_token(user_pk)
-    if token is None:
-        return None
-    return {name: state for name, state in folder_states(user_pk=user_pk).items() if state.watch == token}
+    try:
+        token = events.watch_token(user_pk)
+        if token is None:
+            return None
+        return {name: state for name, state in folder_states(user_pk=user_pk).items() if state.watch == token}
+    except RedisError:
+        return None  # Redis is down: the page asks the server, as it does unwatched
 
 
 # A page asks for the missing states at most this often per person (the sync takes a moment).
