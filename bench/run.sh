@@ -6,6 +6,8 @@
 #   bash bench/run.sh --only 10k      # one mailbox size; other flags: see bench/read_path.py -h
 #   bash bench/run.sh fairness        # another user's list while one user has 100 requests in
 #                                     # flight (bench/fairness.py; flags: see its -h)
+#   bash bench/run.sh live            # list page 1 with the live sync's state vs today vs the
+#                                     # floor, and a sync's IMAP commands (bench/live_list.py)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -91,6 +93,9 @@ set +e
 script=bench/read_path.py
 if [[ ${1:-} == fairness ]]; then
   script=bench/fairness.py
+  shift
+elif [[ ${1:-} == live ]]; then
+  script=bench/live_list.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &

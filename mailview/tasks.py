@@ -5,11 +5,14 @@ message on the broker for another worker.
 """
 from __future__ import annotations
 
+import logging
+
 from celery import Task, shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.utils import translation
 
-from mailview.imap import ImapConnectionError, ImapError, NoStoredCredentials, PoolTimeout, get_pool
+from mailview.imap import ImapConnectionError, ImapError, NoStoredCredentials, PoolTimeout, get_pool, validate
 from mailview.services.compose.lifecycle import compose_cleanup
 from mailview.services.compose.sending import (
     Outcome,
@@ -20,6 +23,10 @@ from mailview.services.compose.sending import (
     compose_retry_at,
 )
 from mailview.services.filing.actions import message_action_apply
+from mailview.services.live.sync import SyncBusy, folders_sync
+from mailview.templatetags.mail_list import message_rows
+
+log = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=12)
@@ -40,7 +47,45 @@ def mail_action(
     except NoStoredCredentials:
         # Signed out with actions still queued: they wait for the next sign-in.
         raise self.retry(countdown=60, max_retries=60 * 24) from None
+    _sync_later(user_id, [folder, result.target or ""], reason=f"action:{kind}")
     return result.as_dict()
+
+
+# -- live sync ----------------------------------------------------------------------
+
+
+@shared_task(
+    bind=True, name="mailview.sync_folders", autoretry_for=(ImapConnectionError, PoolTimeout, SyncBusy),
+    retry_backoff=1, retry_backoff_max=30, max_retries=5,
+)
+def sync_folders(self: Task, *, user_id: int, folders: list[str], reason: str = "") -> list[str]:
+    """Fetch what changed in these folders since the last sync, keep their state and publish
+    events on the person's channel (services.live.sync). Safe to run twice: the second run
+    finds nothing new."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return []
+    names = [validate.folder_name(f) for f in folders if isinstance(f, str) and f]
+    try:
+        # Rows are rendered in the site's language (a worker has no request to ask).
+        with translation.override(settings.LANGUAGE_CODE), get_pool().session(user) as imap:
+            result = folders_sync(imap=imap, user_pk=int(user_id), folders=names, reason=reason, render_rows=message_rows)
+    except NoStoredCredentials:
+        return []  # signed out: nobody to tell
+    return result.events
+
+
+def _sync_later(user_id: int, folders: list[str], *, reason: str) -> None:
+    """Queue a sync of folders this webmail just changed, so every open tab of the person
+    hears of it even without a watcher. Queued, not run here: the action's own result comes
+    first; a broker hiccup costs the live update, never the action."""
+    names = [f for f in dict.fromkeys(folders) if f]
+    if not names and reason != "sent":
+        return
+    try:
+        sync_folders.apply_async(kwargs={"user_id": int(user_id), "folders": names, "reason": reason})
+    except Exception:  # the broker is down: the pages' own polling still catches up
+        log.warning("could not queue a live sync for user %s", user_id, exc_info=True)
 
 
 # -- sending (compose_send is idempotent: states in the database, written before and
@@ -56,6 +101,8 @@ def retry_countdown(retries: int) -> int:
 def compose_send(self: Task, compose_id: str) -> str:
     """Submit a queued message by SMTP, copy it to Sent, delete the draft, flag the original."""
     outcome = _deliver(compose_id)
+    if outcome is Outcome.DONE and (owner := compose_owner(compose_id=compose_id)) is not None:
+        _sync_later(owner, [], reason="sent")  # the Sent copy and the draft gone
     if outcome is Outcome.RETRY:
         if self.request.retries >= settings.WEBMAIL_SEND_MAX_RETRIES:
             compose_give_up(compose_id=compose_id)

@@ -22,7 +22,7 @@ from typing import Any, TypeVar
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 from imapclient.imap_utf7 import decode as decode_utf7
-from imapclient.response_parser import parse_response
+from imapclient.response_parser import parse_fetch_response, parse_response
 
 from mailview.tls import Endpoint
 
@@ -37,7 +37,7 @@ from .errors import (
 )
 from .search import flag_search_keys
 from .sequences import _uid_chunks, parse_sequence_list
-from .sort import SORT_KEYS, esort_page
+from .sort import SORT_KEYS, esort_page, reverse_arrival_window
 from .timing import timed
 
 log = logging.getLogger(__name__)
@@ -118,6 +118,29 @@ class RawSummary:
     internaldate: object  # datetime | None
     size: int
     bodystructure: object  # imapclient BodyData, for mailview.mime
+
+
+@dataclass(frozen=True)
+class FolderCounts:
+    """STATUS of one folder: what a sync compares with the state it kept.
+    `highestmodseq` is None where the server has no CONDSTORE."""
+
+    name: str
+    uidvalidity: int
+    uidnext: int
+    messages: int
+    unseen: int
+    highestmodseq: int | None
+
+
+@dataclass(frozen=True)
+class FolderChanges:
+    """`UID FETCH … (FLAGS) (CHANGEDSINCE m [VANISHED])`: the flags now of the messages
+    changed since modseq m (with each one's MODSEQ), and the UIDs expunged since (QRESYNC)."""
+
+    flags: dict[int, frozenset[str]]
+    modseqs: dict[int, int]
+    vanished: list[int]
 
 
 @dataclass(frozen=True)
@@ -294,6 +317,7 @@ class ImapConnection:
         self.operations = 0  # IMAP operations run (tests assert budgets with it)
         self._namespace: Namespace | None = None
         self._partial_store_asked = False  # the shared memory of PARTIAL refusals (see sorted_page)
+        self.qresync_enabled = False  # ENABLE QRESYNC ran on the current socket
         # The last folder listing with counts, and when it was made (see list_folders).
         self._listing: tuple[float, list[RawFolder]] | None = None
         self._connect()
@@ -305,6 +329,7 @@ class ImapConnection:
             client = login(self.endpoint, self._credentials)
         self._on_login()
         self.selected = None
+        self.qresync_enabled = False
         try:
             self.capabilities = frozenset(
                 c.decode("ascii", "replace").upper() if isinstance(c, bytes) else str(c).upper() for c in client.capabilities()
@@ -484,6 +509,135 @@ class ImapConnection:
 
         return self._run(op)
 
+    def folder_counts(self, name: str) -> FolderCounts:
+        """STATUS (MESSAGES UNSEEN UIDNEXT UIDVALIDITY [HIGHESTMODSEQ]), current even for
+        the folder this connection has selected: Dovecot answers STATUS of the selected
+        folder from the session's view (even of a folder deleted and made again since),
+        so that folder is unselected first (UNSELECT; a NOOP without it)."""
+        name = validate.folder_name(name)
+        if self.selected is not None and self.selected.name == name:
+            self.unselect()
+        items = ["MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY"]
+        condstore = self.has_capability("CONDSTORE")
+        if condstore:
+            items.append("HIGHESTMODSEQ")
+
+        def op(c: IMAPClient) -> dict[bytes, int]:
+            try:
+                raw = c.folder_status(name, items)
+            except IMAPClientAbortError:
+                raise
+            except IMAPClientError as exc:
+                raise MailboxNotFound(name) from exc
+            return {(k if isinstance(k, bytes) else str(k).encode()).upper(): int(v) for k, v in raw.items()}
+
+        values = self._run(op)
+        modseq = values.get(b"HIGHESTMODSEQ") if condstore else None
+        return FolderCounts(
+            name=name,
+            uidvalidity=values.get(b"UIDVALIDITY", 0),
+            uidnext=values.get(b"UIDNEXT", 0),
+            messages=values.get(b"MESSAGES", 0),
+            unseen=values.get(b"UNSEEN", 0),
+            highestmodseq=modseq or None,
+        )
+
+    def unselect(self) -> None:
+        """Leave the selected folder without expunging (UNSELECT, RFC 3691); where the server
+        lacks UNSELECT the selection stays and is caught up with a NOOP instead."""
+        if self.selected is None:
+            return
+        if not self.has_capability("UNSELECT"):
+            self.sync_selected()
+            return
+
+        def op(c: IMAPClient) -> None:
+            c.unselect_folder()
+            self.selected = None
+
+        self._run(op)
+
+    def enable_qresync(self) -> bool:
+        """ENABLE QRESYNC (RFC 7162) on this connection where the server advertises it, so
+        `changes_since` also reports expunged UIDs. ENABLE is only allowed with no folder
+        selected: the selection is closed first with UNSELECT (never CLOSE, which would
+        expunge). Afterwards the server reports expunges as VANISHED instead of EXPUNGE.
+        Returns whether QRESYNC is on."""
+        if self.qresync_enabled:
+            return True
+        if not (self.has_capability("QRESYNC") and self.has_capability("ENABLE")):
+            return False
+        if self.selected is not None and not self.has_capability("UNSELECT"):
+            return False
+
+        self.unselect()
+
+        def op(c: IMAPClient) -> bool:
+            try:
+                enabled = c.enable("QRESYNC")
+            except IMAPClientAbortError:
+                raise
+            except IMAPClientError:
+                return False
+            return any(_text_of(e).upper() == "QRESYNC" for e in enabled)
+
+        self.qresync_enabled = self._run(op)
+        return self.qresync_enabled
+
+    def changes_since(self, modseq: int, *, below_uid: int) -> FolderChanges:
+        """The messages with UID < `below_uid` whose flags changed since `modseq`, and (with
+        QRESYNC enabled) the UIDs among them expunged since: `UID FETCH 1:<below_uid - 1>
+        (FLAGS) (CHANGEDSINCE modseq [VANISHED])`. Needs the folder selected (CONDSTORE)."""
+        modseq = int(modseq)
+        if modseq < 0 or below_uid <= 1:
+            return FolderChanges(flags={}, modseqs={}, vanished=[])
+        last = validate.uid(below_uid - 1)
+        modifier = f"(CHANGEDSINCE {modseq}{' VANISHED' if self.qresync_enabled else ''})"
+
+        def op(c: IMAPClient) -> tuple[dict[int, Any], list[bytes]]:
+            imap = c._imap  # noqa: SLF001 - imapclient's fetch drops answers to a UID range
+            imap.untagged_responses.pop("VANISHED", None)
+            tag = imap._command("UID", "FETCH", f"1:{last}", "(UID FLAGS)", modifier)  # noqa: SLF001
+            typ, data = imap._command_complete("FETCH", tag)  # noqa: SLF001
+            if typ != "OK":
+                raise ImapProtocolError(f"UID FETCH CHANGEDSINCE failed: {data!r}"[:300])
+            _, fetched = imap._untagged_response(typ, data, "FETCH")  # noqa: SLF001
+            vanished = imap.untagged_responses.pop("VANISHED", [])
+            items = [d for d in fetched if d not in (None, b"")]
+            return (parse_fetch_response(items, False, True) if items else {}), vanished
+
+        raw, vanished_lines = self._run(op)
+        flags: dict[int, frozenset[str]] = {}
+        modseqs: dict[int, int] = {}
+        for uid, data in raw.items():
+            if not isinstance(uid, int) or b"FLAGS" not in data or not 1 <= uid < below_uid:
+                continue
+            flags[uid] = frozenset(_text_of(f) for f in data[b"FLAGS"])
+            found = data.get(b"MODSEQ")
+            modseqs[uid] = int(found[0]) if isinstance(found, tuple) and found else int(found or 0)
+        vanished: set[int] = set()
+        for line in vanished_lines:
+            text = _text_of(line).strip()
+            if text.upper().startswith("(EARLIER)"):
+                text = text[len("(EARLIER)"):].strip()
+            vanished.update(u for u in parse_sequence_list(text) if u < below_uid)
+        return FolderChanges(flags=flags, modseqs=modseqs, vanished=sorted(vanished))
+
+    def uids_from(self, first_uid: int) -> list[int]:
+        """UIDs ≥ `first_uid` in the selected folder (`UID SEARCH UID first:*`; `n:*` always
+        matches the highest UID, which is left out when it is lower)."""
+        first = validate.uid(first_uid)
+        found = self._run(lambda c: c.search([b"UID", f"{first}:*".encode()]))
+        return sorted(int(u) for u in found if int(u) >= first)
+
+    def fetch_flags(self, uids: Iterable[int]) -> dict[int, frozenset[str]]:
+        """FLAGS of these UIDs (those still there)."""
+        wanted = validate.uids(uids)
+        if not wanted:
+            return {}
+        raw = self._fetch(wanted, [b"FLAGS"])
+        return {int(uid): frozenset(_text_of(f) for f in data.get(b"FLAGS", ())) for uid, data in raw.items()}
+
     def select(self, name: str, *, readonly: bool = True, refresh: bool = False) -> SelectedFolder:
         """SELECT (or EXAMINE when read-only), unless that folder is already selected and
         nothing changed in it since, as far as the server has said.
@@ -532,7 +686,9 @@ class ImapConnection:
 
     # -- message lists (need the folder selected) ---------------------------------
 
-    def sorted_page(self, *, sort: str, reverse: bool, first: int, last: int, keys: list[bytes] | None = None) -> tuple[int, list[int]] | None:
+    def sorted_page(
+        self, *, sort: str, reverse: bool, first: int, last: int, keys: list[bytes] | None = None, total_hint: int | None = None
+    ) -> tuple[int, list[int]] | None:
         """(total, UIDs of positions first..last in sort order) with one ESORT round trip,
         or None when the server cannot (then use `sorted_uids`).
 
@@ -542,6 +698,10 @@ class ImapConnection:
         process (`partial_sort_refused`): Cyrus 3.6 advertises ESORT and refuses PARTIAL,
         and is asked once, not on every new connection (nor, through the store that
         `install_partial_refusal_store` puts in, once per process).
+
+        Newest first by arrival is the ascending ARRIVAL window from the other end, turned
+        round (see `reverse_arrival_window`); `total_hint` (the folder's EXISTS when
+        nothing is searched) saves the round trip that counts the matches first.
         """
         if not self.has_capability("ESORT") or partial_sort_refused(self.endpoint):
             return None
@@ -551,6 +711,8 @@ class ImapConnection:
                 return None
         criteria = (b"REVERSE " if reverse else b"") + self._sort_key(sort)
         try:
+            if reverse and sort == "date":
+                return self._newest_first_page(first, last, keys, total_hint)
             return self._run(lambda c: esort_page(c, criteria, first, last, keys))
         except ImapProtocolError:
             # Refused for this request only (its keys), or is partial SORT not supported at
@@ -560,6 +722,25 @@ class ImapConnection:
             log.info("%s:%s refuses SORT RETURN (PARTIAL); using plain SORT", self.endpoint.host, self.endpoint.port)
             _remember_partial_refused(self.endpoint)
             return len(everything), everything[max(first - 1, 0) : last]
+
+    def _newest_first_page(self, first: int, last: int, keys: list[bytes] | None, total: int | None) -> tuple[int, list[int]]:
+        """Positions first..last of REVERSE ARRIVAL with same-second arrivals newest first.
+
+        SORT breaks ties by sequence number ascending, also under REVERSE, so `REVERSE
+        ARRIVAL` lists mail that arrived in the same second oldest first. Ascending ARRIVAL
+        counted from its end and turned round puts them newest first (by UID). That needs
+        the total: given, or counted first; a total that changed meanwhile is corrected."""
+        for _ in range(3):
+            if total is None:
+                total = self._run(lambda c: esort_page(c, b"ARRIVAL", 1, 1, keys))[0]
+            window = reverse_arrival_window(total, first, last)
+            if window is None:
+                return total, []
+            count, uids = self._run(lambda c: esort_page(c, b"ARRIVAL", window[0], window[1], keys))  # noqa: B023 - _run calls it at once
+            if count == total:
+                return total, uids[::-1]
+            total = count
+        return self._run(lambda c: esort_page(c, b"REVERSE ARRIVAL", first, last, keys))
 
     def _sort_key(self, sort: str) -> bytes:
         """The SORT key for a list column: by the sender's (or recipient's) display name
@@ -573,10 +754,14 @@ class ImapConnection:
         UID order is arrival order)."""
         keys = keys or [b"ALL"]
         if self.has_capability("SORT"):
-            criteria = (b"REVERSE " if reverse else b"") + self._sort_key(sort)
+            # Newest first by arrival: ascending turned round, so same-second arrivals are
+            # newest first too (REVERSE keeps SORT's ascending tie-break).
+            newest_first = reverse and sort == "date"
+            criteria = (b"REVERSE " if reverse and not newest_first else b"") + self._sort_key(sort)
             args = [b"(" + criteria + b")", b"UTF-8", *keys]
             data = self._run(lambda c: c._raw_command_untagged(b"SORT", args, unpack=True))  # noqa: SLF001
-            return [int(u) for u in (data or b"").split()]
+            found = [int(u) for u in (data or b"").split()]
+            return found[::-1] if newest_first else found
         data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [b"CHARSET", b"UTF-8", *keys], unpack=True))  # noqa: SLF001
         uids = sorted(int(u) for u in (data or b"").split())
         return uids[::-1] if reverse else uids

@@ -27,3 +27,11 @@ def esort_page(client: IMAPClient, criteria: bytes, first: int, last: int, keys:
                 found = window[1]
                 uids = [found] if isinstance(found, int) else parse_sequence_list(found.decode() if isinstance(found, bytes) else str(found))
     return total, uids
+
+
+def reverse_arrival_window(total: int, first: int, last: int) -> tuple[int, int] | None:
+    """Positions first..last counted from the end of `total`, as an ascending window
+    (turned round, it is that page of the descending order); None when the page is past the end."""
+    if first > total or last < first:
+        return None
+    return max(1, total - last + 1), total - first + 1

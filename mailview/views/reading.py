@@ -23,12 +23,14 @@ from accounts.services import sender_is_trusted, user_settings
 from mailview import sanitizer
 from mailview.imap import get_pool, validate
 from mailview.services.addressbook import senders_remember
-from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
+from mailview.services.live.state import folder_states_prime, folder_states_trusted
+from mailview.services.reading.folders import flatten, folder_state_token, folder_tree, folders_without_state
 from mailview.services.reading.message_view import RenderedBody, message_body, message_body_cached, message_open
 from mailview.services.reading.messages import ListPosition, message_neighbor, message_page, normalize_sort
 from mailview.services.reading.parts import exactly, message_size, part_info, section_chunks
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
+from mailview.tasks import sync_folders
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
 
 # Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers
@@ -63,8 +65,9 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
         page=_int_param(request, "page", 1),
     )
     prefs = user_settings(user=request.user)
+    known = folder_states_trusted(user_pk=request.user.pk)  # None unless a watcher watches the person
     with get_pool().session(request.user) as imap:
-        folders = flatten(folder_tree(imap=imap, include_unsubscribed=show_unsubscribed, user_key=str(request.user.pk)))
+        folders = flatten(folder_tree(imap=imap, include_unsubscribed=show_unsubscribed, user_key=str(request.user.pk), known=known))
         current = next((f for f in folders if f.name == folder), None)
         position = replace(position, by_recipient=current is not None and current.special_use in ("sent", "drafts"))
         page = message_page(
@@ -78,7 +81,10 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
             show_recipient=position.by_recipient,
             query=query,
             in_body=position.in_body,
+            known=known.get(folder) if known is not None else None,
         )
+    if known is not None:
+        folder_states_prime(user_pk=request.user.pk, folders=folders_without_state(folders, known), enqueue=sync_folders.apply_async)
     _remember_list_position(request, position)
     return render(
         request,

@@ -38,6 +38,7 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
@@ -131,8 +132,15 @@ def present_users() -> list[int]:
 
 
 def mark_watched(user_pk: int, ttl: int) -> None:
-    """Called by the watcher while its connection for the person is up and notified."""
-    get_redis().set(f"{key_prefix()}:live:watched:{int(user_pk)}", "1", ex=max(1, int(ttl)))
+    """Called by the watcher while its connection for the person is up and notified.
+
+    The mark's value is a token new for each unbroken watch (renewing keeps it): folder
+    state synced under an earlier watch, or none, may have missed changes, so pages trust
+    only state synced under the current token (`watch_token`)."""
+    redis: Any = get_redis()
+    key, ex = f"{key_prefix()}:live:watched:{int(user_pk)}", max(1, int(ttl))
+    if not redis.set(key, uuid.uuid4().hex, ex=ex, nx=True) and not redis.expire(key, ex):
+        redis.set(key, uuid.uuid4().hex, ex=ex)  # expired in between: a new watch
 
 
 def clear_watched(user_pk: int) -> None:
@@ -142,6 +150,12 @@ def clear_watched(user_pk: int) -> None:
 
 def is_watched(user_pk: int) -> bool:
     return bool(get_redis().exists(f"{key_prefix()}:live:watched:{int(user_pk)}"))
+
+
+def watch_token(user_pk: int) -> str | None:
+    """The current watch's token (see `mark_watched`), None while the person is not watched."""
+    value: Any = get_redis().get(f"{key_prefix()}:live:watched:{int(user_pk)}")
+    return _text(value) if value is not None else None
 
 
 def _event(entry_id: bytes | str, fields: dict[bytes, bytes]) -> Event:

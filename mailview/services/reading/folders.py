@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from django.utils.translation import gettext_lazy as _
 
 from mailview.imap.connection import ImapConnection, RawFolder, SelectedFolder
+from mailview.services.live.state import FolderState
 from mailview.services.special_folders import USES, special_folder_choices, special_folders_of
 
 # Special-use folders come first, in this order, with localized names and an icon.
@@ -158,13 +159,29 @@ def flatten(tree: list[FolderInfo]) -> list[FolderInfo]:
     return out
 
 
-def folder_tree(*, imap: ImapConnection, include_unsubscribed: bool = False, max_age: float = 0.0, user_key: str = "") -> list[FolderInfo]:
+def folder_tree(
+    *, imap: ImapConnection, include_unsubscribed: bool = False, max_age: float = 0.0, user_key: str = "",
+    known: dict[str, FolderState] | None = None,
+) -> list[FolderInfo]:
     """The user's folders with message and unread counts. Needs a checked-out connection.
 
     `max_age` > 0 lets a page that is not about the folders (a message) reuse the
     connection's listing of the last few seconds, unless something changed through it.
-    Special folders come from the one resolver (with the person's choices, given `user_key`)."""
-    raw = imap.list_folders(with_status=True, max_age=max_age)
+    Special folders come from the one resolver (with the person's choices, given `user_key`).
+
+    `known`: the folder states the live sync keeps, given only while a watcher watches the
+    person (`services.live.state.folder_states_trusted`). When every folder shown has one,
+    the counts come from them and the server is asked for the tree alone (LIST, no STATUS)."""
+    if known is not None:
+        listing = imap.list_folders(with_status=False)
+        shown = [f for f in listing if include_unsubscribed or "\\subscribed" in f.attributes or f.name.upper() == "INBOX"]
+        if all(f.name in known for f in shown if not f.attributes & {"\\noselect", "\\nonexistent"}):
+            counted = [replace(f, messages=known[f.name].messages, unseen=known[f.name].unseen) if f.name in known else f for f in listing]
+            return _tree(imap, counted, include_unsubscribed=include_unsubscribed, user_key=user_key)
+    return _tree(imap, imap.list_folders(with_status=True, max_age=max_age), include_unsubscribed=include_unsubscribed, user_key=user_key)
+
+
+def _tree(imap: ImapConnection, raw: list[RawFolder], *, include_unsubscribed: bool, user_key: str) -> list[FolderInfo]:
     return build_tree(
         raw, include_unsubscribed=include_unsubscribed, personal_prefix=tree_prefix(imap=imap, raw=raw),
         special=special_by_name(raw, user_key=user_key),
@@ -184,6 +201,11 @@ def special_by_name(raw: list[RawFolder], *, user_key: str = "") -> dict[str, st
     """Folder name → special use ("drafts", "trash", ...), as the one resolver finds them."""
     found = special_folders_of(raw, chosen=special_folder_choices(user_key=user_key))
     return {name: use for use in USES if (name := getattr(found, use))}
+
+
+def folders_without_state(folders: list[FolderInfo], known: dict[str, FolderState]) -> list[str]:
+    """The selectable folders of a tree that the live sync keeps no (trusted) state of."""
+    return [f.name for f in folders if f.selectable and f.name not in known]
 
 
 def folder_state_token(selected: SelectedFolder, folders: list[FolderInfo]) -> str:

@@ -7,11 +7,12 @@ cached, keyed by everything that changes when the folder changes.
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import math
 import zlib
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 
 from django.core.cache import cache
 
@@ -19,6 +20,7 @@ from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, Sel
 from mailview.imap.errors import MessageNotFound
 from mailview.imap.search import search_keys
 from mailview.mime import decode_header_value, has_attachment
+from mailview.services.live.state import FolderState
 
 SORTS = ("date", "from", "subject", "size")
 ORDERS = ("asc", "desc")
@@ -117,20 +119,38 @@ def message_page(
     show_recipient: bool = False,
     query: str = "",
     in_body: bool = False,
+    known: FolderState | None = None,
 ) -> MessagePage:
     """One page of a folder's message list, or of the messages matching `query`.
-    Needs a checked-out connection; selects read-only."""
+    Needs a checked-out connection; selects read-only.
+
+    `known`: the folder's state as the live sync keeps it, given only while a watcher
+    watches the person (`services.live.state.folder_states_trusted`). The page's UIDs are
+    then cached under that state, so a folder that has not changed since needs no NOOP and
+    no SORT and (with CONDSTORE, where every flag change makes a new state) no FETCH."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
-    selected = imap.select(folder, readonly=True, refresh=True)
     sort_key = _column_sort(sort, by_recipient=show_recipient)
     first = (page - 1) * per_page + 1
     last = first + per_page - 1
     reverse = order == "desc"
     keys = search_keys(query, in_body=in_body)
+    if known is not None:
+        key = _known_page_key(
+            user_key=user_key, known=known, sort=sort_key, reverse=reverse, keys=keys, first=first, last=last, recipient=show_recipient
+        )
+        hit = _known_page(imap=imap, key=key, known=known, show_recipient=show_recipient)
+        if hit is not None:
+            total, messages = hit
+            return MessagePage(
+                folder=folder, selected=_selection_of(known), page=page, per_page=per_page, total=total, sort=sort, order=order,
+                messages=messages, query=query,
+            )
+    selected = imap.select(folder, readonly=True, refresh=True)
     total, uids = 0, list[int]()
     if selected.exists:
-        partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys)
+        hint = None if query else selected.exists
+        partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=hint)
         if partial is not None:
             total, uids = partial
         else:
@@ -139,9 +159,57 @@ def message_page(
     raw = imap.fetch_summaries(uids)
     # A message expunged between SORT and FETCH is simply missing from the page.
     messages = [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
+    if known is not None and selected.uidvalidity == known.uidvalidity:
+        # Asked after a NOOP, so at least as new as `known` (a newer state has another key).
+        # With CONDSTORE every flag change makes a new state, so the rows are kept too;
+        # without it only the UIDs (flags are fetched again).
+        rows = [_picklable(m) for m in messages] if known.highestmodseq is not None else None
+        cache.set(key, (total, uids, rows), KNOWN_PAGE_SECONDS)
     return MessagePage(
         folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages, query=query
     )
+
+
+def _known_page(*, imap: ImapConnection, key: str, known: FolderState, show_recipient: bool) -> tuple[int, list[MessageSummary]] | None:
+    """The page kept under the folder's synced state: no IMAP at all when its rows were kept,
+    else one FETCH of its UIDs' summaries (the selection must still be that folder's)."""
+    hit = cache.get(key)
+    if hit is None:
+        return None
+    total, uids, rows = hit
+    if rows is not None:
+        return total, rows
+    selected = imap.select(known.folder, readonly=True)
+    if selected.uidvalidity != known.uidvalidity:
+        return None  # a resync is on its way: ask the server
+    raw = imap.fetch_summaries(uids)
+    return total, [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
+
+
+def _picklable(message: MessageSummary) -> MessageSummary:
+    """imapclient's FixedOffset time zones do not unpickle: kept rows carry UTC times."""
+    if message.date is None or message.date.tzinfo is None:
+        return message
+    return dataclasses.replace(message, date=message.date.astimezone(UTC))
+
+
+def _selection_of(known: FolderState) -> SelectedFolder:
+    """The folder as the synced state describes it (what the page's change token is built from)."""
+    return SelectedFolder(
+        name=known.folder, readonly=True, uidvalidity=known.uidvalidity, exists=known.messages, uidnext=known.uidnext,
+        highestmodseq=known.highestmodseq,
+    )
+
+
+# How long a page stays cached under one kept folder state (a new state, a new key).
+KNOWN_PAGE_SECONDS = 600
+
+
+def _known_page_key(
+    *, user_key: str, known: FolderState, sort: str, reverse: bool, keys: list[bytes], first: int, last: int, recipient: bool
+) -> str:
+    state = f"{user_key}|{known.folder}|{known.cache_token}|{sort}|{reverse}|{b' '.join(keys)!r}|{first}:{last}|{recipient}"
+    return "live-page:" + hashlib.sha256(state.encode()).hexdigest()
 
 
 @dataclass(frozen=True)

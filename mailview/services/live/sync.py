@@ -1,0 +1,246 @@
+"""Background sync: fetch exactly what changed in some folders since the last sync, keep
+each folder's state in Redis (`state.py`) and publish typed events (`events.py`).
+
+Called by the `mailview.sync_folders` task (the watcher sends it on a change; filing and
+sending send it after they changed folders). Per folder:
+
+1. `STATUS (MESSAGES UNSEEN UIDNEXT UIDVALIDITY HIGHESTMODSEQ)`; nothing else when it
+   equals the kept state (a sync of an unchanged folder costs one round trip).
+2. No kept state: record it, publish nothing (the open pages show the server's state).
+   Another UIDVALIDITY: record it, publish `resync` (every UID the pages hold is void).
+3. Else EXAMINE, and with CONDSTORE `UID FETCH 1:<known UIDNEXT-1> (FLAGS)
+   (CHANGEDSINCE <known modseq> VANISHED)` (QRESYNC enabled first) for changed flags and
+   expunged UIDs; new mail is `UID SEARCH UID <known UIDNEXT>:*`, FETCHed as list rows.
+   Without CONDSTORE: the new UIDs plus the flags of the newest `TOP_SIZE` known
+   messages (the first page); when the numbers do not add up, `resync`.
+4. `counts` with every synced folder when any folder's counts changed.
+
+A lock per person makes concurrent syncs (the watcher's and a filing task's) run one after
+the other, so no change is published twice; a second run finds nothing new.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from typing import Any
+
+from django.utils import timezone
+
+from mailview.imap.connection import ImapConnection, RawSummary
+from mailview.imap.errors import MailboxNotFound
+from mailview.services.reading.messages import MessageSummary, labels_of, summarize
+from mailview.services.special_folders import special_folders
+from webmail.redis_client import get_redis, key_prefix
+
+from . import events
+from .state import FolderState, folder_states, folder_states_save, now
+
+log = logging.getLogger(__name__)
+
+# More changes than this in one folder are not sent row by row: the pages reload instead.
+MAX_DELTA = 500
+# Without CONDSTORE, the flags of this many newest messages are compared (the first page).
+TOP_SIZE = 50
+LOCK_SECONDS = 120
+
+RenderRows = Callable[[list[MessageSummary], str], str]
+
+
+class SyncBusy(Exception):
+    """Another sync of the same person held the lock for too long: try again later."""
+
+
+@dataclass
+class FolderDelta:
+    """What one folder's sync found (before it is published)."""
+
+    state: FolderState | None  # None: the folder is gone
+    resync: bool = False
+    added: list[RawSummary] = field(default_factory=list)
+    flags: dict[int, frozenset[str]] = field(default_factory=dict)
+    vanished: list[int] = field(default_factory=list)
+    counts_changed: bool = False
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    folders: list[str]
+    events: list[str]  # ids of the published events
+
+
+def folders_sync(
+    *, imap: ImapConnection, user_pk: int, folders: list[str], render_rows: RenderRows, reason: str = "", lock_timeout: float = 60.0
+) -> SyncResult:
+    """Sync `folders` of the person and publish what changed. Needs a checked-out
+    connection (it may UNSELECT once to enable QRESYNC, then EXAMINEs changed folders)."""
+    wanted = list(dict.fromkeys(f for f in folders if f))
+    if reason == "sent":
+        found = special_folders(imap=imap, user_key=str(user_pk))
+        wanted = list(dict.fromkeys([*(name for name in (found.sent, found.drafts) if name), *wanted]))
+    if not wanted:
+        return SyncResult(folders=[], events=[])
+    redis: Any = get_redis()
+    lock = redis.lock(f"{key_prefix()}:live:sync-lock:{int(user_pk)}", timeout=LOCK_SECONDS, blocking_timeout=lock_timeout)
+    if not lock.acquire():
+        raise SyncBusy(f"sync of user {user_pk} is busy")
+    try:
+        return _sync_locked(imap=imap, user_pk=user_pk, folders=wanted, render_rows=render_rows)
+    finally:
+        try:
+            lock.release()
+        except Exception:  # noqa: BLE001 - expired meanwhile: nothing to release
+            pass
+
+
+def _sync_locked(*, imap: ImapConnection, user_pk: int, folders: list[str], render_rows: RenderRows) -> SyncResult:
+    token = events.watch_token(user_pk)  # read first: state synced from here on is current under it
+    known = folder_states(user_pk=user_pk)
+    imap.enable_qresync()
+    deltas: dict[str, FolderDelta] = {}
+    for folder in folders:
+        try:
+            deltas[folder] = _folder_delta(imap=imap, folder=folder, known=known.get(folder), token=token)
+        except MailboxNotFound:
+            deltas[folder] = FolderDelta(state=None)
+    # Saved before publishing: a crash between the two loses events (the pages' slow poll
+    # and the next resync catch up), never publishes them twice.
+    folder_states_save(
+        user_pk=user_pk,
+        states=[d.state for d in deltas.values() if d.state is not None],
+        forget=[name for name, d in deltas.items() if d.state is None and name in known],
+    )
+    published: list[str] = []
+    recipients_shown: set[str] | None = None
+    for folder, delta in deltas.items():
+        if delta.state is None:
+            continue
+        validity = delta.state.uidvalidity
+        if delta.resync:
+            published.append(events.publish(user_pk, "resync", {"folder": folder}))
+            continue
+        if delta.vanished:
+            published.append(events.publish(user_pk, "vanished", {"folder": folder, "uidvalidity": validity, "uids": delta.vanished}))
+        if delta.flags:
+            changes = [_flag_change(uid, flags) for uid, flags in sorted(delta.flags.items())]
+            published.append(events.publish(user_pk, "flags", {"folder": folder, "uidvalidity": validity, "changes": changes}))
+        if delta.added:
+            if recipients_shown is None:
+                found = special_folders(imap=imap, user_key=str(user_pk))
+                recipients_shown = {name for name in (found.sent, found.drafts) if name}
+            rows = _rows(delta.added, folder=folder, show_recipient=folder in recipients_shown, render_rows=render_rows)
+            published.append(events.publish(user_pk, "rows_added", {"folder": folder, "uidvalidity": validity, "rows": rows}))
+    if any(d.counts_changed for d in deltas.values()):
+        counts = {name: {"messages": d.state.messages, "unseen": d.state.unseen} for name, d in deltas.items() if d.state is not None}
+        published.append(events.publish(user_pk, "counts", {"folders": counts}))
+    return SyncResult(folders=list(deltas), events=published)
+
+
+def _folder_delta(*, imap: ImapConnection, folder: str, known: FolderState | None, token: str | None) -> FolderDelta:
+    status = imap.folder_counts(folder)
+    fresh = FolderState(
+        folder=folder,
+        uidvalidity=status.uidvalidity,
+        uidnext=status.uidnext,
+        highestmodseq=status.highestmodseq,
+        messages=status.messages,
+        unseen=status.unseen,
+        watch=token,
+        synced_at=now(),
+    )
+    if known is None or known.uidvalidity != status.uidvalidity:
+        # First sync: nothing to compare with, nothing to say. Another UIDVALIDITY: every UID
+        # the pages hold is void.
+        return FolderDelta(state=_with_top(imap, fresh), resync=known is not None, counts_changed=known is not None)
+    counts_changed = (known.messages, known.unseen) != (status.messages, status.unseen)
+    if (known.uidnext, known.highestmodseq, known.messages, known.unseen) == (status.uidnext, status.highestmodseq, status.messages, status.unseen):
+        return FolderDelta(state=replace(known, watch=token, synced_at=fresh.synced_at))
+    if known.highestmodseq is None and status.highestmodseq is not None:
+        return FolderDelta(state=_with_top(imap, fresh), resync=True, counts_changed=True)
+
+    selected = imap.select(folder, readonly=True, refresh=True)
+    if selected.uidvalidity != known.uidvalidity:
+        return FolderDelta(state=_with_top(imap, replace(fresh, uidvalidity=selected.uidvalidity)), resync=True, counts_changed=True)
+    new_uids = [u for u in imap.uids_from(known.uidnext) if u < selected.uidnext] if selected.uidnext > known.uidnext else []
+    state = replace(fresh, uidnext=max(selected.uidnext, known.uidnext), messages=selected.exists)
+    if known.highestmodseq is not None and selected.highestmodseq is not None:
+        changes = imap.changes_since(known.highestmodseq, below_uid=known.uidnext)
+        # Changes after our EXAMINE are left for the next sync (it is coming: they are news).
+        flags = {uid: f for uid, f in changes.flags.items() if changes.modseqs.get(uid, 0) <= selected.highestmodseq}
+        vanished = changes.vanished
+        state = replace(state, highestmodseq=selected.highestmodseq)
+        complete = imap.qresync_enabled
+    else:
+        flags, vanished, top = _top_changes(imap, known, new_uids)
+        state = replace(state, top=top)
+        complete = False
+    too_big = max(len(new_uids), len(flags), len(vanished)) > MAX_DELTA
+    adds_up = known.messages + len(new_uids) - len(vanished) == selected.exists
+    if too_big or (not complete and not adds_up):
+        # Too much to send row by row, or changes we cannot see (expunges without QRESYNC).
+        return FolderDelta(state=_with_top(imap, state) if state.highestmodseq is None else state, resync=True, counts_changed=True)
+    added = imap.fetch_summaries(new_uids) if new_uids else {}
+    if state.highestmodseq is None:
+        top = dict(state.top)
+        top.update({uid: sorted(raw.flags) for uid, raw in added.items()})
+        state = replace(state, top=dict(sorted(top.items())[-TOP_SIZE:]))
+    return FolderDelta(
+        state=state,
+        added=[added[uid] for uid in new_uids if uid in added],
+        flags={uid: f for uid, f in flags.items() if uid not in vanished},
+        vanished=vanished,
+        counts_changed=counts_changed,
+    )
+
+
+def _with_top(imap: ImapConnection, state: FolderState) -> FolderState:
+    """Without CONDSTORE, remember the flags of the newest messages (to compare next time)."""
+    if state.highestmodseq is not None or not state.messages:
+        return replace(state, top={})
+    imap.select(state.folder, readonly=True, refresh=True)
+    newest = imap.search_uids(["ALL"])[-TOP_SIZE:]
+    return replace(state, top={uid: sorted(flags) for uid, flags in sorted(imap.fetch_flags(newest).items())})
+
+
+def _top_changes(imap: ImapConnection, known: FolderState, new_uids: list[int]) -> tuple[dict[int, frozenset[str]], list[int], dict[int, list[str]]]:
+    """Without CONDSTORE: which of the newest known messages changed flags or left."""
+    now_flags = imap.fetch_flags(list(known.top)) if known.top else {}
+    vanished = sorted(uid for uid in known.top if uid not in now_flags)
+    changed = {uid: flags for uid, flags in now_flags.items() if sorted(flags) != sorted(known.top[uid])}
+    top = {uid: sorted(flags) for uid, flags in now_flags.items()}
+    return changed, vanished, top
+
+
+def _flag_change(uid: int, flags: frozenset[str]) -> dict[str, Any]:
+    summary_flags = {f.lower() for f in flags}
+    return {
+        "uid": uid,
+        "seen": "\\seen" in summary_flags,
+        "flagged": "\\flagged" in summary_flags,
+        "answered": "\\answered" in summary_flags,
+        "labels": [label.name for label in labels_of(flags)],
+    }
+
+
+def _unix(value: object) -> int | None:
+    if not isinstance(value, datetime):
+        return None
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    return int(value.timestamp())
+
+
+def _rows(added: list[RawSummary], *, folder: str, show_recipient: bool, render_rows: RenderRows) -> list[dict[str, Any]]:
+    rows = []
+    for raw in added:
+        summary = summarize(raw, show_recipient=show_recipient)
+        rows.append(
+            {
+                "uid": raw.uid,
+                "html": str(render_rows([summary], folder)),
+                "date": _unix(raw.date_header) or _unix(raw.internaldate),
+                "arrival": _unix(raw.internaldate) or _unix(raw.date_header),
+            }
+        )
+    return rows

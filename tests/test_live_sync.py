@@ -1,0 +1,334 @@
+"""Background sync (services/live/sync.py, the `mailview.sync_folders` task) against the real
+Dovecot and Redis: every kind of change made by a separate imapclient connection becomes
+exactly one event with the right data, the kept state matches the server afterwards, and a
+second run publishes nothing."""
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from mailview.imap import get_pool
+from mailview.services.live import events
+from mailview.services.live.state import folder_states, folder_states_forget
+from mailview.services.live.sync import MAX_DELTA, folders_sync
+from mailview.templatetags.mail_list import message_rows
+from tests.support import append_message, deliver_by_smtp, imap_direct, wait_until
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def person(signed_in, mail_user):
+    """The signed-in mail user, their Django user, an empty event stream and no kept state."""
+    user = get_user_model().objects.get(username=mail_user.email)
+    events_key = events.stream_key(user.pk)
+    from webmail.redis_client import get_redis
+
+    get_redis().delete(events_key)
+    folder_states_forget(user_pk=user.pk)
+    with imap_direct(mail_user) as imap:
+        for subject in ("one", "two", "three"):
+            append_message(imap, "INBOX", subject=subject)
+        imap.create_folder("Archive")
+    yield user, mail_user
+    get_redis().delete(events_key)
+    folder_states_forget(user_pk=user.pk)
+
+
+def run_sync(user, *folders: str, reason: str = "") -> list[events.Event]:
+    """Sync in this process (as the task does) and return the events it published."""
+    before = events.latest_event_id(user.pk)
+    with get_pool().session(user) as imap:
+        folders_sync(imap=imap, user_pk=user.pk, folders=list(folders), render_rows=message_rows, reason=reason)
+    return events.events_after(user.pk, before) or []
+
+
+def server_state(mail_user, folder: str = "INBOX") -> dict:
+    with imap_direct(mail_user) as imap:
+        status = imap.folder_status(folder, ["MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY", "HIGHESTMODSEQ"])
+    return {k.decode(): int(v) for k, v in status.items()}
+
+
+def assert_state_matches_server(user, mail_user, folder: str = "INBOX") -> None:
+    kept = folder_states(user_pk=user.pk)[folder]
+    now = server_state(mail_user, folder)
+    assert (kept.uidvalidity, kept.uidnext, kept.messages, kept.unseen, kept.highestmodseq) == (
+        now["UIDVALIDITY"], now["UIDNEXT"], now["MESSAGES"], now["UNSEEN"], now["HIGHESTMODSEQ"]
+    )
+
+
+def uids_of(mail_user, folder: str = "INBOX") -> list[int]:
+    with imap_direct(mail_user) as imap:
+        imap.select_folder(folder, readonly=True)
+        return sorted(imap.search(["ALL"]))
+
+
+def kinds(found: list[events.Event]) -> list[str]:
+    return [e.kind for e in found]
+
+
+def test_the_first_sync_of_a_folder_records_its_state_and_says_nothing(person):
+    user, mail_user = person
+    assert run_sync(user, "INBOX", "Archive") == []
+    assert_state_matches_server(user, mail_user, "INBOX")
+    assert_state_matches_server(user, mail_user, "Archive")
+    assert folder_states(user_pk=user.pk)["INBOX"].messages == 3
+
+
+def test_new_mail_appended_elsewhere_is_one_rows_added_event_rendered_as_a_list_row(person):
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    with imap_direct(mail_user) as imap:
+        append_message(imap, "INBOX", subject="Fresh <news>", sender="Ann Example <ann@example.org>")
+    found = run_sync(user, "INBOX")
+    assert kinds(found) == ["rows_added", "counts"]
+    added = found[0].data
+    new_uid = uids_of(mail_user)[-1]
+    assert added["folder"] == "INBOX" and added["uidvalidity"] == server_state(mail_user)["UIDVALIDITY"]
+    assert [r["uid"] for r in added["rows"]] == [new_uid]
+    row = added["rows"][0]
+    assert f'data-uid="{new_uid}"' in row["html"] and "Fresh &lt;news&gt;" in row["html"] and "Ann Example" in row["html"]
+    assert row["html"].strip().startswith("<tr") and 'class="message unread"' in row["html"]
+    assert row["date"] == 1796119200  # the Date header: Tue, 01 Dec 2026 10:00:00 +0000
+    assert isinstance(row["arrival"], int) and row["arrival"] > 1_600_000_000
+    assert found[1].data == {"folders": {"INBOX": {"messages": 4, "unseen": 4}}}
+    assert_state_matches_server(user, mail_user)
+    assert run_sync(user, "INBOX") == []  # idempotent
+
+
+def test_mail_delivered_by_smtp_is_added(person):
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    deliver_by_smtp(mail_user, subject="By Postfix")
+    found = run_sync(user, "INBOX")
+    assert kinds(found) == ["rows_added", "counts"]
+    assert "By Postfix" in found[0].data["rows"][0]["html"]
+    assert_state_matches_server(user, mail_user)
+
+
+def test_flags_changed_elsewhere_are_one_flags_event(person):
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    first, second, _ = uids_of(mail_user)
+    with imap_direct(mail_user) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([first], [b"\\Seen", b"\\Flagged"])
+        imap.add_flags([second], [b"Work"])
+    found = run_sync(user, "INBOX")
+    assert kinds(found) == ["flags", "counts"]
+    assert found[0].data["changes"] == [
+        {"uid": first, "seen": True, "flagged": True, "answered": False, "labels": []},
+        {"uid": second, "seen": False, "flagged": False, "answered": False, "labels": ["Work"]},
+    ]
+    assert found[1].data["folders"]["INBOX"] == {"messages": 3, "unseen": 2}
+    assert_state_matches_server(user, mail_user)
+    assert run_sync(user, "INBOX") == []
+
+
+def test_a_label_change_that_leaves_counts_alone_sends_flags_without_counts(person):
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    uid = uids_of(mail_user)[0]
+    with imap_direct(mail_user) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([uid], [b"\\Flagged"])
+    found = run_sync(user, "INBOX")
+    assert kinds(found) == ["flags"]
+    assert found[0].data["changes"][0]["flagged"] is True
+
+
+def test_expunged_elsewhere_is_one_vanished_event(person):
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    gone = uids_of(mail_user)[1]
+    with imap_direct(mail_user) as imap:
+        imap.select_folder("INBOX")
+        imap.delete_messages([gone])
+        imap.uid_expunge([gone])
+    found = run_sync(user, "INBOX")
+    assert kinds(found) == ["vanished", "counts"]
+    assert found[0].data["uids"] == [gone]
+    assert_state_matches_server(user, mail_user)
+    assert run_sync(user, "INBOX") == []
+
+
+def test_a_move_elsewhere_is_vanished_in_one_folder_and_a_row_in_the_other(person):
+    user, mail_user = person
+    run_sync(user, "INBOX", "Archive")
+    moving = uids_of(mail_user)[0]
+    with imap_direct(mail_user) as imap:
+        imap.select_folder("INBOX")
+        imap.move([moving], "Archive")
+    found = run_sync(user, "INBOX", "Archive")
+    assert kinds(found) == ["vanished", "rows_added", "counts"]
+    assert (found[0].data["folder"], found[0].data["uids"]) == ("INBOX", [moving])
+    assert found[1].data["folder"] == "Archive" and [r["uid"] for r in found[1].data["rows"]] == uids_of(mail_user, "Archive")
+    assert found[2].data["folders"] == {"INBOX": {"messages": 2, "unseen": 2}, "Archive": {"messages": 1, "unseen": 1}}
+    assert_state_matches_server(user, mail_user, "INBOX")
+    assert_state_matches_server(user, mail_user, "Archive")
+
+
+def test_an_unchanged_folder_costs_one_status_and_says_nothing(person):
+    user, _mail_user = person
+    run_sync(user, "INBOX")
+    with get_pool().session(user) as imap:
+        imap.enable_qresync()  # once per connection
+        before = imap.operations
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        assert imap.operations - before == 1
+
+
+def test_a_new_uidvalidity_is_a_resync(person):
+    user, mail_user = person
+    with imap_direct(mail_user) as imap:
+        imap.create_folder("Projects")
+        append_message(imap, "Projects", subject="old")
+    run_sync(user, "Projects")
+    with imap_direct(mail_user) as imap:  # deleted and made again: another UIDVALIDITY
+        imap.delete_folder("Projects")
+        imap.create_folder("Projects")
+        append_message(imap, "Projects", subject="new")
+    found = run_sync(user, "Projects")
+    assert kinds(found) == ["resync", "counts"]
+    assert found[0].data == {"folder": "Projects"}
+    assert_state_matches_server(user, mail_user, "Projects")
+    assert run_sync(user, "Projects") == []
+
+
+def test_more_new_mail_than_a_delta_carries_is_a_resync(person, monkeypatch):
+    user, mail_user = person
+    from mailview.services.live import sync
+
+    monkeypatch.setattr(sync, "MAX_DELTA", 2)
+    run_sync(user, "INBOX")
+    with imap_direct(mail_user) as imap:
+        for n in range(3):
+            append_message(imap, "INBOX", subject=f"bulk {n}")
+    found = run_sync(user, "INBOX")
+    assert kinds(found) == ["resync", "counts"]
+    assert_state_matches_server(user, mail_user)
+    assert MAX_DELTA == 500
+
+
+def test_a_folder_that_went_away_is_forgotten_silently(person):
+    user, mail_user = person
+    with imap_direct(mail_user) as imap:
+        imap.create_folder("Short")
+    run_sync(user, "Short")
+    with imap_direct(mail_user) as imap:
+        imap.delete_folder("Short")
+    assert run_sync(user, "Short") == []
+    assert "Short" not in folder_states(user_pk=user.pk)
+
+
+def test_without_condstore_new_mail_and_first_page_flags_and_expunges_still_arrive(person):
+    """A server without CONDSTORE/QRESYNC: UIDs past the known UIDNEXT plus the first page's flags."""
+    user, mail_user = person
+    with get_pool().session(user) as imap:
+        imap.capabilities = imap.capabilities - {"CONDSTORE", "QRESYNC"}
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        assert folder_states(user_pk=user.pk)["INBOX"].highestmodseq is None
+        first, second, third = uids_of(mail_user)
+        with imap_direct(mail_user) as other:
+            other.select_folder("INBOX")
+            other.add_flags([first], [b"\\Seen"])
+            append_message(other, "INBOX", subject="plain news")
+        before = events.latest_event_id(user.pk)
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        found = events.events_after(user.pk, before)
+        assert kinds(found) == ["flags", "rows_added", "counts"]
+        assert found[0].data["changes"][0]["uid"] == first and found[0].data["changes"][0]["seen"] is True
+        assert "plain news" in found[1].data["rows"][0]["html"]
+        with imap_direct(mail_user) as other:
+            other.select_folder("INBOX")
+            other.delete_messages([second])
+            other.uid_expunge([second])
+        before = events.latest_event_id(user.pk)
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        found = events.events_after(user.pk, before)
+        assert kinds(found) == ["vanished", "counts"] and found[0].data["uids"] == [second]
+        before = events.latest_event_id(user.pk)
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        assert events.events_after(user.pk, before) == []
+        assert third in folder_states(user_pk=user.pk)["INBOX"].top
+
+
+# -- through Celery ---------------------------------------------------------------------
+
+
+def wait_for_events(user, after: str, wanted: int, timeout: float = 30) -> list[events.Event]:
+    return wait_until(lambda: (found := events.events_after(user.pk, after) or []) and len(found) >= wanted and found, timeout=timeout, message=f"{wanted} events")
+
+
+def test_the_task_sent_by_name_syncs(person, celery_worker):
+    from webmail.celery import app
+
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    with imap_direct(mail_user) as imap:
+        append_message(imap, "INBOX", subject="by name")
+    before = events.latest_event_id(user.pk)
+    app.send_task("mailview.sync_folders", kwargs={"user_id": user.pk, "folders": ["INBOX"], "reason": "test"})
+    found = wait_for_events(user, before, 2)
+    assert kinds(found) == ["rows_added", "counts"] and "by name" in found[0].data["rows"][0]["html"]
+
+
+def test_a_move_made_in_this_webmail_sends_events_for_both_folders(person, signed_in, celery_worker):
+    from tests.support import act
+
+    user, mail_user = person
+    run_sync(user, "INBOX", "Archive")
+    moving = uids_of(mail_user)[0]
+    before = events.latest_event_id(user.pk)
+    status = act(signed_in, action="move", folder="INBOX", uid=[moving], target="Archive")
+    assert status["state"] == "done", status
+    found = wait_for_events(user, before, 3)
+    assert kinds(found) == ["vanished", "rows_added", "counts"]
+    assert (found[0].data["folder"], found[0].data["uids"]) == ("INBOX", [moving])
+    assert found[1].data["folder"] == "Archive" and [r["uid"] for r in found[1].data["rows"]] == uids_of(mail_user, "Archive")
+    assert_state_matches_server(user, mail_user, "INBOX")
+    assert_state_matches_server(user, mail_user, "Archive")
+
+
+def test_two_syncs_at_once_publish_each_change_once(person):
+    """The watcher's sync and a filing task's may run at the same moment (a lock serializes them)."""
+    import threading
+
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    with imap_direct(mail_user) as imap:
+        append_message(imap, "INBOX", subject="raced")
+    before = events.latest_event_id(user.pk)
+    start = threading.Barrier(2)
+    errors: list[BaseException] = []
+
+    def sync() -> None:
+        try:
+            start.wait(timeout=10)
+            with get_pool().session(user) as imap:
+                folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        except BaseException as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sync) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors
+    assert kinds(events.events_after(user.pk, before)) == ["rows_added", "counts"]
+
+
+def test_a_message_sent_from_this_webmail_is_a_row_in_sent(person, signed_in, celery_worker):
+    from tests.test_compose import open_compose, send, wait_for_state
+
+    user, mail_user = person
+    with get_pool().session(user) as imap:
+        sent = next(f.name for f in imap.list_folders(with_status=False) if "\\sent" in f.attributes)
+    run_sync(user, sent)
+    before = events.latest_event_id(user.pk)
+    compose = send(signed_in, open_compose(signed_in), to=mail_user.email, subject="Sent live", body="x")
+    wait_for_state(compose, "sent")
+    found = wait_for_events(user, before, 1)
+    added = next(e for e in found if e.kind == "rows_added")
+    assert added.data["folder"] == sent and "Sent live" in added.data["rows"][0]["html"]
