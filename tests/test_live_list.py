@@ -34,10 +34,10 @@ class Commands:
             counter.sorts += 1
             return real_esort(*args, **kwargs)
 
-        def listing(client, *, with_status):
+        def listing(client, *, with_status, **options):
             counter.lists += 1
             counter.statuses += bool(with_status)
-            return real_list(client, with_status=with_status)
+            return real_list(client, with_status=with_status, **options)
 
         def run(self, operation, **kwargs):
             counter.commands += 1
