@@ -236,8 +236,10 @@ class WatchHub:
             elif what == "connected":
                 self._attach(arg)
             elif what == "failed":
-                failed, reason = arg
-                if not failed.cancelled and self._watches.get(failed.key) is failed:
+                failed: _Watch = arg[0]
+                reason: str = arg[1]
+                current = self._watches.get(failed.key)
+                if not failed.cancelled and current is not None and current is failed:
                     self._down(failed, reason)
 
     # -- connecting (pool threads) -----------------------------------------------
@@ -293,6 +295,10 @@ class WatchHub:
             raise _SessionFailed("LIST refused")
         folders = _listed_folders(listing.untagged)
         status_items = b"(HIGHESTMODSEQ MESSAGES UIDNEXT UNSEEN)" if "CONDSTORE" in caps else b"(MESSAGES UIDNEXT UNSEEN)"
+        if "CONDSTORE" in caps and "ENABLE" in caps:
+            # With CONDSTORE on, NOTIFY reports flag changes in other folders too (STATUS with
+            # HIGHESTMODSEQ); without it, only new and expunged messages there.
+            yield _Command(b"ENABLE CONDSTORE")
         if mode != "poll":
             examined: _Result = yield _Command(b"EXAMINE INBOX")
             if not examined.ok:

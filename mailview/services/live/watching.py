@@ -160,7 +160,7 @@ class WatchService:
         self._next_budget_renew = 0.0
         self._next_marks = 0.0
         self._next_stats = 0.0
-        self.counters = {"reconnects": 0, "changes": 0, "syncs": 0, "budget_waits": 0, "failures": 0}
+        self.counters = {"rounds": 0, "reconnects": 0, "changes": 0, "syncs": 0, "budget_waits": 0, "failures": 0}
         self.started_at = time.time()
 
     # -- running ------------------------------------------------------------------
@@ -203,6 +203,7 @@ class WatchService:
     # -- one round: presence, leases, connections --------------------------------------
 
     def _round(self, now: float) -> None:
+        self.counters["rounds"] += 1
         try:
             present = self._present_users()
         except Exception as exc:  # noqa: BLE001 - Redis down: keep what we have, try again
