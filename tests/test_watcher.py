@@ -7,9 +7,6 @@ runs two `manage.py watch_mailboxes` processes on the test database and SIGKILLs
 from __future__ import annotations
 
 import os
-import signal
-import subprocess
-import sys
 import threading
 import uuid
 from collections.abc import Iterator
@@ -24,7 +21,7 @@ from mailview.imap.errors import PoolTimeout
 from mailview.imap.pool import SessionPool
 from mailview.services.live import events
 from mailview.services.live.watching import WatchConfig, WatchService, watcher_stats
-from tests.support import REPO, DovecotLog, MailUser, append_message, dovecot_connections, imap_direct, mailstack, new_mail_user, wait_until
+from tests.support import DovecotLog, MailUser, WatcherProcess, append_message, dovecot_connections, imap_direct, mailstack, new_mail_user, wait_until
 from webmail.redis_client import get_redis, key_prefix
 
 
@@ -225,25 +222,6 @@ def test_the_watchers_connection_counts_in_the_budget(watching):
         pool.close_all()
 
 
-class WatcherProcess:
-    """`manage.py watch_mailboxes` on the test database."""
-
-    def __init__(self, db_name: str, name: str) -> None:
-        self.log_path = REPO / "var" / f"test-watcher-{name}.log"
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_name}", "WEBMAIL_WATCH_GRACE_SECONDS": "0"}
-        with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([sys.executable, "manage.py", "watch_mailboxes"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
-
-    def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-
-
 def _lease_owner(pk: int) -> str | None:
     raw = get_redis().get(f"{key_prefix()}:live:watch-lease:{pk}")
     return raw.decode() if raw else None
@@ -270,14 +248,15 @@ def test_a_killed_watcher_is_replaced_within_ten_seconds(client, mail_user):
     events.mark_present(pk)
     db_name = settings.DATABASES["default"]["NAME"]
     first, second = WatcherProcess(db_name, "a"), WatcherProcess(db_name, "b")
+    first.start()
+    second.start()
     try:
         owner = wait_until(lambda: (o := _lease_owner(pk)) and _watching_replicas(pk) == {o} and o, timeout=60, message="one watcher to watch")
         assert dovecot_connections(mail_user.email) == 1  # two replicas, one connection
         victim = first if str(first.process.pid) in owner.split(":") else second
         survivor = second if victim is first else first
         assert str(victim.process.pid) == owner.split(":")[1]
-        victim.process.send_signal(signal.SIGKILL)
-        victim.process.wait(timeout=10)
+        victim.kill()
         events.clear_watched(pk)  # the dead one's mark would outlive it by its TTL
         # Within 10 s: the survivor holds the lease and its connection is up (it marks the person watched).
         new_owner = wait_until(
@@ -291,3 +270,14 @@ def test_a_killed_watcher_is_replaced_within_ten_seconds(client, mail_user):
         second.stop()
         events.clear_present(pk)
         events.clear_watched(pk)
+
+
+def test_the_admin_shows_watchers_and_watched_people(watching, admin_client):
+    user, pk = new_mail_user("admin-view"), _pk()
+    running = watching({pk: user})
+    running.wait_up(pk)
+    replica = running.service.replica_id
+    wait_until(lambda: replica in _watching_replicas(pk), timeout=20, message="the watcher's stats")
+    page = admin_client.get("/admin/pool/").content.decode()
+    assert "Watchers" in page and replica in page
+    assert f"<td>{pk}</td>" in page and "notify" in page

@@ -445,6 +445,42 @@ def watcher_stats(redis: Any, prefix: str) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: str(r.get("replica", "")))
 
 
+def watcher_overview() -> dict[str, Any]:
+    """The admin page's view of every watcher replica and the people they watch (this process's
+    Redis); an unreachable Redis shows as no watcher."""
+    from webmail.redis_client import get_redis, key_prefix
+
+    try:
+        replicas = watcher_stats(get_redis(), key_prefix())
+    except Exception:  # noqa: BLE001 - the pool's rows still show
+        replicas = []
+    now = time.time()
+    columns = ["replica", "people", "up", "connecting", "waiting", "reconnects", "changes", "syncs", "budget_waits", "failures"]
+    people = []
+    for replica in replicas:
+        for row in replica.get("rows", []):
+            last = float(row.get("last_event") or 0)
+            people.append(
+                [
+                    row.get("user", ""),
+                    replica.get("replica", ""),
+                    row.get("status", ""),
+                    row.get("mode", ""),
+                    f"{now - last:.0f} s ago" if last else "never",
+                    row.get("lag_ms", ""),
+                    row.get("reconnects", ""),
+                    row.get("syncs", ""),
+                    row.get("reason", ""),
+                ]
+            )
+    return {
+        "watcher_columns": columns,
+        "watcher_rows": [[r.get(c, "") for c in columns] for r in replicas],
+        "watched_columns": ["user", "replica", "status", "mode", "last change", "lag (ms)", "reconnects", "syncs", "last problem"],
+        "watched_rows": people,
+    }
+
+
 def _preferred(pk: int, replicas: list[str]) -> str:
     """Rendezvous hashing: the replica a person goes to first (stable while replicas are)."""
     return max(replicas, key=lambda r: hashlib.blake2b(f"{pk}:{r}".encode(), digest_size=8).digest())
