@@ -305,6 +305,8 @@ WEBMAIL_WATCH_POLL_SECONDS = env_int("WEBMAIL_WATCH_POLL_SECONDS", 120, minimum=
 # silence from the server (Dovecot speaks every 2 min while idling), to find dead connections.
 WEBMAIL_WATCH_REIDLE_SECONDS = env_int("WEBMAIL_WATCH_REIDLE_SECONDS", 600, minimum=10)
 WEBMAIL_WATCH_KEEPALIVE_SECONDS = env_int("WEBMAIL_WATCH_KEEPALIVE_SECONDS", 300, minimum=5)
+# Capabilities the watcher acts as if the server lacked (e.g. "NOTIFY" for a server whose NOTIFY misbehaves).
+WEBMAIL_WATCH_IGNORE_CAPABILITIES = [c.upper() for c in env_list("WEBMAIL_WATCH_IGNORE_CAPABILITIES", "")]
 if WEBMAIL_WATCH_REIDLE_SECONDS > 29 * 60:
     raise ImproperlyConfigured("WEBMAIL_WATCH_REIDLE_SECONDS must be below 1740 (servers end IDLE after 30 minutes)")
 

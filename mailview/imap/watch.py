@@ -74,6 +74,7 @@ class WatchInfo:
     connected_at: float = 0.0
     last_change: float = 0.0  # wall clock of the last change the server reported
     changes: int = 0
+    idles: int = 0  # IDLE commands sent (each re-IDLE counts)
 
 
 @dataclass(frozen=True)
@@ -133,8 +134,11 @@ class WatchHub:
         sweep_seconds: float = 60.0,
         poll_seconds: float = 120.0,
         response_timeout: float = 30.0,
+        ignore_capabilities: frozenset[str] = frozenset(),
     ) -> None:
         self._on_changes = on_changes
+        # Capabilities to act as if the server lacked (a server whose NOTIFY misbehaves; tests).
+        self.ignore_capabilities = frozenset(c.upper() for c in ignore_capabilities)
         self._on_state = on_state
         self.reidle_seconds = reidle_seconds
         self.keepalive_seconds = keepalive_seconds
@@ -255,7 +259,7 @@ class WatchHub:
         try:
             watch.capabilities = frozenset(
                 (c.decode("ascii", "replace") if isinstance(c, bytes) else str(c)).upper() for c in client.capabilities()
-            )
+            ) - self.ignore_capabilities
             sock = client.socket()
             watch.keep = client._imap.file  # noqa: SLF001 - closed with the socket
         except Exception as exc:  # noqa: BLE001 - the connection broke right after login
@@ -362,6 +366,7 @@ class WatchHub:
         elif isinstance(step, _Idle):
             if "IDLE" in watch.capabilities:
                 watch.idling, watch.done_sent, watch.idle_until = True, False, step.until
+                watch.info.idles += 1
                 self._send(watch, tag + b" IDLE\r\n")
                 self._set_timer(watch, time.monotonic() + self.response_timeout, answer=True)
             else:  # poll: just wait, no command in flight
@@ -457,12 +462,21 @@ class WatchHub:
         if watch.up:
             # NOTIFY's STATUS for another folder; a STATUS while sweeping is an answer instead.
             if word == b"STATUS" and len(row) >= 2 and watch.info.mode == "notify":
-                self._changed(watch, {_folder_name(row[1])})
+                self._changed(watch, {self._notified_name(watch, row[1])})
                 return
             if second in _SELECTED_CHANGES or word == b"VANISHED":
                 self._changed(watch, {INBOX})
                 return
         watch.collected.append(tuple(row))
+
+    def _notified_name(self, watch: _Watch, raw: Any) -> str:
+        """The folder a NOTIFY STATUS names. Dovecot 2.3 writes it in UTF-8 there (not modified
+        UTF-7 as in LIST), so match both spellings of the folders we listed."""
+        wire = raw if isinstance(raw, bytes) else str(raw).encode()
+        for name in watch.info.folders:
+            if wire in (name.encode("utf-8"), encode_utf7(name)) or (name == INBOX and wire.upper() == b"INBOX"):
+                return name
+        return _folder_name(raw)
 
     def _changed(self, watch: _Watch, folders: set[str]) -> None:
         watch.info.changes += 1
@@ -596,8 +610,13 @@ def _listed_folders(rows: list[tuple[Any, ...]]) -> list[str]:
 
 
 def _folder_name(raw: Any) -> str:
-    """A folder name as the app writes it (modified UTF-7 decoded; INBOX in capitals)."""
-    name = raw if isinstance(raw, str) else decode_utf7(raw if isinstance(raw, bytes) else str(raw).encode())
+    """A folder name as the app writes it (modified UTF-7 decoded; INBOX in capitals). Bytes that
+    are not ASCII, or not valid modified UTF-7, are taken as UTF-8 (what Dovecot's NOTIFY sends)."""
+    wire = raw if isinstance(raw, bytes) else str(raw).encode()
+    try:
+        name = decode_utf7(wire) if wire.isascii() else wire.decode("utf-8", "replace")
+    except (ValueError, UnicodeError):
+        name = wire.decode("utf-8", "replace")
     return INBOX if name.upper() == INBOX else name
 
 

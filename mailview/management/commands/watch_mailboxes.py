@@ -33,6 +33,7 @@ def watch_config_from_settings(**overrides: Any) -> WatchConfig:
         "poll_seconds": float(settings.WEBMAIL_WATCH_POLL_SECONDS),
         "reidle_seconds": float(settings.WEBMAIL_WATCH_REIDLE_SECONDS),
         "keepalive_seconds": float(settings.WEBMAIL_WATCH_KEEPALIVE_SECONDS),
+        "ignore_capabilities": frozenset(settings.WEBMAIL_WATCH_IGNORE_CAPABILITIES),
     }
     values.update(overrides)
     return WatchConfig(**values)

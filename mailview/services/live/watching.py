@@ -97,6 +97,8 @@ class WatchConfig:
     keepalive_seconds: float = 300.0
     sweep_seconds: float = 60.0
     poll_seconds: float = 120.0
+    response_timeout: float = 30.0
+    ignore_capabilities: frozenset[str] = frozenset()
 
 
 @dataclass
@@ -152,6 +154,8 @@ class WatchService:
             keepalive_seconds=self.config.keepalive_seconds,
             sweep_seconds=self.config.sweep_seconds,
             poll_seconds=self.config.poll_seconds,
+            response_timeout=self.config.response_timeout,
+            ignore_capabilities=self.config.ignore_capabilities,
         )
         self.people: dict[int, _Person] = {}  # the people whose lease we hold
         self._seen_free: set[int] = set()
