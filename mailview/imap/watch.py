@@ -192,30 +192,36 @@ class WatchHub:
 
     def _run(self) -> None:
         while not self._stopping:
-            timeout = None
-            if self._timers:
-                timeout = max(0.0, self._timers[0][0] - time.monotonic())
             try:
-                ready = self._selector.select(timeout)
-            except OSError as exc:  # pragma: no cover - a closed fd raced the select
-                log.warning("watch hub select failed: %s", exc)
-                ready = []
-            for key, events in ready:
-                watch: _Watch | None = key.data
-                if watch is None:
-                    self._drain_wakeups()
-                    continue
-                try:
-                    if events & selectors.EVENT_WRITE:
-                        self._flush(watch)
-                    if events & selectors.EVENT_READ and not watch.closed:
-                        self._read(watch)
-                except Exception as exc:  # noqa: BLE001 - one broken connection must not stop the others
-                    self._down(watch, _reason(exc))
-            self._run_timers()
+                self._turn()
+            except Exception:  # a bug must not silently stop every connection of the process
+                log.exception("watch hub: unexpected error")
         for left in list(self._watches.values()):
             self._close(left, logout=True)
         self._watches.clear()
+
+    def _turn(self) -> None:
+        timeout = None
+        if self._timers:
+            timeout = max(0.0, self._timers[0][0] - time.monotonic())
+        try:
+            ready = self._selector.select(timeout)
+        except OSError as exc:  # pragma: no cover - a closed fd raced the select
+            log.warning("watch hub select failed: %s", exc)
+            ready = []
+        for key, events in ready:
+            watch: _Watch | None = key.data
+            if watch is None:
+                self._drain_wakeups()
+                continue
+            try:
+                if events & selectors.EVENT_WRITE:
+                    self._flush(watch)
+                if events & selectors.EVENT_READ and not watch.closed:
+                    self._read(watch)
+            except Exception as exc:  # noqa: BLE001 - one broken connection must not stop the others
+                self._down(watch, _reason(exc))
+        self._run_timers()
 
     def _drain_wakeups(self) -> None:
         try:

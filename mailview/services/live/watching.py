@@ -92,6 +92,9 @@ class WatchConfig:
     max_people: int = 5000
     stats_seconds: float = 5.0
     connect_workers: int = 4
+    # Work per round is bounded so lease renewals are never starved (thousands at start-up).
+    connects_per_round: int = 100
+    events_per_step: int = 200
     # The hub's clock (see mailview/imap/watch.py).
     reidle_seconds: float = 600.0
     keepalive_seconds: float = 300.0
@@ -146,6 +149,7 @@ class WatchService:
         self._renew_script = redis.register_script(_RENEW)
         self._release_script = redis.register_script(_RELEASE)
         self._events: queue.SimpleQueue[tuple[str, str, Any]] = queue.SimpleQueue()
+        self._held: tuple[str, str, Any] | None = None
         self.hub = WatchHub(
             on_changes=lambda key, folders: self._events.put(("changes", key, (folders, time.monotonic()))),
             on_state=lambda key, state, info: self._events.put((state, key, _copy_info(info))),
@@ -164,6 +168,8 @@ class WatchService:
         self._next_budget_renew = 0.0
         self._next_marks = 0.0
         self._next_stats = 0.0
+        self._last_good_round = time.monotonic()
+        self._failing = False
         self.counters = {"rounds": 0, "reconnects": 0, "changes": 0, "syncs": 0, "budget_waits": 0, "failures": 0}
         self.started_at = time.time()
 
@@ -182,17 +188,42 @@ class WatchService:
         now = time.monotonic()
         timeout = max(0.0, min(self._next_presence, self._next_flush()) - now) if wait else 0.0
         try:
-            item = self._events.get(timeout=min(timeout, 1.0)) if wait else self._events.get_nowait()
-            self._handle(item)
-            while True:
-                self._handle(self._events.get_nowait())
+            if self._held is not None:
+                item, self._held = self._held, None
+            else:
+                item = self._events.get(timeout=min(timeout, 1.0)) if wait else self._events.get_nowait()
+            for _ in range(self.config.events_per_step):
+                try:
+                    self._handle(item)
+                except Exception:  # Redis away while marking or publishing: the next round recovers
+                    log.exception("watcher: handling %s for user %s failed", item[0], item[1])
+                item = self._events.get_nowait()
+            self._held = item  # the rest waits for the next step, after the round; order kept
         except queue.Empty:
             pass
         now = time.monotonic()
         self._flush_due(now)
         if now >= self._next_presence:
             self._next_presence = now + self.config.presence_seconds
-            self._round(now)
+            try:
+                self._round(now)
+            except Exception as exc:  # noqa: BLE001 - Redis or the database away: keep going, try next round
+                self._round_failed(exc, now)
+            else:
+                self._last_good_round = now
+                if self._failing:
+                    self._failing = False
+                    log.warning("watcher: Redis and the database answer again")
+
+    def _round_failed(self, exc: BaseException, now: float) -> None:
+        if not self._failing:
+            self._failing = True
+            log.warning("watcher: a round failed (%s); retrying every %.0f s", type(exc).__name__, self.config.presence_seconds)
+        # Leases not renewed for their lifetime may be another replica's by now: never watch twice.
+        if self.people and now - self._last_good_round > self.config.lease_seconds:
+            log.warning("watcher: leases not renewed for %.0f s; letting go of %d people", now - self._last_good_round, len(self.people))
+            for pk in list(self.people):
+                self._let_go(pk, release_lease=False)
 
     def shutdown(self) -> None:
         for pk in list(self.people):
@@ -224,9 +255,9 @@ class WatchService:
             self._next_renew = now + self.config.renew_seconds
             self._renew_leases(wall)
         self._claim([pk for pk in present if pk not in self.people], now)
-        for person in self.people.values():
-            if person.status == "idle" and now >= person.retry_at:
-                self._connect(person, now)
+        due = [p for p in self.people.values() if p.status == "idle" and now >= p.retry_at]
+        for person in due[: self.config.connects_per_round]:
+            self._connect(person, now)
         if now >= self._next_budget_renew:
             self._next_budget_renew = now + self._budget.lease_seconds / 4
             self._budget.renew_many({str(p.pk): [p.token] for p in self.people.values() if p.token})
