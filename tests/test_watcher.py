@@ -281,3 +281,21 @@ def test_the_admin_shows_watchers_and_watched_people(watching, admin_client):
     page = admin_client.get("/admin/pool/").content.decode()
     assert "Watchers" in page and replica in page
     assert f"<td>{pk}</td>" in page and "notify" in page
+
+
+def test_a_replica_that_lost_the_lease_lets_go_and_leaves_the_new_owners_lease(watching):
+    user, pk = new_mail_user("lease"), _pk()
+    running = watching({pk: user})
+    running.wait_up(pk)
+    assert _lease_owner(pk) == running.service.replica_id
+    # Another replica holds the person now (as after a stall longer than the lease).
+    get_redis().set(f"{key_prefix()}:live:watch-lease:{pk}", "other-replica", px=60_000)
+    wait_until(lambda: pk not in running.service.people, message="the replica to let go")
+    wait_until(lambda: dovecot_connections(user.email) == 0, message="its connection closed")
+    assert _lease_owner(pk) == "other-replica"
+    assert running.budget.held(str(pk)) == 0
+    # It does not take the person back while the other replica holds the lease.
+    rounds = running.service.counters["rounds"]
+    wait_until(lambda: running.service.counters["rounds"] >= rounds + 3, message="three more rounds")
+    assert pk not in running.service.people and dovecot_connections(user.email) == 0
+    get_redis().delete(f"{key_prefix()}:live:watch-lease:{pk}")

@@ -168,7 +168,7 @@ class WatchService:
         self._next_budget_renew = 0.0
         self._next_marks = 0.0
         self._next_stats = 0.0
-        self._last_good_round = time.monotonic()
+        self._last_renewed = time.monotonic()
         self._failing = False
         self.counters = {"rounds": 0, "reconnects": 0, "changes": 0, "syncs": 0, "budget_waits": 0, "failures": 0}
         self.started_at = time.time()
@@ -210,7 +210,6 @@ class WatchService:
             except Exception as exc:  # noqa: BLE001 - Redis or the database away: keep going, try next round
                 self._round_failed(exc, now)
             else:
-                self._last_good_round = now
                 if self._failing:
                     self._failing = False
                     log.warning("watcher: Redis and the database answer again")
@@ -220,8 +219,8 @@ class WatchService:
             self._failing = True
             log.warning("watcher: a round failed (%s); retrying every %.0f s", type(exc).__name__, self.config.presence_seconds)
         # Leases not renewed for their lifetime may be another replica's by now: never watch twice.
-        if self.people and now - self._last_good_round > self.config.lease_seconds:
-            log.warning("watcher: leases not renewed for %.0f s; letting go of %d people", now - self._last_good_round, len(self.people))
+        if self.people and now - self._last_renewed > self.config.lease_seconds:
+            log.warning("watcher: leases not renewed for %.0f s; letting go of %d people", now - self._last_renewed, len(self.people))
             for pk in list(self.people):
                 self._let_go(pk, release_lease=False)
 
@@ -239,11 +238,7 @@ class WatchService:
 
     def _round(self, now: float) -> None:
         self.counters["rounds"] += 1
-        try:
-            present = self._present_users()
-        except Exception as exc:  # noqa: BLE001 - Redis down: keep what we have, try again
-            log.warning("watcher: cannot read presence (%s)", type(exc).__name__)
-            return
+        present = self._present_users()  # Redis down: the round fails (see _round_failed)
         wall = time.time()
         for pk in present:
             if pk in self.people:
@@ -273,9 +268,9 @@ class WatchService:
         self.redis.zadd(self._replicas_key(), {self.replica_id: wall + self.config.lease_seconds})
         self.redis.zremrangebyscore(self._replicas_key(), "-inf", wall)
         pks = list(self.people)
-        if not pks:
-            return
-        lost = self._renew_script(keys=[self._lease_key(pk) for pk in pks], args=[self.replica_id, ttl_ms])
+        renewing_at = time.monotonic()
+        lost = self._renew_script(keys=[self._lease_key(pk) for pk in pks], args=[self.replica_id, ttl_ms]) if pks else []
+        self._last_renewed = renewing_at
         for index in lost or []:
             pk = pks[int(index) - 1]
             log.warning("watcher: lost the lease of user %s to another replica", pk)
