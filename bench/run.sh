@@ -8,6 +8,11 @@
 #                                     # flight (bench/fairness.py; flags: see its -h)
 #   bash bench/run.sh live            # list page 1 with the live sync's state vs today vs the
 #                                     # floor, and a sync's IMAP commands (bench/live_list.py)
+#   bash bench/run.sh watcher         # one watcher process holding 2,000 watched people: RSS,
+#                                     # idle CPU, APPEND → sync request latency with 100 at once
+#                                     # (bench/watcher_scale.py; its own mail stack in
+#                                     # var/bench-watch-stack, ports 23xxx, Dovecot limits raised
+#                                     # by bench/watcher-dovecot.conf)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -25,10 +30,23 @@ BENCH_STARTED_AT=$(date +%s.%N)
 
 [[ -x .venv/bin/python ]] || bash scripts/bootstrap.sh
 
+if [[ ${1:-} == watcher ]]; then
+  # Its own stack: thousands of idle connections need Dovecot's limits raised, which a demo's
+  # or the tests' stack should not carry. MAILSTACK_*_PORT override the 23xxx defaults.
+  export MAILSTACK_DIR=${BENCH_WATCH_MAILSTACK_DIR:-$repo/var/bench-watch-stack}
+  export MAILSTACK_IMAP_PORT=${MAILSTACK_IMAP_PORT:-23143} MAILSTACK_IMAPS_PORT=${MAILSTACK_IMAPS_PORT:-23993}
+  export MAILSTACK_LMTP_PORT=${MAILSTACK_LMTP_PORT:-23024} MAILSTACK_SMTP_PORT=${MAILSTACK_SMTP_PORT:-23025}
+  export MAILSTACK_SUBMISSION_PORT=${MAILSTACK_SUBMISSION_PORT:-23587} MAILSTACK_SUBMISSIONS_PORT=${MAILSTACK_SUBMISSIONS_PORT:-23465}
+  export MAILSTACK_DOVECOT_AUTH_PORT=${MAILSTACK_DOVECOT_AUTH_PORT:-23012} MAILSTACK_REDIS_PORT=${MAILSTACK_REDIS_PORT:-23379}
+  export MAILSTACK_DOVECOT_EXTRA_CONF=$repo/bench/watcher-dovecot.conf
+fi
+
 started_stack=0
 if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
   bash scripts/mailstack.sh start >/dev/null
   started_stack=1
+elif [[ ${1:-} == watcher ]]; then
+  bash scripts/mailstack.sh restart-dovecot >/dev/null  # with the raised limits
 fi
 
 # Stops what this run started, by PID, even on failure (read_path.py normally does it itself).
@@ -77,6 +95,7 @@ export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="127.0.0.1,l
 # Server-Timing headers let the benchmark split an open into IMAP, database and app time.
 export WEBMAIL_SERVER_TIMING=1
 export DATABASE_URL="sqlite:///$state/webmail.sqlite3"
+[[ ${1:-} == watcher ]] && export DATABASE_URL="sqlite:///$state/watcher.sqlite3"
 
 .venv/bin/python manage.py migrate --noinput -v0
 
@@ -94,8 +113,12 @@ script=bench/read_path.py
 if [[ ${1:-} == fairness ]]; then
   script=bench/fairness.py
   shift
+  shift
 elif [[ ${1:-} == live ]]; then
   script=bench/live_list.py
+  shift
+elif [[ ${1:-} == watcher ]]; then
+  script=bench/watcher_scale.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &

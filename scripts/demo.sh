@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, starts the mail stack (Dovecot, Postfix, Redis;
 # Cyrus and Courier beside Dovecot) on loopback, seeds demo mailboxes, migrates, starts gunicorn and a Celery worker,
+# and the watcher (manage.py watch_mailboxes: new mail and changes pushed to open tabs),
 # and prints the URL and the demo logins.
 #   bash scripts/demo.sh         start (idempotent)
-#   bash scripts/demo.sh stop    stop the web server, the worker and the mail stack
+#   bash scripts/demo.sh stop    stop the web server, the worker, the watcher and the mail stack
 set -euo pipefail
 cd "$(dirname "$0")/.."
 repo=$PWD
@@ -27,6 +28,7 @@ stop_pidfile() {
 if [[ "${1:-}" == "stop" ]]; then
   stop_pidfile "$state/gunicorn.pid"
   stop_pidfile "$state/celery.pid"
+  stop_pidfile "$state/watcher.pid"
   bash scripts/mailstack.sh stop
   exit 0
 fi
@@ -96,6 +98,11 @@ fi
 if ! { [[ -f $state/celery.pid ]] && kill -0 "$(cat "$state/celery.pid")" 2>/dev/null; }; then
   .venv/bin/celery -A webmail worker -B --schedule "$state/celerybeat-schedule" --detach --concurrency 2 --loglevel INFO \
     --pidfile "$state/celery.pid" --logfile "$state/celery.log"
+fi
+if ! { [[ -f $state/watcher.pid ]] && kill -0 "$(cat "$state/watcher.pid")" 2>/dev/null; }; then
+  # One IMAP connection (NOTIFY/IDLE) per person with an open tab; SIGTERM lets go of them.
+  nohup .venv/bin/python manage.py watch_mailboxes >>"$state/watcher.log" 2>&1 </dev/null &
+  echo $! >"$state/watcher.pid"
 fi
 .venv/bin/python - "$port" <<'PY'
 import sys, time, urllib.request

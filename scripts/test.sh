@@ -3,7 +3,9 @@
 # (Dovecot, Postfix, Redis; var/test-mailstack, ports 31xxx; Cyrus and Courier beside it) on loopback if it is not
 # running, runs pytest, and stops the stack again if it started it (KEEP_MAILSTACK=1
 # keeps it; stop it with `MAILSTACK_DIR=var/test-mailstack bash scripts/mailstack.sh stop`).
-# Extra arguments go to pytest.
+# Extra arguments go to pytest. The processes that need the tests' database (a Celery worker,
+# the watcher `manage.py watch_mailboxes`) are started and stopped by the tests' fixtures
+# (tests/conftest.py `celery_worker`, `watcher_process`; tests/support.py WatcherProcess).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 

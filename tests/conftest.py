@@ -130,3 +130,19 @@ def celery_worker(django_db_setup, django_db_blocker):
         yield worker
     finally:
         worker.stop()
+
+
+@pytest.fixture(scope="session")
+def watcher_process(django_db_setup, django_db_blocker):
+    """A real watcher (`manage.py watch_mailboxes`) on the test database, for the whole session:
+    it watches every person marked present (open event streams) and requests syncs by Celery."""
+    from django.conf import settings
+
+    from tests.support import WatcherProcess
+
+    watcher = WatcherProcess(settings.DATABASES["default"]["NAME"])
+    watcher.start()
+    try:
+        yield watcher
+    finally:
+        watcher.stop()

@@ -239,6 +239,43 @@ class CeleryWorker:
         self.process = None
 
 
+class WatcherProcess:
+    """A real `manage.py watch_mailboxes` process on the test database (tests start, stop and kill it)."""
+
+    def __init__(self, db_name: str, name: str = "test", *, env: dict[str, str] | None = None) -> None:
+        import sys
+
+        self.db_name = db_name
+        self.name = name
+        self.extra_env = {"WEBMAIL_WATCH_GRACE_SECONDS": "0", **(env or {})}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = REPO / "var" / f"test-watcher-{name}.log"
+        self.python = sys.executable
+
+    def start(self) -> None:
+        env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db_name}", **self.extra_env}
+        with open(self.log_path, "ab") as log:
+            self.process = subprocess.Popen([self.python, "manage.py", "watch_mailboxes"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+
+    def stop(self) -> None:
+        """SIGTERM: it lets go of its people (leases, budget, marks) and exits."""
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+    def kill(self) -> None:
+        import signal
+
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+
+
 def cpython_test_messages() -> list[Path]:
     """CPython's own email test corpus (`test/test_email/data/msg_*.txt`). scripts/bootstrap.sh
     installs it where the Python lacks it (Debian: libpython3.X-testsuite)."""

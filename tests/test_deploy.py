@@ -25,9 +25,10 @@ def compose_config(**env: str) -> subprocess.CompletedProcess[str]:
 def test_compose_config_is_valid_with_its_secrets_set():
     result = compose_config(DJANGO_SECRET_KEY="k", WEBMAIL_CREDENTIALS_KEY="f", POSTGRES_PASSWORD="p")
     assert result.returncode == 0, result.stderr
-    for service in ("web:", "worker:", "beat:", "redis:", "postgres:", "dovecot:"):
+    for service in ("web:", "worker:", "beat:", "watcher:", "redis:", "postgres:", "dovecot:"):
         assert service in result.stdout
-    assert result.stdout.count("healthcheck:") == 6
+    # every service has a health check
+    assert result.stdout.count("healthcheck:") == len(_compose_services())
 
 
 def test_compose_refuses_to_start_without_secrets():
@@ -183,3 +184,13 @@ def test_the_architecture_is_documented_inside_the_repository():
     # every module path it names exists
     for path in set(re.findall(r"`((?:mailview|accounts|webmail|scripts|static)/[\w/]+\.(?:py|js|sh))`", architecture)):
         assert (REPO / path).exists(), path
+
+
+def test_compose_runs_the_watcher_with_the_app_settings():
+    services = _compose_services()
+    watcher = services["watcher"]
+    assert "watch_mailboxes" in " ".join(watcher["command"]) if isinstance(watcher["command"], list) else "watch_mailboxes" in watcher["command"]
+    # The same Redis (budget, leases, presence), database (credentials) and IMAP server as web and worker.
+    for name in ("REDIS_URL", "CELERY_BROKER_URL", "DATABASE_URL", "WEBMAIL_CREDENTIALS_KEY", "WEBMAIL_IMAP_HOST"):
+        assert watcher["environment"][name] == services["worker"]["environment"][name], name
+    assert "healthcheck" in watcher

@@ -309,6 +309,31 @@ WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS = env_int("WEBMAIL_FOLDER_COUNTS_REUSE_SECON
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
+# --- The watcher (`manage.py watch_mailboxes`; see mailview/services/live/watching.py) ---
+# People stay watched this long after their last tab closed.
+WEBMAIL_WATCH_GRACE_SECONDS = env_int("WEBMAIL_WATCH_GRACE_SECONDS", 180, minimum=0)
+# Changes reported within this many milliseconds become one sync request.
+WEBMAIL_WATCH_COALESCE_MS = env_int("WEBMAIL_WATCH_COALESCE_MS", 100, minimum=0)
+# A replica's hold on a person expires this long after its last renewal (renewed every 3 s);
+# a dead replica's people move to another within about this time.
+WEBMAIL_WATCH_LEASE_SECONDS = env_int("WEBMAIL_WATCH_LEASE_SECONDS", 8, minimum=4)
+# At most this many people per watcher process (more replicas share the rest).
+WEBMAIL_WATCH_MAX_PEOPLE = env_int("WEBMAIL_WATCH_MAX_PEOPLE", 5000, minimum=1)
+# Reconnects back off from 1 s, doubling, up to this.
+WEBMAIL_WATCH_BACKOFF_CAP = env_int("WEBMAIL_WATCH_BACKOFF_CAP", 60, minimum=1)
+# Without NOTIFY: the other folders are checked with STATUS this often (IDLE covers INBOX);
+# without IDLE: every folder this often.
+WEBMAIL_WATCH_SWEEP_SECONDS = env_int("WEBMAIL_WATCH_SWEEP_SECONDS", 60, minimum=5)
+WEBMAIL_WATCH_POLL_SECONDS = env_int("WEBMAIL_WATCH_POLL_SECONDS", 120, minimum=10)
+# IDLE is restarted at least this often (servers end it after 30 min), and after this much
+# silence from the server (Dovecot speaks every 2 min while idling), to find dead connections.
+WEBMAIL_WATCH_REIDLE_SECONDS = env_int("WEBMAIL_WATCH_REIDLE_SECONDS", 600, minimum=10)
+WEBMAIL_WATCH_KEEPALIVE_SECONDS = env_int("WEBMAIL_WATCH_KEEPALIVE_SECONDS", 300, minimum=5)
+# Capabilities the watcher acts as if the server lacked (e.g. "NOTIFY" for a server whose NOTIFY misbehaves).
+WEBMAIL_WATCH_IGNORE_CAPABILITIES = [c.upper() for c in env_list("WEBMAIL_WATCH_IGNORE_CAPABILITIES", "")]
+if WEBMAIL_WATCH_REIDLE_SECONDS > 29 * 60:
+    raise ImproperlyConfigured("WEBMAIL_WATCH_REIDLE_SECONDS must be below 1740 (servers end IDLE after 30 minutes)")
+
 # --- Writing mail (compose, drafts, uploads, sending) ---------------------------
 # Uploaded attachments wait here (per user, per compose) until sent or discarded.
 # Web and worker processes must share it (a volume in docker compose).

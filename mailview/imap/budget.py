@@ -54,6 +54,18 @@ class ConnectionBudget:
             pipe.expire(self._key(user_key), int(self.lease_seconds * 2))
             pipe.execute()
 
+    def renew_many(self, tokens_by_user: dict[str, list[str]]) -> None:
+        """`renew` for many users in one round trip (the watcher holds one lease per person)."""
+        if not tokens_by_user:
+            return
+        expiry = time.time() + self.lease_seconds
+        pipe = self._redis.pipeline(transaction=False)
+        for user_key, tokens in tokens_by_user.items():
+            if tokens:
+                pipe.zadd(self._key(user_key), {t: expiry for t in tokens}, xx=True)
+                pipe.expire(self._key(user_key), int(self.lease_seconds * 2))
+        pipe.execute()
+
     def release(self, user_key: str, token: str) -> None:
         self._redis.zrem(self._key(user_key), token)
 

@@ -1,4 +1,5 @@
-"""Admin page: the IMAP session pool's stats, per process (published to Redis by each pool)."""
+"""Admin page: the IMAP session pool's stats, per process (published to Redis by each pool),
+and the watchers' (per replica, and per watched person)."""
 from __future__ import annotations
 
 from django.contrib import admin
@@ -6,6 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.template.response import TemplateResponse
 
 from mailview.imap import get_pool
+from mailview.services.live.watching import watcher_overview
 
 
 def pool_stats(request: HttpRequest) -> HttpResponse:
@@ -16,5 +18,6 @@ def pool_stats(request: HttpRequest) -> HttpResponse:
         "title": "IMAP session pool",
         "columns": columns,
         "rows": [[r.get(c, "") for c in columns] for r in rows],
+        **watcher_overview(),
     }
     return TemplateResponse(request, "admin/pool_stats.html", context)

@@ -143,6 +143,16 @@ def mark_watched(user_pk: int, ttl: int) -> None:
         redis.set(key, uuid.uuid4().hex, ex=ex)  # expired in between: a new watch
 
 
+def mark_watched_many(user_pks: list[int], ttl: int) -> None:
+    """`mark_watched` for many people in one round trip (a watcher renews thousands)."""
+    if not user_pks:
+        return
+    pipe = get_redis().pipeline(transaction=False)
+    for user_pk in user_pks:
+        pipe.set(f"{key_prefix()}:live:watched:{int(user_pk)}", "1", ex=max(1, int(ttl)))
+    pipe.execute()
+
+
 def clear_watched(user_pk: int) -> None:
     """Called by the watcher when it stops watching the person or its connection breaks."""
     get_redis().delete(f"{key_prefix()}:live:watched:{int(user_pk)}")

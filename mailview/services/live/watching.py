@@ -1,0 +1,529 @@
+"""The watcher's orchestration: whom to watch, leases between replicas, budget, backoff, sync requests.
+
+`WatchService` runs in the `watch_mailboxes` process around one `mailview.imap.watch.WatchHub`
+(all IMAP connections multiplexed in one thread):
+
+- **Whom.** Exactly the people in `events.present_users()` (an open tab), kept for
+  `grace_seconds` after their last tab closed.
+- **Leases.** A person is watched by the replica holding `<prefix>:live:watch-lease:<pk>`
+  (`SET NX PX`, value = the replica's id, renewed every `renew_seconds`, expires after
+  `lease_seconds`), so two replicas never watch the same person and a dead replica's people
+  are taken over once its leases expire. Replicas announce themselves in
+  `<prefix>:live:watchers` (a sorted set scored by expiry); a free lease goes first to the
+  person's rendezvous-hash replica, and to anyone once it has stayed free for a round.
+- **Budget.** The connection holds a lease in the person's IMAP connection budget (the same
+  `ConnectionBudget` the pool uses): when the budget is full the watcher asks the pools to close
+  idle connections of the person and tries again with backoff.
+- **Marks.** While a connection is up with NOTIFY, `events.mark_watched` is kept alive;
+  cleared when it breaks or stops.
+- **Changes.** Folders reported changed are gathered for `coalesce_seconds` per person, then
+  one sync is requested: `enqueue(user_id=..., folders=[...], reason="change")` (the command
+  hands in `send_task("mailview.sync_folders", ...)`). On start a sync of every folder is
+  requested (`reason="watch-start"`), so the folder state is current from the moment the
+  person is marked watched; after a lost connection is back, a `resync` event is published
+  and every folder is synced (`reason="reconnect"`).
+- **Reconnects** back off exponentially (`backoff_base` doubling up to `backoff_cap`).
+- **Stats** for the admin (`watcher_stats`) are published to Redis every few seconds.
+
+Everything but the hub's own I/O happens on the thread that calls `run()`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import queue
+import secrets
+import socket
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from mailview.imap.budget import ConnectionBudget
+from mailview.imap.connection import Credentials, ServerEndpoint
+from mailview.imap.watch import WatchHub, WatchInfo
+
+from . import events
+
+log = logging.getLogger(__name__)
+
+SYNC_TASK = "mailview.sync_folders"
+
+# Renew our leases; KEYS = lease keys, ARGV = [replica id, lease ms]. Returns the indexes (1-based) lost.
+_RENEW = """
+local lost = {}
+for i, key in ipairs(KEYS) do
+  if redis.call('GET', key) == ARGV[1] then
+    redis.call('PEXPIRE', key, ARGV[2])
+  else
+    table.insert(lost, i)
+  end
+end
+return lost
+"""
+# Delete a lease only if it is still ours.
+_RELEASE = """
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
+
+
+class Enqueue(Protocol):
+    def __call__(self, *, user_id: int, folders: list[str], reason: str) -> object: ...
+
+
+CredentialsFor = Callable[[str], tuple[ServerEndpoint, Credentials]]
+
+
+@dataclass(frozen=True)
+class WatchConfig:
+    grace_seconds: float = 180.0
+    lease_seconds: float = 8.0
+    renew_seconds: float = 3.0
+    presence_seconds: float = 1.0
+    coalesce_seconds: float = 0.1
+    backoff_base: float = 1.0
+    backoff_cap: float = 60.0
+    watched_ttl: int = 30
+    max_people: int = 5000
+    stats_seconds: float = 5.0
+    connect_workers: int = 4
+    # Work per round is bounded so lease renewals are never starved (thousands at start-up).
+    connects_per_round: int = 100
+    events_per_step: int = 200
+    # The hub's clock (see mailview/imap/watch.py).
+    reidle_seconds: float = 600.0
+    keepalive_seconds: float = 300.0
+    sweep_seconds: float = 60.0
+    poll_seconds: float = 120.0
+    response_timeout: float = 30.0
+    ignore_capabilities: frozenset[str] = frozenset()
+
+
+@dataclass
+class _Person:
+    pk: int
+    last_present: float
+    status: str = "idle"  # idle (not connected) | connecting | up
+    token: str | None = None  # the budget lease of its connection
+    mode: str = ""
+    folders: tuple[str, ...] = ()
+    retry_at: float = 0.0
+    failures: int = 0
+    reconnects: int = 0
+    lost: bool = False  # a connection was up and broke: resync once the next one is up
+    pending: set[str] = field(default_factory=set)
+    pending_since: float = 0.0
+    flush_at: float = 0.0
+    last_event: float = 0.0  # wall clock
+    last_lag: float = 0.0  # seconds from the server's report to the sync request
+    syncs: int = 0
+    reason: str = ""
+
+
+class WatchService:
+    def __init__(
+        self,
+        *,
+        redis: Any,
+        prefix: str,
+        credentials_for: CredentialsFor,
+        budget: ConnectionBudget,
+        enqueue: Enqueue,
+        config: WatchConfig | None = None,
+        replica_id: str | None = None,
+        present_users: Callable[[], list[int]] = events.present_users,
+    ) -> None:
+        self.config = config or WatchConfig()
+        self.redis = redis
+        self.prefix = prefix
+        self.replica_id = replica_id or f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
+        self._credentials_for = credentials_for
+        self._budget = budget
+        self._enqueue = enqueue
+        self._present_users = present_users
+        self._renew_script = redis.register_script(_RENEW)
+        self._release_script = redis.register_script(_RELEASE)
+        self._events: queue.SimpleQueue[tuple[str, str, Any]] = queue.SimpleQueue()
+        self._held: tuple[str, str, Any] | None = None
+        self.hub = WatchHub(
+            on_changes=lambda key, folders: self._events.put(("changes", key, (folders, time.monotonic()))),
+            on_state=lambda key, state, info: self._events.put((state, key, _copy_info(info))),
+            connect_workers=self.config.connect_workers,
+            reidle_seconds=self.config.reidle_seconds,
+            keepalive_seconds=self.config.keepalive_seconds,
+            sweep_seconds=self.config.sweep_seconds,
+            poll_seconds=self.config.poll_seconds,
+            response_timeout=self.config.response_timeout,
+            ignore_capabilities=self.config.ignore_capabilities,
+        )
+        self.people: dict[int, _Person] = {}  # the people whose lease we hold
+        self._seen_free: set[int] = set()
+        self._next_presence = 0.0
+        self._next_renew = 0.0
+        self._next_budget_renew = 0.0
+        self._next_marks = 0.0
+        self._next_stats = 0.0
+        self._last_renewed = time.monotonic()
+        self._failing = False
+        self.counters = {"rounds": 0, "reconnects": 0, "changes": 0, "syncs": 0, "budget_waits": 0, "failures": 0}
+        self.started_at = time.time()
+
+    # -- running ------------------------------------------------------------------
+
+    def run(self, stop: threading.Event) -> None:
+        """Watch until `stop` is set; then let go of every person (leases, budget, marks)."""
+        self.hub.start()
+        try:
+            while not stop.is_set():
+                self.step(wait=True)
+        finally:
+            self.shutdown()
+
+    def step(self, *, wait: bool) -> None:
+        now = time.monotonic()
+        timeout = max(0.0, min(self._next_presence, self._next_flush()) - now) if wait else 0.0
+        try:
+            if self._held is not None:
+                item, self._held = self._held, None
+            else:
+                item = self._events.get(timeout=min(timeout, 1.0)) if wait else self._events.get_nowait()
+            for _ in range(self.config.events_per_step):
+                try:
+                    self._handle(item)
+                except Exception:  # Redis away while marking or publishing: the next round recovers
+                    log.exception("watcher: handling %s for user %s failed", item[0], item[1])
+                item = self._events.get_nowait()
+            self._held = item  # the rest waits for the next step, after the round; order kept
+        except queue.Empty:
+            pass
+        now = time.monotonic()
+        self._flush_due(now)
+        if now >= self._next_presence:
+            self._next_presence = now + self.config.presence_seconds
+            try:
+                self._round(now)
+            except Exception as exc:  # noqa: BLE001 - Redis or the database away: keep going, try next round
+                self._round_failed(exc, now)
+            else:
+                if self._failing:
+                    self._failing = False
+                    log.warning("watcher: Redis and the database answer again")
+
+    def _round_failed(self, exc: BaseException, now: float) -> None:
+        if not self._failing:
+            self._failing = True
+            log.warning("watcher: a round failed (%s); retrying every %.0f s", type(exc).__name__, self.config.presence_seconds)
+        # Leases not renewed for their lifetime may be another replica's by now: never watch twice.
+        if self.people and now - self._last_renewed > self.config.lease_seconds:
+            log.warning("watcher: leases not renewed for %.0f s; letting go of %d people", now - self._last_renewed, len(self.people))
+            for pk in list(self.people):
+                self._let_go(pk, release_lease=False)
+
+    def shutdown(self) -> None:
+        for pk in list(self.people):
+            self._let_go(pk, release_lease=True)
+        self.hub.stop()
+        try:
+            self.redis.zrem(self._replicas_key(), self.replica_id)
+            self.redis.delete(self._stats_key(self.replica_id))
+        except Exception:  # noqa: BLE001 - Redis gone: everything expires by itself
+            pass
+
+    # -- one round: presence, leases, connections --------------------------------------
+
+    def _round(self, now: float) -> None:
+        self.counters["rounds"] += 1
+        present = self._present_users()  # Redis down: the round fails (see _round_failed)
+        wall = time.time()
+        for pk in present:
+            if pk in self.people:
+                self.people[pk].last_present = now
+        for pk, person in list(self.people.items()):
+            if now - person.last_present > self.config.grace_seconds:
+                self._let_go(pk, release_lease=True)
+        if now >= self._next_renew:
+            self._next_renew = now + self.config.renew_seconds
+            self._renew_leases(wall)
+        self._claim([pk for pk in present if pk not in self.people], now)
+        due = [p for p in self.people.values() if p.status == "idle" and now >= p.retry_at]
+        for person in due[: self.config.connects_per_round]:
+            self._connect(person, now)
+        if now >= self._next_budget_renew:
+            self._next_budget_renew = now + self._budget.lease_seconds / 4
+            self._budget.renew_many({str(p.pk): [p.token] for p in self.people.values() if p.token})
+        if now >= self._next_marks:
+            self._next_marks = now + max(1.0, self.config.watched_ttl / 3)
+            events.mark_watched_many([p.pk for p in self.people.values() if p.status == "up" and p.mode == "notify"], self.config.watched_ttl)
+        if now >= self._next_stats:
+            self._next_stats = now + self.config.stats_seconds
+            self._publish_stats(wall)
+
+    def _renew_leases(self, wall: float) -> None:
+        ttl_ms = int(self.config.lease_seconds * 1000)
+        self.redis.zadd(self._replicas_key(), {self.replica_id: wall + self.config.lease_seconds})
+        self.redis.zremrangebyscore(self._replicas_key(), "-inf", wall)
+        pks = list(self.people)
+        renewing_at = time.monotonic()
+        lost = self._renew_script(keys=[self._lease_key(pk) for pk in pks], args=[self.replica_id, ttl_ms]) if pks else []
+        self._last_renewed = renewing_at
+        for index in lost or []:
+            pk = pks[int(index) - 1]
+            log.warning("watcher: lost the lease of user %s to another replica", pk)
+            self._let_go(pk, release_lease=False)
+
+    def _claim(self, candidates: list[int], now: float) -> None:
+        room = self.config.max_people - len(self.people)
+        if not candidates or room <= 0:
+            return
+        replicas = sorted(_text(m) for m in self.redis.zrangebyscore(self._replicas_key(), time.time(), "+inf"))
+        if self.replica_id not in replicas:
+            replicas.append(self.replica_id)
+        ttl_ms = int(self.config.lease_seconds * 1000)
+        pipe = self.redis.pipeline(transaction=False)
+        asked: list[tuple[int, str]] = []
+        for pk in candidates:
+            if len(asked) >= room:
+                break
+            # The preferred replica claims at once; any replica once the lease stayed free a round.
+            if pk in self._seen_free or _preferred(pk, replicas) == self.replica_id:
+                pipe.set(self._lease_key(pk), self.replica_id, nx=True, px=ttl_ms)
+                asked.append((pk, "set"))
+            else:
+                pipe.exists(self._lease_key(pk))
+                asked.append((pk, "exists"))
+        replies = pipe.execute()
+        seen_free: set[int] = set()
+        for (pk, kind), reply in zip(asked, replies, strict=True):
+            if kind == "set" and reply:
+                self.people[pk] = _Person(pk=pk, last_present=now)
+                log.info("watcher: watching user %s", pk)
+            elif kind == "exists" and not reply:
+                seen_free.add(pk)
+        self._seen_free = seen_free
+
+    def _connect(self, person: _Person, now: float) -> None:
+        user_key = str(person.pk)
+        if person.token is None:
+            token = self._budget.try_acquire(user_key)
+            if token is None:
+                # The person's budget is spent: ask the pools to close idle ones, retry soon.
+                self.counters["budget_waits"] += 1
+                self._budget.announce("wanted", user_key)
+                person.reason = "connection budget full"
+                person.retry_at = now + min(self.config.backoff_cap, 1.0 + _jitter())
+                return
+            person.token = token
+        try:
+            endpoint, credentials = self._credentials_for(user_key)
+        except Exception as exc:  # noqa: BLE001 - no stored credentials, database down, ...
+            self._release_budget(person)
+            person.reason = f"no credentials ({type(exc).__name__})"
+            person.failures += 1
+            person.retry_at = now + self.config.backoff_cap
+            return
+        person.status = "connecting"
+        self.hub.watch(user_key, endpoint, credentials)
+
+    def _let_go(self, pk: int, *, release_lease: bool) -> None:
+        person = self.people.pop(pk, None)
+        if person is None:
+            return
+        self.hub.unwatch(str(pk))
+        self._release_budget(person)
+        try:
+            events.clear_watched(pk)
+            if release_lease:
+                self._release_script(keys=[self._lease_key(pk)], args=[self.replica_id])
+        except Exception as exc:  # noqa: BLE001 - both expire by themselves
+            log.warning("watcher: could not clear user %s's marks (%s)", pk, type(exc).__name__)
+        log.info("watcher: stopped watching user %s", pk)
+
+    def _release_budget(self, person: _Person) -> None:
+        if person.token is not None:
+            try:
+                self._budget.release(str(person.pk), person.token)
+            except Exception:  # noqa: BLE001 - the lease expires by itself
+                pass
+            person.token = None
+
+    # -- what the hub reports --------------------------------------------------------
+
+    def _handle(self, item: tuple[str, str, Any]) -> None:
+        kind, key, payload = item
+        person = self.people.get(int(key))
+        if person is None:
+            return  # let go of meanwhile
+        now = time.monotonic()
+        if kind == "changes":
+            folders, at = payload
+            self.counters["changes"] += 1
+            person.last_event = time.time()
+            if not person.pending:
+                person.pending_since = at
+                person.flush_at = at + self.config.coalesce_seconds
+            person.pending |= set(folders)
+        elif kind == "up":
+            info: WatchInfo = payload
+            person.status, person.mode, person.folders = "up", info.mode, info.folders
+            person.failures = 0
+            person.reason = ""
+            if info.mode == "notify":
+                events.mark_watched(person.pk, self.config.watched_ttl)
+            if person.lost:
+                person.lost = False
+                person.reconnects += 1
+                self.counters["reconnects"] += 1
+                events.publish(person.pk, "resync", {"folder": None})
+                self._request(person, list(info.folders), "reconnect")
+            else:
+                self._request(person, list(info.folders), "watch-start")
+        elif kind == "down":
+            info = payload
+            was_up = person.status == "up"
+            person.status = "idle"
+            person.reason = info.reason
+            self.counters["failures"] += 1
+            events.clear_watched(person.pk)
+            self._release_budget(person)
+            if was_up:
+                person.lost = True
+                person.failures = 0
+            person.failures += 1
+            delay = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (person.failures - 1))
+            person.retry_at = now + delay * (0.5 + _jitter() / 2)
+            log.info("watcher: user %s's connection is down (%s); again in %.1fs", person.pk, info.reason, delay)
+
+    def _next_flush(self) -> float:
+        times = [p.flush_at for p in self.people.values() if p.pending]
+        return min(times) if times else float("inf")
+
+    def _flush_due(self, now: float) -> None:
+        for person in self.people.values():
+            if person.pending and now >= person.flush_at:
+                folders, person.pending = sorted(person.pending), set()
+                person.last_lag = now - person.pending_since
+                self._request(person, folders, "change")
+
+    def _request(self, person: _Person, folders: list[str], reason: str) -> None:
+        try:
+            self._enqueue(user_id=person.pk, folders=folders, reason=reason)
+        except Exception as exc:  # noqa: BLE001 - broker down: the next change or reconnect asks again
+            log.warning("watcher: could not request a sync for user %s (%s)", person.pk, type(exc).__name__)
+            return
+        person.syncs += 1
+        self.counters["syncs"] += 1
+
+    # -- keys and stats ---------------------------------------------------------------
+
+    def _lease_key(self, pk: int) -> str:
+        return f"{self.prefix}:live:watch-lease:{int(pk)}"
+
+    def _replicas_key(self) -> str:
+        return f"{self.prefix}:live:watchers"
+
+    def _stats_key(self, replica: str) -> str:
+        return f"{self.prefix}:live:watcher-stats:{replica}"
+
+    def stats(self) -> dict[str, Any]:
+        people = sorted(self.people.values(), key=lambda p: -p.last_event)
+        return {
+            "replica": self.replica_id,
+            "people": len(self.people),
+            "up": sum(1 for p in self.people.values() if p.status == "up"),
+            "connecting": sum(1 for p in self.people.values() if p.status == "connecting"),
+            "waiting": sum(1 for p in self.people.values() if p.status == "idle"),
+            **self.counters,
+            "updated": time.time(),
+            "rows": [
+                {
+                    "user": p.pk,
+                    "status": p.status,
+                    "mode": p.mode,
+                    "last_event": p.last_event,
+                    "lag_ms": round(p.last_lag * 1000),
+                    "reconnects": p.reconnects,
+                    "syncs": p.syncs,
+                    "reason": p.reason,
+                }
+                for p in people[:200]
+            ],
+        }
+
+    def _publish_stats(self, wall: float) -> None:
+        ttl = int(max(30, self.config.stats_seconds * 3))
+        try:
+            self.redis.set(self._stats_key(self.replica_id), json.dumps(self.stats()), ex=ttl)
+        except Exception:  # noqa: BLE001 - stats are best effort
+            pass
+
+
+def watcher_stats(redis: Any, prefix: str) -> list[dict[str, Any]]:
+    """Every live replica's last published stats (for the admin page)."""
+    rows = []
+    for key in redis.scan_iter(match=f"{prefix}:live:watcher-stats:*", count=200):
+        raw = redis.get(key)
+        if raw:
+            try:
+                rows.append(json.loads(raw))
+            except ValueError:
+                continue
+    return sorted(rows, key=lambda r: str(r.get("replica", "")))
+
+
+def watcher_overview() -> dict[str, Any]:
+    """The admin page's view of every watcher replica and the people they watch (this process's
+    Redis); an unreachable Redis shows as no watcher."""
+    from webmail.redis_client import get_redis, key_prefix
+
+    try:
+        replicas = watcher_stats(get_redis(), key_prefix())
+    except Exception:  # noqa: BLE001 - the pool's rows still show
+        replicas = []
+    now = time.time()
+    columns = ["replica", "people", "up", "connecting", "waiting", "reconnects", "changes", "syncs", "budget_waits", "failures"]
+    people = []
+    for replica in replicas:
+        for row in replica.get("rows", []):
+            last = float(row.get("last_event") or 0)
+            people.append(
+                [
+                    row.get("user", ""),
+                    replica.get("replica", ""),
+                    row.get("status", ""),
+                    row.get("mode", ""),
+                    f"{now - last:.0f} s ago" if last else "never",
+                    row.get("lag_ms", ""),
+                    row.get("reconnects", ""),
+                    row.get("syncs", ""),
+                    row.get("reason", ""),
+                ]
+            )
+    return {
+        "watcher_columns": columns,
+        "watcher_rows": [[r.get(c, "") for c in columns] for r in replicas],
+        "watched_columns": ["user", "replica", "status", "mode", "last change", "lag (ms)", "reconnects", "syncs", "last problem"],
+        "watched_rows": people,
+    }
+
+
+def _preferred(pk: int, replicas: list[str]) -> str:
+    """Rendezvous hashing: the replica a person goes to first (stable while replicas are)."""
+    return max(replicas, key=lambda r: hashlib.blake2b(f"{pk}:{r}".encode(), digest_size=8).digest())
+
+
+def _copy_info(info: WatchInfo) -> WatchInfo:
+    return dataclasses.replace(info)
+
+
+def _jitter() -> float:
+    """A number in [0, 1) to spread retries (not security relevant)."""
+    return secrets.randbelow(1000) / 1000
+
+
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
