@@ -113,7 +113,6 @@ script=bench/read_path.py
 if [[ ${1:-} == fairness ]]; then
   script=bench/fairness.py
   shift
-  shift
 elif [[ ${1:-} == live ]]; then
   script=bench/live_list.py
   shift
