@@ -6,6 +6,8 @@
 #   bash bench/run.sh --only 10k      # one mailbox size; other flags: see bench/read_path.py -h
 #   bash bench/run.sh fairness        # another user's list while one user has 100 requests in
 #                                     # flight (bench/fairness.py; flags: see its -h)
+#   bash bench/run.sh events          # one event server (uvicorn) holding 2,000 open streams:
+#                                     # RSS and publish->receive latency (bench/event_streams.py)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -44,6 +46,7 @@ stop_pidfile() {
 cleanup() {
   stop_pidfile "$state/gunicorn.pid" gunicorn
   stop_pidfile "$state/celery.pid" celery
+  stop_pidfile "$state/events.pid" uvicorn
   if [[ $started_stack == 1 && -z "${BENCH_KEEP_MAILSTACK:-}" ]]; then
     bash scripts/mailstack.sh stop >/dev/null 2>&1 || true
   fi
@@ -91,6 +94,9 @@ set +e
 script=bench/read_path.py
 if [[ ${1:-} == fairness ]]; then
   script=bench/fairness.py
+  shift
+elif [[ ${1:-} == events ]]; then
+  script=bench/event_streams.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &

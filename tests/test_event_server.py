@@ -4,6 +4,7 @@ CORS, and a slow stream's bounded queue."""
 from __future__ import annotations
 
 import asyncio
+from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -180,3 +181,25 @@ def test_a_slow_stream_gets_resync_and_an_empty_queue_not_unbounded_memory():
     assert ids.index(dropped) >= 4
     assert rest == [push.sse_event(i, "folders", {}) for i in ids[ids.index(dropped) + 1:]]
     assert live == push.sse_event(after, "counts", {"folders": {}})
+
+
+def _threads(pid: int) -> int:
+    status = Path(f"/proc/{pid}/status").read_text()
+    return int(next(line for line in status.splitlines() if line.startswith("Threads:")).split()[1])
+
+
+def test_an_open_stream_holds_no_thread_of_its_own(event_server, person):
+    """Django's ASGI handler gives each request a thread for its synchronous parts, kept while
+    the request lasts: one idle thread per open tab (~350 KB each). Streams must not."""
+    _pk, session = person
+    pid = event_server.process.pid
+    with EventStreamClient(f"{event_server.url}?last=0-0", session=session) as first:
+        assert first.status == 200
+        before = _threads(pid)
+        streams = [EventStreamClient(f"{event_server.url}?last=0-0", session=session) for _ in range(20)]
+        try:
+            assert all(s.status == 200 for s in streams)
+            assert _threads(pid) < before + 10
+        finally:
+            for s in streams:
+                s.close()
