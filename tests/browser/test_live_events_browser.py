@@ -187,3 +187,46 @@ def test_while_the_stream_is_up_the_list_does_not_poll(browser, inbox):
     tab costs the mail server nothing (tests/browser/test_live_list_browser.py: the poll
     still works when the stream is blocked)."""
     assert browser.execute_script("return document.body.dataset.poll") == "off"
+
+
+def test_folders_refetches_the_tree_and_resync_refetches_the_list_keeping_the_selection(browser, inbox):
+    person, pk = inbox
+    _row(browser, "Older one").find_element(By.NAME, "uid").click()
+    with imap_direct(person) as imap:
+        imap.create_folder("Projects")
+        imap.subscribe_folder("Projects")
+        append_message(imap, "INBOX", subject="Missed while away")
+    events.publish(pk, "folders", {})
+    _wait(browser).until(lambda b: b.find_elements(By.CSS_SELECTOR, '#folders a[data-folder="Projects"]'))
+    events.publish(pk, "resync", {"folder": None})
+    _wait(browser).until(lambda b: "Missed while away" in _subjects(b))
+    assert _row(browser, "Older one").find_element(By.NAME, "uid").is_selected()
+    assert browser.execute_script("return document.body.dataset.sameDocument") == "yes"
+
+
+def test_rows_added_above_keep_what_is_on_screen_in_place(app_server, browser, sign_in_as):
+    person = new_mail_user("scroll")
+    with imap_direct(person) as imap:
+        for n in range(45):
+            append_message(imap, "INBOX", subject=f"Filler {n:02d}")
+    sign_in_as(person)
+    _live(browser)
+    pk = _user_pk(person)
+    browser.execute_script("window.scrollTo(0, 500)")
+    _wait(browser).until(lambda b: b.execute_script("return window.scrollY") > 0)
+    watched = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#list-form tr.message')).find((r) => r.getBoundingClientRect().top > 100)"
+        ".querySelector('.col-subject a').textContent"
+    )
+    top = lambda b: b.execute_script(  # noqa: E731
+        "const a = Array.from(document.querySelectorAll('#list-form tr.message .col-subject a')).find((x) => x.textContent === arguments[0]);"
+        "return a.closest('tr').getBoundingClientRect().top", watched,
+    )
+    before, scrolled = top(browser), browser.execute_script("return window.scrollY")
+    uid = _append_new(person, "Arrived while scrolled")
+    row, uidvalidity = _rendered_row(person, uid)
+    events.publish(pk, "rows_added", {"folder": "INBOX", "uidvalidity": uidvalidity, "rows": [row]})
+    _wait(browser).until(lambda b: "Arrived while scrolled" in _subjects(b))
+    assert _subjects(browser)[0] == "Arrived while scrolled"
+    assert abs(top(browser) - before) <= 1
+    assert browser.execute_script("return window.scrollY") > scrolled
