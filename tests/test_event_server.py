@@ -203,3 +203,30 @@ def test_an_open_stream_holds_no_thread_of_its_own(event_server, person):
         finally:
             for s in streams:
                 s.close()
+
+
+def test_a_lost_redis_pubsub_connection_ends_in_a_catch_up_not_a_loss():
+    user_pk = 987_002
+    get_redis().delete(events.stream_key(user_pk))
+
+    async def scenario() -> tuple[list[str], list[str]]:
+        hub = push.EventHub(settings.REDIS_URL)
+        stream = push.event_stream(hub=hub, user_pk=user_pk, last_id=events.latest_event_id(user_pk), heartbeat=0.2)
+        assert (await anext(stream)).startswith("retry:")
+        assert (await anext(stream)).startswith(":")  # caught up, waiting for live events
+        killed = await asyncio.to_thread(get_redis().client_kill_filter, _type="pubsub")
+        assert killed >= 1
+        sent = [await asyncio.to_thread(events.publish, user_pk, "folders", {}) for _ in range(3)]
+        got: list[str] = []
+        while len(got) < len(sent):
+            text = await asyncio.wait_for(anext(stream), timeout=10)
+            if text.startswith("id: "):
+                got.append(text.split("\n", 1)[0].removeprefix("id: "))
+        await stream.aclose()
+        return sent, got
+
+    try:
+        sent, got = asyncio.run(scenario())
+    finally:
+        get_redis().delete(events.stream_key(user_pk))
+    assert got == sent

@@ -162,6 +162,8 @@ class EventHub:
                         self._fan_out(user_pk, payload)
             except (RedisError, OSError) as exc:
                 log.warning("event hub lost Redis (%s); reconnecting", exc)
+            except Exception:  # a bug must not end every stream's push for good
+                log.exception("event hub reader failed; reconnecting")
             finally:
                 with contextlib.suppress(Exception):
                     await pubsub.aclose()  # type: ignore[no-untyped-call]  # untyped in redis-py
@@ -232,7 +234,10 @@ async def event_stream(
     now = clock or loop.time
     # Spread the reconnects of many tabs opened at once.
     ends_at = now() + max_seconds * random.uniform(0.9, 1.0)  # noqa: S311 - not security
-    await asyncio.to_thread(events.mark_present, user_pk)
+    try:
+        await asyncio.to_thread(events.mark_present, user_pk)
+    except RedisError as exc:  # the hub renews it once Redis answers again
+        log.warning("could not mark user %s present: %s", user_pk, exc)
     sub = await hub.subscribe(user_pk)
     try:
         yield f"retry: {RETRY_MILLISECONDS}\n\n"
