@@ -230,3 +230,27 @@ def test_a_lost_redis_pubsub_connection_ends_in_a_catch_up_not_a_loss():
     finally:
         get_redis().delete(events.stream_key(user_pk))
     assert got == sent
+
+
+def test_presence_is_renewed_while_the_stream_stays_open(monkeypatch):
+    user_pk = 987_003
+    monkeypatch.setattr(events, "PRESENCE_TTL", 0.6)  # renewed every 0.2 s
+
+    async def scenario() -> None:
+        hub = push.EventHub(settings.REDIS_URL)
+        stream = push.event_stream(hub=hub, user_pk=user_pk, last_id="0-0", heartbeat=0.2)
+        await anext(stream)
+        for _ in range(2):  # cleared (or expired) twice, marked again each time while open
+            await asyncio.to_thread(events.clear_present, user_pk)
+
+            async def marked() -> None:
+                while user_pk not in await asyncio.to_thread(events.present_users):
+                    await asyncio.sleep(0.05)
+
+            await asyncio.wait_for(marked(), timeout=10)
+        await stream.aclose()
+
+    try:
+        asyncio.run(scenario())
+    finally:
+        events.clear_present(user_pk)
