@@ -230,3 +230,32 @@ def test_rows_added_above_keep_what_is_on_screen_in_place(app_server, browser, s
     assert _subjects(browser)[0] == "Arrived while scrolled"
     assert abs(top(browser) - before) <= 1
     assert browser.execute_script("return window.scrollY") > scrolled
+
+
+def test_desktop_notifications_only_after_opting_in(browser, inbox):
+    person, pk = inbox
+    # The Notification API, recorded instead of shown (headless Chromium has no desktop).
+    browser.execute_script("""
+        window.shownNotifications = [];
+        window.Notification = class {
+          constructor(title, options) { window.shownNotifications.push([title, options.body, options.tag]); }
+          addEventListener() {}
+          static get permission() { return "granted"; }
+          static requestPermission() { return Promise.resolve("granted"); }
+        };
+    """)
+    switch = browser.find_element(By.CSS_SELECTOR, "[data-live-notify]")
+    assert switch.is_displayed() and switch.text == "Turn on desktop notifications"
+    first = _append_new(person, "Quiet arrival")
+    row, uidvalidity = _rendered_row(person, first)
+    events.publish(pk, "rows_added", {"folder": "INBOX", "uidvalidity": uidvalidity, "rows": [row]})
+    _wait(browser).until(lambda b: "Quiet arrival" in _subjects(b))
+    assert browser.execute_script("return window.shownNotifications") == []  # not asked for
+
+    switch.click()
+    _wait(browser).until(lambda b: switch.text == "Turn off desktop notifications")
+    second = _append_new(person, "Loud arrival")
+    row, uidvalidity = _rendered_row(person, second)
+    events.publish(pk, "rows_added", {"folder": "INBOX", "uidvalidity": uidvalidity, "rows": [row]})
+    _wait(browser).until(lambda b: b.execute_script("return window.shownNotifications.length") == 1)
+    assert browser.execute_script("return window.shownNotifications") == [["Nora New", "Loud arrival", f"webmail-new-{second}"]]
