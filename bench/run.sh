@@ -13,6 +13,8 @@
 #                                     # (bench/watcher_scale.py; its own mail stack in
 #                                     # var/bench-watch-stack, ports 23xxx, Dovecot limits raised
 #                                     # by bench/watcher-dovecot.conf)
+#   bash bench/run.sh events          # one event server (uvicorn) holding 2,000 open streams:
+#                                     # RSS and publish->receive latency (bench/event_streams.py)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -64,6 +66,7 @@ stop_pidfile() {
 cleanup() {
   stop_pidfile "$state/gunicorn.pid" gunicorn
   stop_pidfile "$state/celery.pid" celery
+  stop_pidfile "$state/events.pid" uvicorn
   if [[ $started_stack == 1 && -z "${BENCH_KEEP_MAILSTACK:-}" ]]; then
     bash scripts/mailstack.sh stop >/dev/null 2>&1 || true
   fi
@@ -118,6 +121,9 @@ elif [[ ${1:-} == live ]]; then
   shift
 elif [[ ${1:-} == watcher ]]; then
   script=bench/watcher_scale.py
+  shift
+elif [[ ${1:-} == events ]]; then
+  script=bench/event_streams.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &

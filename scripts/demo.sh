@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, starts the mail stack (Dovecot, Postfix, Redis;
-# Cyrus and Courier beside Dovecot) on loopback, seeds demo mailboxes, migrates, starts gunicorn and a Celery worker,
-# and the watcher (manage.py watch_mailboxes: new mail and changes pushed to open tabs),
-# and prints the URL and the demo logins.
+# Cyrus and Courier beside Dovecot) on loopback, seeds demo mailboxes, migrates, starts gunicorn,
+# the event server (uvicorn, /events/ on its own port), a Celery worker and the watcher
+# (manage.py watch_mailboxes: new mail and changes pushed to open tabs), and prints the URL and the demo logins.
 #   bash scripts/demo.sh         start (idempotent)
 #   bash scripts/demo.sh stop    stop the web server, the worker, the watcher and the mail stack
 set -euo pipefail
@@ -11,6 +11,7 @@ repo=$PWD
 state=$repo/var/demo
 mkdir -p "$state"
 port=${WEBMAIL_DEMO_PORT:-8025}
+events_port=${WEBMAIL_EVENTS_PORT:-21082}
 
 stop_pidfile() {
   local pidfile=$1
@@ -27,6 +28,7 @@ stop_pidfile() {
 
 if [[ "${1:-}" == "stop" ]]; then
   stop_pidfile "$state/gunicorn.pid"
+  stop_pidfile "$state/events.pid"
   stop_pidfile "$state/celery.pid"
   stop_pidfile "$state/watcher.pid"
   bash scripts/mailstack.sh stop
@@ -51,6 +53,10 @@ fi
 source "$state/secrets.env"
 export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
 export DATABASE_URL=${DATABASE_URL:-sqlite:///$repo/var/demo/webmail.sqlite3}
+# The pages listen to the event server on its own port (no proxy in the demo): it answers
+# CORS for the demo's web origin, and the session cookie (not port-specific) reaches it.
+export WEBMAIL_EVENTS_URL="http://127.0.0.1:$events_port/events/"
+export WEBMAIL_EVENTS_ALLOWED_ORIGINS="http://127.0.0.1:$port,http://localhost:$port"
 
 declare -A users=([alice@example.test]=$DEMO_PASSWORD_ALICE [bob@example.test]=$DEMO_PASSWORD_BOB [carol@example.org]=$DEMO_PASSWORD_CAROL)
 declare -A counts=([alice@example.test]=3000 [bob@example.test]=1500 [carol@example.org]=500)
@@ -95,6 +101,11 @@ if ! { [[ -f $state/gunicorn.pid ]] && kill -0 "$(cat "$state/gunicorn.pid")" 2>
   .venv/bin/gunicorn webmail.wsgi --bind "127.0.0.1:$port" --workers 2 --threads 4 \
     --pid "$state/gunicorn.pid" --control-socket "$state/gunicorn.ctl" --access-logfile "$state/access.log" --error-logfile "$state/gunicorn.log" --daemon
 fi
+if ! { [[ -f $state/events.pid ]] && kill -0 "$(cat "$state/events.pid")" 2>/dev/null; }; then
+  nohup setsid .venv/bin/uvicorn webmail.asgi:application --host 127.0.0.1 --port "$events_port" --lifespan off \
+    --no-access-log --timeout-graceful-shutdown 3 >>"$state/events.log" 2>&1 </dev/null &
+  echo $! >"$state/events.pid"
+fi
 if ! { [[ -f $state/celery.pid ]] && kill -0 "$(cat "$state/celery.pid")" 2>/dev/null; }; then
   .venv/bin/celery -A webmail worker -B --schedule "$state/celerybeat-schedule" --detach --concurrency 2 --loglevel INFO \
     --pidfile "$state/celery.pid" --logfile "$state/celery.log"
@@ -116,6 +127,20 @@ while True:
             sys.exit("the web server did not come up; see var/demo/gunicorn.log")
         time.sleep(0.2)
 PY
+.venv/bin/python - "$events_port" <<'PY'
+import sys, time, urllib.error, urllib.request
+deadline = time.monotonic() + 30
+while True:
+    try:
+        urllib.request.urlopen(f"http://127.0.0.1:{sys.argv[1]}/events/", timeout=2)
+        break
+    except urllib.error.HTTPError:
+        break  # 403 signed out: it is up
+    except OSError:
+        if time.monotonic() > deadline:
+            sys.exit("the event server did not come up; see var/demo/events.log")
+        time.sleep(0.2)
+PY
 
 cat <<TXT
 
@@ -127,6 +152,7 @@ Webmail demo is running: http://127.0.0.1:$port/
                dave@cyrus.test    / $DEMO_PASSWORD_DAVE   (on Cyrus IMAP)
                erin@courier.test  / $DEMO_PASSWORD_ERIN   (on Courier IMAP)
   Admin:       http://127.0.0.1:$port/admin/  admin / $DJANGO_SUPERUSER_PASSWORD
+  Live events: http://127.0.0.1:$events_port/events/  (the event server; var/demo/events.log)
 
 Stop it with: bash scripts/demo.sh stop
 TXT

@@ -63,6 +63,8 @@ export WEBMAIL_CACHE_PREFIX=webmail-test
 export DJANGO_SECRET_KEY="test-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
 export WEBMAIL_CREDENTIALS_KEY="$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
 export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
+# The event server the browser tests start (tests/conftest.py `event_server`) listens here.
+export WEBMAIL_EVENTS_PORT=${WEBMAIL_EVENTS_PORT:-31082}
 # One test database per mail stack, so two suites on two stacks never share a file.
 run_id=${MAILSTACK_IMAP_PORT:-21143}
 export DATABASE_URL="sqlite:///$PWD/var/test-$run_id.sqlite3" DATABASE_TEST_NAME="$PWD/var/test-db-$run_id.sqlite3"

@@ -146,3 +146,25 @@ def watcher_process(django_db_setup, django_db_blocker):
         yield watcher
     finally:
         watcher.stop()
+
+
+@pytest.fixture(scope="session")
+def event_server(django_db_setup, django_db_blocker):
+    """The event server (`uvicorn webmail.asgi:application`, `/events/`) on the test database,
+    for the whole session, on WEBMAIL_EVENTS_PORT (default 31082); CORS for the browser tests'
+    web origin. Yields the `tests.support.EventServer` (`.url` is the events URL)."""
+    from django.conf import settings
+
+    from tests.support import EventServer
+
+    port = int(os.environ.get("WEBMAIL_EVENTS_PORT", "31082"))
+    web_port = os.environ.get("WEBMAIL_TEST_HTTP_PORT", "21080")
+    server = EventServer(
+        settings.DATABASES["default"]["NAME"], port,
+        allowed_origins=(f"http://127.0.0.1:{web_port}", f"http://localhost:{web_port}"),
+    )
+    server.start()
+    try:
+        yield server
+    finally:
+        server.stop()

@@ -276,6 +276,136 @@ class WatcherProcess:
             self.process.wait(timeout=10)
 
 
+def port_open(port: int, host: str = "127.0.0.1") -> bool:
+    import socket
+
+    with socket.socket() as s:
+        s.settimeout(0.2)
+        return s.connect_ex((host, port)) == 0
+
+
+class EventServer:
+    """The live mailbox's event server as deployed: `uvicorn webmail.asgi:application` on the
+    test database, serving `/events/` (Server-Sent Events). `url` is the events URL a page
+    gets as WEBMAIL_EVENTS_URL; `allowed_origins` the web origins it answers CORS for."""
+
+    def __init__(self, db_name: str, port: int, *, allowed_origins: tuple[str, ...] = (), env: dict[str, str] | None = None) -> None:
+        import sys
+
+        self.db_name = db_name
+        self.port = port
+        self.allowed_origins = allowed_origins
+        self.extra_env = env or {}
+        self.process: subprocess.Popen[bytes] | None = None
+        self.log_path = REPO / "var" / f"test-events-{port}.log"
+        self.uvicorn = str(Path(sys.executable).parent / "uvicorn")
+
+    @property
+    def base(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        return f"{self.base}/events/"
+
+    def start(self) -> None:
+        assert not port_open(self.port), f"port {self.port} is taken; set WEBMAIL_EVENTS_PORT"
+        env = {
+            **os.environ, "DATABASE_URL": f"sqlite:///{self.db_name}", "DJANGO_DEBUG": "0",
+            "WEBMAIL_EVENTS_ALLOWED_ORIGINS": ",".join(self.allowed_origins), **self.extra_env,
+        }
+        log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
+        self.process = subprocess.Popen(
+            [self.uvicorn, "webmail.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
+             "--lifespan", "off", "--no-access-log", "--timeout-graceful-shutdown", "2"],
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        log.close()
+        wait_until(lambda: port_open(self.port) or self.process.poll() is not None, timeout=60, interval=0.1, message="the event server to listen")
+        assert self.process.poll() is None, self.log_path.read_text()[-3000:]
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+        self.process = None
+
+
+@dataclass(frozen=True)
+class ServerSentEvent:
+    id: str | None
+    kind: str
+    data: object
+
+
+class EventStreamClient:
+    """A minimal Server-Sent Events client for tests: one GET of the events URL, then events
+    one by one (comments and `retry:` lines skipped, counted in `heartbeats`/`retry`)."""
+
+    def __init__(self, url: str, *, session: str | None = None, last_event_id: str | None = None, origin: str | None = None,
+                 method: str = "GET", timeout: float = 10.0) -> None:
+        import http.client
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        self.connection = http.client.HTTPConnection(parts.hostname or "127.0.0.1", parts.port or 80, timeout=timeout)
+        headers = {"Accept": "text/event-stream"}
+        if session:
+            headers["Cookie"] = f"sessionid={session}"
+        if last_event_id is not None:
+            headers["Last-Event-ID"] = last_event_id
+        if origin:
+            headers["Origin"] = origin
+        self.connection.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), headers=headers)
+        self.response = self.connection.getresponse()
+        self.status = self.response.status
+        self.headers = self.response.headers
+        self.heartbeats = 0
+        self.retry: int | None = None
+
+    def next_event(self, timeout: float = 10.0) -> ServerSentEvent:
+        import json
+
+        assert self.connection.sock is not None
+        self.connection.sock.settimeout(timeout)
+        fields: dict[str, str] = {}
+        while True:
+            line = self.response.readline()
+            if not line:
+                raise EOFError("the event stream ended")
+            text = line.decode().rstrip("\n")
+            if text == "":
+                if "data" in fields:
+                    return ServerSentEvent(fields.get("id"), fields.get("event", "message"), json.loads(fields["data"]))
+                fields = {}
+                continue
+            if text.startswith(":"):
+                self.heartbeats += 1
+                continue
+            name, _, value = text.partition(":")
+            value = value[1:] if value.startswith(" ") else value
+            if name == "retry":
+                self.retry = int(value)
+            else:
+                fields[name] = value
+
+    def events(self, count: int, timeout: float = 10.0) -> list[ServerSentEvent]:
+        return [self.next_event(timeout) for _ in range(count)]
+
+    def close(self) -> None:
+        self.connection.close()
+
+    def __enter__(self) -> EventStreamClient:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
 def cpython_test_messages() -> list[Path]:
     """CPython's own email test corpus (`test/test_email/data/msg_*.txt`). scripts/bootstrap.sh
     installs it where the Python lacks it (Debian: libpython3.X-testsuite)."""

@@ -40,7 +40,7 @@ def test_each_page_loads_only_the_scripts_it_uses(client, mail_user):
     html = {name: page.content.decode() for name, page in pages.items()}
     assert {name: scripts(page) for name, page in html.items()} == {
         "list": ["app.js", "actions.js", "mail.js", "live.js"],
-        "message": ["app.js", "actions.js", "message.js"],
+        "message": ["app.js", "actions.js", "message.js", "live.js"],
         "compose": ["app.js", "compose.js"],
         "settings": ["app.js"],
         "folders": ["app.js"],

@@ -57,16 +57,28 @@ class RawPathMiddleware:
         return self.get_response(request)
 
 
+def content_security_policy(events_url: str) -> str:
+    """DEFAULT_CSP, with the event server's origin in connect-src when it is another origin
+    (WEBMAIL_EVENTS_URL on its own port, as in the demo and the tests)."""
+    parts = urlsplit(events_url)
+    if not (parts.scheme and parts.netloc):
+        return DEFAULT_CSP
+    return DEFAULT_CSP.replace("connect-src 'self'", f"connect-src 'self' {parts.scheme}://{parts.netloc}", 1)
+
+
 class ContentSecurityPolicyMiddleware:
     """A strict CSP on every response that did not set its own (no inline script anywhere)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        from django.conf import settings
+
         self.get_response = get_response
+        self.policy = content_security_policy(settings.WEBMAIL_EVENTS_URL)
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response and not request.path.startswith("/admin/"):
-            response["Content-Security-Policy"] = DEFAULT_CSP
+            response["Content-Security-Policy"] = self.policy
         response.setdefault("X-Content-Type-Options", "nosniff")
         return response
 

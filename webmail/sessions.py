@@ -13,6 +13,7 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDbStore
 from django.core.cache.backends.base import BaseCache
 
@@ -70,6 +71,11 @@ class SessionStore(CachedDbStore):
         data = self.decode(s.session_data)
         self._cache_set(key, data, self.get_expiry_age(expiry=s.expire_date))
         return data
+
+    async def aload(self) -> dict[str, Any]:
+        # The event server (ASGI) reads sessions with `await request.auser()`: the same load,
+        # with its outage handling, not cached_db's own async one.
+        return await sync_to_async(self.load)()
 
     def exists(self, session_key: str | None) -> bool:
         if session_key and self._cache_usable():

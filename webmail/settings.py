@@ -302,6 +302,23 @@ CELERY_BEAT_SCHEDULE = {
 }
 # How often an open message list asks whether its folder changed (another device).
 WEBMAIL_LIST_POLL_SECONDS = env_int("WEBMAIL_LIST_POLL_SECONDS", 20, minimum=1)
+# The live mailbox's event stream (Server-Sent Events, served by the ASGI event server:
+# `uvicorn webmail.asgi:application`). Pages connect to this URL: a path when a reverse proxy
+# routes it to the event server on the same origin (the deployed case), or an absolute URL of
+# the event server's own port (demo, tests). Empty: no stream, lists poll as before.
+WEBMAIL_EVENTS_URL = env_str("WEBMAIL_EVENTS_URL", "/events/").strip()
+if WEBMAIL_EVENTS_URL and not (
+    (WEBMAIL_EVENTS_URL.startswith("/") and not WEBMAIL_EVENTS_URL.startswith("//"))
+    or WEBMAIL_EVENTS_URL.startswith(("http://", "https://"))
+):
+    raise ImproperlyConfigured(f"WEBMAIL_EVENTS_URL must be a path (/events/) or an http(s) URL, got {WEBMAIL_EVENTS_URL!r}")
+# Web origins (scheme://host:port) whose pages may read the event stream across origins (with
+# the session cookie): the web server's origin when WEBMAIL_EVENTS_URL is another origin.
+WEBMAIL_EVENTS_ALLOWED_ORIGINS = env_list("WEBMAIL_EVENTS_ALLOWED_ORIGINS", "")
+for _origin in WEBMAIL_EVENTS_ALLOWED_ORIGINS:
+    if not _origin.startswith(("http://", "https://")) or _origin.rstrip("/").count("/") != 2:
+        raise ImproperlyConfigured(f"WEBMAIL_EVENTS_ALLOWED_ORIGINS: {_origin!r} is not an origin like https://mail.example.com")
+WEBMAIL_EVENTS_ALLOWED_ORIGINS = [_origin.rstrip("/") for _origin in WEBMAIL_EVENTS_ALLOWED_ORIGINS]
 # A message page may show folder counts this many seconds old (from the list just seen)
 # instead of asking the server again; 0 always asks.
 WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS = env_int("WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS", 15, minimum=0)

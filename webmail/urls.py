@@ -8,6 +8,7 @@ from accounts.settings_views import reading_settings
 from accounts.views import admin_sign_in
 from mailview.urls import action_urlpatterns, folder_urlpatterns
 from mailview.views.admin import pool_stats
+from mailview.views.events import event_stream
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="mailview:home", permanent=False)),
@@ -30,6 +31,8 @@ urlpatterns = [
     path("mail/", include("mailview.urls")),
     path("actions/", include((action_urlpatterns, "mailview_actions"))),
     path("folders/", include((folder_urlpatterns, "mailview_actions"), namespace="mailview_folders")),
+    # The live mailbox's Server-Sent Events, served by the ASGI event server (README: "The event server").
+    path("events/", event_stream, name="events"),
 ]
 
 # A Redis or task-queue outage raised outside a view still gets the 503 page; else the plain 500.

@@ -195,5 +195,15 @@
   const lastIndex = rows().findIndex((r) => r.dataset.uid === lastRead);
   moveCursor(lastIndex > 0 ? lastIndex : 0);
 
-  document.addEventListener("webmail:list-refreshed", () => { wireDropTargets(); cursor = 0; moveCursor(0); });
+  // Rows added or removed by live.js (or the list refetched): the cursor stays on its message
+  // (or, when that one left, on the row now in its place), without scrolling.
+  function keepCursor() {
+    const list = rows();
+    const at = list.findIndex((r) => r.classList.contains("cursor"));
+    cursor = at >= 0 ? at : Math.max(0, Math.min(cursor, list.length - 1));
+    list.forEach((r, i) => r.classList.toggle("cursor", i === cursor));
+  }
+  document.addEventListener("webmail:list-refreshed", () => { wireDropTargets(); keepCursor(); });
+  document.addEventListener("webmail:rows-changed", keepCursor);
+  document.addEventListener("webmail:tree-refreshed", wireDropTargets);
 })();

@@ -24,14 +24,18 @@ def _port_open(port: int) -> bool:
 
 
 @pytest.fixture(scope="session")
-def app_server(django_db_setup, django_db_blocker):
-    """gunicorn serving the test database (a file, so both processes see it)."""
+def app_server(django_db_setup, django_db_blocker, event_server):
+    """gunicorn serving the test database (a file, so both processes see it); its pages listen
+    to the event server (tests/conftest.py `event_server`) on its own port, as in the demo."""
     port = int(os.environ.get("WEBMAIL_TEST_HTTP_PORT", "21080"))
     assert not _port_open(port), f"port {port} is taken; set WEBMAIL_TEST_HTTP_PORT"
     from django.conf import settings
 
     db_name = settings.DATABASES["default"]["NAME"]
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{db_name}", "DJANGO_DEBUG": "0", "WEBMAIL_LIST_POLL_SECONDS": "1"}
+    env = {
+        **os.environ, "DATABASE_URL": f"sqlite:///{db_name}", "DJANGO_DEBUG": "0", "WEBMAIL_LIST_POLL_SECONDS": "1",
+        "WEBMAIL_EVENTS_URL": event_server.url,
+    }
     subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True, timeout=120)
     log = open(REPO / "var" / "test-gunicorn.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(

@@ -11,7 +11,11 @@ from tests.support import append_message, imap_direct, new_mail_user
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def test_new_mail_appears_in_the_open_list(app_server, browser, sign_in_as):
+def test_new_mail_appears_in_the_open_list(app_server, browser, sign_in_as, event_server):
+    """With the event stream blocked (a proxy that does not pass it), the list falls back to
+    polling the folder's state, as before the live mailbox."""
+    browser.execute_cdp_cmd("Network.enable", {})
+    browser.execute_cdp_cmd("Network.setBlockedURLs", {"urls": [f"{event_server.url}*"]})
     person = new_mail_user("watcher")
     with imap_direct(person) as imap:
         append_message(imap, "INBOX", subject="Already here")
@@ -23,5 +27,6 @@ def test_new_mail_appears_in_the_open_list(app_server, browser, sign_in_as):
         append_message(imap, "INBOX", subject="Arrived on another device")
     wait.until(EC.presence_of_element_located((By.LINK_TEXT, "Arrived on another device")))
     assert browser.execute_script("return document.body.dataset.sameDocument") == "yes"  # no reload
+    assert browser.execute_script("return document.body.dataset.poll") == "on"
     assert marker.is_displayed()
     assert "2 messages" in browser.find_element(By.CSS_SELECTOR, ".folder-summary").text
