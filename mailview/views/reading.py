@@ -22,6 +22,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.services import sender_is_trusted, user_settings
 from mailview import sanitizer
 from mailview.imap import get_pool, validate
+from mailview.imap.query import MAX_QUERY_CHARS
 from mailview.services.addressbook import senders_remember
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree
 from mailview.services.reading.message_view import RenderedBody, message_body, message_body_cached, message_open
@@ -53,7 +54,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse:
     show_unsubscribed = request.GET.get("all_folders") == "1"
     sort, order = normalize_sort(request.GET.get("sort"), request.GET.get("order"))
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
     position = ListPosition(
         folder=folder,
         sort=sort,
