@@ -543,6 +543,14 @@ class ImapConnection:
             )
         return out
 
+    def fetch_dates(self, uids: Iterable[int]) -> dict[int, object]:
+        """INTERNALDATE of exactly these UIDs (a datetime each; what ARRIVAL sorts by):
+        enough to merge lists of several folders newest first."""
+        wanted = validate.uids(uids)
+        if not wanted:
+            return {}
+        return {int(uid): data.get(b"INTERNALDATE") for uid, data in self._fetch(wanted, [b"INTERNALDATE"]).items()}
+
     # -- one message (needs the folder selected) ---------------------------------
 
     def fetch_message_meta(self, uid: int) -> RawSummary | None:

@@ -356,3 +356,22 @@ def node_text(node: Node) -> str:
     if isinstance(node, Or):
         return " OR ".join(node_text(n) for n in node.nodes)
     return "(" + " ".join(node_text(n) for n in node.nodes) + ")"
+
+
+#: The advanced form's fields, each one operator (`words` are free words, `is`/`has` flags).
+FORM_FIELDS = ("words", "from", "to", "subject", "label", "in", "after", "before", "larger", "smaller")
+
+
+def query_from_fields(fields: dict[str, str], *, unread: bool = False, flagged: bool = False, attachment: bool = False) -> str:
+    """The query text the advanced search form stands for: what a person could have typed."""
+    parts: list[str] = []
+    for name in FORM_FIELDS:
+        value = _CONTROL.sub(" ", (fields.get(name) or "")).strip()[:MAX_VALUE_CHARS]
+        if not value:
+            continue
+        if name == "words":
+            parts.append(value)
+        else:
+            parts.append(f"{name}:{_quoted(value)}")
+    parts += [flag for flag, on in (("is:unread", unread), ("is:flagged", flagged), ("has:attachment", attachment)) if on]
+    return " ".join(parts)

@@ -31,6 +31,7 @@ from mailview.services.reading.parts import exactly, message_size, part_info, se
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
+from mailview.views.search import list_scope_redirect
 
 # Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers
 # on the IMAP wire: a larger page would make the server refuse the partial SORT.
@@ -55,6 +56,8 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
     show_unsubscribed = request.GET.get("all_folders") == "1"
     sort, order = normalize_sort(request.GET.get("sort"), request.GET.get("order"))
     query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    if request.GET.get("scope") == "all" and query:
+        return list_scope_redirect(request, query, folder)
     position = ListPosition(
         folder=folder,
         sort=sort,
