@@ -20,6 +20,7 @@ from mailview.services.compose.sending import (
     compose_retry_at,
 )
 from mailview.services.filing.actions import message_action_apply
+from mailview.services.filing.labels import label_change_apply
 
 
 @shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=12)
@@ -40,6 +41,19 @@ def mail_action(
         # Signed out with actions still queued: they wait for the next sign-in.
         raise self.retry(countdown=60, max_retries=60 * 24) from None
     return result.as_dict()
+
+
+@shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=12)
+def label_change(self: Task, *, change_id: str, user_id: int, old: str, new: str | None) -> dict:
+    """Rename (or delete, `new` None) a label in every folder. Safe to run twice."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return {"ok": False, "kind": "label_change", "folder": "", "error": "no such user"}
+    try:
+        with get_pool().session(user) as imap:
+            return label_change_apply(imap=imap, change_id=change_id, old=old, new=new)
+    except NoStoredCredentials:
+        raise self.retry(countdown=60, max_retries=60 * 24) from None
 
 
 # -- sending (compose_send is idempotent: states in the database, written before and

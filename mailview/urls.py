@@ -2,7 +2,7 @@ from urllib.parse import quote, unquote
 
 from django.urls import include, path, register_converter
 
-from mailview.views import compose, filing, reading, search
+from mailview.views import compose, filing, labels, reading, search
 
 
 class FolderConverter:
@@ -73,4 +73,9 @@ folder_urlpatterns = [
     path("", filing.folders_manage, name="folders_manage"),
     path("tree/", filing.folder_tree_fragment, name="folder_tree"),
     path("state/", filing.folder_state, name="folder_state"),
+]
+
+# /labels/: labels (IMAP keywords) listed with counts, renamed or deleted everywhere ("mailview_labels").
+label_urlpatterns = [
+    path("", labels.labels_manage, name="manage"),
 ]

@@ -5,7 +5,7 @@ from django.views.generic import RedirectView
 
 from accounts.settings_views import reading_settings
 from accounts.views import admin_sign_in
-from mailview.urls import action_urlpatterns, folder_urlpatterns
+from mailview.urls import action_urlpatterns, folder_urlpatterns, label_urlpatterns
 from mailview.views.admin import pool_stats
 
 urlpatterns = [
@@ -24,6 +24,7 @@ urlpatterns = [
     path("mail/", include("mailview.urls")),
     path("actions/", include((action_urlpatterns, "mailview_actions"))),
     path("folders/", include((folder_urlpatterns, "mailview_actions"), namespace="mailview_folders")),
+    path("labels/", include((label_urlpatterns, "mailview_labels"))),
 ]
 
 # A Redis or task-queue outage raised outside a view still gets the 503 page; else the plain 500.

@@ -71,6 +71,9 @@ class SelectedFolder:
     uidnext: int
     highestmodseq: int | None
     permanent_flags: frozenset[str] = frozenset()
+    # FLAGS: the flags and keywords defined in the folder (also when EXAMINEd, where
+    # PERMANENTFLAGS is empty).
+    flags: frozenset[str] = frozenset()
     # The server reported changes since this SELECT (new, expunged or re-flagged mail):
     # `exists` follows them, UIDNEXT and HIGHESTMODSEQ need a fresh SELECT.
     stale: bool = False
@@ -453,6 +456,7 @@ class ImapConnection:
             uidnext=int(response.get(b"UIDNEXT", 0)),
             highestmodseq=int(response[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in response else None,
             permanent_flags=frozenset(_text_of(f) for f in response.get(b"PERMANENTFLAGS", ())),
+            flags=frozenset(_text_of(f) for f in response.get(b"FLAGS", ())),
         )
         # The answer to SELECT is read: its EXISTS and RECENT are not news.
         client._imap.untagged_responses.clear()  # noqa: SLF001

@@ -139,9 +139,17 @@ def message_page(
     raw = imap.fetch_summaries(uids)
     # A message expunged between SORT and FETCH is simply missing from the page.
     messages = [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
+    _remember_labels(user_key, messages)
     return MessagePage(
         folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages, query=query
     )
+
+
+def _remember_labels(user_key: str, messages: list[MessageSummary]) -> None:
+    """The sidebar lists labels seen on messages (services/reading/labels.py)."""
+    from mailview.services.reading.labels import labels_remember  # labels.py imports this module
+
+    labels_remember(user_key=user_key, labels={label for m in messages for label in m.labels})
 
 
 @dataclass(frozen=True)
