@@ -6,6 +6,8 @@
 #   bash bench/run.sh --only 10k      # one mailbox size; other flags: see bench/read_path.py -h
 #   bash bench/run.sh fairness        # another user's list while one user has 100 requests in
 #                                     # flight (bench/fairness.py; flags: see its -h)
+#   bash bench/run.sh search          # header search across all folders of a 10k-message,
+#                                     # 12-folder mailbox (bench/search.py; flags: see its -h)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -91,6 +93,9 @@ set +e
 script=bench/read_path.py
 if [[ ${1:-} == fairness ]]; then
   script=bench/fairness.py
+  shift
+elif [[ ${1:-} == search ]]; then
+  script=bench/search.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &
