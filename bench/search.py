@@ -31,7 +31,7 @@ import time
 from pathlib import Path
 from urllib.parse import urlencode
 
-from read_path import STATE, App, BenchUser, Browser, Deadline, ensure_user, free_port, imap_connect, log, pct, run
+from read_path import STATE, App, BenchUser, Browser, Deadline, delete_cache_keys, ensure_user, free_port, imap_connect, log, pct, run
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from mailview.imap.search import search_keys
@@ -46,6 +46,7 @@ FOLDERS = (
 DEFAULT_SCOPE = [f for f, _ in FOLDERS if f not in ("Junk", "Trash")]
 QUERIES = ("invoice", "from:anna", "subject:meeting is:unread", "report OR update", "-is:read newer_than:3650d")
 PER_PAGE = 50
+LOAD: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 def seed_folders(password: str) -> dict:
@@ -85,9 +86,11 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     STATE.mkdir(parents=True, exist_ok=True)
     password = os.environ["BENCH_PASSWORD"]
+    global LOAD
+    LOAD = os.getloadavg()
     seeding = seed_folders(password)
     deadline = Deadline(args.deadline, "search bench")
-    report: dict = {"seeding": seeding, "folders": dict(FOLDERS), "queries": {}}
+    report: dict = {"seeding": seeding, "folders": dict(FOLDERS), "queries": {}, "load_average": LOAD}
 
     client = imap_connect(USER.email, password)
     for query in QUERIES:  # warm Dovecot's caches for these headers
@@ -104,12 +107,19 @@ def main() -> int:
                 status, _h, body, _n = browser.get(path)
                 assert status == 200, (status, path)
                 assert b"Not searched in time" not in body, "a folder missed the deadline"
-                times = []
+                # Cold: every folder searched anew (the app's per-folder result cache emptied
+                # before each run: a new query). Warm: the same query again (paging, back
+                # from a message): one SELECT per folder, the matches from the cache.
+                times, warm = [], []
                 for _ in range(args.runs):
+                    delete_cache_keys("search-head:*")
                     t = time.perf_counter()
                     status, _h, _b, _n = browser.get(path, keep_body=False)
                     times.append(time.perf_counter() - t)
                     assert status == 200
+                    t = time.perf_counter()
+                    status, _h, _b, _n = browser.get(path, keep_body=False)
+                    warm.append(time.perf_counter() - t)
                     if deadline.passed():
                         break
                 floor_times = []
@@ -120,9 +130,11 @@ def main() -> int:
                     matches = floor(client, keys, folders)
                     floor_times.append(time.perf_counter() - t)
                 report["queries"].setdefault(query, {})[label] = {
-                    "app": summary(times), "floor_sequential": summary(floor_times), "matches": matches, "folders": len(folders),
+                    "app": summary(times), "app_repeat": summary(warm), "floor_sequential": summary(floor_times), "matches": matches,
+                    "folders": len(folders),
                 }
-                log(f"{query!r} ({label}, {len(folders)} folders, {matches} matches): app {summary(times)}, floor {summary(floor_times)}")
+                log(f"{query!r} ({label}, {len(folders)} folders, {matches} matches): app {summary(times)}, repeat {summary(warm)}, "
+                    f"floor {summary(floor_times)}")
     finally:
         app.stop()
         try:
@@ -133,12 +145,13 @@ def main() -> int:
     report["default_scope_median_of_medians_ms"] = sorted(medians)[len(medians) // 2]
     (STATE / "search-last-run.json").write_text(json.dumps(report, indent=2))
     print()
-    print(f"{'query':<28} {'scope':<11} {'folders':>7} {'matches':>7} {'app median':>10} {'app p95':>8} {'floor median':>12}")
+    print(f"load average before the run: {LOAD}")
+    print(f"{'query':<28} {'scope':<11} {'folders':>7} {'matches':>7} {'app median':>10} {'app p95':>8} {'repeat median':>13} {'floor median':>12}")
     for query, rows in report["queries"].items():
         for label, r in rows.items():
             mark = "" if label != "default" or r["app"]["median_ms"] <= 300 else "  MISS (> 300 ms)"
             print(f"{query:<28} {label:<11} {r['folders']:>7} {r['matches']:>7} {r['app']['median_ms']:>7} ms {r['app']['p95_ms']:>5} ms"
-                  f" {r['floor_sequential']['median_ms']:>9} ms{mark}")
+                  f" {r['app_repeat']['median_ms']:>10} ms {r['floor_sequential']['median_ms']:>9} ms{mark}")
     print(f"JSON: {STATE / 'search-last-run.json'}")
     return 0 if all(m <= 300 for m in medians) else 1
 

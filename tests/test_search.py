@@ -140,9 +140,22 @@ def test_phrases_and_non_ascii_words(client, seeded):
 
 def test_results_are_newest_first_across_folders_and_paged(client, seeded):
     sign_in(client, seeded)
+    found(client, "in:anywhere is:flagged")  # cached before the flag changes below
     got = found(client, "in:anywhere -from:nobody")
     by_age = [s for f, s, *_ in sorted(SEED, key=lambda row: row[5])]
     assert [s for _, s in got] == by_age
+    # again: each folder's matches now come from the cache (kept until the folder changes)
+    assert found(client, "in:anywhere -from:nobody") == got
+    with imap_direct(seeded) as imap:
+        imap.select_folder("Archive")
+        uid = imap.search(["SUBJECT", "Holiday photos"])[0]
+        imap.add_flags([uid], ["\\Flagged"])
+    try:
+        assert ("Archive", "Holiday photos") in found(client, "in:anywhere is:flagged")
+    finally:
+        with imap_direct(seeded) as imap:
+            imap.select_folder("Archive")
+            imap.remove_flags([uid], ["\\Flagged"])
     html = client.get("/mail/search/?q=budget").content.decode()
     assert re.search(r"searched \d+ folders", html) and "not Trash and Junk" in html
 

@@ -99,6 +99,7 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             deadline=settings.WEBMAIL_SEARCH_SECONDS,
             max_connections=settings.WEBMAIL_POOL_PER_PROCESS,
             by_recipient=[f.name for f in scope if f.special_use in ("sent", "drafts")],
+            user_key=str(request.user.pk),
         )
     page_url = search_url(text, **extra) + "&page="
     return render(

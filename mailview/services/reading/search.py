@@ -19,6 +19,7 @@ connection, which goes back to the pool when it is done.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
 import queue
 import threading
@@ -30,6 +31,8 @@ from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
+
+from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import ImapError, PoolBusy, PoolTimeout
@@ -45,6 +48,8 @@ T = TypeVar("T")
 SKIPPED_BY_DEFAULT = ("trash", "junk")
 #: `in:` values that mean "every folder, Trash and Junk too".
 EVERYWHERE = ("anywhere", "all", "*")
+#: How long a folder's matches are kept (the key changes whenever the folder does).
+CACHE_SECONDS = 600
 #: How deep into the merged list a page may go (N newest per folder are fetched for it).
 MAX_POSITION = 5000
 
@@ -147,11 +152,13 @@ def message_search(
     deadline: float,
     max_connections: int,
     by_recipient: Iterable[str] = (),
+    user_key: str = "",
 ) -> SearchResults:
     """Search `folders` (see `search_scope`) for `text` and return one page of results
     merged newest first. `session(timeout)` checks a connection out of the pool (None:
     wait as usual; 0: only if one is free now); at most `max_connections` are used.
-    Folders in `by_recipient` (Sent, Drafts) show the recipient in their rows."""
+    Folders in `by_recipient` (Sent, Drafts) show the recipient in their rows. With a
+    `user_key`, each folder's matches are cached until the folder changes."""
     query = parse_query(text)
     keys = query_keys(query, in_body=in_body)
     per_page = max(1, min(per_page, MAX_PER_PAGE))
@@ -164,7 +171,7 @@ def message_search(
         return results
 
     with _Workers(session, max_connections=min(max_connections, len(folders)), deadline=started + deadline) as workers:
-        heads, late, failed = workers.map(lambda imap, f: _folder_head(imap, f, keys, wanted), folders)
+        heads, late, failed = workers.map(lambda imap, f: _folder_head(imap, f, keys, wanted, user_key), folders)
         merged = sorted(
             ((when, head.folder, uid) for head in heads for uid, when in head.newest),
             key=lambda item: (item[0], item[1].name, item[2]),
@@ -200,10 +207,22 @@ def message_search(
     )
 
 
-def _folder_head(imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wanted: int) -> _FolderHead:
+def _folder_head(imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wanted: int, user_key: str) -> _FolderHead:
     selected = imap.select(folder.name, readonly=True, refresh=True)
     if not selected.exists:
         return _FolderHead(folder, 0, [])
+    # Any change to the folder (mail in or out, any flag: HIGHESTMODSEQ) changes the key, so a
+    # repeated search (the next page, back from a message) costs one SELECT per folder.
+    cache_key = None
+    if selected.highestmodseq is not None and user_key:
+        state = (
+            f"{user_key}|{selected.name}|{selected.uidvalidity}|{selected.exists}|{selected.uidnext}|{selected.highestmodseq}"
+            f"|{wanted}|{b' '.join(keys)!r}"
+        )
+        cache_key = "search-head:" + hashlib.sha256(state.encode()).hexdigest()
+        kept = cache.get(cache_key)
+        if isinstance(kept, tuple) and len(kept) == 2:
+            return _FolderHead(folder, kept[0], kept[1])
     partial = imap.sorted_page(sort="date", reverse=True, first=1, last=wanted, keys=keys)
     if partial is not None:
         count, uids = partial
@@ -213,7 +232,11 @@ def _folder_head(imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wa
     dates = imap.fetch_dates(uids)
     epoch = datetime.min.replace(tzinfo=UTC)
     # A message expunged since the SORT has no date: it is left out.
-    newest = [(uid, when if isinstance(when, datetime) else epoch) for uid in uids if uid in dates for when in (dates[uid],)]
+    # In UTC: comparable across folders, and picklable for the cache (imapclient's own
+    # FixedOffset zones are not).
+    newest = [(uid, when.astimezone(UTC) if isinstance(when, datetime) else epoch) for uid in uids if uid in dates for when in (dates[uid],)]
+    if cache_key is not None:
+        cache.set(cache_key, (count, newest), CACHE_SECONDS)
     return _FolderHead(folder, count, newest)
 
 
