@@ -232,3 +232,9 @@ def test_another_person_finds_none_of_it(client, seeded):
 def test_search_needs_sign_in(client):
     response = client.get("/mail/search/?q=x")
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_the_search_page_speaks_german(client, seeded):
+    sign_in(client, seeded)
+    html = client.get("/mail/search/?q=budget", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Alle Ordner durchsuchen" in html and "nur Absender, Empfänger und Betreff" in html
