@@ -188,6 +188,7 @@
       "#": () => (form.dataset.special === "trash" ? confirmPermanent() : runAction("delete")),
       v: () => form.querySelector("[name=target]").focus(), z: () => window.Webmail.runUndo(),
       c: () => { window.location.href = url("compose"); },
+      "/": () => { const box = document.getElementById("search-q"); if (box) { box.focus(); box.select(); } },
       Enter: () => { if (row) row.querySelector(".col-subject a").click(); },
     };
   });
