@@ -238,3 +238,45 @@ def test_the_search_page_speaks_german(client, seeded):
     sign_in(client, seeded)
     html = client.get("/mail/search/?q=budget", HTTP_ACCEPT_LANGUAGE="de").content.decode()
     assert "Alle Ordner durchsuchen" in html and "nur Absender, Empfänger und Betreff" in html
+
+
+def test_search_stays_within_the_pool_and_never_waits_for_extra_connections(client, seeded, settings):
+    from django.contrib.auth import get_user_model
+
+    from mailview.imap import get_pool
+    from tests.support import dovecot_connections
+
+    sign_in(client, seeded)
+    everything = set(found(client, "in:anywhere -from:nobody"))
+    assert len(everything) == len(SEED)
+    assert 1 <= dovecot_connections(seeded.email) <= settings.WEBMAIL_POOL_PER_PROCESS
+    # Every connection but one held elsewhere (another request of the same person): the
+    # search runs on the one that is left instead of waiting for more, and finds the same.
+    user = get_user_model().objects.get(username=seeded.email)
+    pool = get_pool()
+    with pool.session(user) as _held:
+        assert set(found(client, "in:anywhere -from:nobody")) == everything
+    assert dovecot_connections(seeded.email) <= settings.WEBMAIL_POOL_PER_PROCESS
+
+
+def test_folders_not_searched_in_time_are_named_and_connections_go_back(client, seeded):
+    from django.contrib.auth import get_user_model
+
+    from mailview.imap import get_pool
+    from mailview.services.reading.folders import flatten, folder_tree
+    from mailview.services.reading.search import message_search
+
+    sign_in(client, seeded)
+    user = get_user_model().objects.get(username=seeded.email)
+    pool = get_pool()
+    with pool.session(user) as imap:
+        folders = flatten(folder_tree(imap=imap))
+    scope = [f for f in folders if f.selectable]
+    results = message_search(
+        session=lambda timeout: pool.session(user, timeout=timeout), folders=scope, text="budget", in_body=False,
+        page=1, per_page=50, deadline=0.0, max_connections=2,
+    )
+    assert [f.name for f in results.late] == [f.name for f in scope] and results.hits == [] and not results.complete
+    wait_until(lambda: pool.stats()["in_use"] == 0, timeout=10, message="the search's connections back in the pool")
+    html = client.get("/mail/search/?q=budget").content.decode()
+    assert "Not searched in time" not in html  # with the configured deadline, every folder is searched

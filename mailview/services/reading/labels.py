@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import redis
 from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection
@@ -19,6 +20,8 @@ from mailview.services.reading.folders import FolderInfo
 from mailview.services.reading.messages import Label, labels_of
 
 KEEP_SECONDS = 30 * 24 * 3600
+# Labels are a convenience: with Redis down, pages show none and remember none (never a 503).
+_CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 MAX_LABELS = 200
 
 
@@ -36,9 +39,23 @@ def _key(user_key: str) -> str:
     return f"labels:{user_key}"
 
 
+def _kept(user_key: str) -> dict[str, int | None]:
+    try:
+        return cache.get(_key(user_key)) or {}
+    except _CACHE_DOWN:
+        return {}
+
+
+def _keep(user_key: str, kept: dict[str, int | None]) -> None:
+    try:
+        cache.set(_key(user_key), kept, KEEP_SECONDS)
+    except _CACHE_DOWN:
+        pass
+
+
 def labels_known(*, user_key: str) -> list[LabelCount]:
     """The kept list, by name (no IMAP)."""
-    kept: dict[str, int | None] = cache.get(_key(user_key)) or {}
+    kept = _kept(user_key)
     return [LabelCount(label, kept.get(label.name)) for label in labels_of(frozenset(kept))]
 
 
@@ -47,18 +64,18 @@ def labels_remember(*, user_key: str, labels: Iterable[Label]) -> None:
     names = {label.name for label in labels}
     if not names:
         return
-    kept: dict[str, int | None] = cache.get(_key(user_key)) or {}
+    kept = _kept(user_key)
     new = names - set(kept)
     if new and len(kept) < MAX_LABELS:
         kept.update({name: None for name in new})
-        cache.set(_key(user_key), kept, KEEP_SECONDS)
+        _keep(user_key, kept)
 
 
 def labels_forget(*, user_key: str, names: Iterable[str]) -> None:
-    kept: dict[str, int | None] = cache.get(_key(user_key)) or {}
+    kept = _kept(user_key)
     for name in names:
         kept.pop(name, None)
-    cache.set(_key(user_key), kept, KEEP_SECONDS)
+    _keep(user_key, kept)
 
 
 def label_scan(*, imap: ImapConnection, user_key: str, folders: Iterable[FolderInfo]) -> list[LabelCount]:
@@ -78,6 +95,5 @@ def label_scan(*, imap: ImapConnection, user_key: str, folders: Iterable[FolderI
             found = imap.uids_with_flag("1:*", label.name)
             if found:
                 counts[label.name] = counts.get(label.name, 0) + len(found)
-    kept: dict[str, int | None] = {name: count for name, count in counts.items()}
-    cache.set(_key(user_key), kept, KEEP_SECONDS)
+    _keep(user_key, {name: count for name, count in counts.items()})
     return labels_known(user_key=user_key)

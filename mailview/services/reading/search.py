@@ -32,10 +32,11 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
+import redis
 from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection
-from mailview.imap.errors import ImapError, PoolBusy, PoolTimeout
+from mailview.imap.errors import ImapError
 from mailview.imap.query import ParsedQuery, parse_query
 from mailview.imap.search import query_keys
 from mailview.services.reading.folders import FolderInfo
@@ -220,7 +221,7 @@ def _folder_head(imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wa
             f"|{wanted}|{b' '.join(keys)!r}"
         )
         cache_key = "search-head:" + hashlib.sha256(state.encode()).hexdigest()
-        kept = cache.get(cache_key)
+        kept = _cache_get(cache_key)
         if isinstance(kept, tuple) and len(kept) == 2:
             return _FolderHead(folder, kept[0], kept[1])
     partial = imap.sorted_page(sort="date", reverse=True, first=1, last=wanted, keys=keys)
@@ -236,8 +237,26 @@ def _folder_head(imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wa
     # FixedOffset zones are not).
     newest = [(uid, when.astimezone(UTC) if isinstance(when, datetime) else epoch) for uid in uids if uid in dates for when in (dates[uid],)]
     if cache_key is not None:
-        cache.set(cache_key, (count, newest), CACHE_SECONDS)
+        _cache_set(cache_key, (count, newest))
     return _FolderHead(folder, count, newest)
+
+
+# The cache only saves work: with Redis down a search still runs, uncached.
+_CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def _cache_get(key: str) -> object:
+    try:
+        return cache.get(key)
+    except _CACHE_DOWN:
+        return None
+
+
+def _cache_set(key: str, value: object) -> None:
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except _CACHE_DOWN:
+        pass
 
 
 def _rows(imap: ImapConnection, folder: str, uids: list[int], *, show_recipient: bool) -> dict[int, MessageSummary]:
@@ -270,10 +289,10 @@ class _Workers:
             hold = self._session(None if index == 0 else 0.0)
             try:
                 connection = hold.__enter__()
-            except (PoolTimeout, PoolBusy):
+            except ImapError:  # PoolTimeout, PoolBusy, a failed login
                 if index == 0:
                     raise
-                break
+                break  # the extra ones are a bonus: search on the ones there are
             self._holds.append(hold)
             self._free.put(connection)
         self.opened = len(self._holds)
