@@ -116,3 +116,13 @@ def test_another_person_cannot_see_a_change(client, labelled):
     client.post("/accounts/logout/")
     sign_in(client, other)
     assert client.get(f"/actions/{change_id}/", HTTP_ACCEPT="application/json").status_code == 404
+
+
+def test_the_sidebar_learns_labels_from_search_results(client):
+    user = new_mail_user("labelsearch")
+    with imap_direct(user) as imap:
+        imap.append("Archive", _raw("kept"), flags=["found-by-search"])
+    sign_in(client, user)
+    assert 'data-label="found-by-search"' not in client.get("/mail/INBOX/").content.decode()
+    html = client.get("/mail/search/?" + urlencode({"q": "kept"})).content.decode()
+    assert 'data-label="found-by-search"' in html

@@ -40,6 +40,7 @@ from mailview.imap.errors import ImapError
 from mailview.imap.query import ParsedQuery, parse_query
 from mailview.imap.search import query_keys
 from mailview.services.reading.folders import FolderInfo
+from mailview.services.reading.labels import labels_remember
 from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, summarize
 
 log = logging.getLogger(__name__)
@@ -192,6 +193,8 @@ def message_search(
         for _, f, uid in on_page
         if f.name in rows and uid in rows[f.name]
     ]
+    if user_key:
+        labels_remember(user_key=user_key, labels={label for hit in hits for label in hit.message.labels})
     return SearchResults(
         query=query,
         text=text,
