@@ -15,6 +15,8 @@
 #                                     # by bench/watcher-dovecot.conf)
 #   bash bench/run.sh events          # one event server (uvicorn) holding 2,000 open streams:
 #                                     # RSS and publish->receive latency (bench/event_streams.py)
+#   bash bench/run.sh search          # header search across all folders of a 10k-message,
+#                                     # 12-folder mailbox (bench/search.py; flags: see its -h)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -124,6 +126,9 @@ elif [[ ${1:-} == watcher ]]; then
   shift
 elif [[ ${1:-} == events ]]; then
   script=bench/event_streams.py
+  shift
+elif [[ ${1:-} == search ]]; then
+  script=bench/search.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &

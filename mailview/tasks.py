@@ -23,6 +23,7 @@ from mailview.services.compose.sending import (
     compose_retry_at,
 )
 from mailview.services.filing.actions import message_action_apply
+from mailview.services.filing.labels import label_change_apply
 from mailview.services.live.sync import SyncBusy, folders_sync
 from mailview.templatetags.mail_list import message_rows
 
@@ -86,6 +87,19 @@ def _sync_later(user_id: int, folders: list[str], *, reason: str) -> None:
         sync_folders.apply_async(kwargs={"user_id": int(user_id), "folders": names, "reason": reason})
     except Exception:  # the broker is down: the pages' own polling still catches up
         log.warning("could not queue a live sync for user %s", user_id, exc_info=True)
+
+
+@shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=12)
+def label_change(self: Task, *, change_id: str, user_id: int, old: str, new: str | None) -> dict:
+    """Rename (or delete, `new` None) a label in every folder. Safe to run twice."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return {"ok": False, "kind": "label_change", "folder": "", "error": "no such user"}
+    try:
+        with get_pool().session(user) as imap:
+            return label_change_apply(imap=imap, change_id=change_id, old=old, new=new)
+    except NoStoredCredentials:
+        raise self.retry(countdown=60, max_retries=60 * 24) from None
 
 
 # -- sending (compose_send is idempotent: states in the database, written before and

@@ -2,7 +2,7 @@ from urllib.parse import quote, unquote
 
 from django.urls import include, path, register_converter
 
-from mailview.views import compose, filing, reading
+from mailview.views import compose, filing, labels, reading, search
 
 
 class FolderConverter:
@@ -49,6 +49,7 @@ urlpatterns = [
     path("", reading.home, name="home"),
     # Before the folder routes: "compose" is not a folder here.
     path("compose/", include(compose_urlpatterns)),
+    path("search/", search.search, name="search"),
     path("<folder:folder>/", reading.message_list, name="message_list"),
     path("<folder:folder>/<int:uid>/", reading.message_detail, name="message_detail"),
     path("<folder:folder>/<int:uid>/body/", reading.message_body_document, name="message_body"),
@@ -72,4 +73,9 @@ folder_urlpatterns = [
     path("", filing.folders_manage, name="folders_manage"),
     path("tree/", filing.folder_tree_fragment, name="folder_tree"),
     path("state/", filing.folder_state, name="folder_state"),
+]
+
+# /labels/: labels (IMAP keywords) listed with counts, renamed or deleted everywhere ("mailview_labels").
+label_urlpatterns = [
+    path("", labels.labels_manage, name="manage"),
 ]

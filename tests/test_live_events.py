@@ -72,3 +72,14 @@ def test_watched_mark_expires_and_clears():
     assert events.is_watched(USER)
     events.clear_watched(USER)
     assert not events.is_watched(USER)
+
+
+def test_renewing_many_keeps_each_watch_token():
+    events.mark_watched(USER, ttl=30)
+    token = events.watch_token(USER)
+    events.mark_watched_many([USER], ttl=30)
+    assert events.watch_token(USER) == token
+    events.clear_watched(USER)
+    events.mark_watched_many([USER], ttl=30)
+    assert events.watch_token(USER) not in (None, token)
+    events.clear_watched(USER)

@@ -257,7 +257,7 @@ def test_search_matches_sender_recipient_and_subject(client, searchable):
     assert "No messages match" in client.get("/mail/INBOX/?q=zzzz-nothing").content.decode()
 
 
-@pytest.mark.parametrize("query", ['?q=%22quoted%22', "?q=a%5Cb", "?q=(x)", "?q=%0D%0AA1%20LOGOUT"])
+@pytest.mark.parametrize("query", ['?q=%22quoted%22', "?q=a%5Cb", "?q=(qqq)", "?q=(qqq", "?q=%0D%0AA1%20LOGOUT"])
 def test_search_text_cannot_break_the_command(client, searchable, query):
     response = client.get(f"/mail/INBOX/{query}")
     assert response.status_code in (200, 400)

@@ -322,6 +322,9 @@ WEBMAIL_EVENTS_ALLOWED_ORIGINS = [_origin.rstrip("/") for _origin in WEBMAIL_EVE
 # A message page may show folder counts this many seconds old (from the list just seen)
 # instead of asking the server again; 0 always asks.
 WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS = env_int("WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS", 15, minimum=0)
+# A search of all folders waits at most this long; folders not searched by then are
+# named on the results page ("not searched in time") instead of holding it up.
+WEBMAIL_SEARCH_SECONDS = env_int("WEBMAIL_SEARCH_SECONDS", 8, minimum=1)
 # The queue filing actions go to (a deployment may give them dedicated workers).
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True

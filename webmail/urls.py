@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from accounts import filter_views
 from accounts.settings_views import reading_settings
 from accounts.views import admin_sign_in
-from mailview.urls import action_urlpatterns, folder_urlpatterns
+from mailview.urls import action_urlpatterns, folder_urlpatterns, label_urlpatterns
 from mailview.views.admin import pool_stats
 from mailview.views.events import event_stream
 
@@ -33,6 +33,7 @@ urlpatterns = [
     path("folders/", include((folder_urlpatterns, "mailview_actions"), namespace="mailview_folders")),
     # The live mailbox's Server-Sent Events, served by the ASGI event server (README: "The event server").
     path("events/", event_stream, name="events"),
+    path("labels/", include((label_urlpatterns, "mailview_labels"))),
 ]
 
 # A Redis or task-queue outage raised outside a view still gets the 503 page; else the plain 500.

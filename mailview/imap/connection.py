@@ -72,6 +72,9 @@ class SelectedFolder:
     uidnext: int
     highestmodseq: int | None
     permanent_flags: frozenset[str] = frozenset()
+    # FLAGS: the flags and keywords defined in the folder (also when EXAMINEd, where
+    # PERMANENTFLAGS is empty).
+    flags: frozenset[str] = frozenset()
     # The server reported changes since this SELECT (new, expunged or re-flagged mail):
     # `exists` follows them, UIDNEXT and HIGHESTMODSEQ need a fresh SELECT.
     stale: bool = False
@@ -679,6 +682,7 @@ class ImapConnection:
             uidnext=uidnext,
             highestmodseq=int(response[b"HIGHESTMODSEQ"]) if b"HIGHESTMODSEQ" in response else None,
             permanent_flags=frozenset(_text_of(f) for f in response.get(b"PERMANENTFLAGS", ())),
+            flags=frozenset(_text_of(f) for f in response.get(b"FLAGS", ())),
         )
         # The answer to SELECT is read: its EXISTS and RECENT are not news.
         client._imap.untagged_responses.clear()  # noqa: SLF001
@@ -805,6 +809,14 @@ class ImapConnection:
                 bodystructure=data.get(b"BODYSTRUCTURE"),
             )
         return out
+
+    def fetch_dates(self, uids: Iterable[int]) -> dict[int, object]:
+        """INTERNALDATE of exactly these UIDs (a datetime each; what ARRIVAL sorts by):
+        enough to merge lists of several folders newest first."""
+        wanted = validate.uids(uids)
+        if not wanted:
+            return {}
+        return {int(uid): data.get(b"INTERNALDATE") for uid, data in self._fetch(wanted, [b"INTERNALDATE"]).items()}
 
     # -- one message (needs the folder selected) ---------------------------------
 

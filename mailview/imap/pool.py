@@ -114,10 +114,13 @@ class SessionPool:
     # -- public --------------------------------------------------------------
 
     @contextmanager
-    def session(self, user: object) -> Iterator[ImapConnection]:
-        """A connection for `user` (a User or its primary key) for the `with` block."""
+    def session(self, user: object, *, timeout: float | None = None) -> Iterator[ImapConnection]:
+        """A connection for `user` (a User or its primary key) for the `with` block.
+
+        `timeout` replaces `wait_timeout` for this checkout: 0 takes a connection only if
+        one is free now (an all-folder search asks for extra ones in parallel that way)."""
         user_key = _user_key(user)
-        entry = self._checkout(user_key)
+        entry = self._checkout(user_key, timeout)
         try:
             yield entry.connection
         finally:
@@ -180,11 +183,11 @@ class SessionPool:
 
     # -- checkout / checkin ----------------------------------------------------
 
-    def _checkout(self, user_key: str) -> _Entry:
+    def _checkout(self, user_key: str, timeout: float | None = None) -> _Entry:
         self._ensure_reaper()
         waiting = _Waiting()
         try:
-            return self._checkout_waiting(user_key, waiting)
+            return self._checkout_waiting(user_key, waiting, self.wait_timeout if timeout is None else timeout)
         finally:
             if waiting.counted:
                 with self._cond:
@@ -204,8 +207,8 @@ class SessionPool:
         waiting.counted = True
         self.counters.waits += 1
 
-    def _checkout_waiting(self, user_key: str, waiting: _Waiting) -> _Entry:
-        deadline = time.monotonic() + self.wait_timeout
+    def _checkout_waiting(self, user_key: str, waiting: _Waiting, timeout: float) -> _Entry:
+        deadline = time.monotonic() + timeout
         while True:
             stale: list[_Entry] = []
             chosen: _Entry | None = None

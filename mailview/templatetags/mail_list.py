@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
+from urllib.parse import quote
 
 from django import template
 from django.templatetags.static import static
@@ -21,9 +22,10 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from mailview.services.reading.messages import MessageSummary
+from mailview.services.reading.search import SearchHit
 
 from .mail_format import local_time, mail_size
-from .mail_urls import message_url
+from .mail_urls import folder_url, message_url
 
 register = template.Library()
 
@@ -59,7 +61,7 @@ class _Formats:
         return f'<time datetime="{escape(local.isoformat())}" title="{escape(dateformat.format(local, self.datetime_format))}">{escape(short)}</time>'
 
 
-def _row(m: MessageSummary, folder: str, f: _Formats) -> str:
+def _row(m: MessageSummary, folder: str, f: _Formats, folder_label: str | None = None) -> str:
     subject = escape(m.subject or f.no_subject)
     labels = "".join(f'<span class="label-chip label-color-{int(label.color)}">{escape(label.name)}</span> ' for label in m.labels)
     classes = "message" + ("" if m.seen else " unread") + (" flagged" if m.flagged else "")
@@ -68,10 +70,21 @@ def _row(m: MessageSummary, folder: str, f: _Formats) -> str:
         f'<use href="{f.icons}#paperclip"></use></svg>'
         if m.has_attachment else ""
     )
+    if folder_label is None:
+        row_attrs = f'data-uid="{int(m.uid)}" draggable="true"'
+        check = f'<input type="checkbox" name="uid" value="{int(m.uid)}" aria-label="{f.select}: {subject}">'
+        folder_cell = ""
+    else:
+        # A search result: its folder is shown, and the checkbox names folder and UID.
+        ref = escape(quote(folder, safe="") + "/" + str(int(m.uid)))
+        row_attrs = f'data-uid="{int(m.uid)}" data-folder="{escape(folder)}" data-ref="{ref}"'
+        check = f'<input type="checkbox" name="ref" value="{ref}" aria-label="{f.select}: {subject}">'
+        folder_cell = f'      <td class="col-folder"><a href="{escape(folder_url(folder))}">{escape(folder_label)}</a></td>\n'
     return (
-        f'\n    <tr class="{classes}" data-uid="{int(m.uid)}" draggable="true">\n'
-        f'      <td class="col-check"><input type="checkbox" name="uid" value="{int(m.uid)}" aria-label="{f.select}: {subject}"></td>\n'
+        f'\n    <tr class="{classes}" {row_attrs}>\n'
+        f'      <td class="col-check">{check}</td>\n'
         f'      <td class="col-flag"><span class="star" title="{f.flagged}"{"" if m.flagged else " hidden"}>★</span></td>\n'
+        f'{folder_cell}'
         f'      <td class="col-from" title="{escape(m.correspondent_email)}">{escape(m.correspondent or f.unknown_sender)}</td>\n'
         f'      <td class="col-subject">{labels}<a href="{escape(message_url(folder, m.uid))}">{subject}</a>'
         f'{"" if m.seen else f.unread_note}</td>\n'
@@ -87,3 +100,10 @@ def message_rows(messages: Iterable[MessageSummary], folder: str) -> SafeString:
     """All `<tr>` rows of one list page."""
     f = _Formats()
     return mark_safe("".join(_row(m, folder, f) for m in messages))  # noqa: S308 - every value escaped in _row
+
+
+@register.simple_tag
+def search_rows(hits: Iterable[SearchHit]) -> SafeString:
+    """The rows of a search across folders: like a list's, with each one's folder."""
+    f = _Formats()
+    return mark_safe("".join(_row(h.message, h.folder, f, folder_label=h.folder_display) for h in hits))  # noqa: S308 - every value escaped in _row

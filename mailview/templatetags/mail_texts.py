@@ -44,7 +44,7 @@ def list_shortcuts() -> list[tuple[str, str]]:
     return [
         ("j / k", _("Next / previous message")), ("Enter", _("Open message")), ("x", _("Select message")),
         ("s", _("Flag / unflag")), ("U / u", _("Mark read / unread")), ("e", _("Archive")), ("#", _("Delete")),
-        ("v", _("Move to…")), ("z", _("Undo")), ("c", _("Write a message")), ("?", _("This help")),
+        ("v", _("Move to…")), ("z", _("Undo")), ("c", _("Write a message")), ("/", _("Search")), ("?", _("This help")),
     ]
 
 

@@ -5,6 +5,8 @@ task's state); folder management runs directly (the user needs its answer now).
 """
 from __future__ import annotations
 
+from urllib.parse import unquote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -34,6 +36,8 @@ def _owned(request: AuthenticatedHttpRequest, action_id: str) -> None:
 @require_POST
 def action_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.POST.get("action", "")
+    if request.POST.getlist("ref"):
+        return _action_create_across_folders(request, kind)
     folder = validate.folder_name(request.POST.get("folder", ""))
     target = request.POST.get("target") or None
     keyword = request.POST.get("keyword") or None
@@ -68,6 +72,51 @@ def action_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         enqueue=mail_action.apply_async, user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword
     )
     return _done(request, folder, action_id, _("Done."))
+
+
+# What can be done to search results from several folders at once (one action per folder).
+ACROSS_FOLDERS = frozenset({"archive", "junk", "notjunk", "delete", "read", "unread", "flag", "unflag", "move", "copy", "label_add", "label_remove"})
+
+
+def _action_create_across_folders(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """Search results: `ref` values name folder and UID (`Work%2FProjects/12`); the
+    messages are grouped by folder and one action is queued per folder (actions are per
+    folder on the server). The answer lists every action id (`action_id` is the first)."""
+    by_folder = refs_by_folder(request.POST.getlist("ref"))
+    first = next(iter(by_folder), "INBOX")
+    if kind not in ACROSS_FOLDERS:
+        return _refuse(request, first, _("Unknown action."))
+    target = request.POST.get("target") or None
+    keyword = request.POST.get("keyword") or None
+    if target is not None:
+        target = validate.folder_name(target)
+    if kind in ("move", "copy") and not target:
+        return _refuse(request, first, _("Choose a folder first."))
+    if kind in ("label_add", "label_remove") and (not keyword or not label_is_valid(keyword)):
+        return _refuse(
+            request,
+            first,
+            _("A label is one word of letters, digits and $ _ . - (at most 100 characters); system flags such as \\Deleted cannot be labels."),
+        )
+    ids = [
+        action_enqueue(enqueue=mail_action.apply_async, user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword)
+        for folder, uids in by_folder.items()
+        if folder != target or kind not in ("move", "copy")
+    ]
+    if _wants_json(request):
+        return JsonResponse({"action_id": ids[0] if ids else None, "action_ids": ids, "message": _("Done.")})
+    messages.success(request, _("Done."))
+    return redirect(_next_url(request, first))
+
+
+def refs_by_folder(refs: list[str]) -> dict[str, list[int]]:
+    """`["INBOX/3", "Work%2FProjects/12"]` → `{"INBOX": [3], "Work/Projects": [12]}`, validated."""
+    grouped: dict[str, list[int]] = {}
+    for ref in refs[:5000]:
+        encoded, _sep, uid = ref.rpartition("/")
+        folder = validate.folder_name(unquote(encoded))
+        grouped.setdefault(folder, []).append(validate.uid(uid))
+    return grouped
 
 
 def _confirm_folder_read(request: HttpRequest, folder: str) -> HttpResponse:

@@ -22,6 +22,7 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.services import sender_is_trusted, user_settings
 from mailview import sanitizer
 from mailview.imap import get_pool, validate
+from mailview.imap.query import MAX_QUERY_CHARS
 from mailview.services.addressbook import senders_remember
 from mailview.services.live.state import folder_states_prime, folder_states_trusted
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree, folders_without_state
@@ -32,6 +33,7 @@ from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
 from mailview.tasks import sync_folders
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
+from mailview.views.search import list_scope_redirect
 
 # Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers
 # on the IMAP wire: a larger page would make the server refuse the partial SORT.
@@ -55,7 +57,9 @@ def home(request: HttpRequest) -> HttpResponse:
 def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse:
     show_unsubscribed = request.GET.get("all_folders") == "1"
     sort, order = normalize_sort(request.GET.get("sort"), request.GET.get("order"))
-    query = request.GET.get("q", "").strip()[:200]
+    query = request.GET.get("q", "").strip()[:MAX_QUERY_CHARS]
+    if request.GET.get("scope") == "all" and query:
+        return list_scope_redirect(request, query, folder)
     position = ListPosition(
         folder=folder,
         sort=sort,

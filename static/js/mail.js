@@ -8,9 +8,13 @@
   const folder = form.dataset.folder;
   const { say, doneText, url, post, waitFor, showToast } = window.Webmail;
   const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "move", "delete_permanently", "empty"]);
+  // Search results come from several folders: their checkboxes name folder and UID (`ref`),
+  // the server queues one action per folder, and the page reloads after an undo.
+  const crossFolder = form.dataset.crossFolder === "1";
+  const BOX = "input[name=uid], input[name=ref]";
 
   const rows = () => Array.from(form.querySelectorAll("tr.message:not([hidden])"));
-  const checked = () => rows().filter((r) => r.querySelector("input[name=uid]").checked);
+  const checked = () => rows().filter((r) => r.querySelector(BOX).checked);
   let cursor = 0;
 
   async function refreshTree() {
@@ -29,7 +33,7 @@
 
   function renumber(row, uid) {
     row.dataset.uid = uid;
-    row.querySelector("input[name=uid]").value = uid;
+    row.querySelector(BOX).value = uid;
     const link = row.querySelector(".col-subject a");
     link.href = link.getAttribute("href").replace(/\/\d+\/$/, `/${uid}/`);
   }
@@ -61,8 +65,9 @@
     if (!targets.length && !wholeFolder) { showToast(say("selectFirst"), { error: true }); return; }
     const data = new FormData();
     data.append("action", kind);
-    data.append("folder", folder);
-    if (wholeFolder) {
+    if (!crossFolder) data.append("folder", folder);
+    if (crossFolder) targets.forEach((r) => data.append("ref", r.dataset.ref));
+    else if (wholeFolder) {
       data.append("all", "1");
       for (const name of ["q", "body"]) {
         const hidden = form.querySelector(`input[type=hidden][name=${name}]`);
@@ -74,15 +79,16 @@
     const revert = applyOptimistic(kind, targets);
     document.body.dataset.quietUntil = String(Date.now() + 75000);
     try {
-      const { action_id: actionId } = await post(url("actions"), data);
+      const { action_id: actionId, action_ids: actionIds } = await post(url("actions"), data);
       if (!actionId) { targets.forEach((r) => r.classList.remove("pending")); return; }
-      const state = await waitFor(actionId);
+      const state = crossFolder ? await waitForAll(actionIds || [actionId]) : await waitFor(actionId);
       targets.forEach((r) => r.classList.remove("pending"));
       if (state.state === "failed") { revert(); document.body.dataset.quietUntil = "0"; showToast(say("notDone", state.error), { error: true }); return; }
       if (state.state === "queued") { showToast(say("queued")); return; }
-      targets.forEach((r) => r.querySelector("input[name=uid]").checked = false);
+      targets.forEach((r) => r.querySelector(BOX).checked = false);
       const moved = (state.result && state.result.moved) || {};
-      showToast(state.notice || doneText(kind), { undo: state.undo ? () => undo({ kind, actionId, revert, targets, moved }) : null });
+      const undoIt = crossFolder ? () => undoAll(actionIds || [actionId]) : () => undo({ kind, actionId, revert, targets, moved });
+      showToast(state.notice || doneText(kind), { undo: state.undo ? undoIt : null });
       document.body.dataset.quietUntil = String(Date.now() + (state.undo ? 10500 : 0));
       if (MOVE_LIKE.has(kind)) adjustTotal(-targets.length);
       refreshTree();
@@ -113,6 +119,26 @@
     } catch (error) { showToast(say("couldNotUndo", error.message), { error: true }); }
   }
 
+  // Several actions (one per folder) as one: failed if any failed, queued if any is.
+  async function waitForAll(ids) {
+    const states = await Promise.all(ids.map((id) => waitFor(id)));
+    const failed = states.find((s) => s.state === "failed");
+    if (failed) return failed;
+    if (states.some((s) => s.state === "queued")) return { state: "queued" };
+    return { state: "done", undo: states.every((s) => s.undo), notice: states.map((s) => s.notice).filter(Boolean).join(" "), result: {} };
+  }
+
+  async function undoAll(ids) {
+    try {
+      for (const id of ids) {
+        const { action_id: undoId } = await post(url("actionUndo", id), new FormData());
+        const state = await waitFor(undoId);
+        if (state.state !== "done") throw new Error(state.error || "undo failed");
+      }
+      window.location.reload();
+    } catch (error) { showToast(say("couldNotUndo", error.message), { error: true }); }
+  }
+
   function confirmPermanent() {
     if (window.confirm(say("confirmForever"))) runAction("delete_permanently");
   }
@@ -138,9 +164,9 @@
   });
 
   const selectPage = form.querySelector("[data-select-page]");
-  if (selectPage) selectPage.addEventListener("change", () => rows().forEach((r) => { r.querySelector("input[name=uid]").checked = selectPage.checked; r.classList.toggle("selected", selectPage.checked); }));
+  if (selectPage) selectPage.addEventListener("change", () => rows().forEach((r) => { r.querySelector(BOX).checked = selectPage.checked; r.classList.toggle("selected", selectPage.checked); }));
   form.addEventListener("change", (event) => {
-    if (event.target.name === "uid") event.target.closest("tr").classList.toggle("selected", event.target.checked);
+    if (event.target.name === "uid" || event.target.name === "ref") event.target.closest("tr").classList.toggle("selected", event.target.checked);
   });
 
   function moveCursor(delta) {
@@ -156,12 +182,13 @@
     const row = rows()[cursor];
     return {
       j: () => moveCursor(1), k: () => moveCursor(-1),
-      x: () => { if (row) { const box = row.querySelector("input[name=uid]"); box.checked = !box.checked; row.classList.toggle("selected", box.checked); } },
+      x: () => { if (row) { const box = row.querySelector(BOX); box.checked = !box.checked; row.classList.toggle("selected", box.checked); } },
       s: () => { const target = checked()[0] || row; if (target) runAction(target.classList.contains("flagged") ? "unflag" : "flag"); },
       U: () => runAction("read"), u: () => runAction("unread"), e: () => runAction("archive"),
       "#": () => (form.dataset.special === "trash" ? confirmPermanent() : runAction("delete")),
       v: () => form.querySelector("[name=target]").focus(), z: () => window.Webmail.runUndo(),
       c: () => { window.location.href = url("compose"); },
+      "/": () => { const box = document.getElementById("search-q"); if (box) { box.focus(); box.select(); } },
       Enter: () => { if (row) row.querySelector(".col-subject a").click(); },
     };
   });
@@ -170,7 +197,7 @@
   form.addEventListener("dragstart", (event) => {
     const row = event.target.closest("tr.message");
     if (!row) return;
-    const uids = checked().length && row.querySelector("input[name=uid]").checked ? checked().map((r) => r.dataset.uid) : [row.dataset.uid];
+    const uids = checked().length && row.querySelector(BOX).checked ? checked().map((r) => r.dataset.uid) : [row.dataset.uid];
     event.dataTransfer.setData("application/x-webmail-uids", JSON.stringify(uids));
     event.dataTransfer.effectAllowed = "move";
   });
@@ -184,7 +211,7 @@
         li.classList.remove("drop-target");
         const uids = JSON.parse(event.dataTransfer.getData("application/x-webmail-uids") || "[]");
         if (!uids.length || link.dataset.folder === folder) return;
-        rows().forEach((r) => { const box = r.querySelector("input[name=uid]"); box.checked = uids.includes(r.dataset.uid); });
+        rows().forEach((r) => { const box = r.querySelector(BOX); box.checked = uids.includes(r.dataset.uid); });
         runAction("move", { target: link.dataset.folder });
       });
     });

@@ -32,7 +32,11 @@ def test_no_page_scrolls_sideways_on_a_phone(app_server, browser, sign_in_as, la
     browser.find_element(By.CSS_SELECTOR, "tr.message .col-subject a").click()
     WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "message-form")))
     pages["message"] = browser.execute_script(OVERFLOW)
-    for name, path in (("compose", "/mail/compose/"), ("settings", "/accounts/settings/"), ("folders", "/folders/")):
+    pages_to_check = (
+        ("compose", "/mail/compose/"), ("settings", "/accounts/settings/"), ("folders", "/folders/"),
+        ("search", "/mail/search/?q=Quartalsplanung+-is%3Aflagged"), ("labels", "/labels/"),
+    )
+    for name, path in pages_to_check:
         browser.get(app_server + path)
         pages[name] = browser.execute_script(OVERFLOW)
     wide = {name: r for name, r in pages.items() if r["scroll"] > r["width"]}

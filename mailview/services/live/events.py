@@ -148,8 +148,12 @@ def mark_watched_many(user_pks: list[int], ttl: int) -> None:
     if not user_pks:
         return
     pipe = get_redis().pipeline(transaction=False)
+    ex = max(1, int(ttl))
     for user_pk in user_pks:
-        pipe.set(f"{key_prefix()}:live:watched:{int(user_pk)}", "1", ex=max(1, int(ttl)))
+        # As `mark_watched`: a new token only for a new watch, renewing keeps it.
+        key = f"{key_prefix()}:live:watched:{int(user_pk)}"
+        pipe.set(key, uuid.uuid4().hex, ex=ex, nx=True)
+        pipe.expire(key, ex)
     pipe.execute()
 
 

@@ -34,7 +34,7 @@ from mailview.mime import (
     transfer_damaged,
 )
 from mailview.mime.stream import NOT_BASE64
-from mailview.services.reading.messages import message_meta
+from mailview.services.reading.messages import Label, labels_of, message_meta
 
 # Text parts larger than this are cut (and say so): nobody reads 2 MB of text in a browser.
 MAX_TEXT_PART = 2 * 1024 * 1024
@@ -97,6 +97,7 @@ class MessageView:
     more_headers: int = 0  # header fields past MAX_HEADER_FIELDS
     text_parts: int = 0  # text parts the message has; at most MAX_BODY_PARTS are shown
     shown_text_parts: int = 0
+    labels: tuple[Label, ...] = ()  # its keywords a person set (not $Junk and other plumbing)
 
     @property
     def sender_email(self) -> str:
@@ -191,6 +192,7 @@ def message_open(
         seen="\\seen" in flags,
         flagged="\\flagged" in flags,
         draft="\\draft" in flags,
+        labels=labels_of(meta.flags),
         attachments=[
             AttachmentInfo(section=p.section, filename=p.suggested_filename, mime_type=p.mime_type, size=p.size, encoding=p.encoding)
             for p in attachments[:MAX_LISTED_ATTACHMENTS]

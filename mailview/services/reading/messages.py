@@ -165,6 +165,7 @@ def message_page(
         # without it only the UIDs (flags are fetched again).
         rows = [_picklable(m) for m in messages] if known.highestmodseq is not None else None
         cache.set(key, (total, uids, rows), KNOWN_PAGE_SECONDS)
+    _remember_labels(user_key, messages)
     return MessagePage(
         folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages, query=query
     )
@@ -210,6 +211,13 @@ def _known_page_key(
 ) -> str:
     state = f"{user_key}|{known.folder}|{known.cache_token}|{sort}|{reverse}|{b' '.join(keys)!r}|{first}:{last}|{recipient}"
     return "live-page:" + hashlib.sha256(state.encode()).hexdigest()
+
+
+def _remember_labels(user_key: str, messages: list[MessageSummary]) -> None:
+    """The sidebar lists labels seen on messages (services/reading/labels.py)."""
+    from mailview.services.reading.labels import labels_remember  # labels.py imports this module
+
+    labels_remember(user_key=user_key, labels={label for m in messages for label in m.labels})
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,370 @@
+"""Searching every folder at once: one list of results, newest first, paged.
+
+The query is parsed once (`mailview.imap.query`) and becomes the same SEARCH keys in
+every folder. Servers that search several mailboxes in one command (RFC 7377
+MULTISEARCH) are rare; Dovecot 2.3 does not advertise it, so each folder is searched
+on its own, in parallel on as many of the person's pooled connections as are free at
+once (never more than the pool allows: extra ones are taken only when free, without
+waiting), each folder in two steps:
+
+1. `UID SORT RETURN (COUNT PARTIAL 1:N) (REVERSE ARRIVAL)`: how many match, and the N
+   newest (N = the last position of the page asked for), then their INTERNALDATE;
+2. after merging every folder's newest by date, one FETCH of the list-row items for
+   the page's messages, per folder that has any on the page.
+
+The whole search has a deadline (`deadline` seconds): folders not searched by then are
+named in the result ("not searched in time"), and the page says so, instead of waiting
+for a slow server. A folder still being searched at the deadline finishes on its own
+connection, which goes back to the pool when it is done.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import queue
+import threading
+import time
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import wait as wait_futures
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+import redis
+from django.core.cache import cache
+
+from mailview.imap.connection import ImapConnection
+from mailview.imap.errors import ImapError
+from mailview.imap.query import ParsedQuery, parse_query
+from mailview.imap.search import query_keys
+from mailview.services.reading.folders import FolderInfo
+from mailview.services.reading.labels import labels_remember
+from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, summarize
+
+log = logging.getLogger(__name__)
+T = TypeVar("T")
+
+#: Folders left out of "all folders" unless asked for (`in:trash`, `in:anywhere`, the checkbox).
+SKIPPED_BY_DEFAULT = ("trash", "junk")
+#: `in:` values that mean "every folder, Trash and Junk too".
+EVERYWHERE = ("anywhere", "all", "*")
+#: How long a folder's matches are kept (the key changes whenever the folder does).
+CACHE_SECONDS = 600
+#: How deep into the merged list a page may go (N newest per folder are fetched for it).
+MAX_POSITION = 5000
+
+SessionFactory = Callable[[float | None], AbstractContextManager[ImapConnection]]
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    folder: str
+    folder_display: str
+    message: MessageSummary
+
+
+@dataclass(frozen=True)
+class FolderCount:
+    folder: str
+    display_name: str
+    count: int
+
+
+@dataclass(frozen=True)
+class SearchResults:
+    query: ParsedQuery
+    text: str
+    in_body: bool
+    page: int
+    per_page: int
+    total: int
+    hits: list[SearchHit]
+    folders: list[FolderInfo]  # the scope, in tree order
+    counts: list[FolderCount] = field(default_factory=list)  # folders with matches
+    late: list[FolderInfo] = field(default_factory=list)  # not searched in time
+    failed: list[FolderInfo] = field(default_factory=list)  # the server refused (gone, no access)
+    connections: int = 1
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-min(self.total, MAX_POSITION) // self.per_page))
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return (self.page - 1) * self.per_page + 1 if self.hits else 0
+
+    @property
+    def last_index(self) -> int:
+        return self.first_index + len(self.hits) - 1 if self.hits else 0
+
+    @property
+    def complete(self) -> bool:
+        return not self.late and not self.failed
+
+
+def search_scope(*, folders: Iterable[FolderInfo], query: ParsedQuery, include_all: bool = False) -> list[FolderInfo]:
+    """The folders a search covers: every selectable one except Trash and Junk, unless the
+    query names folders (`in:Name`, by IMAP name, display name or special use such as
+    `in:sent`), says `in:anywhere`, or `include_all`. `-in:Name` leaves a folder out."""
+    selectable = [f for f in folders if f.selectable]
+    wanted, excluded = query.folders()
+    everywhere = include_all or any(w.lower() in EVERYWHERE for w in wanted)
+    named = [w for w in wanted if w.lower() not in EVERYWHERE]
+    if named:
+        scope = [f for f in selectable if any(_folder_matches(f, w) for w in named)]
+    elif everywhere:
+        scope = selectable
+    else:
+        scope = [f for f in selectable if f.special_use not in SKIPPED_BY_DEFAULT]
+    return [f for f in scope if not any(_folder_matches(f, x) for x in excluded)]
+
+
+def _folder_matches(folder: FolderInfo, name: str) -> bool:
+    low = name.casefold()
+    return folder.name.casefold() == low or folder.display_name.casefold() == low or (folder.special_use or "") == low
+
+
+@dataclass
+class _FolderHead:
+    """One folder's matches: how many, and the newest with their dates."""
+
+    folder: FolderInfo
+    count: int
+    newest: list[tuple[int, datetime]]
+
+
+def message_search(
+    *,
+    session: SessionFactory,
+    folders: list[FolderInfo],
+    text: str,
+    in_body: bool,
+    page: int,
+    per_page: int,
+    deadline: float,
+    max_connections: int,
+    by_recipient: Iterable[str] = (),
+    user_key: str = "",
+) -> SearchResults:
+    """Search `folders` (see `search_scope`) for `text` and return one page of results
+    merged newest first. `session(timeout)` checks a connection out of the pool (None:
+    wait as usual; 0: only if one is free now); at most `max_connections` are used.
+    Folders in `by_recipient` (Sent, Drafts) show the recipient in their rows. With a
+    `user_key`, each folder's matches are cached until the folder changes."""
+    query = parse_query(text)
+    keys = query_keys(query, in_body=in_body)
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    page = max(1, min(page, -(-MAX_POSITION // per_page)))
+    wanted = page * per_page
+    recipients = set(by_recipient)
+    started = time.monotonic()
+    results = SearchResults(query=query, text=text, in_body=in_body, page=page, per_page=per_page, total=0, hits=[], folders=folders)
+    if not folders:
+        return results
+
+    with _Workers(session, max_connections=min(max_connections, len(folders)), deadline=started + deadline) as workers:
+        heads, late, failed = workers.map(lambda imap, f: _folder_head(imap, f, keys, wanted, user_key), folders)
+        merged = sorted(
+            ((when, head.folder, uid) for head in heads for uid, when in head.newest),
+            key=lambda item: (item[0], item[1].name, item[2]),
+            reverse=True,
+        )
+        on_page = merged[(page - 1) * per_page : wanted]
+        page_folders = {f.name: f for _, f, _ in on_page}
+        uids_of: dict[str, list[int]] = {name: [uid for _, f, uid in on_page if f.name == name] for name in page_folders}
+        summaries, late2, failed2 = workers.map(
+            lambda imap, f: (f.name, _rows(imap, f.name, uids_of[f.name], show_recipient=f.name in recipients)),
+            list(page_folders.values()),
+        )
+        rows = dict(summaries)
+        connections = workers.opened
+    hits = [
+        SearchHit(folder=f.name, folder_display=f.display_name, message=rows[f.name][uid])
+        for _, f, uid in on_page
+        if f.name in rows and uid in rows[f.name]
+    ]
+    if user_key:
+        labels_remember(user_key=user_key, labels={label for hit in hits for label in hit.message.labels})
+    return SearchResults(
+        query=query,
+        text=text,
+        in_body=in_body,
+        page=page,
+        per_page=per_page,
+        total=sum(h.count for h in heads),
+        hits=hits,
+        folders=folders,
+        counts=[FolderCount(h.folder.name, h.folder.display_name, h.count) for h in heads if h.count],
+        late=late + [f for f in late2 if f not in late],
+        failed=failed + [f for f in failed2 if f not in failed],
+        connections=connections,
+    )
+
+
+def _folder_head(imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wanted: int, user_key: str) -> _FolderHead:
+    selected = imap.select(folder.name, readonly=True, refresh=True)
+    if not selected.exists:
+        return _FolderHead(folder, 0, [])
+    # Any change to the folder (mail in or out, any flag: HIGHESTMODSEQ) changes the key, so a
+    # repeated search (the next page, back from a message) costs one SELECT per folder.
+    cache_key = None
+    if selected.highestmodseq is not None and user_key:
+        state = (
+            f"{user_key}|{selected.name}|{selected.uidvalidity}|{selected.exists}|{selected.uidnext}|{selected.highestmodseq}"
+            f"|{wanted}|{b' '.join(keys)!r}"
+        )
+        cache_key = "search-head:" + hashlib.sha256(state.encode()).hexdigest()
+        kept = _cache_get(cache_key)
+        if isinstance(kept, tuple) and len(kept) == 2:
+            return _FolderHead(folder, kept[0], kept[1])
+    partial = imap.sorted_page(sort="date", reverse=True, first=1, last=wanted, keys=keys)
+    if partial is not None:
+        count, uids = partial
+    else:
+        everything = imap.sorted_uids(sort="date", reverse=True, keys=keys)
+        count, uids = len(everything), everything[:wanted]
+    dates = imap.fetch_dates(uids)
+    epoch = datetime.min.replace(tzinfo=UTC)
+    # A message expunged since the SORT has no date: it is left out.
+    # In UTC: comparable across folders, and picklable for the cache (imapclient's own
+    # FixedOffset zones are not).
+    newest = [(uid, when.astimezone(UTC) if isinstance(when, datetime) else epoch) for uid in uids if uid in dates for when in (dates[uid],)]
+    if cache_key is not None:
+        _cache_set(cache_key, (count, newest))
+    return _FolderHead(folder, count, newest)
+
+
+# The cache only saves work: with Redis down a search still runs, uncached.
+_CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def _cache_get(key: str) -> object:
+    try:
+        return cache.get(key)
+    except _CACHE_DOWN:
+        return None
+
+
+def _cache_set(key: str, value: object) -> None:
+    try:
+        cache.set(key, value, CACHE_SECONDS)
+    except _CACHE_DOWN:
+        pass
+
+
+def _rows(imap: ImapConnection, folder: str, uids: list[int], *, show_recipient: bool) -> dict[int, MessageSummary]:
+    imap.select(folder, readonly=True)
+    raw = imap.fetch_summaries(uids)
+    return {uid: summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw}
+
+
+class _Workers:
+    """Up to `max_connections` pooled connections, each used by one thread at a time.
+
+    The first is checked out as any request's (waiting if need be), the others only if
+    free at once. Connections are checked out in the caller's thread (opening one reads
+    the person's credentials from the database) and handed to worker threads; each goes
+    back to the pool when the work on it is done, even after the caller stopped waiting.
+    """
+
+    def __init__(self, session: SessionFactory, *, max_connections: int, deadline: float) -> None:
+        self._session = session
+        self._max = max(1, max_connections)
+        self._deadline = deadline
+        self._free: queue.SimpleQueue[ImapConnection] = queue.SimpleQueue()
+        self._holds: list[AbstractContextManager[ImapConnection]] = []
+        self._executor: ThreadPoolExecutor | None = None
+        self._pending: list[Future[Any]] = []
+        self.opened = 0
+
+    def __enter__(self) -> _Workers:
+        for index in range(self._max):
+            hold = self._session(None if index == 0 else 0.0)
+            try:
+                connection = hold.__enter__()
+            except ImapError:  # PoolTimeout, PoolBusy, a failed login
+                if index == 0:
+                    raise
+                break  # the extra ones are a bonus: search on the ones there are
+            self._holds.append(hold)
+            self._free.put(connection)
+        self.opened = len(self._holds)
+        self._executor = ThreadPoolExecutor(max_workers=self.opened, thread_name_prefix="search")
+        return self
+
+    def map(self, work: Callable[[ImapConnection, FolderInfo], T], folders: list[FolderInfo]) -> tuple[list[T], list[FolderInfo], list[FolderInfo]]:
+        """Run `work` for each folder on a free connection until the deadline: (results in
+        folder order, folders not done in time, folders the server refused)."""
+        assert self._executor is not None
+        futures = [self._executor.submit(self._run, work, folder) for folder in folders]
+        self._pending += futures
+        wait_futures(futures, timeout=max(0.0, self._deadline - time.monotonic()))
+        done: list[T] = []
+        late: list[FolderInfo] = []
+        failed: list[FolderInfo] = []
+        for folder, future in zip(folders, futures, strict=True):
+            if not future.done():
+                future.cancel()
+                late.append(folder)
+                continue
+            outcome = future.result()
+            if outcome is _LATE:
+                late.append(folder)
+            elif outcome is _FAILED:
+                failed.append(folder)
+            else:
+                done.append(outcome)
+        return done, late, failed
+
+    def _run(self, work: Callable[[ImapConnection, FolderInfo], T], folder: FolderInfo) -> Any:
+        if time.monotonic() >= self._deadline:
+            return _LATE
+        connection = self._free.get()
+        try:
+            if time.monotonic() >= self._deadline:
+                return _LATE
+            return work(connection, folder)
+        except ImapError as exc:
+            log.info("search in a folder failed: %s", type(exc).__name__)
+            return _FAILED
+        finally:
+            self._free.put(connection)
+
+    def __exit__(self, *exc: object) -> None:
+        executor, holds = self._executor, self._holds
+        if executor is None:
+            return
+        if all(f.done() for f in self._pending):
+            executor.shutdown(wait=True)
+            _release(holds)
+            return
+        # Some folder is still being searched: its connection goes back when it is done.
+        executor.shutdown(wait=False, cancel_futures=True)
+
+        def release_later() -> None:
+            executor.shutdown(wait=True)
+            _release(holds)
+
+        threading.Thread(target=release_later, name="search-release", daemon=True).start()
+
+
+def _release(holds: list[AbstractContextManager[ImapConnection]]) -> None:
+    for hold in holds:
+        try:
+            hold.__exit__(None, None, None)
+        except Exception:
+            log.exception("could not return a search connection to the pool")
+
+
+_LATE = object()
+_FAILED = object()
