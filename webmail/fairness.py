@@ -3,7 +3,8 @@ counted across every web process of the deployment.
 
 Every request of a signed-in person (known from the session, or from the signed token of a
 part URL that the sandboxed message frame requests without a cookie) takes a lease in Redis
-before any work, and gives it back when its response is done. Past the person's allowance the
+before any work, and gives it back when the view has answered (a download's streaming
+afterwards is not counted). Past the person's allowance the
 request is answered 429 with `Retry-After` at once, having cost one Redis round trip, so it
 neither holds a server thread nor takes CPU from other people's pages:
 
@@ -363,16 +364,11 @@ class PersonConcurrencyMiddleware:
         if token is None:
             return too_many(request)
         try:
-            response = self.get_response(request)
-        except BaseException:
+            return self.get_response(request)
+        finally:
+            # A download's lease ends here too, not when it has streamed: a server (or test
+            # client) that never closes a response must not leave the person refused for good.
             self.leases.release(token)
-            raise
-        if response.streaming:
-            # A download holds its thread while it streams: the lease goes when it is done.
-            response._resource_closers.append(lambda: self.leases.release(token))  # type: ignore[attr-defined]  # noqa: SLF001 - Django's close hook
-        else:
-            self.leases.release(token)
-        return response
 
 
 def too_many(request: HttpRequest) -> HttpResponse:
