@@ -21,7 +21,9 @@ from mailview.imap import (
     NoStoredCredentials,
     PoolBusy,
     PoolTimeout,
+    originating_ip,
 )
+from webmail.client_ip import client_ip
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +55,22 @@ class RawPathMiddleware:
                 request.path_info = raw_path
                 request.path = request.META.get("SCRIPT_NAME", "").rstrip("/") + raw_path
         return self.get_response(request)
+
+
+class OriginatingIpMiddleware:
+    """The client's IP, for the IMAP connections the request opens: the mail server then sees
+    the person's address at login (`ID ("x-originating-ip" ...)`), as at sign-in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ip = client_ip(request)
+        token = originating_ip.set(None if ip == "unknown" else ip)
+        try:
+            return self.get_response(request)
+        finally:
+            originating_ip.reset(token)
 
 
 class ContentSecurityPolicyMiddleware:

@@ -84,6 +84,7 @@ MIDDLEWARE = [
     "webmail.request_log.RequestIdMiddleware",
     *(["webmail.timing.ServerTimingMiddleware"] if SERVER_TIMING else []),
     "webmail.middleware.RawPathMiddleware",
+    "webmail.middleware.OriginatingIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "webmail.outage.OutageMiddleware",
