@@ -347,8 +347,9 @@ class RequestLeases:
 
 class PersonConcurrencyMiddleware:
     """The door: a lease per request of a signed-in person, or 429 at once when they have none
-    left (see the module docstring). Goes before everything that costs more than a look-up in
-    memory (the session middleware too: it finds the person from the cookie by itself)."""
+    left (see the module docstring). Goes first after the request id: a refusal must cost as
+    little as possible (it finds the person from the cookie by itself, before the session
+    middleware; a burst is answered by the hundred, each in front of other people's requests)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
@@ -371,14 +372,27 @@ class PersonConcurrencyMiddleware:
             self.leases.release(token)
 
 
+_TEXTS: dict[str, tuple[str, str]] = {}  # language -> (message, title): made once each
+
+
+def _texts(language: str) -> tuple[str, str]:
+    texts = _TEXTS.get(language)
+    if texts is None:
+        with translation.override(language):
+            texts = _TEXTS[language] = (
+                _("Your mail is still busy with your earlier requests. Please try again in a moment."),
+                _("Too many requests at once"),
+            )
+    return texts
+
+
 def too_many(request: HttpRequest) -> HttpResponse:
-    """429 with Retry-After, made without templates or the database. A page the person opened
-    (say, a fourth tab at once) says so and loads itself again after the pause."""
-    with translation.override(translation.get_language_from_request(request)):
-        text = _("Your mail is still busy with your earlier requests. Please try again in a moment.")
-        title = _("Too many requests at once")
+    """429 with Retry-After, made without templates, the database or Redis (a burst is
+    answered by the hundred). A page the person opened (say, a fourth tab at once) says so and
+    loads itself again after the pause."""
+    text, title = _texts(translation.get_language_from_request(request))
     response: HttpResponse
-    accept = request.headers.get("Accept", "")
+    accept = request.META.get("HTTP_ACCEPT", "")
     if accept.startswith("application/json"):
         response = JsonResponse({"error": text}, status=429)
     elif request.method == "GET" and "text/html" in accept:
@@ -390,6 +404,9 @@ def too_many(request: HttpRequest) -> HttpResponse:
     else:
         response = HttpResponse(text, status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(RETRY_AFTER)
+    # Answered before the middleware that adds these to every other response.
     response["Cache-Control"] = "no-store"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
     response._has_been_logged = True  # type: ignore[attr-defined]  # noqa: SLF001 - Django's marker: not logged per request
     return response

@@ -82,13 +82,13 @@ INSTALLED_APPS = [
 SERVER_TIMING = env_bool("WEBMAIL_SERVER_TIMING", DEBUG)
 MIDDLEWARE = [
     "webmail.request_log.RequestIdMiddleware",
+    "webmail.fairness.PersonConcurrencyMiddleware",  # first: refusing a burst must cost nothing
     *(["webmail.timing.ServerTimingMiddleware"] if SERVER_TIMING else []),
     "webmail.middleware.RawPathMiddleware",
     "webmail.middleware.OriginatingIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "webmail.outage.OutageMiddleware",
-    "webmail.fairness.PersonConcurrencyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
