@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import logging
 import os
+import random
 import re
 import threading
 import time
@@ -55,7 +56,9 @@ LEASE_SECONDS = 30.0  # a dead process's leases are gone after this long
 # it ends one of that person's requests): a hammering client costs no Redis round trip each.
 FULL_FOR = 0.2
 RENEW_EVERY = LEASE_SECONDS / 3
-RETRY_AFTER = 2  # seconds; the person's earlier requests take about that long at most
+# Seconds a refused request is told to wait: spread, so that a hundred refused requests do not
+# all come back at the same moment (each such wave queues in front of other people's requests).
+RETRY_AFTER = (1, 4)
 
 # Not counted at all: the event stream is held open for as long as a tab is (and is served by
 # its own process); static files never get here in production (WhiteNoise answers them first).
@@ -391,19 +394,20 @@ def too_many(request: HttpRequest) -> HttpResponse:
     answered by the hundred). A page the person opened (say, a fourth tab at once) says so and
     loads itself again after the pause."""
     text, title = _texts(translation.get_language_from_request(request))
+    retry_after = random.randint(*RETRY_AFTER)  # noqa: S311 - spreading, not secrecy
     response: HttpResponse
     accept = request.META.get("HTTP_ACCEPT", "")
     if accept.startswith("application/json"):
         response = JsonResponse({"error": text}, status=429)
     elif request.method == "GET" and "text/html" in accept:
         page = (
-            f'<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="{RETRY_AFTER}">'
+            f'<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="refresh" content="{retry_after}">'
             f"<title>{escape(title)}</title></head><body><p>{escape(text)}</p></body></html>"
         )
         response = HttpResponse(page, status=429, content_type="text/html; charset=utf-8")
     else:
         response = HttpResponse(text, status=429, content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = str(RETRY_AFTER)
+    response["Retry-After"] = str(retry_after)
     # Answered before the middleware that adds these to every other response.
     response["Cache-Control"] = "no-store"
     response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
