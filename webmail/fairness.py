@@ -4,18 +4,20 @@ counted across every web process of the deployment.
 Every request of a signed-in person (known from the session, or from the signed token of a
 part URL that the sandboxed message frame requests without a cookie) takes a lease in Redis
 before any work, and gives it back when the view has answered (a download's streaming
-afterwards is not counted). Past the person's allowance the
-request is answered 429 with `Retry-After` at once, having cost one Redis round trip, so it
-neither holds a server thread nor takes CPU from other people's pages:
+afterwards is not counted). Past the person's allowance the request is answered 429 with a
+`Retry-After` at once, having cost one Redis round trip at most (less than a millisecond), so
+it neither holds a server thread nor takes CPU from other people's pages:
 
 - heavy requests (pages, searches, actions, saves: anything not listed as light) count
-  against `WEBMAIL_PAGES_PER_PERSON`: the few renders one person may have running at a time;
+  against `WEBMAIL_PAGES_PER_PERSON` (1): concurrent renders of one person are what took the
+  CPU from everyone else (measured with `bash bench/run.sh fairness`). A few more
+  (`WEBMAIL_PAGES_WAITING_PER_PERSON`, 1) may wait for it, holding a thread but no CPU: a
+  click while the last page is still loading is served next, not refused;
 - light ones (the polls of an open page, the body document served from cache, inline
-  images and downloads, upload chunks) only against `WEBMAIL_REQUESTS_PER_PERSON`, the
+  images and downloads, upload chunks) only against `WEBMAIL_REQUESTS_PER_PERSON` (6), the
   person's requests of any kind, so a message with many inline images still loads while a
   page renders;
-- static files (answered earlier, by WhiteNoise), the event stream and anonymous requests
-  are not counted.
+- static files, the event stream and anonymous requests are not counted.
 
 A lease is a member of a sorted set per person scored by its expiry (`LEASE_SECONDS`),
 renewed by a thread while its request lasts, so the leases of a process that dies expire by
