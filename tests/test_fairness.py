@@ -22,6 +22,7 @@ from django.test import RequestFactory, override_settings
 
 from tests.support import REPO, mail_user_with, wait_until
 from tests.test_redis_outage import Http, PrivateRedis, free_port, port_open
+from webmail import fairness
 from webmail.fairness import RequestLeases, request_weight
 from webmail.outage import redis_health
 
@@ -189,6 +190,22 @@ def test_a_failing_redis_lets_requests_through_with_the_bound_kept_per_process()
             assert door.acquire("7", heavy=True) is not None
     finally:
         redis_health.recovered()
+
+
+def test_a_person_just_refused_has_their_next_heavy_requests_paused_and_no_one_else(monkeypatch):
+    pauses: list[float] = []
+    monkeypatch.setattr(fairness, "_pause", pauses.append)
+    door = RequestLeases(prefix="fairness-burst-test")
+    with override_settings(WEBMAIL_PAGES_PER_PERSON=1, WEBMAIL_PAGES_WAITING_PER_PERSON=0, WEBMAIL_REQUESTS_PER_PERSON=6):
+        first = door.acquire("9", heavy=True)
+        assert first is not None and pauses == []  # nothing refused yet: no pause
+        assert door.acquire("9", heavy=True) is None  # one too many: refused
+        door.release(first)
+        again = door.acquire("9", heavy=True)
+        assert again is not None and pauses == [fairness.BURST_PAUSE]  # bursting: paused before it runs
+        door.release(again)
+        assert door.acquire("10", heavy=True) is not None and door.acquire("9", heavy=False) is not None
+        assert pauses == [fairness.BURST_PAUSE]  # someone else, and light requests, never pause
 
 
 def test_what_counts_how_much():

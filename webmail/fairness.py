@@ -58,6 +58,11 @@ LEASE_SECONDS = 30.0  # a dead process's leases are gone after this long
 # it ends one of that person's requests): a hammering client costs no Redis round trip each.
 FULL_FOR = 0.2
 RENEW_EVERY = LEASE_SECONDS / 3
+# A person refused in the last BURST_MEMORY seconds is bursting: each heavy request of theirs
+# pauses this long before it runs (see RequestLeases.acquire).
+BURST_MEMORY = 2.0
+BURST_PAUSE = 0.25
+_pause = time.sleep  # (a test counts the pauses)
 # Seconds a refused request is told to wait: spread, so that a hundred refused requests do not
 # all come back at the same moment (each such wave queues in front of other people's requests).
 RETRY_AFTER = (1, 4)
@@ -199,6 +204,7 @@ class RequestLeases:
         self._pid = os.getpid()
         self._scripts: tuple[redis.Redis, list[Any]] | None = None
         self._full_until: dict[tuple[str, bool], float] = {}  # (person, heavy) -> monotonic time
+        self._refused_at: dict[str, float] = {}  # person -> when this process last refused them
 
     @property
     def pages(self) -> int:
@@ -219,7 +225,23 @@ class RequestLeases:
     def acquire(self, person: str, *, heavy: bool) -> str | None:
         """A lease token, or None when the person has no room left. A heavy request may wait up
         to WEBMAIL_PAGES_WAIT_SECONDS for one of the person's heavy requests to end, if it got
-        one of the few places to wait (it holds a thread meanwhile, but no CPU)."""
+        one of the few places to wait (it holds a thread meanwhile, but no CPU).
+
+        A person this process has just refused is sending more than they are allowed: their
+        heavy requests pause (`BURST_PAUSE`, holding their lease but no CPU) before they run,
+        so a burst's renders take a small share of the CPU, not a whole core."""
+        token = self._acquire(person, heavy=heavy)
+        now = time.monotonic()
+        if token is None:
+            with self._lock:
+                if len(self._refused_at) > 10_000:  # stays small: only people refused lately
+                    self._refused_at = {p: t for p, t in self._refused_at.items() if now - t < BURST_MEMORY}
+                self._refused_at[person] = now
+        elif heavy and now - self._refused_at.get(person, -BURST_MEMORY) < BURST_MEMORY:
+            _pause(BURST_PAUSE)
+        return token
+
+    def _acquire(self, person: str, *, heavy: bool) -> str | None:
         token = uuid.uuid4().hex
         granted = 1
         shared = not redis_health.is_down()
