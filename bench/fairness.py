@@ -8,7 +8,8 @@ mail stack, the bench's own Redis DBs, SQLite file and secrets, and migrations);
    (the other user), 2,000 INBOX messages each, unless already there;
 2. starts the app as deployed (gunicorn 2 workers x 4 threads, a Celery worker, default
    pool settings), signs both in over HTTP;
-3. times B's list page (``/mail/INBOX/``) alone: the unloaded p95;
+3. times B's list page (``/mail/INBOX/``) alone: the unloaded p95 (B's requests are sent and
+   timed by a process of their own, so A's client threads cannot slow down the measurement);
 4. starts 100 client connections of A, each sending A's list pages back to back (a fixed
    number per connection, so the load stops by itself) and times B's list meanwhile, twice:
    "polite" A clients wait the ``Retry-After`` of a refused request (as HTTP asks), and
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import signal
 import sys
@@ -76,6 +78,42 @@ def sample_other(browser: Browser, runs: int, pause: float, deadline: Deadline) 
         time.sleep(pause)  # a pause between clicks, not a synchronisation
     SLOWEST[:] = sorted(offsets, key=lambda o: -o[1])[:5]
     return times, statuses
+
+
+class Sampler:
+    """B's clicks, timed in a process of its own (forked before A's clients start, then told to
+    go). In this process, the busy user's hundred client threads would slow B's measurement
+    itself (they share its GIL): the table would show the bench's contention, not the server's."""
+
+    def __init__(self, port: int, cookies: dict[str, str], *, runs: int, pause: float, deadline: Deadline) -> None:
+        ctx = multiprocessing.get_context("fork")
+        self._go_recv, self._go_send = ctx.Pipe(duplex=False)
+        self._out_recv, self._out_send = ctx.Pipe(duplex=False)
+        self.process = ctx.Process(target=self._run, args=(port, cookies, runs, pause, deadline.left()), daemon=True)
+        self.process.start()
+
+    def _run(self, port: int, cookies: dict[str, str], runs: int, pause: float, seconds: float) -> None:
+        browser = Browser(port)
+        browser.cookies = dict(cookies)
+        try:
+            timed_get(browser, LIST)  # connected and warm before it is timed, like a tab left open
+            if not self._go_recv.poll(seconds):
+                return
+            self._go_recv.recv()
+            times, statuses = sample_other(browser, runs, pause, Deadline(seconds, "B's sampling"))
+            self._out_send.send((times, dict(statuses), list(SLOWEST)))
+        finally:
+            browser.close()
+
+    def measure(self, timeout: float) -> tuple[list[float], Counter]:
+        self._go_send.send(True)
+        if not self._out_recv.poll(timeout):
+            self.process.kill()
+            raise RuntimeError("B's sampling process did not answer in time")
+        times, statuses, slowest = self._out_recv.recv()
+        self.process.join(30)
+        SLOWEST[:] = slowest
+        return times, Counter(statuses)
 
 
 class Load:
@@ -177,15 +215,16 @@ def main() -> int:
             timed_get(busy, LIST)
             timed_get(other, LIST)
             timed_get(other, LIST + "?page=2")
-        times, statuses = sample_other(other, args.runs, args.pause, deadline)
+        times, statuses = Sampler(app.port, other.cookies, runs=args.runs, pause=args.pause, deadline=deadline).measure(deadline.left())
         base = pct(times, 0.95)
         rows.append(row("unloaded", times, base, None, statuses))
         log(f"unloaded: B p95 {base * 1000:.1f} ms")
         for polite in (True, False):
             label = f"{args.clients} in flight of A, {'polite (waits Retry-After)' if polite else 'hammering'}"
+            sampler = Sampler(app.port, other.cookies, runs=args.runs, pause=args.pause, deadline=deadline)
             with Load(app.port, busy.cookies, clients=args.clients, per_client=args.per_client, polite=polite, deadline=deadline) as load:
                 time.sleep(0.5)  # let the load reach the server before B's first request
-                times, statuses = sample_other(other, args.runs, args.pause, deadline)
+                times, statuses = sampler.measure(deadline.left())
             rows.append(row(label, times, base, load, statuses))
             rows[-1]["b_slowest_at_s_took_s"] = list(SLOWEST)
             log(f"{label}: {rows[-1]}")

@@ -77,6 +77,17 @@ def _clean_test_redis() -> None:
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in the default language: a request the test client served in German
+    left German active in this thread (Django's LocaleMiddleware does not reset it)."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
 def _fresh_pool_and_cache():
     """Each test starts with an empty pool and cache (counts and budgets are per test)."""
     from django.core.cache import cache

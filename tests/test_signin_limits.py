@@ -138,6 +138,15 @@ def test_the_mail_server_sees_the_browsers_ip_not_the_webmails(client, mail_user
     assert all("rip=198.51.100.99" in line for line in failures), failures
 
 
+@override_settings(WEBMAIL_TRUSTED_PROXIES=1)
+def test_the_pools_logins_carry_the_ip_of_the_request_that_opened_them(client, mail_user):
+    assert sign_in(client, mail_user.email, mail_user.password).status_code == 302
+    log = DovecotLog()
+    assert client.get("/mail/INBOX/", REMOTE_ADDR="127.0.0.1", HTTP_X_FORWARDED_FOR="203.0.113.88").status_code == 200
+    logins = wait_until(lambda: [line for line in log.lines() if f"Login: user=<{mail_user.email}>" in line], message="the pool's login in Dovecot's log")
+    assert len(logins) == 1 and "rip=203.0.113.88," in logins[0], logins
+
+
 # --- non-ASCII passwords and addresses ----------------------------------------------------------
 
 

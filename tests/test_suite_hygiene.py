@@ -7,6 +7,10 @@ import subprocess
 import sys
 import uuid
 
+import pytest
+from django.conf import settings
+from django.utils import translation
+
 from tests.support import CREATED_MAIL_USERS, REPO, MailUser, imap_direct, mailstack, new_mail_user, remove_mail_users_since
 
 INNER_MODULE = '''
@@ -76,3 +80,20 @@ def test_the_tests_run_on_a_mail_stack_of_their_own():
 
     stack = Path(os.environ["MAILSTACK_DIR"]).resolve()
     assert stack != (REPO / "var" / "mailstack").resolve()
+
+
+# --- the language of one test is not the next one's ---------------------------------------------
+# Django's LocaleMiddleware activates the request's language in the thread that serves it and
+# leaves it active; the test client serves requests in the test's own thread. These two tests
+# run in this order (pytest keeps a module's order).
+
+
+@pytest.mark.django_db
+def test_a_request_in_german_leaves_german_active_in_its_thread(client):
+    client.get("/accounts/login/", HTTP_ACCEPT_LANGUAGE="de")
+    assert translation.get_language() == "de"  # what the next test must not inherit
+
+
+def test_the_next_test_starts_in_the_default_language():
+    assert translation.get_language() == settings.LANGUAGE_CODE
+    assert translation.gettext("Subject") == "Subject"

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import logging
-import threading
 from collections.abc import Callable
 from urllib.parse import urlsplit
 
@@ -10,7 +9,6 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from mailview.imap import (
@@ -23,7 +21,9 @@ from mailview.imap import (
     NoStoredCredentials,
     PoolBusy,
     PoolTimeout,
+    originating_ip,
 )
+from webmail.client_ip import client_ip
 
 log = logging.getLogger(__name__)
 
@@ -64,6 +64,22 @@ def content_security_policy(events_url: str) -> str:
     if not (parts.scheme and parts.netloc):
         return DEFAULT_CSP
     return DEFAULT_CSP.replace("connect-src 'self'", f"connect-src 'self' {parts.scheme}://{parts.netloc}", 1)
+
+
+class OriginatingIpMiddleware:
+    """The client's IP, for the IMAP connections the request opens: the mail server then sees
+    the person's address at login (`ID ("x-originating-ip" ...)`), as at sign-in."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        ip = client_ip(request)
+        token = originating_ip.set(None if ip == "unknown" else ip)
+        try:
+            return self.get_response(request)
+        finally:
+            originating_ip.reset(token)
 
 
 class ContentSecurityPolicyMiddleware:
@@ -151,61 +167,4 @@ def _error(request: HttpRequest, status: int, title: str, message: str, *, retry
         response = render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
-    return response
-
-
-class SessionConcurrencyMiddleware:
-    """At most WEBMAIL_POOL_PER_PROCESS + WEBMAIL_POOL_MAX_WAITERS requests of one browser session
-    in this process at a time; one more is answered 429 at the door, before any work.
-
-    The pool refuses a request that would wait past its few waiters, but only once the request
-    has reached a server thread; a burst of one session queues in front of everyone else's
-    requests all the same, each costing a thread for its session and database work. Refused
-    here it costs almost nothing, so the queue drains at once and another user's request is
-    next. Keyed by the session cookie as sent (no lookup): a forged value only limits itself.
-    """
-
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
-        from django.conf import settings
-
-        self.get_response = get_response
-        self.limit = settings.WEBMAIL_POOL_PER_PROCESS + settings.WEBMAIL_POOL_MAX_WAITERS
-        self.cookie = settings.SESSION_COOKIE_NAME
-        self._lock = threading.Lock()
-        self._in_flight: dict[str, int] = {}
-
-    def __call__(self, request: HttpRequest) -> HttpResponse:
-        key = request.COOKIES.get(self.cookie)
-        if not key:
-            return self.get_response(request)
-        with self._lock:
-            if self._in_flight.get(key, 0) >= self.limit:
-                refused = True
-            else:
-                refused = False
-                self._in_flight[key] = self._in_flight.get(key, 0) + 1
-        if refused:
-            return _too_many(request)
-        try:
-            return self.get_response(request)
-        finally:
-            with self._lock:
-                left = self._in_flight[key] - 1
-                if left:
-                    self._in_flight[key] = left
-                else:
-                    del self._in_flight[key]
-
-
-def _too_many(request: HttpRequest) -> HttpResponse:
-    with translation.override(translation.get_language_from_request(request)):
-        text = _("Your mail is still busy with your earlier requests. Please try again in a moment.")
-    response: HttpResponse
-    if request.headers.get("Accept", "").startswith("application/json"):
-        response = JsonResponse({"error": text}, status=429)
-    else:
-        response = HttpResponse(text, status=429, content_type="text/plain; charset=utf-8")
-    response["Retry-After"] = "2"
-    response["Cache-Control"] = "no-store"
-    response._has_been_logged = True  # type: ignore[attr-defined]  # noqa: SLF001 - Django's marker: not logged per request
     return response

@@ -84,12 +84,13 @@ INSTALLED_APPS = [
 SERVER_TIMING = env_bool("WEBMAIL_SERVER_TIMING", DEBUG)
 MIDDLEWARE = [
     "webmail.request_log.RequestIdMiddleware",
+    "webmail.fairness.PersonConcurrencyMiddleware",  # first: refusing a burst must cost nothing
     *(["webmail.timing.ServerTimingMiddleware"] if SERVER_TIMING else []),
     "webmail.middleware.RawPathMiddleware",
+    "webmail.middleware.OriginatingIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "webmail.outage.OutageMiddleware",
-    "webmail.middleware.SessionConcurrencyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -257,10 +258,20 @@ WEBMAIL_POOL_MAX_OPEN = env_int("WEBMAIL_POOL_MAX_OPEN", 200, minimum=1)
 WEBMAIL_POOL_IDLE_TIMEOUT = env_int("WEBMAIL_POOL_IDLE_TIMEOUT", 300, minimum=1)
 WEBMAIL_POOL_NOOP_AFTER = env_int("WEBMAIL_POOL_NOOP_AFTER", 60, minimum=0)
 WEBMAIL_POOL_WAIT_TIMEOUT = env_int("WEBMAIL_POOL_WAIT_TIMEOUT", 15, minimum=1)
+# One person's requests in flight across every web process (webmail/fairness.py): of any kind,
+# and of them the heavy ones (pages, searches, actions: the renders that take CPU). One more is
+# answered 429 at once, so one person's burst neither holds the server threads nor the CPU.
+WEBMAIL_PAGES_PER_PERSON = env_int("WEBMAIL_PAGES_PER_PERSON", 1, minimum=1)
+# Heavy requests of one person that may wait (a few seconds, holding a thread but no CPU) for
+# the running one instead of being refused: a click while the last page is still loading.
+WEBMAIL_PAGES_WAITING_PER_PERSON = env_int("WEBMAIL_PAGES_WAITING_PER_PERSON", 1, minimum=0)
+WEBMAIL_PAGES_WAIT_SECONDS = env_int("WEBMAIL_PAGES_WAIT_SECONDS", 10, minimum=1)
+WEBMAIL_REQUESTS_PER_PERSON = env_int("WEBMAIL_REQUESTS_PER_PERSON", 6, minimum=1)
 # Requests of one user allowed to wait for that user's busy connections, per process; one more
-# is answered 429 at once, so one user's burst cannot hold every server thread. Keep
-# WEBMAIL_POOL_PER_PROCESS + this below gunicorn's --threads. (A task that meets the bound retries.)
-WEBMAIL_POOL_MAX_WAITERS = env_int("WEBMAIL_POOL_MAX_WAITERS", 1, minimum=0)
+# is answered 429 at once. The door above already bounds a person's web requests, so by default
+# this lets all of those wait (inline images of one message come several at once); it bounds
+# processes without the door (a task that meets it retries).
+WEBMAIL_POOL_MAX_WAITERS = env_int("WEBMAIL_POOL_MAX_WAITERS", WEBMAIL_REQUESTS_PER_PERSON, minimum=0)
 
 # Sign-in rate limits (accounts/ratelimit.py): per (address, client IP) a few free failures,
 # then a growing wait; hard caps per window per client IP and per address across all IPs.

@@ -24,7 +24,7 @@ from .errors import (
     PoolBusy,
     PoolTimeout,
 )
-from .pool import SessionPool
+from .pool import SessionPool, originating_ip
 
 __all__ = [
     "get_pool",
@@ -44,6 +44,7 @@ __all__ = [
     "PoolBusy",
     "PoolTimeout",
     "SessionPool",
+    "originating_ip",
     "reset_pool_for_tests",
 ]
 

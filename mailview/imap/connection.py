@@ -306,9 +306,11 @@ class ImapConnection:
         *,
         on_login: Callable[[], None] | None = None,
         on_error: Callable[[], None] | None = None,
+        client_ip: str | None = None,
     ) -> None:
         self.endpoint = endpoint
         self._credentials = credentials
+        self._client_ip = client_ip  # of the request that opened it: sent at each login (see `login`)
         self._on_login = on_login or (lambda: None)
         self._on_error = on_error or (lambda: None)
         self._client: IMAPClient | None = None
@@ -329,7 +331,7 @@ class ImapConnection:
 
     def _connect(self) -> None:
         with timed("imap_login"):
-            client = login(self.endpoint, self._credentials)
+            client = login(self.endpoint, self._credentials, client_ip=self._client_ip)
         self._on_login()
         self.selected = None
         self.qresync_enabled = False

@@ -28,6 +28,7 @@ import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 import redis
@@ -39,6 +40,12 @@ from .errors import PoolBusy, PoolTimeout
 log = logging.getLogger(__name__)
 
 CredentialsProvider = Callable[[str], tuple[ServerEndpoint, Credentials]]
+
+# The IP address of the person a connection is opened for: the web layer sets it for each
+# request (its client IP), and a connection opened meanwhile sends it with
+# ID ("x-originating-ip" ...) at login, so the server's own limits and logs see the person,
+# not the webmail. None (tasks, the watcher): no ID.
+originating_ip: ContextVar[str | None] = ContextVar("originating_ip", default=None)
 
 
 @dataclass(eq=False)
@@ -299,7 +306,9 @@ class SessionPool:
         token = self._acquire_budget(user_key, deadline, waiting)
         try:
             endpoint, credentials = self._credentials_for(user_key)
-            connection = ImapConnection(endpoint, credentials, on_login=self._count_login, on_error=self._count_error)
+            connection = ImapConnection(
+                endpoint, credentials, on_login=self._count_login, on_error=self._count_error, client_ip=originating_ip.get()
+            )
         except BaseException:
             self._release_budget(user_key, token)
             raise

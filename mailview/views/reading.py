@@ -26,7 +26,7 @@ from mailview.imap.query import MAX_QUERY_CHARS
 from mailview.services.addressbook import senders_remember
 from mailview.services.live.state import folder_states_prime, folder_states_trusted
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree, folders_without_state
-from mailview.services.reading.message_view import RenderedBody, message_body, message_body_cached, message_open
+from mailview.services.reading.message_view import RenderedBody, fill_labels, message_body, message_body_cached, message_open
 from mailview.services.reading.messages import ListPosition, message_neighbor, message_page, normalize_sort
 from mailview.services.reading.parts import exactly, message_size, part_info, section_chunks
 from mailview.services.reading.tokens import part_token, part_token_user
@@ -217,7 +217,7 @@ def message_body_document(request: AuthenticatedHttpRequest, folder: str, uid: i
         )
     if body is None:
         body = _render_body(request, folder, uid, remote)
-    response = render(request, "mailview/message_body.html", {"body": replace(body, html=_with_quote_labels(body.html))})
+    response = render(request, "mailview/message_body.html", {"body": replace(body, html=fill_labels(_with_quote_labels(body.html)))})
     img_src = "'self' data: https: http:" if remote else "'self' data:"
     response["Content-Security-Policy"] = (
         f"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; font-src 'none'; "

@@ -32,11 +32,22 @@
     document.title = unseen > 0 ? `(${unseen}) ${baseTitle}` : baseTitle;
   }
 
+  // A person's requests are bounded across the server (429 with Retry-After past a few at
+  // once: several tabs resyncing together can meet it), so a refetch waits its turn and retries.
+  async function fetchPolitely(target, options) {
+    for (let attempt = 0; ; attempt += 1) {
+      const response = await fetch(target, options);
+      if (response.status !== 429 || attempt >= 3) return response;
+      const seconds = Math.min(10, Math.max(1, Number(response.headers.get("Retry-After")) || 2));
+      await new Promise((resolve) => window.setTimeout(resolve, seconds * 1000));
+    }
+  }
+
   // --- Refetching what the page shows (a resync, the "show" bar, the fallback poll). ---
   let refreshing = null;
   let refreshAgain = false;
   async function refreshList() {
-    const response = await fetch(window.location.href, { credentials: "same-origin" });
+    const response = await fetchPolitely(window.location.href, { credentials: "same-origin" });
     if (!response.ok) return false;
     const fresh = new DOMParser().parseFromString(await response.text(), "text/html");
     const oldBody = document.querySelector(".message-list tbody");
@@ -79,7 +90,7 @@
   async function refreshTree() {
     const all = new URLSearchParams(window.location.search).get("all_folders") === "1" ? "&all_folders=1" : "";
     try {
-      const response = await fetch(`${url("folderTree")}?current=${encodeURIComponent(folder)}${all}`, { credentials: "same-origin" });
+      const response = await fetchPolitely(`${url("folderTree")}?current=${encodeURIComponent(folder)}${all}`, { credentials: "same-origin" });
       const nav = document.getElementById("folders");
       if (!response.ok || !nav) return;
       nav.innerHTML = await response.text();

@@ -66,3 +66,59 @@ def test_a_cid_image_loads_in_the_sandboxed_frame(app_server, browser, sign_in_a
         raise AssertionError(f"no token request for the cid image; requests of this test: {requests_since()[-8:]}; console: {browser.get_log('browser')}") from None
     violations = [e for e in browser.get_log("browser") if "Content Security Policy" in e["message"]]
     assert violations == []
+
+
+def many_images_message(count: int) -> bytes:
+    images = "".join(f'<img src="cid:pic{n}@example.org" alt="{n}" width="20" height="20">' for n in range(count))
+    parts = "".join(
+        f"--r\r\nContent-Type: image/png\r\nContent-ID: <pic{n}@example.org>\r\nContent-Transfer-Encoding: base64\r\n\r\n{PNG_1PX}\r\n"
+        for n in range(count)
+    )
+    return (
+        "From: Pat <pat@example.org>\r\nSubject: Many pictures\r\nMIME-Version: 1.0\r\n"
+        'Content-Type: multipart/related; boundary="r"\r\n\r\n'
+        f"--r\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<p>Look:</p>{images}\r\n{parts}--r--\r\n"
+    ).encode()
+
+
+def test_a_message_with_many_inline_images_loads_them_all_without_being_refused(app_server, browser, sign_in_as):
+    """The browser asks for several images at once, next to the page's own requests: the
+    per-person bound on requests in flight (webmail/fairness.py) must leave room for them."""
+    count = 16
+    person = new_mail_user("pictures")
+    with imap_direct(person) as imap:
+        imap.append("INBOX", many_images_message(count))
+        imap.select_folder("INBOX", readonly=True)
+        [uid] = imap.search(["ALL"])
+    port = app_server.rsplit(":", 1)[1]
+    access_log = REPO / "var" / f"test-gunicorn-access-{port}.log"
+    offset = access_log.stat().st_size if access_log.exists() else 0
+
+    def requests_since() -> list[str]:
+        with access_log.open("rb") as handle:
+            handle.seek(offset)
+            return handle.read().decode("utf-8", "replace").splitlines()
+
+    wait = WebDriverWait(browser, 30)
+    sign_in_as(person)
+    browser.find_element(By.LINK_TEXT, "Many pictures").click()
+    wait.until(EC.frame_to_be_available_and_switch_to_it((By.CSS_SELECTOR, "iframe.message-body")))
+    wait.until(lambda _: len(browser.find_elements(By.TAG_NAME, "img")) == count)
+    # Every picture is really there (decoded, 1x1), not a broken-image icon.
+    wait.until(lambda _: all(i.get_property("complete") and i.get_property("naturalWidth") == 1 for i in browser.find_elements(By.TAG_NAME, "img")))
+    browser.switch_to.default_content()
+    part = re.compile(rf'"GET /mail/INBOX/{uid}/part/(\d+)/\?t=\S+ HTTP/1.1" (\d+)')
+
+    def served() -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for line in requests_since():
+            if m := part.search(line):
+                found.setdefault(m.group(1), []).append(m.group(2))
+        return found
+
+    # The access log is written after each response: wait for all the lines, then read them.
+    wait_until(lambda: len(served()) == count, timeout=20, message="every image request in the access log")
+    statuses = served()
+    assert sorted(statuses, key=int) == [str(n) for n in range(2, count + 2)]
+    assert all(codes == ["200"] for codes in statuses.values()), statuses  # none refused (429) and retried
+    assert not [line for line in requests_since() if '" 429 ' in line]

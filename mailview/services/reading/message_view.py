@@ -16,6 +16,7 @@ from datetime import datetime
 
 from django.core.cache import cache
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from accounts.crypto import decrypt_bytes, encrypt_bytes
 from mailview import sanitizer
@@ -115,7 +116,26 @@ class RenderedBody:
 
 
 # Part of the body cache key: changes when RenderedBody, or how it is cached, does.
-BODY_FORMAT = 3
+BODY_FORMAT = 4
+
+# The words around the mail are not in the cached body, which serves every language: it holds
+# empty slots that `fill_labels` fills per request, in the reader's language. Sanitized mail
+# cannot forge a slot (classes outside the sanitizer's short allowlist are dropped).
+NO_TEXT_SLOT = '<p class="no-body"></p>'
+_NESTED_LABELS = {"from": gettext_noop("From"), "to": gettext_noop("To"), "subject": gettext_noop("Subject"), "date": gettext_noop("Date")}
+
+
+def _label_slot(name: str) -> str:
+    return f'<th class="nested-{name}"></th>'
+
+
+def fill_labels(html: str) -> str:
+    """The body's label slots filled in the active language (per request, never cached)."""
+    html = html.replace(NO_TEXT_SLOT, f'<p class="no-body">{html_lib.escape(_("This message has no text."))}</p>')
+    if '<table class="nested-headers">' in html:
+        for name, label in _NESTED_LABELS.items():
+            html = html.replace(_label_slot(name), f'<th class="nested-{name}">{html_lib.escape(_(label))}</th>')
+    return html
 
 
 def body_cache_key(*, user_key: str, folder: str, uidvalidity: int, uid: int, remote: bool, prefer_plain: bool = False) -> str:
@@ -351,7 +371,7 @@ def render_body(
                 text = sanitizer.unflow(text, delsp=part.params.get("delsp", "").lower() == "yes")
             chunks.append(sanitizer.text_to_html(text))
     if not chunks:
-        chunks.append(f'<p class="no-body">{html_lib.escape(_("This message has no text."))}</p>')
+        chunks.append(NO_TEXT_SLOT)
     return RenderedBody(
         html="\n".join(chunks), blocked_remote=blocked, is_html=is_html, truncated=truncated, shown_images=frozenset(shown), damaged=damaged
     )
@@ -379,12 +399,13 @@ def _trim_cut(data: bytes, encoding: str) -> bytes:
 def _nested_header(message: EmbeddedMessage) -> str:
     """A header block for an attached message; our own markup, every value escaped."""
     rows = [
-        (_("From"), ", ".join(str(a) for a in message.from_)),
-        (_("To"), ", ".join(str(a) for a in message.to)),
-        (_("Subject"), message.subject),
-        (_("Date"), message.date.strftime("%Y-%m-%d %H:%M %z") if message.date else ""),
+        ("from", ", ".join(str(a) for a in message.from_)),
+        ("to", ", ".join(str(a) for a in message.to)),
+        ("subject", message.subject),
+        ("date", message.date.strftime("%Y-%m-%d %H:%M %z") if message.date else ""),
     ]
-    cells = "".join(f"<tr><th>{html_lib.escape(k)}</th><td>{html_lib.escape(v)}</td></tr>" for k, v in rows if v)
+    # The labels are slots, filled in the reader's language by `fill_labels`.
+    cells = "".join(f"<tr>{_label_slot(k)}<td>{html_lib.escape(v)}</td></tr>" for k, v in rows if v)
     return f'<hr class="nested-rule"><table class="nested-headers">{cells}</table>'
 
 

@@ -26,3 +26,13 @@ def part_token_user(token: str, *, folder: str, uid: int, section: str) -> str |
     if (t_folder, t_uid, t_section) != (folder, int(uid), section):
         return None
     return str(user_key)
+
+
+def part_token_owner(token: str) -> str | None:
+    """The user key a valid (signed, unexpired) part token was made for, whatever part it is
+    for: who to count an inline image's request against (`webmail.fairness`)."""
+    try:
+        user_key = signing.loads(token, salt=SALT, max_age=MAX_AGE)[0]
+    except (signing.BadSignature, ValueError, TypeError, IndexError, KeyError):
+        return None
+    return str(user_key)
