@@ -116,6 +116,8 @@ class UserSettings(models.Model):
     messages_per_page = models.PositiveSmallIntegerField(_("messages per page"), default=50)
     prefer_plain_text = models.BooleanField(_("prefer plain text over HTML"), default=False)
     mark_read_on_open = models.BooleanField(_("mark messages read when opened"), default=True)
+    # Seconds a sent message waits (and can be undone) before it goes out; null: WEBMAIL_UNDO_SEND_SECONDS.
+    undo_send_seconds = models.PositiveSmallIntegerField(_("undo send"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"settings of {self.user}"

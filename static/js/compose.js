@@ -391,6 +391,9 @@
       } else if (action === "save") {
         event.preventDefault();
         save(true);
+      } else if (action === "schedule") {
+        fillTimeZone();
+        syncBody();
       } else if (action === "discard") {
         if (!window.confirm(event.submitter.dataset.confirm || "Discard?")) event.preventDefault();
         else syncBody();
@@ -398,6 +401,20 @@
         syncBody();
       }
     });
+    // "Send later": the server reads times in the browser's zone (its offset from UTC).
+    const sendAtInput = form.querySelector("[data-send-at-input]");
+    function fillTimeZone() {
+      const field = form.querySelector("[data-tz-offset]");
+      if (!field) return;
+      const chosen = sendAtInput && sendAtInput.value ? new Date(sendAtInput.value) : new Date();
+      field.value = String(isNaN(chosen.getTime()) ? new Date().getTimezoneOffset() : chosen.getTimezoneOffset());
+    }
+    if (sendAtInput) {
+      sendAtInput.addEventListener("input", () => {
+        const custom = form.querySelector("[data-send-later-custom]");
+        if (custom) custom.checked = true;
+      });
+    }
     form.addEventListener("keydown", (event) => {
       if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
         event.preventDefault();
