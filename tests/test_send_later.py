@@ -240,3 +240,13 @@ def test_the_sweep_sends_a_waiting_message_whose_task_was_lost(celery_worker, cl
     [(_uid, raw, _flags)] = wait_for_message(bob, "INBOX", timeout=60)
     assert parsed(raw)["Subject"] == "Found again"
     assert wait_for_state(compose, "sent").state == "sent"
+
+
+def test_opening_the_drafts_copy_of_a_scheduled_message_leads_to_it_not_to_a_second_copy(client, alice, bob):
+    data = open_compose(client)
+    assert schedule(client, data, choice="tomorrow", to=bob.email, subject="Only once", body="One.\n").status_code == 302
+    compose = Compose.objects.get(pk=data["compose"])
+    [(uid, _raw, _flags)] = messages_in(alice, "Drafts")
+    opened = client.get(f"/mail/compose/?draft=Drafts/{uid}")
+    assert opened.status_code == 302 and opened["Location"] == f"/mail/compose/{compose.pk}/status/"
+    assert Compose.objects.filter(user__username=alice.email).count() == 1

@@ -157,6 +157,8 @@ def compose(request: AuthenticatedHttpRequest) -> HttpResponse:
                 save=False,
             )
         folders = flatten(folder_tree(imap=imap))
+    if not item._state.adding and not item.is_editable:  # noqa: SLF001 - a waiting send opened from Drafts
+        return redirect(_status_url(item))
     return _render(request, item, folders=folders)
 
 

@@ -214,6 +214,8 @@ def compose_resume(*, user: User, imap: ImapConnection, ref: str) -> Compose:
         existing = Compose.objects.filter(
             user=user, source=Source.DRAFT, source_folder=folder, source_uid=uid, state__in=(State.DRAFT, State.FAILED)
         ).first()
+    if existing is not None and existing.state == State.QUEUED and existing.send_at is not None:
+        return existing  # waiting to be sent (undo send, send later): its status page offers Edit, not a second copy
     if existing is not None and existing.is_editable:
         if in_drafts and (existing.draft_folder, existing.draft_uid) != (folder, uid):
             existing.draft_folder, existing.draft_uid = folder, uid
