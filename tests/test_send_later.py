@@ -250,3 +250,20 @@ def test_opening_the_drafts_copy_of_a_scheduled_message_leads_to_it_not_to_a_sec
     opened = client.get(f"/mail/compose/?draft=Drafts/{uid}")
     assert opened.status_code == 302 and opened["Location"] == f"/mail/compose/{compose.pk}/status/"
     assert Compose.objects.filter(user__username=alice.email).count() == 1
+
+
+def test_a_task_that_runs_before_the_due_time_waits_and_sends_nothing(client, alice, bob):
+    """A redelivered or early task never sends a waiting message early: the claim checks the due time."""
+    from mailview.services.compose.sending import Outcome, _claim
+    from mailview.tasks import compose_send
+
+    undo_delay(alice, 30)
+    data = open_compose(client)
+    with override_settings(WEBMAIL_SEND_QUEUE="nobody-listens"):
+        compose = send(client, data, to=bob.email, subject="Not early", body="x\n")
+        assert compose_send.apply(args=[str(compose.pk)]).get() == "wait"
+    assert _claim(str(compose.pk)) is Outcome.WAIT
+    compose.refresh_from_db()
+    assert compose.state == "queued" and compose.claimed_at is None
+    assert client.post(f"/mail/compose/{compose.pk}/cancel/").status_code == 302
+    assert Compose.objects.get(pk=compose.pk).state == "draft"

@@ -281,6 +281,8 @@ def status(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
                 "kept_as_draft": info.kept_as_draft,
                 "can_cancel": info.can_cancel,
                 "can_edit": info.can_edit,
+                "send_at": info.send_at.isoformat() if info.send_at else None,
+                "scheduled": info.scheduled,
                 "edit_url": _edit_url(item),
                 "status_url": _status_url(item),
             }

@@ -36,7 +36,10 @@
           if (data.state !== initial || data.done) {
             window.location.reload();
           } else {
-            window.setTimeout(poll, 1000);
+            // The countdown of an undo delay ("Sending in 7 seconds."), worded by the server.
+            const line = page.querySelector(".status-message");
+            if (line && data.message && line.textContent !== data.message) line.textContent = data.message;
+            window.setTimeout(poll, data.scheduled ? 30000 : 1000); // a scheduled one may wait for days
           }
         })
         .catch(() => window.setTimeout(poll, 3000));

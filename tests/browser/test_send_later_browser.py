@@ -36,6 +36,12 @@ def test_send_then_undo_brings_the_editor_back_with_the_text(app_server, celery_
     assert browser.switch_to.active_element == undo, "Undo has the focus: Enter undoes"
     compose = Compose.objects.get(user=user)
     assert compose.state == "queued" and compose.send_at is not None
+    # The countdown moves while the page waits (worded by the server each poll).
+    line = browser.find_element(By.CSS_SELECTOR, ".status-message")
+    first = line.text
+    assert first.startswith("Sending in ")
+    wait.until(lambda _driver: line.text != first and line.text.startswith("Sending in "))
+    assert browser.switch_to.active_element == undo, "the focus stays on Undo"
     browser.switch_to.active_element.send_keys(Keys.ENTER)
 
     wait.until(EC.url_matches(r"/mail/compose/[0-9a-f-]+/$"))
