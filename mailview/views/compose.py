@@ -7,6 +7,7 @@ JSON with `Accept: application/json`.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from django.conf import settings
@@ -16,6 +17,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -305,6 +307,7 @@ def status(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
             "edit_url": _edit_url(item),
             "status_url": _status_url(item),
             # A page without scripts reloads when an undo delay is over (not every 3 s under the Undo button).
+            "scheduled_when": _local_time(info.send_at) if info.scheduled and info.send_at else "",
             "refresh_seconds": int((info.send_at - timezone.now()).total_seconds()) + 2 if info.send_at else 3,
         },
     )
@@ -328,6 +331,11 @@ def cancel(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
     return redirect(_edit_url(item))
 
 
+def _local_time(when: datetime) -> str:
+    """A send time as <time>: the server's zone in the page; compose.js shows it in the browser's."""
+    return format_html('<time datetime="{}" data-local-time>{}</time>', when.isoformat(), send_time_label(when))
+
+
 @login_required
 @never_cache
 @require_GET
@@ -335,7 +343,7 @@ def scheduled(request: AuthenticatedHttpRequest) -> HttpResponse:
     """/mail/scheduled/: the messages waiting to be sent later, with edit and cancel."""
     with get_pool().session(request.user) as imap:
         folders = flatten(folder_tree(imap=imap))
-    items = [{"compose": c, "when": send_time_label(c.send_at) if c.send_at else ""} for c in scheduled_list(user=request.user)]
+    items = [{"compose": c, "when": _local_time(c.send_at)} for c in scheduled_list(user=request.user) if c.send_at]
     return render(request, "mailview/scheduled.html", {"items": items, "folders": folders, "current_folder": ""})
 
 

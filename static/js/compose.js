@@ -38,7 +38,7 @@
           } else {
             // The countdown of an undo delay ("Sending in 7 seconds."), worded by the server.
             const line = page.querySelector(".status-message");
-            if (line && data.message && line.textContent !== data.message) line.textContent = data.message;
+            if (line && data.message && !data.scheduled && line.textContent !== data.message) line.textContent = data.message;
             window.setTimeout(poll, data.scheduled ? 30000 : 1000); // a scheduled one may wait for days
           }
         })
@@ -548,7 +548,20 @@
     });
   }
 
+  // Send times (scheduled messages) in the browser's time zone and language.
+  function localizeTimes() {
+    const lang = document.documentElement.lang || undefined;
+    document.querySelectorAll("time[data-local-time]").forEach((el) => {
+      const when = new Date(el.getAttribute("datetime"));
+      if (isNaN(when.getTime())) return;
+      try {
+        el.textContent = when.toLocaleString(lang, { weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+      } catch (error) { /* keep the server's wording */ }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    localizeTimes();
     const page = document.querySelector("[data-status-page]");
     if (page) setupStatusPage(page);
     const form = document.getElementById("compose-form");

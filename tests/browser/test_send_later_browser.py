@@ -64,6 +64,8 @@ def test_send_later_tomorrow_then_edit_it_from_the_scheduled_list(app_server, br
     person, friend = new_mail_user("planner"), new_mail_user("friend")
     wait = WebDriverWait(browser, 30)
     sign_in_as(person)
+    # A browser far from the server's zone (UTC): "tomorrow 8:00" is its 8:00.
+    browser.execute_cdp_cmd("Emulation.setTimezoneOverride", {"timezoneId": "Asia/Tokyo"})
     browser.get(f"{app_server}/mail/compose/")
     wait.until(EC.element_to_be_clickable((By.ID, "compose-to"))).send_keys(friend.email)
     browser.find_element(By.ID, "compose-subject").send_keys("Good morning")
@@ -79,6 +81,7 @@ def test_send_later_tomorrow_then_edit_it_from_the_scheduled_list(app_server, br
     assert compose.state == "queued" and compose.send_later
     # 8:00 tomorrow in the browser's zone (the page sent its offset), stored in UTC.
     offset = browser.execute_script("return new Date().getTimezoneOffset();")
+    assert offset == -540
     from datetime import timedelta
 
     local = compose.send_at - timedelta(minutes=offset)
@@ -87,6 +90,8 @@ def test_send_later_tomorrow_then_edit_it_from_the_scheduled_list(app_server, br
     browser.get(f"{app_server}/mail/scheduled/")
     item = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, f"[data-compose='{compose.pk}']")))
     assert "Good morning" in item.text
+    shown = item.find_element(By.CSS_SELECTOR, "time[data-local-time]").text
+    assert "08:00" in shown and "23:00" not in shown, f"8:00 in the browser's zone, not the server's 23:00 UTC: {shown}"
     item.find_element(By.XPATH, ".//button[starts-with(normalize-space(.), 'Edit')]").click()
     wait.until(EC.url_matches(r"/mail/compose/[0-9a-f-]+/$"))
     assert "Sent at eight." in wait.until(EC.presence_of_element_located((By.ID, "compose-body"))).get_attribute("value")
