@@ -150,6 +150,8 @@ class UserSettings(models.Model):
     trash_folder = models.CharField(_("trash folder"), max_length=500, blank=True)
     junk_folder = models.CharField(_("junk folder"), max_length=500, blank=True)
     archive_folder = models.CharField(_("archive folder"), max_length=500, blank=True)
+    # Seconds a sent message waits (and can be undone) before it goes out; null: WEBMAIL_UNDO_SEND_SECONDS.
+    undo_send_seconds = models.PositiveSmallIntegerField(_("undo send"), null=True, blank=True)
 
     def __str__(self) -> str:
         return f"settings of {self.user}"

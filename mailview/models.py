@@ -19,7 +19,9 @@ class Compose(models.Model):
 
     States (see `mailview.services.compose.sending`):
       draft       being edited (autosaved to IMAP as it goes)
-      queued      the person pressed Send; a task is (or will be) on the broker
+      queued      the person pressed Send; a task is (or will be) on the broker. With
+                  `send_at` in the future it waits there (undo send, send later) and
+                  can be recalled to `draft` until then
       sending     a worker claimed it and is talking SMTP up to RCPT TO
       submitting  DATA is under way: if a worker dies here we cannot know whether
                   the server took it, so it is never sent again automatically
@@ -84,6 +86,9 @@ class Compose(models.Model):
     error_code = models.CharField(max_length=20, blank=True)
     error_detail = models.CharField(max_length=500, blank=True)
     retry_at = models.DateTimeField(null=True, blank=True)
+    # When a queued message goes out (undo delay or "send later"); null: at once.
+    send_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    send_later = models.BooleanField(default=False)  # scheduled by the person (listed at /mail/scheduled/)
 
     class Meta:
         verbose_name = _("message being written")

@@ -13,11 +13,12 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from mailview.imap import ImapConnectionError, ImapError, NoStoredCredentials, PoolTimeout, get_pool, validate
-from mailview.services.compose.lifecycle import compose_cleanup
+from mailview.services.compose.lifecycle import compose_cleanup, compose_sweep_due
 from mailview.services.compose.sending import (
     Outcome,
     compose_deliver,
     compose_deliver_without_mailbox,
+    compose_due_in,
     compose_give_up,
     compose_owner,
     compose_retry_at,
@@ -111,10 +112,29 @@ def retry_countdown(retries: int) -> int:
     return int(min(settings.WEBMAIL_SEND_RETRY_CAP, settings.WEBMAIL_SEND_RETRY_BASE * (2 ** retries)))
 
 
+# A waiting send (undo send, send later) is held by a worker at most this long (its
+# ETA); a later one comes back then and waits again, so no worker holds days-long ETAs.
+SEND_HOLD_SECONDS = 900
+
+
+def compose_send_enqueue(compose_id: str) -> None:
+    """Queue the send of a compose for when it is due (its `send_at`): what services get as `enqueue`."""
+    wait = compose_due_in(compose_id=compose_id)
+    options: dict[str, object] = {"queue": settings.WEBMAIL_SEND_QUEUE}
+    if wait:
+        options["countdown"] = min(wait, SEND_HOLD_SECONDS)
+    compose_send.apply_async((compose_id,), **options)  # type: ignore[arg-type]
+
+
 @shared_task(bind=True, acks_late=True, max_retries=None, name="mailview.compose_send")
 def compose_send(self: Task, compose_id: str) -> str:
     """Submit a queued message by SMTP, copy it to Sent, delete the draft, flag the original."""
-    outcome = _deliver(compose_id)
+    # Not its time yet (a redelivery, a hop of a long wait): no session needed to know.
+    outcome = Outcome.WAIT if compose_due_in(compose_id=compose_id) else _deliver(compose_id)
+    if outcome is Outcome.WAIT:
+        # Not its time yet (undone meanwhile is DONE): come back when it is.
+        compose_send_enqueue(compose_id)
+        return outcome.value
     if outcome is Outcome.DONE and (owner := compose_owner(compose_id=compose_id)) is not None:
         _sync_later(owner, [], reason="sent")  # the Sent copy and the draft gone
     if outcome is Outcome.RETRY:
@@ -142,4 +162,10 @@ def _deliver(compose_id: str) -> Outcome:
 @shared_task(name="mailview.compose_cleanup")
 def compose_cleanup_task() -> int:
     """Housekeeping (run it periodically, e.g. hourly with celery beat)."""
-    return compose_cleanup(enqueue=compose_send.delay)
+    return compose_cleanup(enqueue=compose_send_enqueue)
+
+
+@shared_task(name="mailview.compose_send_due")
+def compose_send_due_task() -> int:
+    """Beat, every WEBMAIL_SEND_SWEEP_SECONDS: send waiting messages whose time has come and whose task is gone."""
+    return compose_sweep_due(enqueue=compose_send_enqueue)

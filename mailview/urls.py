@@ -50,6 +50,7 @@ urlpatterns = [
     # Before the folder routes: "compose" is not a folder here.
     path("compose/", include(compose_urlpatterns)),
     path("search/", search.search, name="search"),
+    path("scheduled/", compose.scheduled, name="scheduled"),
     path("<folder:folder>/", reading.message_list, name="message_list"),
     path("<folder:folder>/<int:uid>/", reading.message_detail, name="message_detail"),
     path("<folder:folder>/<int:uid>/body/", reading.message_body_document, name="message_body"),

@@ -62,6 +62,8 @@ export REDIS_URL="$redis_base/2" CELERY_BROKER_URL="$redis_base/3" CELERY_RESULT
 export WEBMAIL_CACHE_PREFIX=webmail-test
 export DJANGO_SECRET_KEY="test-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')"
 export WEBMAIL_CREDENTIALS_KEY="$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
+# Sends go out at once unless a test asks for the undo delay (the deployment default is 10 s).
+export WEBMAIL_UNDO_SEND_SECONDS=0
 export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
 # The event server the browser tests start (tests/conftest.py `event_server`) listens here.
 export WEBMAIL_EVENTS_PORT=${WEBMAIL_EVENTS_PORT:-31082}

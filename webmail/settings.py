@@ -310,6 +310,8 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 2, "i
 CELERY_BEAT_SCHEDULE = {
     # Removes abandoned uploads and compose sessions, and re-queues stuck sends.
     "compose-cleanup": {"task": "mailview.compose_cleanup", "schedule": 3600.0},
+    # Sends waiting messages (undo send, send later) whose time has come and whose task is gone.
+    "compose-send-due": {"task": "mailview.compose_send_due", "schedule": float(env_int("WEBMAIL_SEND_SWEEP_SECONDS", 30, minimum=5))},
 }
 # How often an open message list asks whether its folder changed (another device).
 WEBMAIL_LIST_POLL_SECONDS = env_int("WEBMAIL_LIST_POLL_SECONDS", 20, minimum=1)
@@ -386,6 +388,16 @@ WEBMAIL_SMTP_TIMEOUT = env_int("WEBMAIL_SMTP_TIMEOUT", 30, minimum=1)
 WEBMAIL_SEND_MAX_RETRIES = env_int("WEBMAIL_SEND_MAX_RETRIES", 8, minimum=0)
 WEBMAIL_SEND_RETRY_BASE = env_int("WEBMAIL_SEND_RETRY_BASE", 30, minimum=1)
 WEBMAIL_SEND_RETRY_CAP = env_int("WEBMAIL_SEND_RETRY_CAP", 30 * 60, minimum=1)
+# Undo send: the seconds a sent message waits before it goes out, for people who have not
+# chosen (settings offer off, 5, 10, 20, 30).
+WEBMAIL_UNDO_SEND_SECONDS = env_int("WEBMAIL_UNDO_SEND_SECONDS", 10, minimum=0)
+if WEBMAIL_UNDO_SEND_SECONDS > 30:
+    raise ImproperlyConfigured("WEBMAIL_UNDO_SEND_SECONDS must be at most 30")
+# The Celery queue sends go to (a deployment may give them dedicated workers).
+WEBMAIL_SEND_QUEUE = env_str("WEBMAIL_SEND_QUEUE", "celery")
+# Seconds between sweeps (celery beat) that send waiting messages whose time has come and
+# whose task was lost (a broker restart); a worker restart is covered by redelivery.
+WEBMAIL_SEND_SWEEP_SECONDS = env_int("WEBMAIL_SEND_SWEEP_SECONDS", 30, minimum=5)
 # Seconds between draft autosaves while the person types.
 WEBMAIL_DRAFT_AUTOSAVE_SECONDS = env_int("WEBMAIL_DRAFT_AUTOSAVE_SECONDS", 5, minimum=1)
 # Identities may use any From address (true: only if the SMTP server checks senders itself), or

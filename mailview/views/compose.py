@@ -7,6 +7,7 @@ JSON with `Accept: application/json`.
 """
 from __future__ import annotations
 
+from datetime import datetime
 from uuid import UUID
 
 from django.conf import settings
@@ -15,6 +16,8 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -40,11 +43,14 @@ from mailview.services.compose.lifecycle import (
     compose_seed,
     compose_start,
     compose_status,
+    scheduled_list,
+    send_later_time,
+    send_time_label,
 )
 from mailview.services.compose.sending import message_size_limit
 from mailview.services.compose.uploads import UploadRefused, upload_chunk, upload_delete, upload_start, upload_states, uploads_purge
 from mailview.services.reading.folders import FolderInfo, flatten, folder_tree
-from mailview.tasks import compose_send
+from mailview.tasks import compose_send_enqueue
 from mailview.templatetags.mail_urls import folder_url
 from mailview.views.common import wants_json
 
@@ -153,6 +159,8 @@ def compose(request: AuthenticatedHttpRequest) -> HttpResponse:
                 save=False,
             )
         folders = flatten(folder_tree(imap=imap, user_key=str(request.user.pk)))
+    if not item._state.adding and not item.is_editable:  # noqa: SLF001 - a waiting send opened from Drafts
+        return redirect(_status_url(item))
     return _render(request, item, folders=folders)
 
 
@@ -180,7 +188,7 @@ def _compose_post(request: AuthenticatedHttpRequest, item: Compose) -> HttpRespo
         messages.info(request, _("The message was discarded."))
         return JsonResponse({"discarded": True, "next": folder_url("INBOX")}) if wants_json(request) else redirect(folder_url("INBOX"))
     try:
-        compose_apply(user=request.user, compose=item, data=_input(request), strict=action == "send")
+        compose_apply(user=request.user, compose=item, data=_input(request), strict=action in ("send", "schedule"))
         _store_form_uploads(request, item)
         if action.startswith("remove:"):
             attachment_id = _uuid_or_none(action.partition(":")[2])
@@ -204,8 +212,15 @@ def _compose_post(request: AuthenticatedHttpRequest, item: Compose) -> HttpRespo
                 )
             messages.success(request, _("Draft saved."))
             return redirect(_edit_url(item))
+        # "Send later": a time chosen in the form (the person's zone from the browser's offset).
+        post = request.POST
+        send_at = (
+            send_later_time(choice=post.get("send_later", ""), custom=post.get("send_at", ""), tz_offset=post.get("tz_offset", ""))
+            if action == "schedule"
+            else None
+        )
         with get_pool().session(request.user) as imap:
-            compose_queue(user=request.user, compose=item, imap=imap, enqueue=compose_send.delay)
+            compose_queue(user=request.user, compose=item, imap=imap, enqueue=compose_send_enqueue, send_at=send_at)
     except ComposeInvalid as exc:
         if wants_json(request):
             return JsonResponse({"errors": exc.errors}, status=400)
@@ -268,6 +283,8 @@ def status(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
                 "kept_as_draft": info.kept_as_draft,
                 "can_cancel": info.can_cancel,
                 "can_edit": info.can_edit,
+                "send_at": info.send_at.isoformat() if info.send_at else None,
+                "scheduled": info.scheduled,
                 "edit_url": _edit_url(item),
                 "status_url": _status_url(item),
             }
@@ -289,6 +306,9 @@ def status(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
             "drafts_folder": drafts_folder,
             "edit_url": _edit_url(item),
             "status_url": _status_url(item),
+            # A page without scripts reloads when an undo delay is over (not every 3 s under the Undo button).
+            "scheduled_when": _local_time(info.send_at) if info.scheduled and info.send_at else "",
+            "refresh_seconds": int((info.send_at - timezone.now()).total_seconds()) + 2 if info.send_at else 3,
         },
     )
 
@@ -296,14 +316,35 @@ def status(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
 @login_required
 @require_POST
 def cancel(request: AuthenticatedHttpRequest, compose_id: UUID) -> HttpResponse:
+    """Undo send / unschedule / stop retrying: the message is back to editing (`next=scheduled`: back to the list)."""
     item = _compose_or_404(request, compose_id)
     cancelled = compose_cancel(compose=item)
     if wants_json(request):
         return JsonResponse({"cancelled": cancelled, "edit_url": _edit_url(item)})
-    if cancelled:
-        messages.info(request, _("Sending was cancelled. Your message is saved in Drafts."))
-        return redirect(_edit_url(item))
-    return redirect(_status_url(item))
+    if not cancelled:
+        messages.error(request, _("Too late: the message is already being sent."))
+        return redirect(_status_url(item))
+    if request.POST.get("next") == "scheduled":
+        messages.info(request, _("The scheduled send was cancelled. Your message is kept in Drafts."))
+        return redirect("mailview:scheduled")
+    messages.info(request, _("Sending was cancelled. Your message is saved in Drafts."))
+    return redirect(_edit_url(item))
+
+
+def _local_time(when: datetime) -> str:
+    """A send time as <time>: the server's zone in the page; compose.js shows it in the browser's."""
+    return format_html('<time datetime="{}" data-local-time>{}</time>', when.isoformat(), send_time_label(when))
+
+
+@login_required
+@never_cache
+@require_GET
+def scheduled(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """/mail/scheduled/: the messages waiting to be sent later, with edit and cancel."""
+    with get_pool().session(request.user) as imap:
+        folders = flatten(folder_tree(imap=imap))
+    items = [{"compose": c, "when": _local_time(c.send_at)} for c in scheduled_list(user=request.user) if c.send_at]
+    return render(request, "mailview/scheduled.html", {"items": items, "folders": folders, "current_folder": ""})
 
 
 @login_required

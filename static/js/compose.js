@@ -36,7 +36,10 @@
           if (data.state !== initial || data.done) {
             window.location.reload();
           } else {
-            window.setTimeout(poll, 1000);
+            // The countdown of an undo delay ("Sending in 7 seconds."), worded by the server.
+            const line = page.querySelector(".status-message");
+            if (line && data.message && !data.scheduled && line.textContent !== data.message) line.textContent = data.message;
+            window.setTimeout(poll, data.scheduled ? 30000 : 1000); // a scheduled one may wait for days
           }
         })
         .catch(() => window.setTimeout(poll, 3000));
@@ -391,6 +394,9 @@
       } else if (action === "save") {
         event.preventDefault();
         save(true);
+      } else if (action === "schedule") {
+        fillTimeZone();
+        syncBody();
       } else if (action === "discard") {
         if (!window.confirm(event.submitter.dataset.confirm || "Discard?")) event.preventDefault();
         else syncBody();
@@ -398,6 +404,20 @@
         syncBody();
       }
     });
+    // "Send later": the server reads times in the browser's zone (its offset from UTC).
+    const sendAtInput = form.querySelector("[data-send-at-input]");
+    function fillTimeZone() {
+      const field = form.querySelector("[data-tz-offset]");
+      if (!field) return;
+      const chosen = sendAtInput && sendAtInput.value ? new Date(sendAtInput.value) : new Date();
+      field.value = String(isNaN(chosen.getTime()) ? new Date().getTimezoneOffset() : chosen.getTimezoneOffset());
+    }
+    if (sendAtInput) {
+      sendAtInput.addEventListener("input", () => {
+        const custom = form.querySelector("[data-send-later-custom]");
+        if (custom) custom.checked = true;
+      });
+    }
     form.addEventListener("keydown", (event) => {
       if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
         event.preventDefault();
@@ -528,7 +548,20 @@
     });
   }
 
+  // Send times (scheduled messages) in the browser's time zone and language.
+  function localizeTimes() {
+    const lang = document.documentElement.lang || undefined;
+    document.querySelectorAll("time[data-local-time]").forEach((el) => {
+      const when = new Date(el.getAttribute("datetime"));
+      if (isNaN(when.getTime())) return;
+      try {
+        el.textContent = when.toLocaleString(lang, { weekday: "short", year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+      } catch (error) { /* keep the server's wording */ }
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", () => {
+    localizeTimes();
     const page = document.querySelector("[data-status-page]");
     if (page) setupStatusPage(page);
     const form = document.getElementById("compose-form");

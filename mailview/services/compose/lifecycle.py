@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -17,11 +17,13 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.template.defaultfilters import filesizeformat
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from accounts.identities import identity_default, identity_get, identity_list, login_address, own_addresses, sender_allowed
 from accounts.models import Identity
+from accounts.services import user_settings
 from mailview.imap import validate
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import InvalidImapInput, MessageNotFound
@@ -212,6 +214,8 @@ def compose_resume(*, user: User, imap: ImapConnection, ref: str) -> Compose:
         existing = Compose.objects.filter(
             user=user, source=Source.DRAFT, source_folder=folder, source_uid=uid, state__in=(State.DRAFT, State.FAILED)
         ).first()
+    if existing is not None and existing.state == State.QUEUED and existing.send_at is not None:
+        return existing  # waiting to be sent (undo send, send later): its status page offers Edit, not a second copy
     if existing is not None and existing.is_editable:
         if in_drafts and (existing.draft_folder, existing.draft_uid) != (folder, uid):
             existing.draft_folder, existing.draft_uid = folder, uid
@@ -314,7 +318,9 @@ def compose_apply(*, user: User, compose: Compose, data: ComposeInput, strict: b
 # -- building and saving -------------------------------------------------------------------
 
 
-def _spec(compose: Compose, *, files: list[FileAttachment], messages: list[EmbeddedMessageAttachment]) -> MessageSpec:
+def _spec(
+    compose: Compose, *, files: list[FileAttachment], messages: list[EmbeddedMessageAttachment], date: datetime | None = None
+) -> MessageSpec:
     identity = compose.identity or identity_default(user=compose.user)
     reply_to = parse_address_list(identity.reply_to, field=_("Reply-To"), strict=False) if identity.reply_to else []
     text = compose.body_text
@@ -330,7 +336,7 @@ def _spec(compose: Compose, *, files: list[FileAttachment], messages: list[Embed
         text=text,
         html=compose.body_html,
         message_id=compose.message_id,
-        date=timezone.now(),
+        date=date or timezone.now(),
         in_reply_to=compose.in_reply_to,
         references=compose.references,
         attachments=tuple(files),
@@ -385,12 +391,66 @@ def compose_draft_save(*, user: User, compose: Compose, imap: ImapConnection, fo
     return SaveResult(saved=True, folder=folder, uid=uid, saved_at=compose.draft_saved_at)
 
 
-def compose_queue(*, user: User, compose: Compose, imap: ImapConnection, enqueue: Callable[[str], object]) -> Compose:
+UNDO_SEND_CHOICES = (0, 5, 10, 20, 30)  # seconds; the settings page offers these
+
+
+def send_later_time(*, choice: str, custom: str = "", tz_offset: str = "", now: datetime | None = None) -> datetime:
+    """The moment "send later" means, in UTC: "tomorrow" or "monday" at 8:00, or a `custom`
+    date-time (an <input type=datetime-local> value), in the person's time zone: the
+    browser's offset from UTC in minutes as JavaScript gives it (`getTimezoneOffset()`,
+    sent with the form), else the server's zone. Raises ComposeInvalid."""
+    from datetime import time as clock
+    from datetime import timezone as dt_timezone
+
+    now = now or timezone.now()
+    zone: tzinfo
+    try:
+        offset = int(tz_offset)
+        if abs(offset) > 16 * 60:
+            raise ValueError(tz_offset)
+        zone = dt_timezone(timedelta(minutes=-offset))
+    except ValueError:
+        zone = timezone.get_current_timezone()
+    local_now = now.astimezone(zone)
+    if choice in ("tomorrow", "monday"):
+        days = 1 if choice == "tomorrow" else (7 - local_now.weekday()) or 7
+        day = local_now.date() + timedelta(days=days)
+        when = datetime.combine(day, clock(8, 0)).replace(tzinfo=zone)
+    elif choice == "custom":
+        try:
+            naive = datetime.fromisoformat(custom.strip())
+        except ValueError:
+            raise ComposeInvalid({"send_at": _("Enter a date and time.")}) from None
+        if naive.tzinfo is not None:
+            naive = naive.replace(tzinfo=None)
+        when = naive.replace(tzinfo=zone)
+    else:
+        raise ComposeInvalid({"send_at": _("Choose when to send the message.")})
+    when = when.astimezone(UTC)
+    if when <= now:
+        raise ComposeInvalid({"send_at": _("Choose a time in the future.")})
+    if when > now + timedelta(days=366):
+        raise ComposeInvalid({"send_at": _("Choose a time within a year.")})
+    return when
+
+
+def undo_send_seconds(*, user: User) -> int:
+    """How long this person's sent messages wait (and can be undone) before they go out."""
+    chosen = user_settings(user=user).undo_send_seconds
+    return int(settings.WEBMAIL_UNDO_SEND_SECONDS if chosen is None else chosen)
+
+
+def compose_queue(
+    *, user: User, compose: Compose, imap: ImapConnection, enqueue: Callable[[str], object], send_at: datetime | None = None
+) -> Compose:
     """Send: build the final message (forwarded parts fetched now), check its size
     against the server's limit, store it as the draft, then queue the task:
-    `enqueue(compose_id)` after the transaction commits (the caller passes the task's
-    `delay`). The message is on the server before anything else happens: never lost.
-    Needs the user's checked-out session."""
+    `enqueue(compose_id)` after the transaction commits (the caller passes a function
+    that queues the task for the compose's `send_at`). The message is on the server
+    before anything else happens: never lost. Needs the user's checked-out session.
+
+    It goes out after the person's undo delay, or at `send_at` ("send later", listed
+    at /mail/scheduled/); until then `compose_cancel` recalls it into the editor."""
     if not compose.is_editable:
         raise ComposeLocked(str(compose.pk))
     identity = compose.identity or identity_default(user=user)
@@ -399,9 +459,17 @@ def compose_queue(*, user: User, compose: Compose, imap: ImapConnection, enqueue
     recipients = [a.email for v in (compose.to, compose.cc, compose.bcc) for a in parse_address_list(v, field="", strict=False)]
     if not recipients:
         raise ComposeInvalid({"to": _("Add at least one recipient.")})
+    now = timezone.now()
+    send_later = send_at is not None
+    if send_at is None:
+        delay = undo_send_seconds(user=user)
+        send_at = now + timedelta(seconds=delay) if delay else None
+    elif send_at <= now:
+        raise ComposeInvalid({"send_at": _("Choose a time in the future.")})
     limit = message_size_limit(user=user)
     files, messages = _forwarded(compose, imap)
-    raw = message_build(_spec(compose, files=_uploaded_files(compose) + files, messages=messages))
+    # The Date is when it goes out (a scheduled message is not dated the day it was written).
+    raw = message_build(_spec(compose, files=_uploaded_files(compose) + files, messages=messages, date=send_at))
     if len(raw) > limit:
         raise ComposeInvalid({"attachments": too_big_message(filename=compose.subject or _("This message"), limit=limit, size=len(raw))})
     folder, uid = draft_store(imap=imap, user_key=str(user.pk), compose=compose, raw=raw)
@@ -415,6 +483,8 @@ def compose_queue(*, user: User, compose: Compose, imap: ImapConnection, enqueue
         error_code="",
         error_detail="",
         retry_at=None,
+        send_at=send_at,
+        send_later=send_later,
     )
     if not updated:
         raise ComposeLocked(str(compose.pk))
@@ -454,8 +524,14 @@ def compose_request_refusal(*, user: User | AnonymousUser, length: int) -> str |
 
 
 def compose_cancel(*, compose: Compose) -> bool:
-    """Stop a send that is waiting (to start, or to retry): back to editing."""
-    return bool(Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(state=State.DRAFT, retry_at=None, updated_at=timezone.now()))
+    """Stop a send that is waiting (its undo delay, its scheduled time, a retry): back to
+    editing, with everything it had (the row, the uploads, the draft in Drafts). False when
+    too late: a worker claimed it (compare-and-set on the state, like the claim)."""
+    return bool(
+        Compose.objects.filter(pk=compose.pk, state=State.QUEUED).update(
+            state=State.DRAFT, retry_at=None, send_at=None, send_later=False, updated_at=timezone.now()
+        )
+    )
 
 
 def compose_discard(*, user: User, compose: Compose, imap: ImapConnection) -> None:
@@ -500,11 +576,19 @@ class ComposeStatus:
     can_cancel: bool
     can_edit: bool
     retry_at: datetime | None
+    send_at: datetime | None = None  # waiting to go out then (undo send, send later): can be recalled
+    scheduled: bool = False  # "send later" (listed at /mail/scheduled/), not just the undo delay
 
 
 def error_message(code: str, detail: str) -> str:
     maker = ERROR_MESSAGES.get(code)
     return maker(detail) if maker else _("The message could not be sent (%(detail)s).") % {"detail": detail or code}
+
+
+def send_time_label(when: datetime) -> str:
+    """A send time for people: date and time with its zone (the server's; the page may show it in the browser's)."""
+    local = timezone.localtime(when)
+    return f"{formats.date_format(local, 'SHORT_DATE_FORMAT')} {local.strftime('%H:%M %Z')}"
 
 
 def compose_status(*, compose: Compose) -> ComposeStatus:
@@ -520,6 +604,16 @@ def compose_status(*, compose: Compose) -> ComposeStatus:
         return ComposeStatus(state, False, False, _("Not sent yet"), text, True, True, False, when)
     if state == State.DRAFT:
         return ComposeStatus(state, True, False, _("Draft"), _("This message has not been sent."), True, False, True, None)
+    if state == State.QUEUED and compose.send_at is not None and compose.send_at > timezone.now():
+        if compose.send_later:
+            label = send_time_label(compose.send_at)
+            return ComposeStatus(
+                state, False, False, _("Scheduled"), _("This message will be sent on %(when)s.") % {"when": label},
+                False, True, False, None, compose.send_at, True,
+            )
+        seconds = max(1, round((compose.send_at - timezone.now()).total_seconds()))
+        text = ngettext("Sending in %(seconds)d second.", "Sending in %(seconds)d seconds.", seconds) % {"seconds": seconds}
+        return ComposeStatus(state, False, False, _("Sending…"), text, False, True, False, None, compose.send_at, False)
     return ComposeStatus(state, False, False, _("Sending…"), _("Your message is being sent."), False, state == State.QUEUED, False, None)
 
 
@@ -536,10 +630,38 @@ def compose_cleanup(*, enqueue: Callable[[str], object], now: datetime | None = 
         uploads_purge(compose=compose)
         compose.delete()
         removed += 1
-    stuck = Compose.objects.filter(state=State.QUEUED, updated_at__lt=now - timedelta(minutes=30)).exclude(retry_at__gt=now)
+    stuck = (
+        Compose.objects.filter(state=State.QUEUED, updated_at__lt=now - timedelta(minutes=30))
+        .exclude(retry_at__gt=now)
+        .exclude(send_at__gt=now)  # waiting for its time: compose_sweep_due sends it then
+    )
     for compose in stuck:
         _enqueue(compose, enqueue)
     return removed
+
+
+def compose_sweep_due(*, enqueue: Callable[[str], object], now: datetime | None = None) -> int:
+    """Queue again the waiting sends (undo send, send later) whose time has come and that no
+    task took: their task was lost with the broker's data. A worker that dies is covered by
+    redelivery; this is the backstop. Overdue by a sweep interval, so a task about to run is
+    not doubled (a doubled one would do nothing: the claim is compare-and-set)."""
+    now = now or timezone.now()
+    grace = timedelta(seconds=settings.WEBMAIL_SEND_SWEEP_SECONDS)
+    due = (
+        Compose.objects.filter(state=State.QUEUED, send_at__lte=now - grace, updated_at__lt=now - grace)
+        .exclude(retry_at__gt=now)
+        .order_by("send_at")[:500]
+    )
+    count = 0
+    for compose in due:
+        _enqueue(compose, enqueue)
+        count += 1
+    return count
+
+
+def scheduled_list(*, user: User) -> list[Compose]:
+    """This person's messages waiting to be sent later (/mail/scheduled/), soonest first."""
+    return list(Compose.objects.filter(user=user, state=State.QUEUED, send_later=True).order_by("send_at", "pk"))
 
 
 def compose_for_user(*, user: User, compose_id: uuid.UUID | str, seed: str = "") -> Compose:

@@ -14,6 +14,11 @@ before and after each step (see `mailview.models.Compose`):
                                    failed ◀┘                        submitted ──▶ sent
                                                          (Sent copy, draft gone, flags)
 
+A queued message with `send_at` in the future (undo send, send later) is not
+claimed before then: the run says WAIT and the task comes back at that time. Until
+the claim, the person can recall it (`queued` → `draft`, `lifecycle.compose_cancel`);
+claim and recall are both compare-and-set on the state, so exactly one of them wins.
+
 A run that finds `submitting` knows a worker died while the server was taking
 the message: it may have been sent, so it is marked failed ("interrupted"), never
 re-sent blindly. `submitted` skips SMTP and only finishes the IMAP steps, which
@@ -116,6 +121,7 @@ class Outcome(Enum):
     DONE = "done"  # sent (or nothing left to do)
     RETRY = "retry"  # try again later (server down, IMAP hiccup, another run holds it)
     FAILED = "failed"  # given up; the draft is kept
+    WAIT = "wait"  # queued to go out later (`send_at`): come back then (`compose_due_in`)
 
 
 def send_lease() -> timedelta:
@@ -130,6 +136,14 @@ def _set_state(compose_id: uuid.UUID | str, *, expect: tuple[str, ...], **change
 def compose_owner(*, compose_id: str) -> int | None:
     """Whose compose this is (the task checks out that user's IMAP session); None if it is gone."""
     return Compose.objects.filter(pk=compose_id).values_list("user_id", flat=True).first()
+
+
+def compose_due_in(*, compose_id: str) -> float:
+    """Seconds until a queued compose may go out (0: now; also when it is not waiting)."""
+    send_at = Compose.objects.filter(pk=compose_id, state=State.QUEUED).values_list("send_at", flat=True).first()
+    if send_at is None:
+        return 0.0
+    return max(0.0, (send_at - timezone.now()).total_seconds())
 
 
 def _claim(compose_id: str) -> Compose | Outcome:
@@ -149,11 +163,18 @@ def _claim(compose_id: str) -> Compose | Outcome:
     now = timezone.now()
     claimed = (
         Compose.objects.filter(pk=compose_id)
-        .filter(Q(state=State.QUEUED) | Q(state=State.SENDING, claimed_at__lt=now - send_lease()))
+        .filter(
+            # A waiting message (undo send, send later) is not taken before its time.
+            Q(state=State.QUEUED, send_at__isnull=True)
+            | Q(state=State.QUEUED, send_at__lte=now)
+            | Q(state=State.SENDING, claimed_at__lt=now - send_lease())
+        )
         .update(state=State.SENDING, claimed_at=now, updated_at=now)
     )
     if not claimed:
         compose.refresh_from_db()
+        if compose.state == State.QUEUED and compose.send_at is not None and compose.send_at > now:
+            return Outcome.WAIT
         # Another run holds a fresh claim (a duplicate delivery): look again later.
         return Outcome.RETRY if compose.state == State.SENDING else Outcome.DONE
     compose.refresh_from_db()
