@@ -50,6 +50,10 @@ def worker_key(hostname: str) -> str:
 
 def count(kind: str, *labels: str) -> None:
     """Add one to a counter shared by all processes (best effort)."""
+    from webmail.outage import redis_health
+
+    if redis_health.is_down():
+        return  # known outage: no connect timeout per request for a figure
     field = "|".join((kind, *(label.replace("|", "_") for label in labels)))
     try:
         get_redis().hincrby(_counters_key(), field, 1)
