@@ -83,12 +83,17 @@ def test_metrics_with_the_token_shows_pool_signins_requests_and_queue_after_real
         assert (name, ()) in got
 
 
-def test_metrics_counts_imap_errors_by_kind():
-    from mailview.imap import get_pool
+@override_settings(WEBMAIL_METRICS_TOKEN=TOKEN, WEBMAIL_METRICS_ALLOWED_NETWORKS=[])
+def test_metrics_counts_imap_errors_by_kind(signed_in, mail_user):
+    from mailview.imap import ImapError, get_pool
 
-    pool = get_pool()
-    pool._count_error("protocol")
-    assert pool.stats()["errors_protocol"] == 1
+    user = get_user_model().objects.get(username=mail_user.email)
+    with get_pool().session(user) as imap, pytest.raises(ImapError):
+        imap.select("INBOX")
+        imap.search_uids(["NO-SUCH-SEARCH-KEY"])  # Dovecot answers BAD
+    got = scrape(signed_in)
+    assert got[("webmail_imap_errors_total", (("kind", "protocol"),))] >= 1
+    assert any(name == "webmail_imap_process_errors_total" and value >= 1 for (name, _), value in got.items())
 
 
 @pytest.fixture
@@ -149,3 +154,37 @@ def test_a_json_task_line_has_name_id_user_duration_and_outcome(signed_in, mail_
     assert line["user_id"] == str(pk)
     assert line["outcome"] == "SUCCESS"
     assert line["duration_ms"] >= 0
+
+
+def scrape(client) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
+    response = client.get("/metrics", HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+    assert response.status_code == 200
+    return samples(response.content)
+
+
+@override_settings(WEBMAIL_METRICS_TOKEN=TOKEN, WEBMAIL_METRICS_ALLOWED_NETWORKS=[])
+def test_metrics_sees_a_live_celery_worker_and_counts_its_tasks(client, celery_worker):
+    from tests.support import wait_until
+
+    wait_until(lambda: scrape(client)[("webmail_celery_workers", ())] >= 1, timeout=60, message="the worker's alive mark")
+    ages = [value for (name, _), value in scrape(client).items() if name == "webmail_celery_worker_heartbeat_age_seconds"]
+    assert ages and min(ages) < 35
+
+
+@override_settings(WEBMAIL_METRICS_TOKEN=TOKEN, WEBMAIL_METRICS_ALLOWED_NETWORKS=[])
+def test_metrics_sees_the_watcher_and_the_people_it_watches(signed_in, mail_user, watcher_process):
+    from mailview.services.live.events import clear_present, mark_present
+    from tests.support import wait_until
+
+    pk = get_user_model().objects.get(username=mail_user.email).pk
+    mark_present(pk)  # as an open event stream does
+    try:
+        got = wait_until(
+            lambda: (s := scrape(signed_in)).get(("webmail_watched_people", (("status", "up"),)), 0) >= 1 and s,
+            timeout=60,
+            message="the watcher's published stats",
+        )
+        assert got[("webmail_watcher_replicas", ())] >= 1
+        assert got[("webmail_present_people", ())] >= 1
+    finally:
+        clear_present(pk)
