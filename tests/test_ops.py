@@ -78,7 +78,7 @@ def test_metrics_with_the_token_shows_pool_signins_requests_and_queue_after_real
     assert got[("webmail_http_requests_total", (("status", "200"),))] >= 2
     assert got[("webmail_http_requests_total", (("status", "302"),))] >= 1
     assert got[("webmail_celery_queue_length", (("queue", QUEUE),))] == 1
-    assert got[("webmail_celery_queue_oldest_age_seconds", (("queue", QUEUE),))] >= 0
+    assert got[("webmail_celery_queue_oldest_age_seconds", (("queue", QUEUE),))] > 0  # read from the publish-time header
     for name in ("webmail_celery_workers", "webmail_watcher_replicas", "webmail_present_people"):
         assert (name, ()) in got
 
@@ -188,3 +188,16 @@ def test_metrics_sees_the_watcher_and_the_people_it_watches(signed_in, mail_user
         assert got[("webmail_present_people", ())] >= 1
     finally:
         clear_present(pk)
+
+
+@override_settings(WEBMAIL_METRICS_TOKEN=TOKEN, WEBMAIL_METRICS_ALLOWED_NETWORKS=[])
+def test_metrics_counts_open_event_streams(signed_in, mail_user, event_server):
+    from django.conf import settings
+
+    from tests.support import EventStreamClient, wait_until
+
+    session = signed_in.cookies[settings.SESSION_COOKIE_NAME].value
+    with EventStreamClient(event_server.url, session=session) as stream:
+        assert stream.status == 200
+        got = wait_until(lambda: (s := scrape(signed_in))[("webmail_event_streams", ())] >= 1 and s, timeout=30, message="the stream count")
+        assert got[("webmail_present_people", ())] >= 1

@@ -215,6 +215,16 @@ class RedisCollector(Collector):
         present = GaugeMetricFamily("webmail_present_people", "people with an open event stream (a tab open), all event servers")
         present.add_metric([], len(present_users()))
         yield present
+        from mailview.services.live.events import stream_counts
+
+        counts = stream_counts()
+        streams = GaugeMetricFamily("webmail_event_streams", "open event streams, all event-server processes (renewed every 30 s)")
+        streams.add_metric([], sum(counts.values()))
+        per = GaugeMetricFamily("webmail_event_server_streams", "open event streams of one event-server process", labels=["process"])
+        for process, n in sorted(counts.items()):
+            per.add_metric([process], n)
+        yield streams
+        yield per
 
 
 def _age(message: bytes | str | None) -> float:
