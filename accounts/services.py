@@ -192,6 +192,9 @@ def audit(kind: str, *, email: str = "", ip: str | None = None, user_agent: str 
     if ip is not None and not _is_ip(ip):
         ip = None  # "unknown": the column holds IP addresses only
     AuditEvent.objects.create(kind=kind, email=email[:320], ip=ip or None, user_agent=user_agent[:300])
+    from webmail.metrics import count
+
+    count("signin", str(kind))  # /metrics: sign-ins, failures and rate-limit refusals by kind
 
 
 def _is_ip(value: str) -> bool:

@@ -4,6 +4,7 @@ Bad values fail loudly at start-up rather than at the first request.
 """
 from __future__ import annotations
 
+import ipaddress
 import os
 from pathlib import Path
 from typing import Any
@@ -86,6 +87,7 @@ MIDDLEWARE = [
     "webmail.request_log.RequestIdMiddleware",
     "webmail.fairness.PersonConcurrencyMiddleware",  # first: refusing a burst must cost nothing
     *(["webmail.timing.ServerTimingMiddleware"] if SERVER_TIMING else []),
+    "webmail.request_log.AccessLogMiddleware",  # after the timing: reads its IMAP time
     "webmail.middleware.RawPathMiddleware",
     "webmail.middleware.OriginatingIpMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -191,12 +193,26 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 
 # To stderr, where an operator looks: every line names its request and user (webmail/request_log.py).
+# text: one readable line per event; json: one JSON object per line, plus one per request and per task.
+WEBMAIL_LOG_FORMAT = env_str("WEBMAIL_LOG_FORMAT", "text")
+if WEBMAIL_LOG_FORMAT not in {"text", "json"}:
+    raise ImproperlyConfigured(f"WEBMAIL_LOG_FORMAT must be text or json, got {WEBMAIL_LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "filters": {"request": {"()": "webmail.request_log.RequestContextFilter"}},
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d req=%(request_id)s user=%(user_id)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "stream": "ext://sys.stderr", "formatter": "plain", "filters": ["request"]}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d req=%(request_id)s user=%(user_id)s %(message)s"},
+        "json": {"()": "webmail.request_log.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stderr",
+            "formatter": "json" if WEBMAIL_LOG_FORMAT == "json" else "plain",
+            "filters": ["request"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("WEBMAIL_LOG_LEVEL", "INFO")},
     # imapclient logs commands at DEBUG, LOGIN included: never let that through.
     "loggers": {
@@ -340,6 +356,14 @@ WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS = env_int("WEBMAIL_FOLDER_COUNTS_REUSE_SECON
 WEBMAIL_SEARCH_SECONDS = env_int("WEBMAIL_SEARCH_SECONDS", 8, minimum=1)
 # The queue filing actions go to (a deployment may give them dedicated workers).
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
+# /metrics (Prometheus): answered only with this bearer token and/or from these networks (CIDRs); neither set: 404.
+WEBMAIL_METRICS_TOKEN = env_str("WEBMAIL_METRICS_TOKEN", "")
+WEBMAIL_METRICS_ALLOWED_NETWORKS = [n.strip() for n in env_str("WEBMAIL_METRICS_ALLOWED_NETWORKS", "").split(",") if n.strip()]
+for _network in WEBMAIL_METRICS_ALLOWED_NETWORKS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"WEBMAIL_METRICS_ALLOWED_NETWORKS: not a network: {_network!r}") from None
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- The watcher (`manage.py watch_mailboxes`; see mailview/services/live/watching.py) ---

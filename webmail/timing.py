@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from contextvars import ContextVar
+from contextvars import ContextVar, Token
 from typing import Any
 
 from django.db import connection
@@ -34,6 +34,20 @@ class Timings:
 
 
 _current: ContextVar[Timings | None] = ContextVar("webmail_request_timings", default=None)
+
+
+def current_timings() -> Timings | None:
+    """The current request's timings, when one is measured."""
+    return _current.get()
+
+
+def start_timings(timings: Timings) -> Token[Timings | None]:
+    """Measure the rest of this request into `timings` (the JSON request log, without Server-Timing)."""
+    return _current.set(timings)
+
+
+def stop_timings(token: Token[Timings | None]) -> None:
+    _current.reset(token)
 
 
 @contextmanager

@@ -9,6 +9,7 @@ from accounts.views import admin_sign_in
 from mailview.urls import action_urlpatterns, folder_urlpatterns, label_urlpatterns
 from mailview.views.admin import pool_stats
 from mailview.views.events import event_stream
+from webmail.metrics import metrics_view
 
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="mailview:home", permanent=False)),
@@ -34,6 +35,8 @@ urlpatterns = [
     # The live mailbox's Server-Sent Events, served by the ASGI event server (README: "The event server").
     path("events/", event_stream, name="events"),
     path("labels/", include((label_urlpatterns, "mailview_labels"))),
+    # Prometheus; 404 unless WEBMAIL_METRICS_TOKEN / WEBMAIL_METRICS_ALLOWED_NETWORKS allow the caller.
+    path("metrics", metrics_view, name="metrics"),
 ]
 
 # A Redis or task-queue outage raised outside a view still gets the 503 page; else the plain 500.

@@ -305,14 +305,14 @@ class ImapConnection:
         credentials: Credentials,
         *,
         on_login: Callable[[], None] | None = None,
-        on_error: Callable[[], None] | None = None,
+        on_error: Callable[[str], None] | None = None,  # called with the kind: broken, protocol, unexpected
         client_ip: str | None = None,
     ) -> None:
         self.endpoint = endpoint
         self._credentials = credentials
         self._client_ip = client_ip  # of the request that opened it: sent at each login (see `login`)
         self._on_login = on_login or (lambda: None)
-        self._on_error = on_error or (lambda: None)
+        self._on_error = on_error or (lambda kind: None)
         self._client: IMAPClient | None = None
         self.selected: SelectedFolder | None = None
         self.capabilities: frozenset[str] = frozenset()
@@ -393,20 +393,20 @@ class ImapConnection:
                 self._absorb_unsolicited(self._client)
                 return result
             except _BROKEN as exc:
-                self._on_error()
+                self._on_error("broken")
                 log.info("IMAP connection broke (%s), attempt %d", type(exc).__name__, attempt)
                 self._discard()
                 if attempt == 2 or not retry:
                     raise ImapConnectionError("the connection to the mail server broke") from exc
             except (IMAPClientError, imaplib.IMAP4.error) as exc:
-                self._on_error()
+                self._on_error("protocol")
                 raise ImapProtocolError(str(exc)[:300]) from exc
             except ImapError:
                 raise
             except Exception as exc:
                 # Anything else (a parser failure mid-response) leaves the stream in an
                 # unknown state: never reuse it.
-                self._on_error()
+                self._on_error("unexpected")
                 self._discard()
                 self.broken = True
                 raise ImapProtocolError(f"unexpected answer from the mail server ({type(exc).__name__})") from exc

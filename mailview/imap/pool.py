@@ -67,6 +67,7 @@ class PoolCounters:
     waits: int = 0
     timeouts: int = 0
     rejected: int = 0
+    errors_by_kind: dict[str, int] = field(default_factory=dict)  # broken, protocol, unexpected (for /metrics)
 
 
 @dataclass
@@ -166,6 +167,7 @@ class SessionPool:
             "waits": c.waits,
             "timeouts": c.timeouts,
             "rejected": c.rejected,
+            **{f"errors_{kind}": n for kind, n in sorted(c.errors_by_kind.items())},
         }
 
     def all_stats(self) -> list[dict[str, str]]:
@@ -379,8 +381,9 @@ class SessionPool:
     def _count_login(self) -> None:
         self.counters.logins += 1
 
-    def _count_error(self) -> None:
+    def _count_error(self, kind: str = "other") -> None:
         self.counters.errors += 1
+        self.counters.errors_by_kind[kind] = self.counters.errors_by_kind.get(kind, 0) + 1
 
     # -- eviction and the reaper ---------------------------------------------------
 

@@ -118,6 +118,23 @@ def mark_present(user_pk: int, ttl: int = PRESENCE_TTL) -> None:
     get_redis().zadd(f"{key_prefix()}:live:present", {str(int(user_pk)): time.time() + ttl})
 
 
+def publish_stream_count(process: str, count: int, ttl: int = PRESENCE_TTL) -> None:
+    """An event-server process's number of open streams (for /metrics); gone `ttl` after it stops."""
+    get_redis().set(f"{key_prefix()}:live:event-streams:{process}", int(count), ex=max(1, int(ttl)))
+
+
+def stream_counts() -> dict[str, int]:
+    """Open streams per live event-server process."""
+    redis = get_redis()
+    prefix = f"{key_prefix()}:live:event-streams:"
+    counts: dict[str, int] = {}
+    for key in redis.scan_iter(match=f"{prefix}*", count=200):
+        value = redis.get(key)
+        if value is not None:
+            counts[_text(key)[len(prefix):]] = int(_text(value))
+    return counts
+
+
 def clear_present(user_pk: int) -> None:
     get_redis().zrem(f"{key_prefix()}:live:present", str(int(user_pk)))
 

@@ -26,7 +26,9 @@ import asyncio
 import contextlib
 import json
 import logging
+import os
 import random
+import socket
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -172,7 +174,12 @@ class EventHub:
             await asyncio.sleep(RECONNECT_DELAYS[min(attempt, len(RECONNECT_DELAYS)) - 1])
 
     async def _mark_presence_forever(self) -> None:
+        process = f"{socket.gethostname()}-{os.getpid()}"
         while True:
+            try:  # for /metrics: open streams of this process (first right after the first stream opened)
+                await asyncio.to_thread(events.publish_stream_count, process, self.stream_count)
+            except RedisError as exc:
+                log.warning("could not publish the stream count: %s", exc)
             await asyncio.sleep(events.PRESENCE_TTL / 3)
             people = list(self._streams)
             if people:
