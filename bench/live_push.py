@@ -43,8 +43,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-import read_path as rp  # noqa: E402
-from event_streams import EventServer, django_setup  # noqa: E402
+import read_path as rp
+from event_streams import EventServer, django_setup
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -214,40 +214,31 @@ def measure_size(user: rp.BenchUser, password: str, base: str, args: argparse.Na
         driver.execute_script("document.body.dataset.sameDocument = 'yes'")
         driver.execute_script(OBSERVER_JS)
         run_tag = f"{int(time.time())}"
+        added_js = "return window.__bench.added[arguments[0]] || 0"
+        read_js = "return (window.__bench.changed.find((c) => c[0] === arguments[0] && c[1] === false && c[2] >= arguments[1]) || [0,0,0])[2]"
+        gone_js = "return (window.__bench.removed.find((c) => c[0] === arguments[0] && c[1] >= arguments[1]) || [0,0])[1]"
+
+        def timed(kind: str, command, probe_js: str, probe_arg, event_kind: str, uid: int | None = None) -> int:  # type: ignore[no-untyped-def]
+            """Runs `command` on the other connection, waits for the page's stamp; returns the command's result."""
+            t0 = time.time()
+            result = command()
+            done = time.time()
+            key = uid if uid is not None else append_uid(result)
+            shown = wait_for(lambda: driver.execute_script(probe_js, probe_arg, int(t0 * 1000)), args.event_timeout,
+                             f"{kind} of {probe_arg} to show") / 1000
+            pub = published.first_after(t0, lambda s: event_kind in s and str(key) in s) if published else None
+            samples[kind].append({"ms": (shown - done) * 1000, "publish_ms": None if pub is None else (pub - done) * 1000,
+                                  "command_ms": (done - t0) * 1000})
+            time.sleep(args.pause)
+            return key
+
         for n in range(args.events):
             subject = f"Live push {run_tag}-{n}"
             message = (f"From: other@example.org\r\nTo: {user.email}\r\nSubject: {subject}\r\n"
                        f"Message-ID: <push-{run_tag}-{n}@bench.test>\r\n\r\npushed {n}\r\n").encode()
-
-            t0 = time.time()
-            uid = append_uid(other.append("INBOX", message))
-            done = time.time()
-            shown = wait_for(lambda: driver.execute_script("return window.__bench.added[arguments[0]] || 0", subject),
-                             args.event_timeout, f"the appended row {subject}") / 1000
-            pub = published.first_after(t0, lambda s: "rows_added" in s and str(uid) in s)
-            samples["append"].append({"ms": (shown - done) * 1000, "publish_ms": None if pub is None else (pub - done) * 1000,
-                                      "command_ms": (done - t0) * 1000})
-            time.sleep(args.pause)
-
-            t0 = time.time()
-            other.add_flags([uid], [b"\\Seen"])
-            done = time.time()
-            js = ("return (window.__bench.changed.find((c) => c[0] === arguments[0] && c[1] === false && c[2] >= arguments[1]) || [0,0,0])[2]")
-            shown = wait_for(lambda: driver.execute_script(js, uid, int(t0 * 1000)), args.event_timeout, f"row {uid} read") / 1000
-            pub = published.first_after(t0, lambda s: '"flags"' in s or "flags" in s)
-            samples["store"].append({"ms": (shown - done) * 1000, "publish_ms": None if pub is None else (pub - done) * 1000,
-                                     "command_ms": (done - t0) * 1000})
-            time.sleep(args.pause)
-
-            t0 = time.time()
-            other.move([uid], MOVE_TARGET)
-            done = time.time()
-            js = "return (window.__bench.removed.find((c) => c[0] === arguments[0] && c[1] >= arguments[1]) || [0,0])[1]"
-            shown = wait_for(lambda: driver.execute_script(js, uid, int(t0 * 1000)), args.event_timeout, f"row {uid} gone") / 1000
-            pub = published.first_after(t0, lambda s: "vanished" in s)
-            samples["move"].append({"ms": (shown - done) * 1000, "publish_ms": None if pub is None else (pub - done) * 1000,
-                                    "command_ms": (done - t0) * 1000})
-            time.sleep(args.pause)
+            uid = timed("append", lambda m=message: other.append("INBOX", m), added_js, subject, "rows_added")
+            timed("store", lambda u=uid: other.add_flags([u], [b"\\Seen"]), read_js, uid, "flags", uid)
+            timed("move", lambda u=uid: other.move([u], MOVE_TARGET), gone_js, uid, "vanished", uid)
             if (n + 1) % 10 == 0:
                 log(f"{user.label}: {n + 1}/{args.events} rounds")
         reloaded = driver.execute_script("return document.body.dataset.sameDocument") != "yes"
