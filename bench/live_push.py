@@ -228,7 +228,7 @@ def measure_size(user: rp.BenchUser, password: str, base: str, args: argparse.Na
                              f"{kind} of {probe_arg} to show") / 1000
             pub = published.first_after(t0, lambda s: event_kind in s and str(key) in s) if published else None
             samples[kind].append({"ms": (shown - done) * 1000, "publish_ms": None if pub is None else (pub - done) * 1000,
-                                  "command_ms": (done - t0) * 1000})
+                                  "command_ms": (done - t0) * 1000, "done": done, "shown": shown, "published": pub})
             time.sleep(args.pause)
             return key
 
@@ -256,8 +256,63 @@ def measure_size(user: rp.BenchUser, password: str, base: str, args: argparse.Na
             log(f"clean-up of {MOVE_TARGET}: {exc}")
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+    hops(user, samples)
     return {"user": user.label, "events_per_kind": args.events, "page_reloaded": reloaded,
-            "kinds": {k: summarize(v) for k, v in samples.items()}, "samples": samples}
+            "kinds": {k: summarize(v) for k, v in samples.items()}, "hops": hop_summary(samples), "samples": samples}
+
+
+def _first_after(stamps: list[float], since: float) -> float | None:
+    import bisect
+
+    i = bisect.bisect_left(stamps, since)
+    return stamps[i] if i < len(stamps) else None
+
+
+def hops(user: rp.BenchUser, samples: dict[str, list[dict]]) -> None:
+    """Stamps each change at every hop: Dovecot writing to the watcher's connection (the
+    watcher session's rawlog .out), the Celery task received and finished (celery.log), the
+    publish (Redis subscriber), the DOM (the page)."""
+    rawdir = Path(os.environ["BENCH_RAWLOG_DIR"]) / user.email
+    notified: list[float] = []
+    for path in rawdir.glob("*.in"):
+        if re.search(r"^\S+ \S+ NOTIFY\b", path.read_text(errors="replace"), re.M):
+            for line in path.with_suffix(".out").read_text(errors="replace").splitlines():
+                m = re.match(r"(\d+\.\d+) \* ", line)
+                if m:
+                    notified.append(float(m.group(1)))
+    received: list[float] = []
+    finished: list[float] = []
+    for line in (rp.STATE / "celery.log").read_text(errors="replace").splitlines():
+        m = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d),(\d{3}) .*Task mailview\.sync_folders\[\S+\] (received|succeeded)", line)
+        if m:
+            t = time.mktime(time.strptime(m.group(1), "%Y-%m-%d %H:%M:%S")) + int(m.group(2)) / 1000
+            (received if m.group(3) == "received" else finished).append(t)
+    notified.sort(), received.sort(), finished.sort()
+    for sample in (s for kind in samples.values() for s in kind):
+        n = _first_after(notified, sample["done"] - 0.005)
+        r = _first_after(received, n) if n else None
+        f = _first_after(finished, r) if r else None
+        sample["hops"] = {"notify": n, "received": r, "finished": f}
+
+
+def hop_summary(samples: dict[str, list[dict]]) -> dict:
+    """Median ms of each hop, per kind: IMAP OK -> Dovecot notifies the watcher -> Celery task
+    received -> task finished -> published on Redis -> row changed in the DOM."""
+    out = {}
+    for kind, rows in samples.items():
+        names = ("dovecot_notify", "watcher_to_celery", "sync_task", "task_end_to_publish_seen", "publish_to_dom")
+        parts: dict[str, list[float]] = {name: [] for name in names}
+        for s in rows:
+            h = s.get("hops") or {}
+            if not (h.get("notify") and h.get("received") and h.get("finished") and s.get("published")):
+                continue
+            parts["dovecot_notify"].append((h["notify"] - s["done"]) * 1000)
+            parts["watcher_to_celery"].append((h["received"] - h["notify"]) * 1000)
+            parts["sync_task"].append((h["finished"] - h["received"]) * 1000)
+            parts["task_end_to_publish_seen"].append((s["published"] - h["finished"]) * 1000)
+            parts["publish_to_dom"].append((s["shown"] - s["published"]) * 1000)
+        out[kind] = {k: round(rp.pct(v, 0.5), 1) for k, v in parts.items() if v} | {"n": len(parts["sync_task"])}
+    return out
 
 
 def summarize(samples: list[dict]) -> dict:
@@ -371,6 +426,11 @@ def render(report: dict) -> str:
             out.append(f"{size['user']:<6}{kind:<8}{r['n']:>4}{r['p50_ms']:>9}{r['p95_ms']:>9}{r['max_ms']:>9}"
                        f"{r.get('publish_p50_ms', '-'):>12}{r.get('publish_p95_ms', '-'):>12}{r.get('to_dom_p50_ms', '-'):>12}"
                        f"  {'OK' if ok else 'MISSED'} (p50<=1000, p95<=2000)")
+        for kind, h in size.get("hops", {}).items():
+            if h.get("n"):
+                out.append(f"  {kind} hops, median ms (n={h['n']}): IMAP OK -> Dovecot notifies watcher {h.get('dovecot_notify')}"
+                           f" -> Celery task received {h.get('watcher_to_celery')} -> sync task {h.get('sync_task')}"
+                           f" -> publish seen {h.get('task_end_to_publish_seen')} -> DOM {h.get('publish_to_dom')}")
         if size.get("page_reloaded"):
             out.append(f"  warning: the {size['user']} page reloaded during the run")
     idle = report.get("idle")
