@@ -390,7 +390,8 @@ def idle_cost(user: rp.BenchUser, password: str, base: str, args: argparse.Names
         with open(path, "rb") as f:
             f.seek(before.get(name, 0))
             new = f.read(max(0, size - before.get(name, 0))).decode(errors="replace")
-        alive = not (rawdir / name.replace(".in", ".out")).read_text(errors="replace").rstrip().endswith("Logging out")
+        answers = (rawdir / name.replace(".in", ".out")).read_text(errors="replace")
+        alive = not re.search(r"^\S+ (\* BYE|\S+ OK Logout)", answers, re.M)
         is_watcher = bool(re.search(r"^\S*\s*\S+ (NOTIFY|IDLE)\b", full, re.M | re.I))
         if new or alive:
             sessions.append({"file": name, "watcher": is_watcher, "commands_in_window": commands_in(new), "new_in_window": name not in before})
@@ -466,8 +467,11 @@ def main() -> int:
     for user in users:
         rp.ensure_user(user, password)
         rp.seed(user, timeout=args.seed_timeout)
-        (Path(os.environ["BENCH_RAWLOG_DIR"]) / user.email).mkdir(parents=True, exist_ok=True)
-        shutil.chown(Path(os.environ["BENCH_RAWLOG_DIR"]) / user.email, user="wmvmail")
+        rawdir = Path(os.environ["BENCH_RAWLOG_DIR"]) / user.email
+        rawdir.mkdir(parents=True, exist_ok=True)
+        shutil.chown(rawdir, user="wmvmail")
+        for old in (*rawdir.glob("*.in"), *rawdir.glob("*.out")):
+            old.unlink()  # earlier runs' sessions (run.sh restarted Dovecot: none of them is open)
 
     app = rp.App(rp.free_port())
     event_server = EventServer(rp.free_port(app.port + 1))
