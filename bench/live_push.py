@@ -39,6 +39,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -401,9 +402,11 @@ def idle_cost(user: rp.BenchUser, password: str, base: str, args: argparse.Names
     return {
         "user": user.label, "tabs": args.tabs, "tabs_live_at_end": tabs_up, "seconds": round(elapsed, 1),
         "watcher_sessions": sum(1 for s in sessions if s["watcher"]),
-        "watcher_commands": len(watcher_cmds), "watcher_command_names": sorted(set(watcher_cmds)),
-        "other_commands": len(other_cmds), "other_command_names": sorted(set(other_cmds)),
-        "other_commands_per_minute_per_tab": round(len(other_cmds) / minutes / args.tabs, 3),
+        "watcher_commands": len(watcher_cmds), "watcher_command_names": dict(Counter(watcher_cmds)),
+        "other_commands": len(other_cmds), "other_command_names": dict(Counter(other_cmds)),
+        # A LOGOUT is the web pool closing a connection it opened for the page loads
+        # (WEBMAIL_POOL_IDLE_TIMEOUT), not a tab asking anything: counted, shown, not a poll.
+        "other_commands_per_minute_per_tab": round(sum(1 for c in other_cmds if c != "LOGOUT") / minutes / args.tabs, 3),
         "sessions_opened_in_window": sum(1 for s in sessions if s["new_in_window"]),
         "http_requests_in_window": len(http_lines),
         "http_paths": sorted({line.split('"')[1] for line in http_lines if line.count('"') >= 2})[:10],
@@ -441,7 +444,7 @@ def render(report: dict) -> str:
                 f"  watcher connections: {idle['watcher_sessions']} (target 1); its commands: {idle['watcher_commands']} "
                 f"{idle['watcher_command_names']}",
                 f"  other IMAP commands: {idle['other_commands']} {idle['other_command_names']} = "
-                f"{idle['other_commands_per_minute_per_tab']} per minute per tab (target 0); "
+                f"{idle['other_commands_per_minute_per_tab']} per minute per tab apart from pool LOGOUTs (target 0); "
                 f"sessions opened: {idle['sessions_opened_in_window']}",
                 f"  HTTP requests to gunicorn: {idle['http_requests_in_window']} {idle['http_paths']}"]
     out.append(f"load average before/after: {report['loadavg_before']} / {report.get('loadavg_after')}; JSON: {rp.STATE / 'live-push.json'}")
@@ -506,7 +509,7 @@ def main() -> int:
     missed = any(not (r.get("n") and r["p50_ms"] <= TARGET_P50_MS and r["p95_ms"] <= TARGET_P95_MS)
                  for s in report["sizes"] for r in s["kinds"].values())
     idle = report.get("idle")
-    if idle and (idle["other_commands"] or idle["watcher_sessions"] != 1):
+    if idle and (idle["other_commands_per_minute_per_tab"] or idle["watcher_sessions"] != 1):
         missed = True
     return 1 if missed else 0
 
