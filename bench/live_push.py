@@ -391,8 +391,9 @@ def idle_cost(user: rp.BenchUser, password: str, base: str, args: argparse.Names
         with open(path, "rb") as f:
             f.seek(before.get(name, 0))
             new = f.read(max(0, size - before.get(name, 0))).decode(errors="replace")
-        answers = (rawdir / name.replace(".in", ".out")).read_text(errors="replace")
-        alive = not re.search(r"^\S+ (\* BYE|\S+ OK Logout)", answers, re.M)
+        # Open during the window unless its client had sent LOGOUT before the window began.
+        last = full.rstrip().splitlines()[-1].split() if full.strip() else []
+        alive = not (len(last) >= 3 and last[2].upper() == "LOGOUT" and float(last[0]) < t0)
         is_watcher = bool(re.search(r"^\S*\s*\S+ (NOTIFY|IDLE)\b", full, re.M | re.I))
         if new or alive:
             sessions.append({"file": name, "watcher": is_watcher, "commands_in_window": commands_in(new), "new_in_window": name not in before})
