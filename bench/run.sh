@@ -15,6 +15,11 @@
 #                                     # by bench/watcher-dovecot.conf)
 #   bash bench/run.sh events          # one event server (uvicorn) holding 2,000 open streams:
 #                                     # RSS and publish->receive latency (bench/event_streams.py)
+#   bash bench/run.sh push            # another client's APPEND/STORE/MOVE -> visible in an open
+#                                     # Chromium tab (gunicorn, Celery, event server, watcher), and
+#                                     # IMAP commands of 5 idle tabs from Dovecot's rawlog
+#                                     # (bench/live_push.py; Dovecot restarted with
+#                                     # bench/push-dovecot.conf: rawlog, no quota; flags: see its -h)
 #   bash bench/run.sh search          # header search across all folders of a 10k-message,
 #                                     # 12-folder mailbox (bench/search.py; flags: see its -h)
 #
@@ -45,12 +50,21 @@ if [[ ${1:-} == watcher ]]; then
   export MAILSTACK_DOVECOT_EXTRA_CONF=$repo/bench/watcher-dovecot.conf
 fi
 
+if [[ ${1:-} == push ]]; then
+  # A rawlog of every IMAP session of the bench users (the idle count reads the commands
+  # themselves) and no quota (the 100k mailbox takes the APPENDs); the path is filled in here.
+  export BENCH_RAWLOG_DIR=$state/rawlog
+  mkdir -p "$BENCH_RAWLOG_DIR"
+  sed "s|{{RAWLOG_DIR}}|$BENCH_RAWLOG_DIR|" bench/push-dovecot.conf >"$state/push-dovecot.conf"
+  export MAILSTACK_DOVECOT_EXTRA_CONF=$state/push-dovecot.conf
+fi
+
 started_stack=0
 if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
   bash scripts/mailstack.sh start >/dev/null
   started_stack=1
-elif [[ ${1:-} == watcher ]]; then
-  bash scripts/mailstack.sh restart-dovecot >/dev/null  # with the raised limits
+elif [[ ${1:-} == watcher || ${1:-} == push ]]; then
+  bash scripts/mailstack.sh restart-dovecot >/dev/null  # with the raised limits / the rawlog
 fi
 
 # Stops what this run started, by PID, even on failure (read_path.py normally does it itself).
@@ -69,6 +83,7 @@ cleanup() {
   stop_pidfile "$state/gunicorn.pid" gunicorn
   stop_pidfile "$state/celery.pid" celery
   stop_pidfile "$state/events.pid" uvicorn
+  stop_pidfile "$state/watcher.pid" watch_mailboxes
   if [[ $started_stack == 1 && -z "${BENCH_KEEP_MAILSTACK:-}" ]]; then
     bash scripts/mailstack.sh stop >/dev/null 2>&1 || true
   fi
@@ -126,6 +141,9 @@ elif [[ ${1:-} == watcher ]]; then
   shift
 elif [[ ${1:-} == events ]]; then
   script=bench/event_streams.py
+  shift
+elif [[ ${1:-} == push ]]; then
+  script=bench/live_push.py
   shift
 elif [[ ${1:-} == search ]]; then
   script=bench/search.py
