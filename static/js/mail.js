@@ -32,6 +32,10 @@
   }
 
   function renumber(row, uid) {
+    // The live stream may already have added the moved-back message as a new row: keep one.
+    for (const twin of document.querySelectorAll(`#list-form tr.message[data-uid="${Number(uid)}"]`)) {
+      if (twin !== row) twin.remove();
+    }
     row.dataset.uid = uid;
     row.querySelector(BOX).value = uid;
     const link = row.querySelector(".col-subject a");
