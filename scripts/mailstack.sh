@@ -8,7 +8,8 @@
 #   install                  apt-get install what is missing, create user wmvmail
 #   start | stop | status    the whole stack (start is idempotent)
 #   restart-dovecot          stop Dovecot (waits until gone), start it again
-#   adduser EMAIL PASSWORD   add or update a user (idempotent), create the home
+#   adduser EMAIL PASSWORD [EMAIL PASSWORD...]
+#                            add or update users (idempotent), create their homes
 #   deluser EMAIL...         remove users, kick their sessions, delete their mail
 #   users                    list users
 #   doveadm ARGS...          doveadm against our private config (e.g. `doveadm who`)
@@ -784,15 +785,29 @@ wait_auth_resync() {
 
 cmd_adduser() {
     need_root
-    [[ $# -eq 2 ]] || die "usage: $0 adduser EMAIL PASSWORD"
-    local email pw="$2" hash
-    email="$(printf '%s' "$1" | tr 'A-Z' 'a-z')"
-    valid_email "$email" || die "invalid email address: $1"
-    [[ "$pw" != *$'\n'* ]] || die "password must not contain a newline"
+    [[ $# -ge 2 && $(($# % 2)) -eq 0 ]] || die "usage: $0 adduser EMAIL PASSWORD [EMAIL PASSWORD...]"
     ensure_mail_user
     take_lock
     load_settings 1
     prepare_state
+    PASSWORD_CHANGED=0
+    while (($#)); do
+        add_one_user "$1" "$2"
+        shift 2
+    done
+    # a changed password: see wait_auth_resync
+    ((PASSWORD_CHANGED == 0)) || wait_auth_resync
+    # one Postfix map rebuild for all of them (the tests add users in batches)
+    sync_postfix_users
+}
+
+# Writes one user's passwd-file and home; sets PASSWORD_CHANGED=1 when an existing user's
+# password changed.
+add_one_user() {  # EMAIL PASSWORD
+    local email pw="$2" hash
+    email="$(printf '%s' "$1" | tr 'A-Z' 'a-z')"
+    valid_email "$email" || die "invalid email address: $1"
+    [[ "$pw" != *$'\n'* ]] || die "password must not contain a newline"
     local f="$USERS_DIR/$email" old="" salt
     [[ -f "$f" ]] && old="$(cut -d: -f2 "$f" | head -n1)"
     if [[ "$old" == '{SHA512-CRYPT}$6$'* ]]; then
@@ -804,15 +819,13 @@ cmd_adduser() {
     if [[ "$old" != "{SHA512-CRYPT}$hash" ]]; then
         write_user_file "$f" "$email:{SHA512-CRYPT}$hash::::::"
         legacy_users_set "$email" "$email:{SHA512-CRYPT}$hash::::::"
-        # a changed password: see wait_auth_resync
-        [[ -n "$old" ]] && wait_auth_resync
+        [[ -z "$old" ]] || PASSWORD_CHANGED=1
     fi
     local local_part="${email%@*}" domain="${email#*@}" home
     home="$MAIL_DIR/$domain/$local_part"
     install -d -o "$MAIL_UID" -g "$MAIL_GID" -m 0750 "$MAIL_DIR/$domain"
     install -d -o "$MAIL_UID" -g "$MAIL_GID" -m 0700 "$home" "$home/Maildir" "$home/Maildir/INBOX" \
         "$home/Maildir/INBOX/cur" "$home/Maildir/INBOX/new" "$home/Maildir/INBOX/tmp"
-    sync_postfix_users
     echo "$email $home"
 }
 

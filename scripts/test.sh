@@ -9,7 +9,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-bash scripts/bootstrap.sh --test
+# A shard (scripts/test_shards.py) runs after its parent did the set-up.
+[[ -n "${WEBMAIL_TEST_SHARD:-}" ]] || bash scripts/bootstrap.sh --test
+
+# The whole suite (no arguments) runs as parallel shards, each on a mail stack of its own
+# (WEBMAIL_TEST_SHARDS, default 2; 1 = one process). Arguments run just those tests, here.
+if [[ -z "${WEBMAIL_TEST_SHARD:-}" && $# -eq 0 && "${WEBMAIL_TEST_SHARDS:-2}" != 1 ]]; then
+  exec .venv/bin/python scripts/test_shards.py
+fi
 
 # The tests get a mail stack of their own, never the demo's (they restart Dovecot, and add
 # and remove users): its own state directory (MAILSTACK_TEST_DIR, default var/test-mailstack;
@@ -37,7 +44,7 @@ if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
 fi
 # Cyrus and Courier beside Dovecot (scripts/imapservers.sh; the any-server tests use them).
 started_imapservers=0
-if ! bash scripts/imapservers.sh status >/dev/null 2>&1; then
+if [[ "${WEBMAIL_TEST_IMAPSERVERS:-1}" == 1 ]] && ! bash scripts/imapservers.sh status >/dev/null 2>&1; then
   if ! bash scripts/imapservers.sh start >/dev/null; then
     echo "test.sh: could not start Cyrus and Courier (MAILSTACK_CYRUS_PORT, MAILSTACK_COURIER_PORT)" >&2
     exit 2
@@ -55,7 +62,7 @@ cleanup() {
 trap cleanup EXIT
 
 eval "$(bash scripts/mailstack.sh env)"
-eval "$(bash scripts/imapservers.sh env)"
+[[ "${WEBMAIL_TEST_IMAPSERVERS:-1}" != 1 ]] || eval "$(bash scripts/imapservers.sh env)"
 # Tests use their own Redis databases and key prefix, so a demo on the same stack is untouched.
 redis_base=${REDIS_URL%/*}
 export REDIS_URL="$redis_base/2" CELERY_BROKER_URL="$redis_base/3" CELERY_RESULT_BACKEND="$redis_base/3"
@@ -71,7 +78,9 @@ export WEBMAIL_EVENTS_PORT=${WEBMAIL_EVENTS_PORT:-31082}
 run_id=${MAILSTACK_IMAP_PORT:-21143}
 export DATABASE_URL="sqlite:///$PWD/var/test-$run_id.sqlite3" DATABASE_TEST_NAME="$PWD/var/test-db-$run_id.sqlite3"
 
-.venv/bin/python manage.py collectstatic --noinput -v0
+mkdir -p var
+# One collectstatic at a time (shards start together and share staticfiles/).
+flock var/.collectstatic.lock .venv/bin/python manage.py collectstatic --noinput -v0
 
 set +e
 .venv/bin/python -m pytest "$@"

@@ -49,12 +49,13 @@ def pytest_fixture_setup(fixturedef: pytest.FixtureDef, request: pytest.FixtureR
 @pytest.fixture(scope="session", autouse=True)
 def _remove_session_mail_users():
     """Mail users of session fixtures, or made at collection, are deleted at the end."""
-    from tests.support import CREATED_MAIL_USERS, remove_mail_users_since
+    from tests.support import CREATED_MAIL_USERS, remove_mail_users_since, remove_reserved_mail_users
 
     yield
     CREATED_MAIL_USERS.extend(SESSION_MAIL_USERS)
     SESSION_MAIL_USERS.clear()
     remove_mail_users_since(0)
+    remove_reserved_mail_users()
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -17,6 +17,10 @@ from imapclient import IMAPClient
 
 REPO = Path(__file__).resolve().parent.parent
 MAILSTACK = REPO / "scripts" / "mailstack.sh"
+# Where tests put their logs, control sockets and private servers' data: var/, or one folder per
+# shard when scripts/test.sh runs the suite as parallel shards (each on a mail stack of its own).
+TEST_VAR = Path(os.environ.get("WEBMAIL_TEST_VAR") or REPO / "var").resolve()
+TEST_VAR.mkdir(parents=True, exist_ok=True)
 T = TypeVar("T")
 
 LOGIN_LINE = re.compile(r"imap-login: Info: Login: user=<([^>]*)>")
@@ -50,11 +54,37 @@ class MailUser:
 CREATED_MAIL_USERS: list[str] = []
 
 
+# Users made ahead, per (prefix, domain): `mailstack.sh adduser` costs the same for one user as
+# for several (its fixed part, a Postfix map rebuild, dominates), so a prefix asked for often
+# gets its users in batches; the ones never handed out are deleted when the session ends.
+RESERVED_MAIL_USERS: dict[tuple[str, str], list[MailUser]] = {}
+_RESERVE_ASKED: dict[tuple[str, str], int] = {}
+RESERVE_BATCH_MAX = 8
+
+
 def new_mail_user(prefix: str = "user", domain: str = "example.test") -> MailUser:
-    user = MailUser(f"{prefix}-{uuid.uuid4().hex[:10]}@{domain}", f"pw-{uuid.uuid4().hex[:12]}")
+    key = (prefix, domain)
+    reserve = RESERVED_MAIL_USERS.setdefault(key, [])
+    _RESERVE_ASKED[key] = asked = _RESERVE_ASKED.get(key, 0) + 1
+    if not reserve:
+        batch = [MailUser(f"{prefix}-{uuid.uuid4().hex[:10]}@{domain}", f"pw-{uuid.uuid4().hex[:12]}") for _ in range(min(asked, RESERVE_BATCH_MAX))]
+        try:
+            mailstack("adduser", *(field for made in batch for field in (made.email, made.password)))
+        except BaseException:
+            CREATED_MAIL_USERS.extend(made.email for made in batch)  # whatever was made is removed
+            raise
+        reserve.extend(batch)
+    user = reserve.pop(0)
     CREATED_MAIL_USERS.append(user.email)
-    mailstack("adduser", user.email, user.password)
     return user
+
+
+def remove_reserved_mail_users() -> None:
+    """Delete the users made ahead and never handed out (at the end of the session)."""
+    unused = [user.email for reserve in RESERVED_MAIL_USERS.values() for user in reserve]
+    RESERVED_MAIL_USERS.clear()
+    if unused:
+        mailstack("deluser", *unused)
 
 
 def remove_mail_users_since(mark: int) -> list[str]:
@@ -194,7 +224,7 @@ class CeleryWorker:
         self.queues = queues
         self.extra_env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = REPO / "var" / f"test-celery-{name}.log"
+        self.log_path = TEST_VAR / f"test-celery-{name}.log"
         self.celery = str(Path(sys.executable).parent / "celery")
 
     def start(self) -> None:
@@ -249,7 +279,7 @@ class WatcherProcess:
         self.name = name
         self.extra_env = {"WEBMAIL_WATCH_GRACE_SECONDS": "0", **(env or {})}
         self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = REPO / "var" / f"test-watcher-{name}.log"
+        self.log_path = TEST_VAR / f"test-watcher-{name}.log"
         self.python = sys.executable
 
     def start(self) -> None:
@@ -297,7 +327,7 @@ class EventServer:
         self.allowed_origins = allowed_origins
         self.extra_env = env or {}
         self.process: subprocess.Popen[bytes] | None = None
-        self.log_path = REPO / "var" / f"test-events-{port}.log"
+        self.log_path = TEST_VAR / f"test-events-{port}.log"
         self.uvicorn = str(Path(sys.executable).parent / "uvicorn")
 
     @property

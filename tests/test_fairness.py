@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory, override_settings
 
-from tests.support import REPO, mail_user_with, wait_until
+from tests.support import REPO, TEST_VAR, mail_user_with, wait_until
 from tests.test_redis_outage import Http, PrivateRedis, free_port, port_open
 from webmail import fairness
 from webmail.fairness import RequestLeases, request_weight
@@ -81,16 +81,16 @@ def two_servers(django_db_setup):  # type: ignore[no-untyped-def]
     try:
         for n in (1, 2):
             port = free_port()
-            log = open(REPO / "var" / f"test-fairness-gunicorn-{n}.log", "w")  # noqa: SIM115 - closed below
+            log = open(TEST_VAR / f"test-fairness-gunicorn-{n}.log", "w")  # noqa: SIM115 - closed below
             logs.append(log)
             servers.append((port, subprocess.Popen(
                 [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
-                 "--threads", "4", "--control-socket", str(REPO / "var" / f"test-fairness-{port}.ctl"), "--access-logfile", "-"],
+                 "--threads", "4", "--control-socket", str(TEST_VAR / f"test-fairness-{port}.ctl"), "--access-logfile", "-"],
                 cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
             )))
         for port, process in servers:
             wait_until(lambda: port_open(port) or process.poll() is not None, timeout=60, message="gunicorn to listen")  # noqa: B023
-            assert process.poll() is None, (REPO / "var" / "test-fairness-gunicorn-1.log").read_text()[-3000:]
+            assert process.poll() is None, (TEST_VAR / "test-fairness-gunicorn-1.log").read_text()[-3000:]
         yield {"ports": [port for port, _ in servers], "redis": private}
     finally:
         for _port, process in servers:

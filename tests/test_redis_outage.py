@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.support import REPO, CeleryWorker, imap_direct, mail_user_with, wait_until
+from tests.support import REPO, TEST_VAR, CeleryWorker, imap_direct, mail_user_with, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OUTAGE_LINE = "Redis unreachable"
@@ -47,7 +47,7 @@ class PrivateRedis:
 
     def __init__(self, name: str) -> None:
         self.port = free_port()
-        self.dir = REPO / "var" / f"test-outage-redis-{name}"
+        self.dir = TEST_VAR / f"test-outage-redis-{name}"
         self.dir.mkdir(parents=True, exist_ok=True)
         for old in self.dir.glob("*"):
             if old.is_file():
@@ -146,11 +146,11 @@ def stack(django_db_setup):  # type: ignore[no-untyped-def]
     }
     db = settings.DATABASES["default"]["NAME"]
     port = free_port()
-    log_path = REPO / "var" / "test-outage-gunicorn.log"
+    log_path = TEST_VAR / "test-outage-gunicorn.log"
     log = open(log_path, "w")  # noqa: SIM115 - handed to the child, closed below
     web = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
-         "--control-socket", str(REPO / "var" / f"test-outage-{port}.ctl")],
+         "--control-socket", str(TEST_VAR / f"test-outage-{port}.ctl")],
         cwd=REPO, env={**os.environ, **env, "DATABASE_URL": f"sqlite:///{db}"}, stdout=log, stderr=subprocess.STDOUT,
     )
     worker = PrivateCeleryWorker(db, name="outage", env=env)

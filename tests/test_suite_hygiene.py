@@ -3,6 +3,7 @@ their mail when the module ends, so var/ does not grow with every run."""
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 import uuid
@@ -22,7 +23,8 @@ def shared():
     return new_mail_user("hygiene-module")
 
 def test_makes_users(shared):
-    own = new_mail_user("hygiene-test")
+    new_mail_user("hygiene-{token}")
+    own = new_mail_user("hygiene-{token}")  # asked twice: made in a batch, one more kept in reserve
     for user in (shared, own):
         with imap_direct(user) as imap:
             append_message(imap, "INBOX", subject="kept until the module ends")
@@ -39,7 +41,8 @@ def mail_home(email: str) -> str:
 def test_a_modules_mail_users_and_their_mail_are_gone_after_it(tmp_path):
     name = f"test_zz_hygiene_{uuid.uuid4().hex[:8]}.py"
     module, out = REPO / "tests" / name, tmp_path / "users.txt"
-    module.write_text(INNER_MODULE.format(out=str(out)))
+    token = uuid.uuid4().hex[:8]
+    module.write_text(INNER_MODULE.format(out=str(out), token=token))
     try:
         # A separate Redis database, so the inner session's flush leaves this one alone.
         env = {**os.environ, "REDIS_URL": os.environ["REDIS_URL"].rsplit("/", 1)[0] + "/4"}
@@ -53,6 +56,7 @@ def test_a_modules_mail_users_and_their_mail_are_gone_after_it(tmp_path):
     for email in emails:
         assert email not in users
         assert not os.path.exists(mail_home(email)), "their mail is deleted too"
+    assert [email for email in users if email.startswith(f"hygiene-{token}-")] == [], "users made ahead are deleted too"
 
 
 def test_removing_users_deletes_their_account_and_mail():
@@ -97,3 +101,17 @@ def test_a_request_in_german_leaves_german_active_in_its_thread(client):
 def test_the_next_test_starts_in_the_default_language():
     assert translation.get_language() == settings.LANGUAGE_CODE
     assert translation.gettext("Subject") == "Subject"
+
+
+# --- parallel shards share nothing --------------------------------------------------------------
+
+def test_tests_keep_their_files_in_the_shards_own_folder():
+    """scripts/test.sh runs the suite as parallel shards; a log, socket or server directory a
+    test writes under var/ itself would be shared with the other shard (tests.support.TEST_VAR
+    is the shard's own folder)."""
+    writes_under_var = re.compile(r'REPO / "var" / f?"test')
+    offenders = [
+        str(path.relative_to(REPO)) for path in (REPO / "tests").rglob("*.py")
+        if path.name != "test_suite_hygiene.py" and writes_under_var.search(path.read_text())
+    ]
+    assert offenders == []

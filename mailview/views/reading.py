@@ -262,7 +262,7 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
     uid = validate.uid(uid)
     pool = get_pool()
     with pool.session(user_key) as imap:
-        info = part_info(imap=imap, folder=folder, uid=uid, section=section)
+        info = part_info(imap=imap, folder=folder, uid=uid, section=section, user_key=str(getattr(user_key, "pk", user_key)))
         chunks = section_chunks(
             imap=imap, session=lambda: pool.session(user_key), folder=folder, uid=uid, section=info.section, encoding=info.encoding
         )

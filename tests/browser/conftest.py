@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import REPO, wait_until
+from tests.support import REPO, TEST_VAR, wait_until
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -36,17 +36,17 @@ def app_server(django_db_setup, django_db_blocker, event_server):
         **os.environ, "DATABASE_URL": f"sqlite:///{db_name}", "DJANGO_DEBUG": "0", "WEBMAIL_LIST_POLL_SECONDS": "1",
         "WEBMAIL_EVENTS_URL": event_server.url,
     }
-    subprocess.run([sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"], cwd=REPO, env=env, check=True, timeout=120)
-    log = open(REPO / "var" / "test-gunicorn.log", "w")  # noqa: SIM115 - closed below
+    # scripts/test.sh collected the static files before pytest started.
+    log = open(TEST_VAR / "test-gunicorn.log", "w")  # noqa: SIM115 - closed below
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
-         "--control-socket", str(REPO / "var" / f"test-gunicorn-{port}.ctl"),
-         "--access-logfile", str(REPO / "var" / f"test-gunicorn-access-{port}.log")],
+         "--control-socket", str(TEST_VAR / f"test-gunicorn-{port}.ctl"),
+         "--access-logfile", str(TEST_VAR / f"test-gunicorn-access-{port}.log")],
         cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     try:
         wait_until(lambda: _port_open(port) or process.poll() is not None, timeout=30, message="gunicorn to listen")
-        assert process.poll() is None, (REPO / "var" / "test-gunicorn.log").read_text()
+        assert process.poll() is None, (TEST_VAR / "test-gunicorn.log").read_text()
         yield f"http://127.0.0.1:{port}"
     finally:
         process.terminate()

@@ -9,7 +9,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-from tests.support import REPO, imap_direct, new_mail_user, wait_until
+from tests.support import TEST_VAR, imap_direct, new_mail_user, wait_until
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -39,7 +39,7 @@ def test_a_cid_image_loads_in_the_sandboxed_frame(app_server, browser, sign_in_a
     # driver's network log: read the server's access log instead, from here on only (it is
     # appended to by every run and every test).
     port = app_server.rsplit(":", 1)[1]
-    access_log = REPO / "var" / f"test-gunicorn-access-{port}.log"
+    access_log = TEST_VAR / f"test-gunicorn-access-{port}.log"
     offset = access_log.stat().st_size if access_log.exists() else 0
 
     def requests_since() -> list[str]:
@@ -91,7 +91,7 @@ def test_a_message_with_many_inline_images_loads_them_all_without_being_refused(
         imap.select_folder("INBOX", readonly=True)
         [uid] = imap.search(["ALL"])
     port = app_server.rsplit(":", 1)[1]
-    access_log = REPO / "var" / f"test-gunicorn-access-{port}.log"
+    access_log = TEST_VAR / f"test-gunicorn-access-{port}.log"
     offset = access_log.stat().st_size if access_log.exists() else 0
 
     def requests_since() -> list[str]:

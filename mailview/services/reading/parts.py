@@ -12,13 +12,17 @@ served as it is, the encoding added to its name ("data.bin.x-rot13").
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.utils.translation import gettext as _
 
+from accounts.crypto import decrypt_bytes, encrypt_bytes
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import ImapConnectionError, ImapProtocolError, MessageNotFound
 from mailview.mime import MimePart, find_part, parse_bodystructure, safe_filename
@@ -70,10 +74,43 @@ def damaged_filename(name: str) -> str:
     return safe_filename(f"{stem} ({label}).{ext}" if ext else f"{stem} ({label})")
 
 
-def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str) -> PartInfo:
-    """What a part is, from BODYSTRUCTURE. Raises MessageNotFound for a missing message or part."""
+# How long a message's parsed structure is kept for its part downloads.
+STRUCTURE_CACHE_SECONDS = 600
+
+
+def message_structure(*, imap: ImapConnection, folder: str, uid: int, user_key: str | None = None) -> MimePart:
+    """The message's parsed BODYSTRUCTURE. With `user_key`, kept in the cache (sealed: it holds
+    file names and forwarded subjects) per folder, UIDVALIDITY and UID, for which it never
+    changes: a message with thousands of parts costs seconds of parsing, so each download of
+    one of its parts must not parse it again. A cached structure is used only while the
+    message is still there (one FETCH FLAGS). Raises MessageNotFound when it is gone."""
+    if user_key is None:
+        _selected, meta = message_meta(imap=imap, folder=folder, uid=uid)
+        return parse_bodystructure(meta.bodystructure)
+    selected = imap.select(folder, readonly=True)
+    ident = f"{user_key}|{folder}|{selected.uidvalidity}|{uid}|{STRUCTURE_FORMAT}"
+    key = "structure:" + hashlib.sha256(ident.encode()).hexdigest()
+    sealed = cache.get(key)
+    plain = decrypt_bytes(sealed) if isinstance(sealed, bytes) else None
+    if plain is not None:
+        if uid not in imap.fetch_flags([uid]):
+            raise MessageNotFound(f"{folder}/{uid}")
+        tree: MimePart = pickle.loads(plain)  # noqa: S301 - sealed by us (Fernet authenticates it)
+        return tree
     _selected, meta = message_meta(imap=imap, folder=folder, uid=uid)
-    part: MimePart | None = find_part(parse_bodystructure(meta.bodystructure), section)
+    tree = parse_bodystructure(meta.bodystructure)
+    cache.set(key, encrypt_bytes(pickle.dumps(tree)), STRUCTURE_CACHE_SECONDS)
+    return tree
+
+
+# Part of the structure cache key: changes when MimePart does.
+STRUCTURE_FORMAT = 1
+
+
+def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str, user_key: str | None = None) -> PartInfo:
+    """What a part is, from BODYSTRUCTURE (cached per message with `user_key`). Raises
+    MessageNotFound for a missing message or part."""
+    part: MimePart | None = find_part(message_structure(imap=imap, folder=folder, uid=uid, user_key=user_key), section)
     if part is None or part.is_multipart:
         raise MessageNotFound(f"{folder}/{uid}/{section}")
     mime_type = part.mime_type
