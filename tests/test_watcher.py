@@ -82,9 +82,9 @@ class Running:
     def person(self, pk: int) -> Any:
         return self.service.people.get(pk)
 
-    def wait_up(self, pk: int, timeout: float = 20.0) -> None:
+    def wait_up(self, pk: int, timeout: float = 60.0) -> None:
         wait_until(lambda: (p := self.person(pk)) is not None and p.status == "up", timeout=timeout, message=f"user {pk}'s watch to be up")
-        wait_until(lambda: self.requests.matching(pk, reason="watch-start") or self.requests.matching(pk, reason="reconnect"), message="the first sync request")
+        wait_until(lambda: self.requests.matching(pk, reason="watch-start") or self.requests.matching(pk, reason="reconnect"), timeout=30, message="the first sync request")
 
     def close(self) -> None:
         self.stop.set()
@@ -125,10 +125,10 @@ def test_new_mail_in_inbox_and_in_another_folder_requests_a_sync_of_that_folder(
     with imap_direct(user) as other_device:
         mark = running.requests.mark()
         append_message(other_device, "INBOX", subject="to the inbox")
-        wait_until(lambda: running.requests.matching(pk, reason="change", folder="INBOX", after=mark), message="a sync request for INBOX")
+        wait_until(lambda: running.requests.matching(pk, reason="change", folder="INBOX", after=mark), timeout=30, message="a sync request for INBOX")
         mark = running.requests.mark()
         append_message(other_device, "Archive", subject="to the archive")
-        wait_until(lambda: running.requests.matching(pk, reason="change", folder="Archive", after=mark), message="a sync request for Archive")
+        wait_until(lambda: running.requests.matching(pk, reason="change", folder="Archive", after=mark), timeout=30, message="a sync request for Archive")
 
 
 def test_flag_set_on_another_device_requests_a_sync(watching):
@@ -143,7 +143,7 @@ def test_flag_set_on_another_device_requests_a_sync(watching):
             mark = running.requests.mark()
             other_device.select_folder(folder)
             other_device.add_flags(other_device.search(["ALL"]), [b"\\Flagged"])
-            wait_until(lambda f=folder, m=mark: running.requests.matching(pk, reason="change", folder=f, after=m), message=f"a sync request for the flag in {folder}")
+            wait_until(lambda f=folder, m=mark: running.requests.matching(pk, reason="change", folder=f, after=m), timeout=30, message=f"a sync request for the flag in {folder}")
 
 
 def test_only_present_people_are_watched_and_five_tabs_are_one_connection(watching):
@@ -156,7 +156,7 @@ def test_only_present_people_are_watched_and_five_tabs_are_one_connection(watchi
     for _ in range(5):  # five tabs: five event-server renewals of the same presence
         events.mark_present(present_pk)
     rounds = running.service.counters["rounds"]
-    wait_until(lambda: running.service.counters["rounds"] >= rounds + 5, timeout=20, message="five more watcher rounds")
+    wait_until(lambda: running.service.counters["rounds"] >= rounds + 5, timeout=60, message="five more watcher rounds")
     assert dovecot_connections(present.email) == 1
     assert log.logins(present.email) == 1
     assert running.budget.held(str(present_pk)) == 1
