@@ -222,3 +222,27 @@ def test_import_into_a_missing_folder_and_without_files(client, person, celery_w
     assert transfer.state == "failed" and "no longer exists" in transfer.error
     response = client.post("/transfers/import/", {"folder": "Imported"}, follow=True)
     assert response.status_code == 200 and "Choose an mbox file" in response.content.decode()
+
+
+@pytest.mark.parametrize("kind", ["mbox", "eml_zip"])
+def test_messages_bigger_than_a_batch_are_streamed_in_chunks_with_the_same_bytes(person, monkeypatch, kind):
+    """Run in this process with tiny batches and chunks: every message takes the streaming path
+    (partial fetches) and the file is the same as the batched path writes."""
+    from mailview.services.transfer import export
+
+    monkeypatch.setattr(export, "BATCH_BYTES", 200)
+    monkeypatch.setattr(export, "CHUNK", 64)
+    originals = server_messages(person)
+    user = get_user_model().objects.get(username=person.email)
+    transfer = Transfer.objects.create(user=user, kind=kind, folder="INBOX", expires_at=timezone.now() + timedelta(hours=1))
+    claimed = transfer_claim(str(transfer.pk))
+    with get_pool().session(user) as imap:
+        assert transfer_execute(imap=imap, transfer=claimed) == "done"
+    transfer.refresh_from_db()
+    if kind == "mbox":
+        box = mailbox.mbox(transfer.path, create=False)
+        exported = [box.get_bytes(key) for key in box.iterkeys()]
+        assert exported == [m.replace(b"\r\n", b"\n").replace(b"\nFrom ", b"\n>From ") for m in originals]
+    else:
+        with zipfile.ZipFile(transfer.path) as archive:
+            assert [archive.read(n) for n in sorted(archive.namelist())] == originals

@@ -85,15 +85,54 @@ def _write_mbox(imap: ImapConnection, transfer: Transfer, path: Path, sizes: dic
     done = written = 0
     try:
         for batch in batches(sizes, uids):
-            for uid, message in sorted(imap.fetch_messages(batch).items()):
-                # mbox wants LF line ends; the stdlib adds `>From ` quoting and the blank line between.
-                box.add(_from_line(message.internaldate) + message.body.replace(b"\r\n", b"\n"))
-                written += sizes.get(uid, len(message.body))
+            if len(batch) == 1 and sizes[batch[0]] > BATCH_BYTES:
+                box.flush()  # its buffered writes first: the big one is appended after them
+                written += _append_big_to_mbox(imap, batch[0], path)
+            else:
+                for uid, message in sorted(imap.fetch_messages(batch).items()):
+                    # mbox wants LF line ends; the stdlib adds `>From ` quoting and the blank line between.
+                    box.add(_from_line(message.internaldate) + message.body.replace(b"\r\n", b"\n"))
+                    written += sizes.get(uid, len(message.body))
             done += len(batch)
             transfer_progress(transfer, done=done, size=written)
         box.flush()
     finally:
         box.close()
+
+
+def _append_big_to_mbox(imap: ImapConnection, uid: int, path: Path) -> int:
+    """A message bigger than a batch, streamed into the mbox in partial fetches, written as the
+    stdlib writes one (LF line ends, `>From ` quoting, a blank line after): memory stays at a chunk."""
+    dates = imap.fetch_dates([uid])
+    offset = 0
+    carry = b""
+    last = b"\n"
+    with open(path, "ab") as out:
+        out.write(_from_line(dates.get(uid)))
+        first_line = True
+        while True:
+            chunk = imap.fetch_partial(uid, "", offset, CHUNK)
+            if chunk is None:
+                raise MessageNotFound(f"{uid}")
+            offset += len(chunk)
+            lines = (carry + chunk).split(b"\n")
+            carry = lines.pop()  # an unfinished line waits for the next chunk
+            for line in lines:
+                if line.endswith(b"\r"):
+                    line = line[:-1]
+                if line.startswith(b"From ") and not first_line:
+                    line = b">" + line
+                first_line = False
+                out.write(line + b"\n")
+            if len(chunk) < CHUNK:
+                break
+        if carry:
+            if carry.startswith(b"From ") and not first_line:
+                carry = b">" + carry
+            out.write(carry + b"\n")  # the stdlib ends every message with a line end
+            last = b"\n"
+        out.write(last)  # and the blank line between messages
+    return offset
 
 
 def _write_eml_zip(imap: ImapConnection, transfer: Transfer, path: Path, sizes: dict[int, int], uids: list[int]) -> None:
