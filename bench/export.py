@@ -115,13 +115,13 @@ def main() -> int:
         app.stop()
     (STATE / "export-last-run.json").write_text(json.dumps({"messages_in_inbox": maildir_count(user), "rows": rows}, indent=2))
     print()
-    print(f"{'format':<8} {'msgs':>6} {'MB':>7} {'export s':>9} {'msg/s':>7} {'MB/s':>6} {'dl s':>6} {'worker RSS +MB':>15} {'web RSS +MB':>12}")
+    print(f"{'format':<8} {'msgs':>6} {'file MB':>7} {'export s':>9} {'msg/s':>7} {'file MB/s':>10} {'dl s':>6} {'worker RSS +MB':>15} {'web RSS +MB':>12}")
     ok = True
     for r in rows:
         miss = r["worker_rss_growth_mb"] > TARGET_MB or r["web_rss_growth_mb"] > TARGET_MB
         ok = ok and not miss
         print(
-            f"{r['kind']:<8} {r['messages']:>6} {r['bytes'] / 1048576:>7.1f} {r['export_s']:>9} {r['msgs_per_s']:>7} {r['mb_per_s']:>6} "
+            f"{r['kind']:<8} {r['messages']:>6} {r['bytes'] / 1048576:>7.1f} {r['export_s']:>9} {r['msgs_per_s']:>7} {r['mb_per_s']:>10} "
             f"{r['download_s']:>6} {r['worker_rss_growth_mb']:>15} {r['web_rss_growth_mb']:>12}{'  MISS (> 50 MB)' if miss else ''}"
         )
     print(f"target: RSS growth <= {TARGET_MB:.0f} MB per process. JSON: {STATE / 'export-last-run.json'}")

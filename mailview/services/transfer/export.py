@@ -28,9 +28,9 @@ from mailview.services.reading.messages import message_meta
 
 from .store import Kind, TransferRefused, transfer_dir, transfer_progress
 
-BATCH_BYTES = 8 * 1024 * 1024
+BATCH_BYTES = 4 * 1024 * 1024
 BATCH_MESSAGES = 500
-CHUNK = 2 * 1024 * 1024
+CHUNK = 1024 * 1024
 
 
 def export_uids(*, imap: ImapConnection, folder: str, query: str = "") -> list[int]:

@@ -21,6 +21,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from mailview.imap.connection import ImapConnection
+from mailview.imap.errors import ImapProtocolError, MailboxNotFound
 from mailview.models import Transfer
 
 from .store import TransferRefused, transfer_dir, transfer_progress
@@ -136,8 +137,13 @@ def files_import(*, imap: ImapConnection, transfer: Transfer) -> None:
                 if entry.body is None:
                     skipped += 1
                 else:
-                    imap.append(transfer.folder, entry.body, when=entry.when)
-                    done += 1
+                    try:
+                        imap.append(transfer.folder, entry.body, when=entry.when)
+                        done += 1
+                    except MailboxNotFound:
+                        raise
+                    except ImapProtocolError:
+                        skipped += 1  # refused by the server (too big for it, unparseable): the rest goes on
                 if (done + skipped) % SAVE_EVERY == 0:
                     transfer_progress(transfer, done=done, skipped=skipped, position=base + entry.end)
         base += path.stat().st_size

@@ -7,7 +7,7 @@ import logging
 from django.utils.translation import gettext as _
 
 from mailview.imap.connection import ImapConnection
-from mailview.imap.errors import MailboxNotFound, MessageNotFound
+from mailview.imap.errors import ImapProtocolError, MailboxNotFound, MessageNotFound
 from mailview.models import Transfer
 
 from .export import attachments_export, folder_export
@@ -40,6 +40,14 @@ def transfer_execute(*, imap: ImapConnection, transfer: Transfer) -> str:
         return State.FAILED
     except MessageNotFound:
         transfer_finish(transfer, state=State.FAILED, error=_("The message is no longer there."))
+        return State.FAILED
+    except ImapProtocolError as exc:
+        log.info("transfer %s refused by the server: %s", transfer.pk, exc)
+        transfer_finish(transfer, state=State.FAILED, error=_("The mail server refused it: %(reason)s") % {"reason": str(exc)[:300]})
+        return State.FAILED
+    except OSError:
+        log.exception("transfer %s could not write its file", transfer.pk)
+        transfer_finish(transfer, state=State.FAILED, error=_("The file could not be written. Try again later."))
         return State.FAILED
     transfer_finish(transfer, state=State.DONE, path=path, filename=name)
     return State.DONE
