@@ -115,7 +115,10 @@ def main() -> int:
         app.stop()
     (STATE / "export-last-run.json").write_text(json.dumps({"messages_in_inbox": maildir_count(user), "rows": rows}, indent=2))
     print()
-    print(f"{'format':<8} {'msgs':>6} {'file MB':>7} {'export s':>9} {'msg/s':>7} {'file MB/s':>10} {'dl s':>6} {'worker RSS +MB':>15} {'web RSS +MB':>12}")
+    print(
+        f"{'format':<8} {'msgs':>6} {'file MB':>7} {'export s':>9} {'msg/s':>7} {'file MB/s':>10} {'dl s':>6} "
+        f"{'worker RSS +MB':>15} {'web RSS +MB':>12}"
+    )
     ok = True
     for r in rows:
         miss = r["worker_rss_growth_mb"] > TARGET_MB or r["web_rss_growth_mb"] > TARGET_MB
