@@ -122,3 +122,77 @@ class ComposeAttachment(models.Model):
     @property
     def complete(self) -> bool:
         return self.received == self.size
+
+
+class Snooze(models.Model):
+    """A snoozed message: it waits in the Snoozed folder on the IMAP server (other devices see
+    it there) and this row says when it comes back, and where to (`services/filing/snooze.py`).
+    Found again by UID (under `uidvalidity`), else by its Message-ID."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="snoozes")
+    folder = models.CharField(max_length=1000)  # the Snoozed folder it waits in
+    uid = models.PositiveBigIntegerField(null=True, blank=True)  # its UID there (null: the server did not say)
+    uidvalidity = models.PositiveBigIntegerField(null=True, blank=True)
+    message_id = models.CharField(max_length=998, blank=True)
+    subject = models.CharField(max_length=998, blank=True)
+    sender = models.CharField(max_length=998, blank=True)
+    return_to = models.CharField(max_length=1000, default="INBOX")
+    due_at = models.DateTimeField(db_index=True)
+    # Set while a sweep (or "unsnooze now") brings it back; a claim older than a few minutes
+    # is a worker that died, and is taken over.
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.subject or '(no subject)'} until {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class Transfer(models.Model):
+    """One import or export (a Celery task with progress, `services/transfer/`): what to do,
+    how far it is, and the file it reads or writes under WEBMAIL_EXPORT_DIR."""
+
+    class Kind(models.TextChoices):
+        ATTACHMENTS = "attachments", _("attachments as zip")
+        MBOX = "mbox", _("export as mbox")
+        EML_ZIP = "eml_zip", _("export as zip of .eml files")
+        IMPORT = "import", _("import")
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+        CANCELLED = "cancelled", _("cancelled")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="transfers")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.QUEUED, db_index=True)
+    folder = models.CharField(max_length=1000)
+    uid = models.PositiveBigIntegerField(null=True, blank=True)  # attachments: the message
+    query = models.CharField(max_length=1000, blank=True)  # export of a search within the folder
+    filename = models.CharField(max_length=255, blank=True)  # what the download (or the upload) is called
+    path = models.CharField(max_length=1000, blank=True)  # under WEBMAIL_EXPORT_DIR
+    total = models.PositiveIntegerField(default=0)  # messages (or attachments) to do
+    done = models.PositiveIntegerField(default=0)
+    skipped = models.PositiveIntegerField(default=0)  # import: entries that were not mail
+    size = models.PositiveBigIntegerField(default=0)  # bytes written (export) or uploaded (import)
+    position = models.PositiveBigIntegerField(default=0)  # import: bytes of the upload read so far
+    cancel_requested = models.BooleanField(default=False)
+    error = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.folder} [{self.state}]"
+
+    @property
+    def finished(self) -> bool:
+        return self.state in (self.State.DONE, self.State.FAILED, self.State.CANCELLED)

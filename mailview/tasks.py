@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 from django.utils import translation
 
 from mailview.imap import ImapConnectionError, ImapError, NoStoredCredentials, PoolTimeout, get_pool, validate
+from mailview.models import Transfer
 from mailview.services.compose.lifecycle import compose_cleanup, compose_sweep_due
 from mailview.services.compose.sending import (
     Outcome,
@@ -25,7 +26,10 @@ from mailview.services.compose.sending import (
 )
 from mailview.services.filing.actions import message_action_apply
 from mailview.services.filing.labels import label_change_apply
+from mailview.services.filing.snooze import snooze_due_users, snoozes_wake
 from mailview.services.live.sync import SyncBusy, folders_sync
+from mailview.services.transfer.run import transfer_execute
+from mailview.services.transfer.store import transfer_claim, transfer_cleanup, transfer_finish
 from mailview.templatetags.mail_list import message_rows
 
 log = logging.getLogger(__name__)
@@ -169,3 +173,67 @@ def compose_cleanup_task() -> int:
 def compose_send_due_task() -> int:
     """Beat, every WEBMAIL_SEND_SWEEP_SECONDS: send waiting messages whose time has come and whose task is gone."""
     return compose_sweep_due(enqueue=compose_send_enqueue)
+
+
+# -- snooze (the due time is in the database; the beat sweep brings mail back) ------------
+
+
+@shared_task(name="mailview.snooze_wake_due")
+def snooze_wake_due_task() -> dict:
+    """Beat, every WEBMAIL_SNOOZE_SWEEP_SECONDS: bring snoozed messages whose time has come back
+    to the inbox, one session per person. A person whose session cannot be had now is tried
+    again at the next sweep."""
+    totals = {"returned": 0, "dropped": 0, "waiting": 0}
+    model = get_user_model()
+    for user_id in snooze_due_users():
+        user = model.objects.filter(pk=user_id).first()
+        if user is None:
+            continue
+        try:
+            with get_pool().session(user) as imap:
+                result = snoozes_wake(imap=imap, user=user)
+        except (NoStoredCredentials, ImapConnectionError, PoolTimeout):
+            totals["waiting"] += 1  # signed out, or the server is away: next sweep
+            continue
+        except ImapError:
+            log.warning("snoozed mail of user %s could not be brought back", user_id, exc_info=True)
+            totals["waiting"] += 1
+            continue
+        totals["returned"] += result.returned
+        totals["dropped"] += result.dropped
+        if result.returned:
+            _sync_later(user_id, ["INBOX", settings.WEBMAIL_SNOOZE_FOLDER], reason="snooze")
+    return totals
+
+
+# -- imports and exports (progress in the database; Cancel is seen between batches) ------
+
+
+@shared_task(
+    bind=True, name="mailview.transfer_run", autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=8,
+)
+def transfer_run(self: Task, transfer_id: str) -> str:
+    """Run one import or export (services.transfer)."""
+    transfer = transfer_claim(transfer_id)
+    if transfer is None:
+        return "finished"
+    user = get_user_model().objects.filter(pk=transfer.user_id).first()
+    if user is None:
+        return "finished"
+    try:
+        with translation.override(settings.LANGUAGE_CODE), get_pool().session(user) as imap:
+            return transfer_execute(imap=imap, transfer=transfer)
+    except NoStoredCredentials:
+        transfer_finish(transfer, state=Transfer.State.FAILED, error="signed out")
+        return Transfer.State.FAILED
+
+
+def transfer_enqueue(transfer_id: str) -> None:
+    """What services get as `enqueue` for a transfer."""
+    transfer_run.apply_async((transfer_id,))
+
+
+@shared_task(name="mailview.transfer_cleanup")
+def transfer_cleanup_task() -> int:
+    """Beat: remove expired exports' files."""
+    return transfer_cleanup()

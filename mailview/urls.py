@@ -2,7 +2,7 @@ from urllib.parse import quote, unquote
 
 from django.urls import include, path, register_converter
 
-from mailview.views import compose, filing, labels, reading, search
+from mailview.views import compose, filing, labels, reading, search, snooze, transfer
 
 
 class FolderConverter:
@@ -79,4 +79,21 @@ folder_urlpatterns = [
 # /labels/: labels (IMAP keywords) listed with counts, renamed or deleted everywhere ("mailview_labels").
 label_urlpatterns = [
     path("", labels.labels_manage, name="manage"),
+]
+
+# /snooze/: snoozing mail and bringing it back early ("mailview_snooze").
+snooze_urlpatterns = [
+    path("", snooze.snooze_create, name="create"),
+    path("<int:snooze_id>/wake/", snooze.snooze_wake_now, name="wake"),
+    path("<int:snooze_id>/time/", snooze.snooze_change, name="change"),
+]
+
+# /transfers/: imports and exports with progress, and their downloads ("mailview_transfers").
+transfer_urlpatterns = [
+    path("", transfer.transfer_create, name="create"),
+    path("import/", transfer.import_create, name="import"),
+    path("<uuid:transfer_id>/", transfer.transfer_page, name="page"),
+    path("<uuid:transfer_id>/status/", transfer.transfer_status, name="status"),
+    path("<uuid:transfer_id>/cancel/", transfer.transfer_cancel, name="cancel"),
+    path("<uuid:transfer_id>/download/", transfer.transfer_download, name="download"),
 ]

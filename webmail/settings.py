@@ -328,6 +328,9 @@ CELERY_BEAT_SCHEDULE = {
     "compose-cleanup": {"task": "mailview.compose_cleanup", "schedule": 3600.0},
     # Sends waiting messages (undo send, send later) whose time has come and whose task is gone.
     "compose-send-due": {"task": "mailview.compose_send_due", "schedule": float(env_int("WEBMAIL_SEND_SWEEP_SECONDS", 30, minimum=5))},
+    # Brings snoozed mail back to its folder when its time has come; removes expired exports.
+    "snooze-wake-due": {"task": "mailview.snooze_wake_due", "schedule": float(env_int("WEBMAIL_SNOOZE_SWEEP_SECONDS", 30, minimum=5))},
+    "transfer-cleanup": {"task": "mailview.transfer_cleanup", "schedule": 600.0},
 }
 # How often an open message list asks whether its folder changed (another device).
 WEBMAIL_LIST_POLL_SECONDS = env_int("WEBMAIL_LIST_POLL_SECONDS", 20, minimum=1)
@@ -399,6 +402,14 @@ WEBMAIL_UPLOAD_DIR = Path(env_str("WEBMAIL_UPLOAD_DIR", str(BASE_DIR / "var" / "
 WEBMAIL_UPLOAD_CHUNK_SIZE = env_int("WEBMAIL_UPLOAD_CHUNK_SIZE", 1024 * 1024, minimum=16 * 1024)
 if WEBMAIL_UPLOAD_CHUNK_SIZE > 2 * 1024 * 1024:
     raise ImproperlyConfigured("WEBMAIL_UPLOAD_CHUNK_SIZE must be at most 2097152 bytes")
+# Snoozed mail waits in this folder (created under the personal namespace when missing).
+WEBMAIL_SNOOZE_FOLDER = env_str("WEBMAIL_SNOOZE_FOLDER", "Snoozed").strip() or "Snoozed"
+# Exports (zip, mbox) and uploaded imports wait here until their link expires (web and workers share it).
+WEBMAIL_EXPORT_DIR = Path(env_str("WEBMAIL_EXPORT_DIR", str(BASE_DIR / "var" / "exports")))
+# How long an export's download link works (hours); the beat sweep removes the file after.
+WEBMAIL_EXPORT_HOURS = env_int("WEBMAIL_EXPORT_HOURS", 24, minimum=1)
+# The largest file one import may upload (bytes), and the largest message it appends.
+WEBMAIL_IMPORT_MAX_BYTES = env_int("WEBMAIL_IMPORT_MAX_BYTES", 1024 * 1024 * 1024, minimum=1024)
 # The message size limit when the SMTP server does not advertise SIZE (bytes, as sent).
 WEBMAIL_MAX_MESSAGE_SIZE = env_int("WEBMAIL_MAX_MESSAGE_SIZE", 25 * 1024 * 1024, minimum=64 * 1024)
 # Bytes of attachments one person may have uploaded and not yet sent or discarded (all drafts together).

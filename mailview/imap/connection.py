@@ -124,6 +124,16 @@ class RawSummary:
 
 
 @dataclass(frozen=True)
+class RawMessage:
+    """A whole message as FETCHed for export: its bytes as stored, flags and arrival time."""
+
+    uid: int
+    flags: frozenset[str]
+    internaldate: object  # datetime | None
+    body: bytes
+
+
+@dataclass(frozen=True)
 class FolderCounts:
     """STATUS of one folder: what a sync compares with the state it kept.
     `highestmodseq` is None where the server has no CONDSTORE."""
@@ -868,6 +878,32 @@ class ImapConnection:
         raw = self._fetch([uid], [item], retry=False).get(uid, {})
         value = raw.get(item)
         return int(value) if isinstance(value, int) else None
+
+    def fetch_sizes(self, uids: Iterable[int]) -> dict[int, int]:
+        """RFC822.SIZE of these UIDs (those still there): what plans an export's batches."""
+        wanted = validate.uids(uids)
+        out: dict[int, int] = {}
+        for start in range(0, len(wanted), 5000):
+            raw = self._fetch(wanted[start : start + 5000], [b"RFC822.SIZE"])
+            out.update({int(uid): int(data.get(b"RFC822.SIZE", 0) or 0) for uid, data in raw.items()})
+        return out
+
+    def fetch_messages(self, uids: Iterable[int]) -> dict[int, RawMessage]:
+        """`BODY.PEEK[]` (never sets \\Seen), FLAGS and INTERNALDATE of these UIDs in one round
+        trip: the caller bounds the batch by the messages' sizes (`fetch_sizes`)."""
+        wanted = validate.uids(uids)
+        if not wanted:
+            return {}
+        raw = self._fetch(wanted, [b"BODY.PEEK[]", b"FLAGS", b"INTERNALDATE"])
+        out: dict[int, RawMessage] = {}
+        for uid, data in raw.items():
+            body = next((v for k, v in data.items() if bytes(k).startswith(b"BODY[")), None)
+            if not isinstance(body, bytes):
+                continue
+            out[int(uid)] = RawMessage(
+                uid=int(uid), flags=frozenset(_text_of(f) for f in data.get(b"FLAGS", ())), internaldate=data.get(b"INTERNALDATE"), body=body,
+            )
+        return out
 
     def fetch_header(self, uid: int) -> bytes | None:
         uid = validate.uid(uid)

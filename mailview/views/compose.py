@@ -49,6 +49,7 @@ from mailview.services.compose.lifecycle import (
 )
 from mailview.services.compose.sending import message_size_limit
 from mailview.services.compose.uploads import UploadRefused, upload_chunk, upload_delete, upload_start, upload_states, uploads_purge
+from mailview.services.filing.snooze import snoozed_list
 from mailview.services.reading.folders import FolderInfo, flatten, folder_tree
 from mailview.tasks import compose_send_enqueue
 from mailview.templatetags.mail_urls import folder_url
@@ -344,7 +345,8 @@ def scheduled(request: AuthenticatedHttpRequest) -> HttpResponse:
     with get_pool().session(request.user) as imap:
         folders = flatten(folder_tree(imap=imap))
     items = [{"compose": c, "when": _local_time(c.send_at)} for c in scheduled_list(user=request.user) if c.send_at]
-    return render(request, "mailview/scheduled.html", {"items": items, "folders": folders, "current_folder": ""})
+    snoozed = [{"snooze": s, "when": _local_time(s.due_at)} for s in snoozed_list(user=request.user)]
+    return render(request, "mailview/scheduled.html", {"items": items, "snoozed": snoozed, "folders": folders, "current_folder": ""})
 
 
 @login_required

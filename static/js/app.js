@@ -10,3 +10,8 @@ document.addEventListener("DOMContentLoaded", () => {
     });
   }
 });
+
+// Snooze times are meant in the browser's time zone: forms carry its offset from UTC.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-tz-offset]").forEach((field) => { field.value = String(new Date().getTimezoneOffset()); });
+});

@@ -152,6 +152,8 @@
   form.addEventListener("click", (event) => { shiftHeld = event.shiftKey; }, true);
 
   form.addEventListener("submit", (event) => {
+    // Snooze buttons post to their own URL (formaction): a plain form post.
+    if (event.submitter && event.submitter.hasAttribute("formaction")) return;
     const kind = event.submitter && event.submitter.value;
     if (!kind) return;
     event.preventDefault();

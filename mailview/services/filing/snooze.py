@@ -1,0 +1,216 @@
+"""Snooze: a message leaves its folder now and comes back to the top of the inbox, unread, later.
+
+While it waits it is in the Snoozed folder on the IMAP server (created under the personal
+namespace when missing), so every other client sees where it went; the due time is a
+`Snooze` row in the database, so a worker restart loses nothing. The beat sweep
+(`snoozes_wake_due`, every WEBMAIL_SNOOZE_SWEEP_SECONDS) brings due messages back: APPEND to
+INBOX with the arrival time of now (the list sorts by arrival, so it is on top) and without
+\\Seen, then the copy in Snoozed is expunged. A message another client moved or deleted out of
+Snoozed meanwhile is not found (by UID, else by Message-ID): its row is dropped, nothing fails.
+"""
+from __future__ import annotations
+
+import email.parser
+import email.policy
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import time as clock
+from datetime import timezone as dt_timezone
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mailview.imap.connection import ImapConnection
+from mailview.imap.errors import ImapProtocolError, MailboxNotFound
+from mailview.mime import decode_header_value
+from mailview.models import Snooze
+
+log = logging.getLogger(__name__)
+
+CHOICES = ("later_today", "tomorrow", "next_week", "custom")
+# A claim older than this is a worker that died mid-way: another sweep takes the row over.
+CLAIM_STALE = timedelta(minutes=5)
+# At most this many messages snoozed in one request (a selection, not a folder).
+MAX_AT_ONCE = 500
+# System flags a message does not take back with it.
+_DROPPED_FLAGS = {"\\seen", "\\recent", "\\deleted"}
+
+
+class SnoozeInvalid(Exception):
+    """The request cannot be done as asked; `str(exc)` is a sentence for the person."""
+
+
+@dataclass
+class WakeResult:
+    returned: int = 0
+    dropped: int = 0
+
+
+def snooze_time(*, choice: str, custom: str = "", tz_offset: str = "", now: datetime | None = None) -> datetime:
+    """When a snooze preset means, in UTC, in the person's time zone (the browser's offset from
+    UTC in minutes as `getTimezoneOffset()` gives it, else the server's zone): "later_today"
+    (three hours from now, on the hour), "tomorrow" (8:00), "next_week" (Monday 8:00) or a
+    `custom` <input type=datetime-local> value. Raises SnoozeInvalid."""
+    now = now or timezone.now()
+    zone: tzinfo
+    try:
+        offset = int(tz_offset)
+        if abs(offset) > 16 * 60:
+            raise ValueError(tz_offset)
+        zone = dt_timezone(timedelta(minutes=-offset))
+    except ValueError:
+        zone = timezone.get_current_timezone()
+    local_now = now.astimezone(zone)
+    if choice == "later_today":
+        when = (local_now + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+    elif choice in ("tomorrow", "next_week"):
+        days = 1 if choice == "tomorrow" else (7 - local_now.weekday()) or 7
+        when = datetime.combine(local_now.date() + timedelta(days=days), clock(8, 0)).replace(tzinfo=zone)
+    elif choice == "custom":
+        try:
+            naive = datetime.fromisoformat(custom.strip())
+        except ValueError:
+            raise SnoozeInvalid(_("Enter a date and time.")) from None
+        when = naive.replace(tzinfo=zone)
+    else:
+        raise SnoozeInvalid(_("Choose until when to snooze."))
+    when = when.astimezone(UTC)
+    if when <= now:
+        raise SnoozeInvalid(_("Choose a time in the future."))
+    if when > now + timedelta(days=366):
+        raise SnoozeInvalid(_("Choose a time within a year."))
+    return when
+
+
+def snooze_folder_ensure(*, imap: ImapConnection) -> str:
+    """The Snoozed folder (WEBMAIL_SNOOZE_FOLDER under the personal namespace), created and
+    subscribed when missing. An existing folder of that name at the top level counts too."""
+    namespace = imap.personal_namespace()
+    wanted = namespace.prefix + settings.WEBMAIL_SNOOZE_FOLDER
+    names = {f.name for f in imap.list_folders(with_status=False) if "\\noselect" not in f.attributes}
+    for name in (wanted, settings.WEBMAIL_SNOOZE_FOLDER):
+        if name in names:
+            return name
+    imap.create_folder(wanted)
+    try:
+        imap.subscribe_folder(wanted)
+    except ImapProtocolError:
+        pass  # still usable; the folders page lists unsubscribed folders
+    return wanted
+
+
+def _header_fields(raw: bytes | None) -> tuple[str, str, str]:
+    """Message-ID, Subject and From of a header block (decoded, cut to fit the row)."""
+    if not raw:
+        return "", "", ""
+    parsed = email.parser.BytesHeaderParser(policy=email.policy.compat32).parsebytes(raw)
+    message_id = " ".join(str(parsed.get("Message-ID", "")).split())[:998]
+    return (
+        message_id if message_id.startswith("<") and message_id.endswith(">") else "",
+        decode_header_value(parsed.get("Subject"))[:998],
+        decode_header_value(parsed.get("From"))[:998],
+    )
+
+
+def messages_snooze(*, imap: ImapConnection, user: User, folder: str, uids: list[int], due_at: datetime) -> int:
+    """Move these messages of `folder` to Snoozed and remember when they come back. Returns
+    how many were snoozed (those no longer there are skipped). Raises SnoozeInvalid."""
+    if not uids:
+        raise SnoozeInvalid(_("Select at least one message."))
+    if len(uids) > MAX_AT_ONCE:
+        raise SnoozeInvalid(_("Snooze at most 500 messages at once."))
+    target = snooze_folder_ensure(imap=imap)
+    if folder == target:
+        raise SnoozeInvalid(_("These messages are snoozed already: change their time on the scheduled page."))
+    imap.select(folder, readonly=False, refresh=True)
+    present = imap.present_uids(uids)
+    if not present:
+        return 0
+    fields = {uid: _header_fields(imap.fetch_header(uid)) for uid in present}
+    moved = imap.move(present, target)
+    uidvalidity = imap.folder_status(target).get("UIDVALIDITY")
+    Snooze.objects.bulk_create(
+        Snooze(
+            user=user, folder=target, uid=moved.get(uid), uidvalidity=uidvalidity, message_id=fields[uid][0], subject=fields[uid][1],
+            sender=fields[uid][2], return_to="INBOX", due_at=due_at,
+        )
+        for uid in present
+    )
+    return len(present)
+
+
+def snoozed_list(*, user: User) -> list[Snooze]:
+    """This person's snoozed messages, soonest back first (/mail/scheduled/)."""
+    return list(Snooze.objects.filter(user=user).order_by("due_at", "pk"))
+
+
+def snooze_reschedule(*, user: User, snooze_id: int, due_at: datetime) -> bool:
+    """A new time for one snoozed message; False when it is not this person's (or gone)."""
+    return bool(Snooze.objects.filter(pk=snooze_id, user=user).update(due_at=due_at, claimed_at=None))
+
+
+def snooze_due_users(*, now: datetime | None = None) -> list[int]:
+    """Who has snoozed mail due now (the sweep checks out one session per person)."""
+    now = now or timezone.now()
+    return list(Snooze.objects.filter(due_at__lte=now).values_list("user_id", flat=True).distinct()[:1000])
+
+
+def snoozes_wake(*, imap: ImapConnection, user: User, now: datetime | None = None, only: int | None = None) -> WakeResult:
+    """Bring this person's due snoozed messages back (or just `only`, whatever its time: "unsnooze
+    now"). Each row is claimed first (compare-and-set in the database), so a sweep and an
+    "unsnooze now" never both bring one back; a row whose message is gone is dropped."""
+    now = now or timezone.now()
+    rows = Snooze.objects.filter(user=user)
+    rows = rows.filter(pk=only) if only is not None else rows.filter(due_at__lte=now)
+    result = WakeResult()
+    for row in list(rows.order_by("due_at")[:MAX_AT_ONCE]):
+        claimed = (
+            Snooze.objects.filter(pk=row.pk)
+            .exclude(claimed_at__gt=now - CLAIM_STALE)
+            .update(claimed_at=now)
+        )
+        if not claimed:
+            continue
+        try:
+            back = _bring_back(imap=imap, row=row, now=now)
+        except Exception:
+            Snooze.objects.filter(pk=row.pk).update(claimed_at=None)  # the next sweep tries again
+            raise
+        Snooze.objects.filter(pk=row.pk).delete()
+        if back:
+            result.returned += 1
+        else:
+            result.dropped += 1
+    return result
+
+
+def _bring_back(*, imap: ImapConnection, row: Snooze, now: datetime) -> bool:
+    """APPEND the snoozed message to its folder (arrival: now; unread), then expunge it from
+    Snoozed. False when it is no longer in Snoozed (moved or deleted by another client)."""
+    try:
+        selected = imap.select(row.folder, readonly=False, refresh=True)
+    except MailboxNotFound:
+        return False
+    uid: int | None = None
+    if row.uid and (row.uidvalidity is None or selected.uidvalidity == row.uidvalidity):
+        uid = next(iter(imap.present_uids([row.uid])), None)
+    if uid is None and row.message_id:
+        uid = next(iter(imap.search_uids(["HEADER", "Message-ID", row.message_id])), None)
+    if uid is None:
+        log.info("snoozed message %s of user %s is no longer in %s; dropped", row.pk, row.user_id, row.folder)
+        return False
+    message = imap.fetch_messages([uid]).get(uid)
+    if message is None:
+        return False
+    flags = [f for f in message.flags if f.casefold() not in _DROPPED_FLAGS]
+    # APPEND first, expunge after: a worker dying in between leaves a second copy, never none.
+    try:
+        imap.append(row.return_to or "INBOX", message.body, flags=flags, when=now)
+    except MailboxNotFound:
+        imap.append("INBOX", message.body, flags=flags, when=now)
+    imap.select(row.folder, readonly=False, refresh=True)
+    imap.delete_permanently([uid])
+    return True

@@ -1,0 +1,139 @@
+"""Snooze against the real servers: the message waits in the Snoozed folder on the IMAP server
+(another client sees it there), the due time is in the database, and the beat sweep (a task on
+a real Celery worker, also after that worker was killed and replaced) brings it back to the top
+of the inbox, unread. A message another client took out of Snoozed is dropped without error."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+
+from mailview.models import Snooze
+from mailview.services.filing.snooze import SnoozeInvalid, snooze_time
+from mailview.tasks import snooze_wake_due_task
+from tests.support import append_message, imap_direct, new_mail_user
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture
+def person(client):
+    user = new_mail_user("snoozer")
+    with imap_direct(user) as imap:
+        append_message(imap, "INBOX", subject="read me later", seen=True)
+        append_message(imap, "INBOX", subject="newer one")
+    assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 302
+    return user
+
+
+def subjects(user, folder: str) -> list[str]:
+    """Subjects in `folder`, newest arrival first (the list's order)."""
+    with imap_direct(user) as imap:
+        imap.select_folder(folder, readonly=True)
+        uids = imap.sort(["REVERSE", "ARRIVAL"], ["ALL"])
+        data = imap.fetch(uids, ["ENVELOPE"]) if uids else {}
+        return [data[u][b"ENVELOPE"].subject.decode() for u in uids]
+
+
+def flags_of(user, folder: str, subject: str) -> tuple[bytes, ...]:
+    with imap_direct(user) as imap:
+        imap.select_folder(folder, readonly=True)
+        uid = imap.search(["SUBJECT", subject])[0]
+        return tuple(imap.fetch([uid], ["FLAGS"])[uid][b"FLAGS"])
+
+
+def snooze(client, uid: int, *, choice: str = "tomorrow", folder: str = "INBOX", **extra: str):
+    return client.post("/snooze/", {"folder": folder, "uid": [uid], "choice": choice, "next": f"/mail/{folder}/", **extra})
+
+
+def sweep() -> dict:
+    """The beat task, run by the worker (as celery beat would send it)."""
+    return snooze_wake_due_task.apply_async().get(timeout=60)
+
+
+def make_due(user) -> None:
+    Snooze.objects.filter(user__username=user.email).update(due_at=timezone.now() - timedelta(seconds=1))
+
+
+def test_snooze_moves_the_message_to_the_snoozed_folder_on_the_server(client, person):
+    response = snooze(client, 1)
+    assert response.status_code == 302 and response["Location"] == "/mail/INBOX/"
+    assert subjects(person, "INBOX") == ["newer one"]
+    assert subjects(person, "Snoozed") == ["read me later"]
+    row = Snooze.objects.get(user__username=person.email)
+    assert row.folder == "Snoozed" and row.subject == "read me later" and row.message_id.startswith("<")
+    assert row.due_at > timezone.now() + timedelta(hours=1)
+    # The scheduled page lists it with "unsnooze now" and a new time.
+    html = client.get("/mail/scheduled/").content.decode()
+    assert "read me later" in html and f"/snooze/{row.pk}/wake/" in html and f"/snooze/{row.pk}/time/" in html
+
+
+def test_the_sweep_brings_it_back_unread_on_top_after_a_worker_restart(client, person, celery_worker):
+    assert snooze(client, 1).status_code == 302
+    assert subjects(person, "INBOX") == ["newer one"]
+    # The worker dies and another starts: the due time is in the database, nothing is lost.
+    celery_worker.kill()
+    celery_worker.start()
+    assert sweep()["returned"] == 0  # not due yet: it stays
+    assert subjects(person, "Snoozed") == ["read me later"]
+    make_due(person)
+    assert sweep()["returned"] == 1
+    assert subjects(person, "INBOX") == ["read me later", "newer one"], "back on top of the inbox"
+    assert b"\\Seen" not in flags_of(person, "INBOX", "read me later"), "back unread"
+    assert subjects(person, "Snoozed") == []
+    assert not Snooze.objects.filter(user__username=person.email).exists()
+
+
+def test_a_message_moved_out_of_snoozed_elsewhere_is_dropped_without_error(client, person, celery_worker):
+    assert snooze(client, 1).status_code == 302
+    with imap_direct(person) as imap:  # another device files it meanwhile
+        imap.create_folder("Elsewhere")
+        imap.select_folder("Snoozed")
+        imap.move(imap.search(["ALL"]), "Elsewhere")
+    make_due(person)
+    result = sweep()
+    assert result == {"returned": 0, "dropped": 1, "waiting": 0}
+    assert not Snooze.objects.filter(user__username=person.email).exists()
+    assert subjects(person, "INBOX") == ["newer one"] and subjects(person, "Elsewhere") == ["read me later"]
+
+
+def test_unsnooze_now_and_change_time_are_for_the_owner_only(client, person):
+    assert snooze(client, 1).status_code == 302
+    row = Snooze.objects.get(user__username=person.email)
+    stranger = new_mail_user("stranger")
+    from tests.support import RawUriClient
+
+    other = RawUriClient()
+    assert other.post("/accounts/login/", {"email": stranger.email, "password": stranger.password}).status_code == 302
+    other.post(f"/snooze/{row.pk}/wake/")
+    other.post(f"/snooze/{row.pk}/time/", {"choice": "custom", "custom": "2099-01-01T08:00"})
+    row.refresh_from_db()
+    assert subjects(person, "Snoozed") == ["read me later"] and row.due_at < timezone.now() + timedelta(days=8)
+
+    later = (timezone.now() + timedelta(days=3)).strftime("%Y-%m-%dT%H:%M")
+    assert client.post(f"/snooze/{row.pk}/time/", {"choice": "custom", "custom": later, "tz_offset": "0"}).status_code == 302
+    row.refresh_from_db()
+    assert abs((row.due_at - (timezone.now() + timedelta(days=3))).total_seconds()) < 120
+    assert client.post(f"/snooze/{row.pk}/wake/").status_code == 302
+    assert subjects(person, "INBOX") == ["read me later", "newer one"]
+    assert not Snooze.objects.filter(pk=row.pk).exists()
+
+
+def test_snooze_presets_and_refusals(client, person):
+    from datetime import UTC, datetime
+
+    monday_noon = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    assert snooze_time(choice="later_today", tz_offset="0", now=monday_noon) == datetime(2026, 12, 7, 15, 0, tzinfo=UTC)
+    assert snooze_time(choice="tomorrow", tz_offset="-60", now=monday_noon) == datetime(2026, 12, 8, 7, 0, tzinfo=UTC)
+    assert snooze_time(choice="next_week", tz_offset="0", now=monday_noon) == datetime(2026, 12, 14, 8, 0, tzinfo=UTC)
+    for choice, custom in (("custom", "2020-01-01T08:00"), ("custom", "soon"), ("whenever", "")):
+        with pytest.raises(SnoozeInvalid):
+            snooze_time(choice=choice, custom=custom, now=monday_noon)
+    # A past time is refused with a message, nothing moves; a snoozed message cannot be snoozed from Snoozed.
+    response = snooze(client, 1, choice="custom", custom="2020-01-01T08:00")
+    assert response.status_code == 302
+    assert sorted(subjects(person, "INBOX")) == ["newer one", "read me later"]
+    assert not Snooze.objects.exists()
+    assert get_user_model().objects.filter(username=person.email).exists()
