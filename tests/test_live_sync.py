@@ -304,6 +304,28 @@ def test_the_task_sent_by_name_syncs(person, celery_worker):
     assert kinds(found) == ["rows_added", "counts"] and "by name" in found[0].data["rows"][0]["html"]
 
 
+def test_rows_pushed_to_a_german_reader_are_rendered_in_german(person, signed_in, celery_worker):
+    """The worker has no request: rows are rendered in the language the person's listening
+    page was served in, not the site's default (English)."""
+    from django.utils import translation
+
+    from webmail.celery import app
+
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    with translation.override("en"):  # the German request must not leave German active for later tests
+        page = signed_in.get("/mail/INBOX/", HTTP_ACCEPT_LANGUAGE="de").content.decode()
+    assert "Auswählen" in page  # the page itself is German
+    with imap_direct(mail_user) as imap:
+        append_message(imap, "INBOX", subject="auf Deutsch")
+    before = events.latest_event_id(user.pk)
+    app.send_task("mailview.sync_folders", kwargs={"user_id": user.pk, "folders": ["INBOX"], "reason": "test"})
+    row = wait_for_events(user, before, 2)[0].data["rows"][0]["html"]
+    assert "auf Deutsch" in row
+    assert "Auswählen" in row and "ungelesen" in row
+    assert "Select:" not in row and "(unread)" not in row
+
+
 def test_a_move_made_in_this_webmail_sends_events_for_both_folders(person, signed_in, celery_worker):
     from tests.support import act
 
