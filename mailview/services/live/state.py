@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -101,6 +101,16 @@ def folder_states_trusted(*, user_pk: int) -> dict[str, FolderState] | None:
         return {name: state for name, state in folder_states(user_pk=user_pk).items() if state.watch == token}
     except RedisError:
         return None  # Redis is down: the page asks the server, as it does unwatched
+
+
+def folder_states_read(known: dict[str, FolderState], *, folder: str, count: int) -> dict[str, FolderState]:
+    """`known` as it is once `count` unread messages of `folder` were marked read by this
+    request (opening a message): what a page shows right away; the kept state itself changes
+    only with the sync that follows."""
+    state = known.get(folder)
+    if state is None or count <= 0:
+        return known
+    return {**known, folder: replace(state, unseen=max(0, state.unseen - count))}
 
 
 # A page asks for the missing states at most this often per person (the sync takes a moment).
