@@ -205,7 +205,7 @@ def action_undo(request: AuthenticatedHttpRequest, action_id: str) -> HttpRespon
 
 @login_required
 @require_GET
-def folder_state(request: HttpRequest) -> JsonResponse:
+def folder_state(request: AuthenticatedHttpRequest) -> JsonResponse:
     """What the open list page polls: any change here (new mail, expunges, flags changed
     on another device) changes one of these numbers."""
     folder = validate.folder_name(request.GET.get("folder", ""))
