@@ -155,6 +155,31 @@ def test_a_watched_unchanged_folder_pages_with_one_list_and_nothing_else(person,
     assert again["rows"] == server_view(mail_user)["rows"]
 
 
+def test_an_unchanged_watched_pages_rows_are_rendered_once_and_a_change_renders_them_again(person, monkeypatch):
+    from mailview.templatetags import mail_list
+
+    client, user, mail_user = person
+    events.mark_watched(user.pk, 60)
+    sync_all(user, mail_user)
+    client.get("/mail/INBOX/")  # the page kept under the state
+    rendered = []
+    real_row = mail_list._row
+    monkeypatch.setattr(mail_list, "_row", lambda m, *a, **k: rendered.append(m.uid) or real_row(m, *a, **k))
+    rows_html = re.compile(r'<tr class="message.*?</tr>', re.S)
+    first = rows_html.findall(client.get("/mail/INBOX/").content.decode())
+    rendered.clear()
+    again = rows_html.findall(client.get("/mail/INBOX/").content.decode())
+    assert rendered == [] and again == first and len(first) == 8
+    page = shown(client.get("/mail/INBOX/"))
+    with imap_direct(mail_user) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([page["rows"][0][0]], [b"\\Flagged"])
+    sync_all(user, mail_user)
+    changed = shown(client.get("/mail/INBOX/"))
+    assert rendered  # a new state: rendered again, and right
+    assert changed["rows"] == server_view(mail_user)["rows"] and changed["rows"][0][2]
+
+
 def poll_token(client, folder: str = "INBOX") -> str:
     response = client.get(f"/folders/state/?folder={folder}")
     assert response.status_code == 200

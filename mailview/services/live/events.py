@@ -204,6 +204,11 @@ def clear_watched(user_pk: int) -> None:
     get_redis().delete(f"{key_prefix()}:live:watched:{int(user_pk)}")
 
 
+def watched_key(user_pk: int) -> str:
+    """The key of the watched mark (its value is the watch token; see `mark_watched`)."""
+    return f"{key_prefix()}:live:watched:{int(user_pk)}"
+
+
 def is_watched(user_pk: int) -> bool:
     return bool(get_redis().exists(f"{key_prefix()}:live:watched:{int(user_pk)}"))
 
