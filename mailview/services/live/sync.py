@@ -5,7 +5,10 @@ Called by the `mailview.sync_folders` task (the watcher sends it on a change; fi
 sending send it after they changed folders). Per folder:
 
 1. `STATUS (MESSAGES UNSEEN UIDNEXT UIDVALIDITY HIGHESTMODSEQ)`; nothing else when it
-   equals the kept state (a sync of an unchanged folder costs one round trip).
+   equals the kept state (a sync of an unchanged folder costs one round trip). The folder the
+   connection still has selected (from the last sync) is caught up in place instead: NOOP,
+   then STATUS of the session's view (`ImapConnection.selected_counts`), and step 3 runs on
+   that selection without a new EXAMINE.
 2. No kept state: record it, publish nothing (the open pages show the server's state).
    Another UIDVALIDITY: record it, publish `resync` (every UID the pages hold is void).
 3. Else EXAMINE, and with CONDSTORE `UID FETCH 1:<known UIDNEXT-1> (FLAGS)
