@@ -283,7 +283,8 @@
   // Signed out (in another tab or window): this page can read no more mail; to the sign-in page.
   function signedOut() {
     stopPoll();
-    window.location.assign(config.signIn || "/accounts/login/");
+    if (config.signIn) window.location.assign(config.signIn);
+    else window.location.reload();  // the page's own URL now answers with the sign-in page
   }
 
   const handlers = { rows_added: rowsAdded, flags, vanished, counts, folders: refreshTree, resync, signed_out: signedOut };
