@@ -9,6 +9,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.db import transaction
+from redis.exceptions import RedisError
 
 from mailview.imap import (
     Credentials,
@@ -20,6 +21,7 @@ from mailview.imap import (
     get_pool,
     verify_login,
 )
+from mailview.services.live import events
 
 from .crypto import decrypt_secret, encrypt_secret
 from .login_names import login_name
@@ -171,9 +173,16 @@ def user_sign_in(*, email: str, password: str, client_ip: str | None = None) -> 
 
 
 def user_sign_out(*, user: User) -> None:
-    """Forget the mail password and close the user's IMAP connections in every process."""
+    """Forget the mail password and close the user's IMAP connections in every process; every
+    open tab of the person hears `signed_out` and its event stream ends (no tab keeps
+    listening, or keeps the watcher's connection, after the sign-out)."""
     MailCredential.objects.filter(user=user).delete()
     get_pool().evict_user(user)
+    try:
+        events.publish(user.pk, "signed_out", {})
+        events.clear_present(user.pk)
+    except RedisError as exc:  # the tabs' next request finds the session gone anyway
+        log.warning("could not tell user %s's tabs about the sign-out: %s", user.pk, exc)
 
 
 def imap_credentials_for(user_key: str) -> tuple[ServerEndpoint, Credentials]:

@@ -11,6 +11,7 @@ from celery import Task, shared_task
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
+from redis.exceptions import RedisError
 
 from mailview.imap import ImapConnectionError, ImapError, NoStoredCredentials, PoolTimeout, get_pool, validate
 from mailview.models import Transfer
@@ -27,6 +28,7 @@ from mailview.services.compose.sending import (
 from mailview.services.filing.actions import message_action_apply
 from mailview.services.filing.labels import label_change_apply
 from mailview.services.filing.snooze import snooze_due_users, snoozes_wake
+from mailview.services.live import events
 from mailview.services.live.sync import SyncBusy, folders_sync
 from mailview.services.transfer.run import transfer_execute
 from mailview.services.transfer.store import transfer_claim, transfer_cleanup, transfer_finish
@@ -73,12 +75,21 @@ def sync_folders(self: Task, *, user_id: int, folders: list[str], reason: str = 
         return []
     names = [validate.folder_name(f) for f in folders if isinstance(f, str) and f]
     try:
-        # Rows are rendered in the site's language (a worker has no request to ask).
-        with translation.override(settings.LANGUAGE_CODE), get_pool().session(user) as imap:
+        # Rows are rendered in the language the person's pages are served in (a worker has no
+        # request to ask: each listening page records it), else the site's.
+        with translation.override(_reader_language(int(user_id))), get_pool().session(user) as imap:
             result = folders_sync(imap=imap, user_pk=int(user_id), folders=names, reason=reason, render_rows=message_rows)
     except NoStoredCredentials:
         return []  # signed out: nobody to tell
     return result.events
+
+
+def _reader_language(user_id: int) -> str:
+    try:
+        language = events.reader_language(user_id)
+    except RedisError:
+        language = None
+    return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
 
 
 def _sync_later(user_id: int, folders: list[str], *, reason: str) -> None:

@@ -7,7 +7,8 @@ import ssl
 import subprocess
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TypeVar
@@ -127,6 +128,34 @@ def server_subjects(user: MailUser, folder: str, *criteria: str) -> list[str]:
 def append_message(client: IMAPClient, folder: str, *, subject: str = "Hello", seen: bool = False, sender: str = "Someone <someone@example.org>") -> None:
     body = f"From: {sender}\r\nTo: x@example.test\r\nSubject: {subject}\r\nMessage-ID: <{uuid.uuid4().hex}@example.org>\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\n\r\nBody of {subject}\r\n"
     client.append(folder, body.encode(), flags=[b"\\Seen"] if seen else [])
+
+
+@contextmanager
+def imap_commands_sent() -> Iterator[list[str]]:
+    """Every IMAP command this process sends in the block, as `NAME arguments...` (upper-case
+    name): imaplib's `_command` is wrapped, the server is the real one and answers as usual.
+    LIST-STATUS shows as a `LIST ... RETURN (... STATUS (...))`."""
+    import imaplib
+
+    sent: list[str] = []
+    original = imaplib.IMAP4._command
+
+    def spy(self: imaplib.IMAP4, name: str, *args: object) -> object:
+        shown = [a.decode(errors="replace") if isinstance(a, bytes) else str(a) for a in args]
+        sent.append(" ".join([name.upper(), *shown]))
+        return original(self, name, *args)
+
+    imaplib.IMAP4._command = spy  # type: ignore[method-assign]
+    try:
+        yield sent
+    finally:
+        imaplib.IMAP4._command = original  # type: ignore[method-assign]
+
+
+def asks_for_counts(commands: list[str]) -> list[str]:
+    """The commands of `imap_commands_sent` that ask the server for folder counts: STATUS,
+    or LIST with a STATUS return option (LIST-STATUS)."""
+    return [c for c in commands if c.startswith("STATUS") or (c.startswith("LIST") and "STATUS" in c.upper())]
 
 
 def mailbox_of_cases(prefix: str, raws: dict[str, bytes]) -> tuple[MailUser, dict[str, int]]:

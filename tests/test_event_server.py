@@ -56,6 +56,32 @@ def test_events_arrive_in_order_with_their_ids(event_server, person):
     assert got[0].data == ROWS
 
 
+def test_signing_out_ends_every_open_stream_of_the_person_with_signed_out(event_server, person, mail_user, client):
+    """Two tabs of one session and one of another browser are listening; signing out in the
+    first browser tells each of them to go to sign-in, and the server ends each stream."""
+    from django.test import Client
+
+    pk, session = person
+    other_browser = Client()
+    assert other_browser.post("/accounts/login/", {"email": mail_user.email, "password": mail_user.password}).status_code == 302
+    other_session = other_browser.cookies[settings.SESSION_COOKIE_NAME].value
+    last = events.latest_event_id(pk)
+    streams = [EventStreamClient(f"{event_server.url}?last={last}", session=s) for s in (session, session, other_session)]
+    try:
+        assert [s.status for s in streams] == [200, 200, 200]
+        wait_until(lambda: pk in events.present_users(), timeout=10, message="the streams to mark the person present")
+        assert client.post("/accounts/logout/").status_code == 302
+        for stream in streams:
+            got = stream.next_event(timeout=10)
+            assert (got.kind, got.data) == ("signed_out", {})
+            with pytest.raises(EOFError):
+                stream.next_event(timeout=10)  # ended by the server, not left open
+    finally:
+        for stream in streams:
+            stream.close()
+    assert pk not in events.present_users()
+
+
 def test_another_persons_events_never_reach_the_stream(event_server, person, other_mail_user):
     pk, session = person
     with EventStreamClient(f"{event_server.url}?last={events.latest_event_id(pk)}", session=session) as stream:

@@ -15,7 +15,7 @@ from mailview.services.live import events
 from mailview.services.live.state import folder_states, folder_states_forget
 from mailview.services.live.sync import folders_sync
 from mailview.templatetags.mail_list import message_rows
-from tests.support import append_message, deliver_by_smtp, imap_direct, wait_until
+from tests.support import append_message, asks_for_counts, deliver_by_smtp, imap_commands_sent, imap_direct, wait_until
 from webmail.redis_client import get_redis
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -153,6 +153,87 @@ def test_a_watched_unchanged_folder_pages_with_one_list_and_nothing_else(person,
     assert commands.lists == commands.commands == 1  # the tree itself (without counts); rows kept under the state
     assert again == first
     assert again["rows"] == server_view(mail_user)["rows"]
+
+
+def test_an_unchanged_watched_pages_rows_are_rendered_once_and_a_change_renders_them_again(person, monkeypatch):
+    from mailview.templatetags import mail_list
+
+    client, user, mail_user = person
+    events.mark_watched(user.pk, 60)
+    sync_all(user, mail_user)
+    client.get("/mail/INBOX/")  # the page kept under the state
+    rendered = []
+    real_row = mail_list._row
+    monkeypatch.setattr(mail_list, "_row", lambda m, *a, **k: rendered.append(m.uid) or real_row(m, *a, **k))
+    rows_html = re.compile(r'<tr class="message.*?</tr>', re.S)
+    first = rows_html.findall(client.get("/mail/INBOX/").content.decode())
+    rendered.clear()
+    again = rows_html.findall(client.get("/mail/INBOX/").content.decode())
+    assert rendered == [] and again == first and len(first) == 8
+    page = shown(client.get("/mail/INBOX/"))
+    with imap_direct(mail_user) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([page["rows"][0][0]], [b"\\Flagged"])
+    sync_all(user, mail_user)
+    changed = shown(client.get("/mail/INBOX/"))
+    assert rendered  # a new state: rendered again, and right
+    assert changed["rows"] == server_view(mail_user)["rows"] and changed["rows"][0][2]
+
+
+def poll_token(client, folder: str = "INBOX") -> str:
+    response = client.get(f"/folders/state/?folder={folder}")
+    assert response.status_code == 200
+    return response.json()["state"]
+
+
+def message_page_counts(client, folder: str, uid: int) -> dict:
+    response = client.get(f"/mail/{folder}/{uid}/")
+    assert response.status_code == 200
+    return {f.name: (f.messages, f.unseen) for f in response.context["folders"] if f.selectable}
+
+
+def test_while_watched_the_poll_and_the_message_pages_tree_ask_no_counts_and_stay_right(person):
+    """/folders/state/ and the message page's folder tree use the kept state, as the list page
+    does: no STATUS and no LIST-STATUS reaches the server; after a change and its sync they
+    say what the server says (the poll token is the list page's, with or without the mark)."""
+    client, user, mail_user = person
+    events.mark_watched(user.pk, 60)
+    sync_all(user, mail_user)
+    page = watched_view(client, user)
+    read_uid = page["rows"][0][0]
+    with imap_direct(mail_user) as imap:
+        imap.select_folder("INBOX")
+        imap.add_flags([read_uid], [b"\\Seen"])
+        unread_uid = page["rows"][1][0]
+    sync_all(user, mail_user)
+    with imap_commands_sent() as sent:
+        token = poll_token(client)
+        counts = message_page_counts(client, "INBOX", read_uid)  # already read: nothing changes
+        counts_after_open = message_page_counts(client, "INBOX", unread_uid)  # this open marks it read
+    assert asks_for_counts(sent) == [], sent
+    assert not [c for c in sent if c.startswith("NOOP")], sent
+    server = server_view(mail_user)["counts"]
+    assert token == watched_view(client, user)["token"]
+    assert {name: counts[name] for name in server} == {**server, "INBOX": (server["INBOX"][0], server["INBOX"][1] + 1)}
+    assert {name: counts_after_open[name] for name in server} == server
+
+    with imap_direct(mail_user) as imap:
+        append_message(imap, "INBOX", subject="arrived")
+        imap.select_folder("INBOX")
+        imap.move([page["rows"][2][0]], "Archive")
+    sync_all(user, mail_user)
+    with imap_commands_sent() as sent:
+        changed = poll_token(client)
+        counts = message_page_counts(client, "INBOX", read_uid)
+    assert asks_for_counts(sent) == [], sent
+    server = server_view(mail_user)["counts"]
+    assert changed != token
+    assert {name: counts[name] for name in server} == server
+    assert changed == watched_view(client, user)["token"]
+    events.clear_watched(user.pk)
+    with imap_commands_sent() as sent:
+        assert poll_token(client) == changed  # the server's own answer, without the kept state
+    assert asks_for_counts(sent)
 
 
 def test_without_the_watched_mark_the_page_asks_the_server_as_before(person, monkeypatch):

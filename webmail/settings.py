@@ -372,8 +372,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # --- The watcher (`manage.py watch_mailboxes`; see mailview/services/live/watching.py) ---
 # People stay watched this long after their last tab closed.
 WEBMAIL_WATCH_GRACE_SECONDS = env_int("WEBMAIL_WATCH_GRACE_SECONDS", 180, minimum=0)
-# Changes reported within this many milliseconds become one sync request.
-WEBMAIL_WATCH_COALESCE_MS = env_int("WEBMAIL_WATCH_COALESCE_MS", 100, minimum=0)
+# Changes reported within this many milliseconds become one sync request. Short: Dovecot
+# already gathers a mailbox's changes for 500 ms before it notifies (NOTIFY_DELAY_MSECS), and
+# every millisecond here is push latency.
+WEBMAIL_WATCH_COALESCE_MS = env_int("WEBMAIL_WATCH_COALESCE_MS", 25, minimum=0)
 # A replica's hold on a person expires this long after its last renewal (renewed every 3 s);
 # a dead replica's people move to another within about this time.
 WEBMAIL_WATCH_LEASE_SECONDS = env_int("WEBMAIL_WATCH_LEASE_SECONDS", 8, minimum=4)

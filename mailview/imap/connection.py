@@ -333,6 +333,11 @@ class ImapConnection:
         self._namespace: Namespace | None = None
         self._partial_store_asked = False  # the shared memory of PARTIAL refusals (see sorted_page)
         self.qresync_enabled = False  # ENABLE QRESYNC ran on the current socket
+        # Answers that brought news of the selected folder (see `selected_counts`).
+        self._news = 0
+        # The server answers STATUS of the selected folder from the session's view (Dovecot,
+        # from its greeting): see `selected_counts`.
+        self.status_from_view = False
         # The last folder listing with counts, and when it was made (see list_folders).
         self._listing: tuple[float, list[RawFolder]] | None = None
         self._connect()
@@ -362,6 +367,7 @@ class ImapConnection:
             raise ImapConnectionError("the connection broke right after login") from exc
         self._client = client
         self.broken = False
+        self.status_from_view = b"dovecot" in bytes(getattr(client, "welcome", b"") or b"").lower()
 
     @property
     def is_open(self) -> bool:
@@ -449,6 +455,7 @@ class ImapConnection:
         news = {name: pending.pop(name) for name in _UNSOLICITED if name in pending}
         if not news:
             return
+        self._news += 1
         self._changed()
         current = self.selected
         if current is None:
@@ -532,6 +539,38 @@ class ImapConnection:
         name = validate.folder_name(name)
         if self.selected is not None and self.selected.name == name:
             self.unselect()
+        return self._status_counts(name)
+
+    def selected_counts(self, name: str) -> FolderCounts | None:
+        """The counts of `name` without leaving it, when this connection has it selected and
+        the server answers STATUS of the selected folder from the session's view (Dovecot):
+        a NOOP brings that view up to date (the server announces what arrived, left or
+        changed), then STATUS reads it. Cheaper than `folder_counts` + a new EXAMINE on a big
+        folder (UNSELECT, STATUS, EXAMINE: ~0.4 s at 100k messages). The selection takes the
+        answer's UIDNEXT, MESSAGES and HIGHESTMODSEQ and is no longer stale, unless the STATUS
+        answer itself brought news (then the next `select` asks again). The numbers describe
+        exactly the messages the session has been told of, so UIDs below the UIDNEXT are all
+        visible to UID SEARCH/FETCH. None when that is not the case: ask `folder_counts`."""
+        name = validate.folder_name(name)
+        current = self.selected
+        if current is None or current.name != name or not self.status_from_view:
+            return None
+        self._run(lambda c: c.noop())
+        news = self._news
+        counts = self._status_counts(name)
+        current = self.selected
+        if current is None or current.name != name or current.uidvalidity != counts.uidvalidity:
+            return None  # reconnected to something else meanwhile: ask the usual way
+        self.selected = replace(
+            current,
+            exists=counts.messages,
+            uidnext=counts.uidnext,
+            highestmodseq=counts.highestmodseq if current.highestmodseq is not None else None,
+            stale=self._news != news,
+        )
+        return counts
+
+    def _status_counts(self, name: str) -> FolderCounts:
         items = ["MESSAGES", "UNSEEN", "UIDNEXT", "UIDVALIDITY"]
         condstore = self.has_capability("CONDSTORE")
         if condstore:

@@ -10,6 +10,8 @@ Every value from mail is escaped here.
 """
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Iterable
 from datetime import datetime
 from urllib.parse import quote
@@ -19,7 +21,7 @@ from django.templatetags.static import static
 from django.utils import dateformat, formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 
 from mailview.services.reading.messages import MessageSummary
 from mailview.services.reading.search import SearchHit
@@ -95,11 +97,34 @@ def _row(m: MessageSummary, folder: str, f: _Formats, folder_label: str | None =
     )
 
 
+# Rows of pages kept under a folder's synced state (`messages.KeptMessages`), as rendered, per
+# process: an unchanged watched folder's page renders no row twice. The key holds the state, so
+# any change makes a new one; and the language, time zone and day, which the rows show.
+_KEPT_ROWS: OrderedDict[tuple[str, str, str, str, str], str] = OrderedDict()
+_KEPT_ROWS_SIZE = 64
+_kept_rows_lock = threading.Lock()
+
+
 @register.simple_tag
 def message_rows(messages: Iterable[MessageSummary], folder: str) -> SafeString:
     """All `<tr>` rows of one list page."""
+    kept = getattr(messages, "rows_key", "")
+    key = None
+    if kept:
+        key = (kept, folder, get_language() or "", timezone.get_current_timezone_name(), timezone.localdate().isoformat())
+        with _kept_rows_lock:
+            html = _KEPT_ROWS.get(key)
+            if html is not None:
+                _KEPT_ROWS.move_to_end(key)
+                return mark_safe(html)  # noqa: S308 - rendered (and escaped) by _row below
     f = _Formats()
-    return mark_safe("".join(_row(m, folder, f) for m in messages))  # noqa: S308 - every value escaped in _row
+    html = "".join(_row(m, folder, f) for m in messages)
+    if key is not None:
+        with _kept_rows_lock:
+            _KEPT_ROWS[key] = html
+            while len(_KEPT_ROWS) > _KEPT_ROWS_SIZE:
+                _KEPT_ROWS.popitem(last=False)
+    return mark_safe(html)  # noqa: S308 - every value escaped in _row
 
 
 @register.simple_tag

@@ -7,6 +7,8 @@ from typing import Any
 
 from django import template
 from django.conf import settings
+from django.urls import reverse
+from django.utils import translation
 from django.utils.html import json_script
 from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
@@ -41,11 +43,14 @@ def live_config_block(context: template.Context, *, folder: str, page: Any = Non
     last = ""
     if settings.WEBMAIL_EVENTS_URL and user.is_authenticated:
         try:
-            last = events.latest_event_id(user.pk)
+            # The page's language: rows pushed to it are rendered in it.
+            last = events.latest_event_id(user.pk, language=translation.get_language())
         except (RedisError, OSError) as exc:
             # The page still works; the stream starts with a resync instead.
             log.warning("no live start id for the page: %s", exc)
-    config: dict[str, Any] = {"url": settings.WEBMAIL_EVENTS_URL, "last": last, "folder": folder, "texts": live_texts()}
+    config: dict[str, Any] = {
+        "url": settings.WEBMAIL_EVENTS_URL, "last": last, "folder": folder, "texts": live_texts(), "signIn": reverse("accounts:login"),
+    }
     if page is not None:
         config["list"] = {
             "sort": page.sort, "order": page.order, "page": page.page, "perPage": page.per_page,

@@ -21,6 +21,7 @@ from mailview.imap import ImapProtocolError, InvalidImapInput, get_pool, validat
 from mailview.services.filing.actions import KINDS, label_is_valid, undo_plan
 from mailview.services.filing.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
 from mailview.services.filing.queue import action_enqueue, action_is_owned, action_result, action_undo_plan, folder_uid_set
+from mailview.services.live.state import folder_states_trusted
 from mailview.services.reading.folders import flatten, folder_change_token, folder_tree, folder_unread_count
 from mailview.tasks import mail_action
 from mailview.templatetags.mail_urls import folder_url
@@ -204,12 +205,13 @@ def action_undo(request: AuthenticatedHttpRequest, action_id: str) -> HttpRespon
 
 @login_required
 @require_GET
-def folder_state(request: HttpRequest) -> JsonResponse:
+def folder_state(request: AuthenticatedHttpRequest) -> JsonResponse:
     """What the open list page polls: any change here (new mail, expunges, flags changed
     on another device) changes one of these numbers."""
     folder = validate.folder_name(request.GET.get("folder", ""))
+    known = folder_states_trusted(user_pk=request.user.pk)  # None unless a watcher watches the person
     with get_pool().session(request.user) as imap:
-        state = folder_change_token(imap=imap, folder=folder, include_unsubscribed=request.GET.get("all_folders") == "1")
+        state = folder_change_token(imap=imap, folder=folder, include_unsubscribed=request.GET.get("all_folders") == "1", known=known)
     return JsonResponse({"state": state})
 
 

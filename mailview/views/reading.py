@@ -24,7 +24,7 @@ from mailview import sanitizer
 from mailview.imap import get_pool, validate
 from mailview.imap.query import MAX_QUERY_CHARS
 from mailview.services.addressbook import senders_remember
-from mailview.services.live.state import folder_states_prime, folder_states_trusted
+from mailview.services.live.state import folder_states_prime, folder_states_read, folder_states_trusted
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree, folders_without_state
 from mailview.services.reading.message_view import RenderedBody, fill_labels, message_body, message_body_cached, message_open
 from mailview.services.reading.messages import ListPosition, message_neighbor, message_page, normalize_sort
@@ -162,8 +162,14 @@ def message_detail(request: AuthenticatedHttpRequest, folder: str, uid: int) -> 
             part_url=_part_url_factory(request, folder, uid),
             with_all_headers=request.GET.get("headers") == "all",
         )
-        # After the open: marking it read makes the listing fresh, so the count is right.
-        folders = flatten(folder_tree(imap=imap, max_age=settings.WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS, user_key=str(request.user.pk)))
+        # After the open: marking it read makes the listing fresh, so the count is right. While
+        # watched, the counts are the kept state's (no STATUS), less the message this open read.
+        known = folder_states_trusted(user_pk=request.user.pk)
+        if known is not None and message.marked_read:
+            known = folder_states_read(known, folder=folder, count=1)
+        folders = flatten(
+            folder_tree(imap=imap, max_age=settings.WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS, user_key=str(request.user.pk), known=known)
+        )
     senders_remember(user=request.user, addresses=message.from_)  # for autocomplete
     # UIDVALIDITY in the URL lets the body request hit the cache without any IMAP.
     body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "") + ("&plain=1" if prefs.prefer_plain_text else "")

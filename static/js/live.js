@@ -19,7 +19,7 @@
   const shown = config.message || null; // the message page shown: uid
   const header = document.getElementById("list-header");
   const baseTitle = document.title;
-  const KINDS = ["rows_added", "flags", "vanished", "counts", "folders", "resync"];
+  const KINDS = ["rows_added", "flags", "vanished", "counts", "folders", "resync", "signed_out"];
 
   const rowOf = (uid) => document.querySelector(`#list-form tr.message[data-uid="${Number(uid)}"]`);
   const changed = (name) => document.dispatchEvent(new CustomEvent(name));
@@ -280,7 +280,14 @@
     else refreshTree();
   }
 
-  const handlers = { rows_added: rowsAdded, flags, vanished, counts, folders: refreshTree, resync };
+  // Signed out (in another tab or window): this page can read no more mail; to the sign-in page.
+  function signedOut() {
+    stopPoll();
+    if (config.signIn) window.location.assign(config.signIn);
+    else window.location.reload();  // the page's own URL now answers with the sign-in page
+  }
+
+  const handlers = { rows_added: rowsAdded, flags, vanished, counts, folders: refreshTree, resync, signed_out: signedOut };
 
   // --- Desktop notifications, only if the person turned them on here. ---
   const NOTIFY_KEY = "webmail:notify";
@@ -376,6 +383,7 @@
         if (event.lastEventId) lastId = event.lastEventId;
         let data;
         try { data = JSON.parse(event.data); } catch (error) { return; }
+        if (kind === "signed_out") source.close();  // the server ended it: no reconnect
         handlers[kind](data);
       });
     }

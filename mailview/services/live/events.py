@@ -33,6 +33,13 @@ Event kinds and their data (all folder names are IMAP names, UIDs ints):
 - `folders`: {} — the folder tree changed (created, renamed, deleted): refetch it.
 - `resync`: {"folder": name or None} — state was lost (server restart, UIDVALIDITY
   change, too many changes, a gap): refetch what is shown.
+- `signed_out`: {} — the person signed out (their stored mail password is gone, so no tab
+  of theirs can read mail any more): the event server ends every stream of the person after
+  sending it, and each tab goes to the sign-in page.
+
+Rows in `rows_added` are rendered in the reader's language: each page that listens records
+the language it was served in (`latest_event_id(..., language=)`), and the sync renders in
+`reader_language` (the site's default when none is known).
 """
 from __future__ import annotations
 
@@ -44,9 +51,10 @@ from typing import Any
 
 from webmail.redis_client import get_redis, key_prefix
 
-KINDS = frozenset({"rows_added", "flags", "vanished", "counts", "folders", "resync"})
+KINDS = frozenset({"rows_added", "flags", "vanished", "counts", "folders", "resync", "signed_out"})
 STREAM_LENGTH = 1000
 PRESENCE_TTL = 90  # seconds a presence mark lasts unless renewed
+LANGUAGE_TTL = 7 * 24 * 3600  # a reader's language is kept this long after their last page
 
 
 @dataclass(frozen=True)
@@ -107,11 +115,28 @@ def events_after(user_pk: int, last_id: str, *, limit: int = STREAM_LENGTH) -> l
     return [_event(entry_id, fields) for entry_id, fields in entries]
 
 
-def latest_event_id(user_pk: int) -> str:
-    """The id a fresh page starts from ("0-0" when the person has no events yet)."""
+def latest_event_id(user_pk: int, *, language: str | None = None) -> str:
+    """The id a fresh page starts from ("0-0" when the person has no events yet). A page
+    gives the `language` it is served in: rows pushed to it are rendered in it (same round trip)."""
     redis: Any = get_redis()
-    last = redis.xrevrange(stream_key(user_pk), max="+", min="-", count=1)
+    if language:
+        pipe = redis.pipeline(transaction=False)
+        pipe.xrevrange(stream_key(user_pk), max="+", min="-", count=1)
+        pipe.set(_language_key(user_pk), language[:16], ex=LANGUAGE_TTL)
+        last = pipe.execute()[0]
+    else:
+        last = redis.xrevrange(stream_key(user_pk), max="+", min="-", count=1)
     return _text(last[0][0]) if last else "0-0"
+
+
+def reader_language(user_pk: int) -> str | None:
+    """The language the person's last listening page was served in (None: not known)."""
+    value: Any = get_redis().get(_language_key(user_pk))
+    return _text(value) if value is not None else None
+
+
+def _language_key(user_pk: int) -> str:
+    return f"{key_prefix()}:live:language:{int(user_pk)}"
 
 
 def mark_present(user_pk: int, ttl: int = PRESENCE_TTL) -> None:
@@ -177,6 +202,11 @@ def mark_watched_many(user_pks: list[int], ttl: int) -> None:
 def clear_watched(user_pk: int) -> None:
     """Called by the watcher when it stops watching the person or its connection breaks."""
     get_redis().delete(f"{key_prefix()}:live:watched:{int(user_pk)}")
+
+
+def watched_key(user_pk: int) -> str:
+    """The key of the watched mark (its value is the watch token; see `mark_watched`)."""
+    return f"{key_prefix()}:live:watched:{int(user_pk)}"
 
 
 def is_watched(user_pk: int) -> bool:

@@ -65,6 +65,8 @@ class Pushed:
 # What a stream's queue can hold besides events: "catch up again from Redis" (the hub's
 # pub/sub connection was lost and re-made; events published meanwhile are in the stream).
 GAP = "gap"
+# After this event a stream ends (see events.py).
+SIGNED_OUT = "signed_out"
 
 
 @dataclass(eq=False)
@@ -250,9 +252,10 @@ async def event_stream(
         yield f"retry: {RETRY_MILLISECONDS}\n\n"
         floor: tuple[int, int] = (0, 0)  # ids at or below were sent (or are older than the page)
         last_sent: tuple[int, int] = (0, 0)
+        ended = False  # `signed_out` was sent: the stream ends
 
         async def catch_up(after: str | None) -> AsyncIterator[str]:
-            nonlocal floor, last_sent
+            nonlocal floor, last_sent, ended
             caught = await _catch_up(user_pk, after) if after is not None else None
             if caught is None:
                 latest = await asyncio.to_thread(events.latest_event_id, user_pk)
@@ -264,6 +267,9 @@ async def event_stream(
                 if key > last_sent:
                     last_sent = key
                     yield sse_event(event.id, event.kind, event.data)
+                    if event.kind == SIGNED_OUT:
+                        ended = True
+                        return
             floor = max(floor, last_sent)
 
         start = last_id if last_id is not None and _valid_id(last_id) else None
@@ -271,7 +277,7 @@ async def event_stream(
             floor = last_sent = _id_key(start)
         async for text in catch_up(start):
             yield text
-        while True:
+        while not ended:
             left = ends_at - now()
             if left <= 0:
                 return
@@ -298,6 +304,8 @@ async def event_stream(
             if key > last_sent:
                 last_sent = key
                 yield item.text
+                if item.kind == SIGNED_OUT:
+                    return  # the session is gone: this stream must not outlive it
             else:
                 # Published out of order by two producers: forward it, but without its id, so
                 # the browser's Last-Event-ID stays the newest and a reconnect repeats nothing.

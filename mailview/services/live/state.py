@@ -11,7 +11,7 @@ import json
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
 from redis.exceptions import RedisError
@@ -64,8 +64,12 @@ def _key(user_pk: int) -> str:
 def folder_states(*, user_pk: int) -> dict[str, FolderState]:
     """Every kept folder state of the person (no trust implied: see `folder_states_trusted`)."""
     redis: Any = get_redis()
+    return _parse_states(redis.hgetall(_key(user_pk)))
+
+
+def _parse_states(raw: Any) -> dict[str, FolderState]:
     out: dict[str, FolderState] = {}
-    for name, value in (redis.hgetall(_key(user_pk)) or {}).items():
+    for name, value in (raw or {}).items():
         try:
             state = FolderState.from_json(value)
         except (ValueError, TypeError, KeyError):
@@ -95,12 +99,27 @@ def folder_states_trusted(*, user_pk: int) -> dict[str, FolderState] | None:
     watches the person now; then only states synced under the current watch (older ones
     may have missed changes made while nobody watched)."""
     try:
-        token = events.watch_token(user_pk)
-        if token is None:
-            return None
-        return {name: state for name, state in folder_states(user_pk=user_pk).items() if state.watch == token}
+        # One round trip for the mark and the states (every watched page asks this).
+        pipe = get_redis().pipeline(transaction=False)
+        pipe.get(events.watched_key(user_pk))
+        pipe.hgetall(_key(user_pk))
+        raw_token, raw_states = pipe.execute()
     except RedisError:
         return None  # Redis is down: the page asks the server, as it does unwatched
+    if raw_token is None:
+        return None
+    token = raw_token.decode() if isinstance(raw_token, bytes) else str(raw_token)
+    return {name: state for name, state in _parse_states(raw_states).items() if state.watch == token}
+
+
+def folder_states_read(known: dict[str, FolderState], *, folder: str, count: int) -> dict[str, FolderState]:
+    """`known` as it is once `count` unread messages of `folder` were marked read by this
+    request (opening a message): what a page shows right away; the kept state itself changes
+    only with the sync that follows."""
+    state = known.get(folder)
+    if state is None or count <= 0:
+        return known
+    return {**known, folder: replace(state, unseen=max(0, state.unseen - count))}
 
 
 # A page asks for the missing states at most this often per person (the sync takes a moment).

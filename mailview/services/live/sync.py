@@ -5,7 +5,10 @@ Called by the `mailview.sync_folders` task (the watcher sends it on a change; fi
 sending send it after they changed folders). Per folder:
 
 1. `STATUS (MESSAGES UNSEEN UIDNEXT UIDVALIDITY HIGHESTMODSEQ)`; nothing else when it
-   equals the kept state (a sync of an unchanged folder costs one round trip).
+   equals the kept state (a sync of an unchanged folder costs one round trip). The folder the
+   connection still has selected (from the last sync) is caught up in place instead: NOOP,
+   then STATUS of the session's view (`ImapConnection.selected_counts`), and step 3 runs on
+   that selection without a new EXAMINE.
 2. No kept state: record it, publish nothing (the open pages show the server's state).
    Another UIDVALIDITY: record it, publish `resync` (every UID the pages hold is void).
 3. Else EXAMINE, and with CONDSTORE `UID FETCH 1:<known UIDNEXT-1> (FLAGS)
@@ -29,7 +32,7 @@ from typing import Any
 from django.utils import timezone
 
 from mailview.imap.connection import ImapConnection, RawSummary
-from mailview.imap.errors import MailboxNotFound
+from mailview.imap.errors import ImapError, MailboxNotFound
 from mailview.services.reading.messages import MessageSummary, labels_of, summarize
 from mailview.services.special_folders import special_folders
 from webmail.redis_client import get_redis, key_prefix
@@ -85,13 +88,28 @@ def folders_sync(
     lock = redis.lock(f"{key_prefix()}:live:sync-lock:{int(user_pk)}", timeout=LOCK_SECONDS, blocking_timeout=lock_timeout)
     if not lock.acquire():
         raise SyncBusy(f"sync of user {user_pk} is busy")
+    home = imap.selected.name if imap.selected is not None else None
     try:
-        return _sync_locked(imap=imap, user_pk=user_pk, folders=wanted, render_rows=render_rows)
+        result = _sync_locked(imap=imap, user_pk=user_pk, folders=wanted, render_rows=render_rows)
     finally:
         try:
             lock.release()
         except Exception:  # noqa: BLE001 - expired meanwhile: nothing to release
             pass
+    _reselect(imap, home)
+    return result
+
+
+def _reselect(imap: ImapConnection, folder: str | None) -> None:
+    """After the events went out: select again the folder this sync found selected and had to
+    leave (another changed folder was EXAMINEd), so the next sync of it (most often INBOX)
+    is caught up in place instead of paying a new EXAMINE while a tab waits."""
+    if folder is None or (imap.selected is not None and imap.selected.name == folder):
+        return
+    try:
+        imap.select(folder, readonly=True)
+    except ImapError:  # gone or broken: the next sync selects what it needs anyway
+        pass
 
 
 def _sync_locked(*, imap: ImapConnection, user_pk: int, folders: list[str], render_rows: RenderRows) -> SyncResult:
@@ -99,7 +117,9 @@ def _sync_locked(*, imap: ImapConnection, user_pk: int, folders: list[str], rend
     known = folder_states(user_pk=user_pk)
     imap.enable_qresync()
     deltas: dict[str, FolderDelta] = {}
-    for folder in folders:
+    # The folder still selected from the last sync first: it is caught up without a new EXAMINE.
+    kept = imap.selected.name if imap.selected is not None else None
+    for folder in sorted(folders, key=lambda name: name != kept):
         try:
             deltas[folder] = _folder_delta(imap=imap, folder=folder, known=known.get(folder), token=token)
         except MailboxNotFound:
@@ -138,7 +158,11 @@ def _sync_locked(*, imap: ImapConnection, user_pk: int, folders: list[str], rend
 
 
 def _folder_delta(*, imap: ImapConnection, folder: str, known: FolderState | None, token: str | None) -> FolderDelta:
-    status = imap.folder_counts(folder)
+    # The folder this connection still has selected from the last sync is caught up in place
+    # (NOOP + STATUS of the session's view): no UNSELECT and no new EXAMINE, which cost
+    # ~0.4 s of every sync of a 100k-message INBOX.
+    kept = imap.selected_counts(folder) if known is not None else None
+    status = kept or imap.folder_counts(folder)
     fresh = FolderState(
         folder=folder,
         uidvalidity=status.uidvalidity,
@@ -159,7 +183,15 @@ def _folder_delta(*, imap: ImapConnection, folder: str, known: FolderState | Non
     if known.highestmodseq is None and status.highestmodseq is not None:
         return FolderDelta(state=_with_top(imap, fresh), resync=True, counts_changed=True)
 
-    selected = imap.select(folder, readonly=True, refresh=True)
+    if kept is not None:
+        # The selection is the view STATUS just described: UID SEARCH/FETCH see exactly the
+        # messages below its UIDNEXT and the changes up to its HIGHESTMODSEQ.
+        selected = _ViewOf(uidvalidity=kept.uidvalidity, uidnext=kept.uidnext, highestmodseq=kept.highestmodseq, exists=kept.messages)
+    else:
+        examined = imap.select(folder, readonly=True, refresh=True)
+        selected = _ViewOf(
+            uidvalidity=examined.uidvalidity, uidnext=examined.uidnext, highestmodseq=examined.highestmodseq, exists=examined.exists
+        )
     if selected.uidvalidity != known.uidvalidity:
         return FolderDelta(state=_with_top(imap, replace(fresh, uidvalidity=selected.uidvalidity)), resync=True, counts_changed=True)
     new_uids = [u for u in imap.uids_from(known.uidnext) if u < selected.uidnext] if selected.uidnext > known.uidnext else []
@@ -192,6 +224,16 @@ def _folder_delta(*, imap: ImapConnection, folder: str, known: FolderState | Non
         vanished=vanished,
         counts_changed=counts_changed,
     )
+
+
+@dataclass(frozen=True)
+class _ViewOf:
+    """The selected folder as the session sees it, whichever way it was learned."""
+
+    uidvalidity: int
+    uidnext: int
+    highestmodseq: int | None
+    exists: int
 
 
 def _with_top(imap: ImapConnection, state: FolderState) -> FolderState:

@@ -216,11 +216,25 @@ def folder_state_token(selected: SelectedFolder, folders: list[FolderInfo]) -> s
     return f"{selected.uidvalidity}-{selected.uidnext}-{selected.exists}-{selected.highestmodseq or 0}-{digest}"
 
 
-def folder_change_token(*, imap: ImapConnection, folder: str, include_unsubscribed: bool = False) -> str:
+def folder_change_token(
+    *, imap: ImapConnection, folder: str, include_unsubscribed: bool = False, known: dict[str, FolderState] | None = None
+) -> str:
     """The open list's `folder_state_token` now: asks the server for changes made
-    elsewhere (one NOOP) and the tree's counts."""
-    folders = flatten(folder_tree(imap=imap, include_unsubscribed=include_unsubscribed))
-    selected = imap.select(folder, readonly=True, refresh=True)
+    elsewhere (one NOOP) and the tree's counts.
+
+    `known` (the kept folder states while a watcher watches the person, as for the list page):
+    the counts and the folder's numbers come from them, so the server is asked for the tree
+    alone (LIST, no STATUS, no NOOP), and the token is the one the list page shows for the
+    same state."""
+    folders = flatten(folder_tree(imap=imap, include_unsubscribed=include_unsubscribed, known=known))
+    state = known.get(folder) if known is not None else None
+    if state is not None:
+        selected = SelectedFolder(
+            name=folder, readonly=True, uidvalidity=state.uidvalidity, exists=state.messages, uidnext=state.uidnext,
+            highestmodseq=state.highestmodseq,
+        )
+    else:
+        selected = imap.select(folder, readonly=True, refresh=True)
     return folder_state_token(selected, folders)
 
 

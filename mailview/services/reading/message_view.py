@@ -98,6 +98,7 @@ class MessageView:
     more_headers: int = 0  # header fields past MAX_HEADER_FIELDS
     text_parts: int = 0  # text parts the message has; at most MAX_BODY_PARTS are shown
     shown_text_parts: int = 0
+    marked_read: bool = False  # this open marked it read (it was unread)
     labels: tuple[Label, ...] = ()  # its keywords a person set (not $Junk and other plumbing)
 
     @property
@@ -186,7 +187,8 @@ def message_open(
     if body is None:
         body = _keep_body(key, render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url))
     flags = {f.lower() for f in meta.flags}
-    if mark_read and "\\seen" not in flags:
+    marked_read = mark_read and "\\seen" not in flags
+    if marked_read:
         imap.add_flags([uid], ["\\Seen"])
         flags.add("\\seen")
     headers = _all_headers(imap.fetch_header(uid) or b"") if with_all_headers else []
@@ -220,6 +222,7 @@ def message_open(
         attachment_count=len(attachments),
         text_parts=text_parts,
         shown_text_parts=len(plan.body_parts),
+        marked_read=marked_read,
         nested_messages=[m for _, m in plan.nested_messages],
         body_key=key,
         blocked_remote=body.blocked_remote,

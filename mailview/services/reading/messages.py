@@ -142,6 +142,8 @@ def message_page(
         hit = _known_page(imap=imap, key=key, known=known, show_recipient=show_recipient)
         if hit is not None:
             total, messages = hit
+            if known.highestmodseq is not None:  # every flag change makes a new state: the rows too are the kept ones
+                messages = KeptMessages.of(messages, key)
             return MessagePage(
                 folder=folder, selected=_selection_of(known), page=page, per_page=per_page, total=total, sort=sort, order=order,
                 messages=messages, query=query,
@@ -169,6 +171,19 @@ def message_page(
     return MessagePage(
         folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages, query=query
     )
+
+
+class KeptMessages(list[MessageSummary]):
+    """A page's rows as kept under the folder's synced state: `rows_key` names that page and
+    state, so the rendered rows may be kept too (templatetags.mail_list.message_rows)."""
+
+    rows_key: str = ""
+
+    @classmethod
+    def of(cls, messages: list[MessageSummary], rows_key: str) -> KeptMessages:
+        kept = cls(messages)
+        kept.rows_key = rows_key
+        return kept
 
 
 def _known_page(*, imap: ImapConnection, key: str, known: FolderState, show_recipient: bool) -> tuple[int, list[MessageSummary]] | None:
