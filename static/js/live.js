@@ -101,14 +101,16 @@
 
   // --- "N new messages — show": new rows that cannot be placed in this view. ---
   const bar = document.querySelector("[data-live-bar]");
-  let waiting = 0;
-  function showBar(count) {
+  // UIDs, not a count: the same row can be announced twice (by this tab's action and by the
+  // watcher's sync of it), and it is one new message.
+  const waiting = new Set();
+  function showBar(uids) {
     if (!bar) return;
-    waiting += count;
-    bar.querySelector("[data-live-bar-text]").textContent = say(waiting === 1 ? "newOne" : "newMany", waiting);
+    for (const uid of uids) waiting.add(uid);
+    bar.querySelector("[data-live-bar-text]").textContent = say(waiting.size === 1 ? "newOne" : "newMany", waiting.size);
     bar.hidden = false;
   }
-  function hideBar() { waiting = 0; if (bar) bar.hidden = true; }
+  function hideBar() { waiting.clear(); if (bar) bar.hidden = true; }
   const byDateNewestFirst = () => list && list.sort === "date" && list.order === "desc" && !list.searching;
   if (bar) {
     bar.querySelector("[data-live-show]").addEventListener("click", () => {
@@ -153,7 +155,7 @@
     const fresh = (data.rows || []).filter((r) => !rowOf(r.uid));
     if (!fresh.length) return;
     const body = document.querySelector(".message-list tbody");
-    if (!body || list.page !== 1 || !byDateNewestFirst()) { showBar(fresh.length); return; }
+    if (!body || list.page !== 1 || !byDateNewestFirst()) { showBar(fresh.map((r) => r.uid)); return; }
     keepingScroll(() => {
       for (const item of fresh) {
         const row = rowFromHtml(item.html);
