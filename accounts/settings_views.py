@@ -35,7 +35,7 @@ class ReadingSettingsForm(forms.ModelForm):
 
     class Meta:
         model = UserSettings
-        fields = ["messages_per_page", "prefer_plain_text", "mark_read_on_open", "undo_send_seconds"]
+        fields = ["messages_per_page", "prefer_plain_text", "mark_read_on_open", "undo_send_seconds", "list_view"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
