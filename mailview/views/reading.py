@@ -83,7 +83,7 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
         if grouped:
             page = conversation_page(
                 imap=imap, user_key=str(request.user.pk), folder=folder, page=position.page, per_page=prefs.messages_per_page,
-                order=order, view=view, show_recipient=position.by_recipient,
+                order=order, view=view, show_recipient=position.by_recipient, known=known.get(folder) if known is not None else None,
             )
         else:
             page = message_page(

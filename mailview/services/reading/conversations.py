@@ -21,6 +21,7 @@ full THREAD (after `THREADS_SECONDS`).
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import logging
 from array import array
@@ -39,7 +40,8 @@ from mailview.imap.connection import ImapConnection, SelectedFolder
 from mailview.imap.errors import MessageNotFound
 from mailview.imap.threads import ThreadHeaders, ThreadNode, message_ids, thread_messages
 from mailview.mime import decode_header_value
-from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, summarize
+from mailview.services.live.state import FolderState
+from mailview.services.reading.messages import KNOWN_PAGE_SECONDS, MAX_PER_PAGE, MessageSummary, _picklable, _selection_of, summarize
 from webmail.redis_client import get_redis, key_prefix
 
 log = logging.getLogger(__name__)
@@ -347,13 +349,37 @@ class ConversationPage:
 
 
 def conversation_page(
-    *, imap: ImapConnection, user_key: str, folder: str, page: int, per_page: int, order: str, view: str, show_recipient: bool = False
+    *,
+    imap: ImapConnection,
+    user_key: str,
+    folder: str,
+    page: int,
+    per_page: int,
+    order: str,
+    view: str,
+    show_recipient: bool = False,
+    known: FolderState | None = None,
 ) -> ConversationPage:
     """One page of a folder's conversations, newest first (`order` "asc": oldest first).
     IMAP: NOOP, the thread cache's upkeep (nothing when the folder did not change), one FETCH
-    of the page's newest messages and, for long conversations, one FETCH FLAGS of the rest."""
+    of the page's newest messages and, for long conversations, one FETCH FLAGS of the rest.
+
+    `known` (the folder's synced state, while a watcher watches the person): the page is kept
+    under that state, as `messages.message_page` keeps its rows, so an unchanged folder's page
+    needs no IMAP at all (with CONDSTORE; without it the rows are built again)."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
+    key = ""
+    if known is not None:
+        state = f"{user_key}|{folder}|{known.cache_token}|{page}|{per_page}|{order}|{view}|{show_recipient}"
+        key = "live-conversations:" + hashlib.sha256(state.encode()).hexdigest()
+        hit = cache.get(key)
+        if hit is not None:
+            total, rows = hit
+            return ConversationPage(
+                folder=folder, selected=_selection_of(known), page=page, per_page=per_page, total=total, order=order, view=view,
+                conversations=rows,
+            )
     selected = imap.select(folder, readonly=True, refresh=True)
     threads = folder_threads(imap=imap, user_key=user_key, selected=selected)
     total = threads.count
@@ -377,9 +403,16 @@ def conversation_page(
         row = _conversation(tree, raw=raw, flags=flags, show_recipient=show_recipient, with_tree=tree_view)
         if row is not None:
             conversations.append(row)
+    if known is not None and known.highestmodseq is not None and selected.uidvalidity == known.uidvalidity:
+        # Asked after a NOOP, so at least as new as `known`; every flag change makes a new state.
+        cache.set(key, (total, [_picklable_conversation(c) for c in conversations]), KNOWN_PAGE_SECONDS)
     return ConversationPage(
         folder=folder, selected=selected, page=page, per_page=per_page, total=total, order=order, view=view, conversations=conversations
     )
+
+
+def _picklable_conversation(c: Conversation) -> Conversation:
+    return dataclasses.replace(c, latest=_picklable(c.latest), messages=tuple((_picklable(m), d) for m, d in c.messages))
 
 
 def _conversation(
