@@ -22,6 +22,9 @@
 #                                     # bench/push-dovecot.conf: rawlog, no quota; flags: see its -h)
 #   bash bench/run.sh search          # header search across all folders of a 10k-message,
 #                                     # 12-folder mailbox (bench/search.py; flags: see its -h)
+#   bash bench/run.sh threads         # the conversation list of the 100k INBOX (warm, cold) vs
+#                                     # UID THREAD REFERENCES with imapclient, and the IMAP
+#                                     # commands a new reply costs (bench/threads.py; --only 10k)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -147,6 +150,9 @@ elif [[ ${1:-} == push ]]; then
   shift
 elif [[ ${1:-} == search ]]; then
   script=bench/search.py
+  shift
+elif [[ ${1:-} == threads ]]; then
+  script=bench/threads.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &
