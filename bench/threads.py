@@ -80,9 +80,23 @@ class CommandLog:
             return log_._real(imap, name, *args)
 
         imaplib.IMAP4._command = command  # type: ignore[method-assign]  # noqa: SLF001
+        # imapclient sends SEARCH, SORT and THREAD itself (`_raw_command`), not through imaplib.
+        from imapclient import IMAPClient
+
+        self._raw = IMAPClient._raw_command  # noqa: SLF001
+
+        def raw(client, command, args, uid=True):
+            shown = " ".join(a.decode(errors="replace") if isinstance(a, bytes) else str(a) for a in args)
+            log_.commands.append(f"{'UID ' if uid else ''}{command.decode() if isinstance(command, bytes) else command} {shown[:90]}".strip())
+            return log_._raw(client, command, args, uid=uid)
+
+        IMAPClient._raw_command = raw  # type: ignore[method-assign]  # noqa: SLF001
 
     def close(self) -> None:
         imaplib.IMAP4._command = self._real  # type: ignore[method-assign]  # noqa: SLF001
+        from imapclient import IMAPClient
+
+        IMAPClient._raw_command = self._raw  # type: ignore[method-assign]  # noqa: SLF001
 
 
 def arrival_cost(email: str, password: str) -> dict:

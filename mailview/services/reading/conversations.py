@@ -24,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import logging
+import re
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -41,7 +42,15 @@ from mailview.imap.errors import MessageNotFound
 from mailview.imap.threads import ThreadHeaders, ThreadNode, message_ids, thread_messages
 from mailview.mime import decode_header_value
 from mailview.services.live.state import FolderState
-from mailview.services.reading.messages import KNOWN_PAGE_SECONDS, MAX_PER_PAGE, MessageSummary, _picklable, _selection_of, summarize
+from mailview.services.reading.messages import (
+    KNOWN_PAGE_SECONDS,
+    MAX_PER_PAGE,
+    MessageSummary,
+    _picklable,
+    _remember_labels,
+    _selection_of,
+    summarize,
+)
 from webmail.redis_client import get_redis, key_prefix
 
 log = logging.getLogger(__name__)
@@ -49,8 +58,9 @@ log = logging.getLogger(__name__)
 VIEWS = ("conversations", "threads", "flat")
 # A folder's threads are kept this long; then one full THREAD (subject joins catch up).
 THREADS_SECONDS = 24 * 3600
-# A conversation row is built from the newest this many of its messages (flags of all).
-ROW_MESSAGES = 10
+# A conversation row is built from the newest this many of its messages (flags of all): its
+# participants, attachment mark and labels; fewer rows to FETCH than every message of long ones.
+ROW_MESSAGES = 4
 MAX_DEPTH = 255
 
 
@@ -189,6 +199,15 @@ def thread_headers(*, imap: ImapConnection, uids: Iterable[int]) -> dict[int, Th
     return out
 
 
+_SEARCHABLE_ID = re.compile(r"[\x21-\x7e]{1,300}")
+
+
+def _searchable(message_id: str) -> bool:
+    """A Message-ID worth a SEARCH: printable ASCII without quotes or backslashes (a hostile
+    header's id is never asked about; its message simply starts its own conversation)."""
+    return bool(_SEARCHABLE_ID.fullmatch(message_id)) and '"' not in message_id and "\\" not in message_id
+
+
 def _remember_ids(user_key: str, selected: SelectedFolder, headers: Iterable[ThreadHeaders]) -> None:
     mapping: dict[str, int] = {}
     for h in headers:
@@ -244,7 +263,7 @@ def _join_new(*, imap: ImapConnection, user_key: str, selected: SelectedFolder, 
     wanted = sorted({f"id:{ref}" for h in headers.values() for ref in h.parent_ids()[-10:]})
     known = _lookup(user_key, selected, wanted)
     unknown = [name[3:] for name in wanted if name not in known]
-    unknown = [ref for ref in unknown if not any(h.message_id == ref for h in headers.values())]
+    unknown = [ref for ref in unknown if _searchable(ref) and not any(h.message_id == ref for h in headers.values())]
     if unknown:
         # Messages the index has not seen (the folder was threaded by the server): ask once.
         found = thread_headers(imap=imap, uids=imap.uids_with_message_ids(unknown[-20:]))
@@ -362,7 +381,8 @@ def conversation_page(
 ) -> ConversationPage:
     """One page of a folder's conversations, newest first (`order` "asc": oldest first).
     IMAP: NOOP, the thread cache's upkeep (nothing when the folder did not change), one FETCH
-    of the page's newest messages and, for long conversations, one FETCH FLAGS of the rest.
+    of the newest `ROW_MESSAGES` of each of the page's conversations and, for longer ones, one
+    FETCH FLAGS of the rest.
 
     `known` (the folder's synced state, while a watcher watches the person): the page is kept
     under that state, as `messages.message_page` keeps its rows, so an unchanged folder's page
@@ -406,6 +426,7 @@ def conversation_page(
     if known is not None and known.highestmodseq is not None and selected.uidvalidity == known.uidvalidity:
         # Asked after a NOOP, so at least as new as `known`; every flag change makes a new state.
         cache.set(key, (total, [_picklable_conversation(c) for c in conversations]), KNOWN_PAGE_SECONDS)
+    _remember_labels(user_key, [m for c in conversations for m in (c.latest, *(m for m, _d in c.messages))])
     return ConversationPage(
         folder=folder, selected=selected, page=page, per_page=per_page, total=total, order=order, view=view, conversations=conversations
     )
@@ -486,7 +507,7 @@ def conversation_open(
     when = {(folder, u): _sent_at(r) for u, r in raw.items()}
     items = [(folder, selected.uidvalidity, summarize(raw[u]), False) for u in sorted(raw)]
     if sent_folder and sent_folder != folder:
-        ids = [h.message_id for h in thread_headers(imap=imap, uids=sorted(raw)).values() if h.message_id]
+        ids = [h.message_id for h in thread_headers(imap=imap, uids=sorted(raw)).values() if h.message_id and _searchable(h.message_id)]
         if ids:
             sent = imap.select(sent_folder, readonly=True)
             replies = imap.uids_referring_to(ids[-25:])
