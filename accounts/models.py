@@ -152,6 +152,13 @@ class UserSettings(models.Model):
     archive_folder = models.CharField(_("archive folder"), max_length=500, blank=True)
     # Seconds a sent message waits (and can be undone) before it goes out; null: WEBMAIL_UNDO_SEND_SECONDS.
     undo_send_seconds = models.PositiveSmallIntegerField(_("undo send"), null=True, blank=True)
+    # How a folder is listed: one row per conversation, the threads as an indented tree, or one row per message.
+    list_view = models.CharField(
+        _("list view"),
+        max_length=16,
+        default="conversations",
+        choices=[("conversations", _("conversations")), ("threads", _("threads (indented)")), ("flat", _("one row per message"))],
+    )
 
     def __str__(self) -> str:
         return f"settings of {self.user}"

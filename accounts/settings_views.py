@@ -35,12 +35,16 @@ class ReadingSettingsForm(forms.ModelForm):
 
     class Meta:
         model = UserSettings
-        fields = ["messages_per_page", "prefer_plain_text", "mark_read_on_open", "undo_send_seconds"]
+        fields = ["messages_per_page", "prefer_plain_text", "mark_read_on_open", "undo_send_seconds", "list_view"]
 
     def __init__(self, *args: object, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        self.fields["list_view"].required = False  # a form without it keeps the person's choice
         if self.instance.undo_send_seconds is None:  # not chosen yet: the deployment's default
             self.initial["undo_send_seconds"] = str(settings.WEBMAIL_UNDO_SEND_SECONDS)
+
+    def clean_list_view(self) -> str:
+        return str(self.cleaned_data.get("list_view") or self.instance.list_view or "conversations")
 
 
 SPECIAL_FOLDER_LABELS = {

@@ -25,6 +25,9 @@
 #   bash bench/run.sh export          # export the 10k INBOX as mbox and as zip of .eml: web and
 #                                     # Celery worker RSS growth (target <= 50 MB) and throughput
 #                                     # (bench/export.py)
+#   bash bench/run.sh threads         # the conversation list of the 100k INBOX (warm, cold) vs
+#                                     # UID THREAD REFERENCES with imapclient, and the IMAP
+#                                     # commands a new reply costs (bench/threads.py; --only 10k)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -153,6 +156,9 @@ elif [[ ${1:-} == search ]]; then
   shift
 elif [[ ${1:-} == export ]]; then
   script=bench/export.py
+  shift
+elif [[ ${1:-} == threads ]]; then
+  script=bench/threads.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &

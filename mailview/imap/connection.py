@@ -38,6 +38,7 @@ from .errors import (
 from .search import flag_search_keys
 from .sequences import _uid_chunks, parse_sequence_list
 from .sort import SORT_KEYS, esort_page, reverse_arrival_window
+from .threads import ThreadNode, parse_thread_response
 from .timing import timed
 
 log = logging.getLogger(__name__)
@@ -868,6 +869,59 @@ class ImapConnection:
         if not wanted:
             return {}
         return {int(uid): data.get(b"INTERNALDATE") for uid, data in self._fetch(wanted, [b"INTERNALDATE"]).items()}
+
+    # -- conversations (need the folder selected) ------------------------------------
+
+    def thread(self, *, algorithm: str = "REFERENCES") -> list[ThreadNode] | None:
+        """`UID THREAD <algorithm> UTF-8 ALL` (RFC 5256) through imapclient's `thread()`, as
+        one `ThreadNode` per thread; None when the server does not advertise the algorithm."""
+        if not self.has_capability(f"THREAD={algorithm}"):
+            return None
+        data = self._run(lambda c: c.thread(algorithm=algorithm, criteria="ALL", charset="UTF-8"))
+        return parse_thread_response(data)
+
+    def fetch_thread_headers(self, uids: Iterable[int]) -> dict[int, tuple[bytes, object]]:
+        """The header fields threading reads (Message-ID, In-Reply-To, References, Subject,
+        Date) as raw bytes, and INTERNALDATE, of these UIDs; in chunks, so a whole folder can be asked."""
+        wanted = validate.uids(uids)
+        items = [b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES SUBJECT DATE)]", b"INTERNALDATE"]
+        out: dict[int, tuple[bytes, object]] = {}
+        for start in range(0, len(wanted), 5000):
+            for uid, data in self._fetch(wanted[start : start + 5000], items).items():
+                raw = next((v for k, v in data.items() if bytes(k).startswith(b"BODY[")), b"") or b""
+                out[int(uid)] = (bytes(raw), data.get(b"INTERNALDATE"))
+        return out
+
+    def uids_with_message_ids(self, ids: Iterable[str]) -> list[int]:
+        """UIDs of the selected folder's messages whose Message-ID is one of `ids` (one UID
+        SEARCH of ORed HEADER keys, each id a quoted string)."""
+        wanted = [f"<{validate.search_text(i)}>" for i in ids][:50]
+        if not wanted:
+            return []
+        criteria: list[str | bytes] = []
+        for index, value in enumerate(wanted):
+            if index < len(wanted) - 1:
+                criteria.append(b"OR")
+            criteria += [b"HEADER", b"Message-ID", value]
+        return sorted(int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8")))
+
+    def uids_referring_to(self, ids: Iterable[str]) -> list[int]:
+        """UIDs of the selected folder's messages whose References or In-Reply-To name one of
+        `ids` (replies to them: the person's own, looked up in Sent)."""
+        wanted = [f"<{validate.search_text(i)}>" for i in ids][:25]
+        keys: list[list[str | bytes]] = [[b"HEADER", field, v] for v in wanted for field in (b"References", b"In-Reply-To")]
+        if not keys:
+            return []
+        criteria: list[str | bytes] = []
+        for index, key in enumerate(keys):
+            if index < len(keys) - 1:
+                criteria.append(b"OR")
+            criteria += key
+        return sorted(int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8")))
+
+    def all_uids(self) -> list[int]:
+        """Every UID of the selected folder (UID SEARCH ALL)."""
+        return sorted(int(u) for u in self._run(lambda c: c.search([b"ALL"])))
 
     # -- one message (needs the folder selected) ---------------------------------
 

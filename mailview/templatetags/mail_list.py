@@ -21,13 +21,14 @@ from django.templatetags.static import static
 from django.utils import dateformat, formats, timezone
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, ngettext
 
+from mailview.services.reading.conversations import Conversation
 from mailview.services.reading.messages import MessageSummary
 from mailview.services.reading.search import SearchHit
 
 from .mail_format import local_time, mail_size
-from .mail_urls import folder_url, message_url
+from .mail_urls import conversation_url, folder_url, message_url
 
 register = template.Library()
 
@@ -48,6 +49,10 @@ class _Formats:
         self.day_month_format = formats.get_format("j M")
         self.time_format = formats.get_format("H:i")
         self.today = timezone.localdate()
+
+    @staticmethod
+    def messages_in(count: int) -> str:
+        return ngettext("%(n)d message", "%(n)d messages", count) % {"n": count}
 
     def time_element(self, value: datetime | None) -> str:
         """The `<time>` of a row: the time today, day and month this year, else the date."""
@@ -132,3 +137,54 @@ def search_rows(hits: Iterable[SearchHit]) -> SafeString:
     """The rows of a search across folders: like a list's, with each one's folder."""
     f = _Formats()
     return mark_safe("".join(_row(h.message, h.folder, f, folder_label=h.folder_display) for h in hits))  # noqa: S308 - every value escaped in _row
+
+
+def _conversation_row(c: Conversation, folder: str, f: _Formats) -> str:
+    """A conversation of several messages: its participants, subject, count and newest date;
+    the checkbox and `data-uids` carry every message (actions apply to all of them)."""
+    m = c.latest
+    subject = escape(c.subject or f.no_subject)
+    labels = "".join(f'<span class="label-chip label-color-{int(label.color)}">{escape(label.name)}</span> ' for label in m.labels)
+    classes = "message conversation" + (" unread" if c.unread else "") + (" flagged" if c.flagged else "")
+    uids = " ".join(str(int(u)) for u in c.uids)
+    attach = (
+        f'<svg class="icon paperclip" role="img" aria-label="{f.attachments}"><title>{f.attachments}</title>'
+        f'<use href="{f.icons}#paperclip"></use></svg>'
+        if c.has_attachment else ""
+    )
+    people = ", ".join(c.participants[:3]) + (" …" if len(c.participants) > 3 else "")
+    return (
+        f'\n    <tr class="{classes}" data-uid="{int(m.uid)}" data-uids="{uids}" draggable="true">\n'
+        f'      <td class="col-check"><input type="checkbox" name="uid" value="{",".join(uids.split())}" aria-label="{f.select}: {subject}"></td>\n'
+        f'      <td class="col-flag"><span class="star" title="{f.flagged}"{"" if c.flagged else " hidden"}>★</span></td>\n'
+        f'      <td class="col-from" title="{escape(m.correspondent_email)}">{escape(people or f.unknown_sender)}</td>\n'
+        f'      <td class="col-subject">{labels}<a href="{escape(conversation_url(folder, c.first_uid))}">{subject}</a>'
+        f' <span class="thread-count" title="{escape(f.messages_in(c.count))}">{int(c.count)}</span>'
+        f'{"" if not c.unread else f.unread_note}</td>\n'
+        f'      <td class="col-attach">{attach}</td>\n'
+        f'      <td class="col-date">{f.time_element(m.date)}</td>\n'
+        f'      <td class="col-size">{escape(mail_size(sum_size(c)))}</td>\n'
+        f'    </tr>\n  '
+    )
+
+
+def sum_size(c: Conversation) -> int:
+    return c.latest.size if c.count == 1 else sum(m.size for m, _d in c.messages) or c.latest.size
+
+
+@register.simple_tag
+def conversation_rows(conversations: Iterable[Conversation], folder: str, view: str) -> SafeString:
+    """The rows of a conversation list: a conversation of one message is exactly the plain
+    list's row; the threaded view lists every message of each conversation, indented."""
+    f = _Formats()
+    out = []
+    for c in conversations:
+        if view == "threads" and c.count > 1:
+            for message, depth in c.messages:
+                level = min(int(depth), 8)
+                out.append(_row(message, folder, f).replace('<tr class="message', f'<tr data-depth="{level}" class="message thread-depth-{level}', 1))
+        elif c.count == 1:
+            out.append(_row(c.latest, folder, f))
+        else:
+            out.append(_conversation_row(c, folder, f))
+    return mark_safe("".join(out))  # noqa: S308 - every value escaped in _row and _conversation_row

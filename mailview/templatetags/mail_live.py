@@ -56,6 +56,8 @@ def live_config_block(context: template.Context, *, folder: str, page: Any = Non
             "sort": page.sort, "order": page.order, "page": page.page, "perPage": page.per_page,
             "searching": bool(page.query), "uidvalidity": page.selected.uidvalidity,
         }
+        if getattr(page, "view", "flat") != "flat":
+            config["list"]["grouped"] = True  # conversation rows gather several messages: live changes refetch the rows
     if uid is not None:
         config["message"] = {"uid": int(uid)}
     return json_script(config, "live-config")

@@ -31,6 +31,11 @@ def message_url(folder: str, uid: int, page: str = "") -> str:
     return f"{folder_url(folder)}{int(uid)}/" + (f"{page}/" if page else "")
 
 
+def conversation_url(folder: str, uid: int) -> str:
+    """A conversation's page: `uid` is any of its messages (the list links its oldest)."""
+    return f"{folder_url(folder)}thread/{int(uid)}/"
+
+
 def part_url(folder: str, uid: int, section: str) -> str:
     return f"{message_url(folder, uid)}part/{quote(section, safe='.')}/"
 

@@ -66,7 +66,8 @@ def action_create(request: AuthenticatedHttpRequest) -> HttpResponse:
             return _done(request, folder, None, _("Nothing to do: no messages."))
         uids: list[int] | str = every
     else:
-        uids = validate.uids(request.POST.getlist("uid"))
+        # A conversation row's checkbox names all of its messages ("3,7,9").
+        uids = validate.uids(u for value in request.POST.getlist("uid") for u in str(value).split(",") if u)
         if not uids:
             return _refuse(request, folder, _("Select at least one message."))
     action_id = action_enqueue(

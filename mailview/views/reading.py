@@ -25,9 +25,10 @@ from mailview.imap import get_pool, validate
 from mailview.imap.query import MAX_QUERY_CHARS
 from mailview.services.addressbook import senders_remember
 from mailview.services.live.state import folder_states_prime, folder_states_read, folder_states_trusted
+from mailview.services.reading.conversations import VIEWS, ConversationPage, conversation_open, conversation_page
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree, folders_without_state
 from mailview.services.reading.message_view import RenderedBody, fill_labels, message_body, message_body_cached, message_open
-from mailview.services.reading.messages import ListPosition, message_neighbor, message_page, normalize_sort
+from mailview.services.reading.messages import ListPosition, MessagePage, message_neighbor, message_page, normalize_sort
 from mailview.services.reading.parts import exactly, message_size, part_info, section_chunks
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
@@ -74,19 +75,30 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
         folders = flatten(folder_tree(imap=imap, include_unsubscribed=show_unsubscribed, user_key=str(request.user.pk), known=known))
         current = next((f for f in folders if f.name == folder), None)
         position = replace(position, by_recipient=current is not None and current.special_use in ("sent", "drafts"))
-        page = message_page(
-            imap=imap,
-            user_key=str(request.user.pk),
-            folder=folder,
-            page=position.page,
-            per_page=prefs.messages_per_page,
-            sort=sort,
-            order=order,
-            show_recipient=position.by_recipient,
-            query=query,
-            in_body=position.in_body,
-            known=known.get(folder) if known is not None else None,
-        )
+        view = _list_view(request, prefs.list_view)
+        # Conversations and threads are listed newest (or oldest) first; sorting by another
+        # column, or searching, lists messages.
+        grouped = view != "flat" and sort == "date" and not query
+        page: MessagePage | ConversationPage
+        if grouped:
+            page = conversation_page(
+                imap=imap, user_key=str(request.user.pk), folder=folder, page=position.page, per_page=prefs.messages_per_page,
+                order=order, view=view, show_recipient=position.by_recipient, known=known.get(folder) if known is not None else None,
+            )
+        else:
+            page = message_page(
+                imap=imap,
+                user_key=str(request.user.pk),
+                folder=folder,
+                page=position.page,
+                per_page=prefs.messages_per_page,
+                sort=sort,
+                order=order,
+                show_recipient=position.by_recipient,
+                query=query,
+                in_body=position.in_body,
+                known=known.get(folder) if known is not None else None,
+            )
     if known is not None:
         folder_states_prime(user_pk=request.user.pk, folders=folders_without_state(folders, known), enqueue=sync_folders.apply_async)
     _remember_list_position(request, position)
@@ -102,6 +114,63 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
             "beyond_last_page": page.total and page.page > page.pages,
             "folder_state": folder_state_token(page.selected, folders),
             "poll_seconds": settings.WEBMAIL_LIST_POLL_SECONDS,
+            "list_view": view,
+            "grouped": grouped,
+            "views": VIEWS,
+        },
+    )
+
+
+def _list_view(request: AuthenticatedHttpRequest, preferred: str) -> str:
+    """The list's view: `?view=` for this page, else the person's setting."""
+    asked = request.GET.get("view", "")
+    return asked if asked in VIEWS else (preferred if preferred in VIEWS else "conversations")
+
+
+@login_required
+@require_POST
+def list_view_choose(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse:
+    """The list's view switch: saves the choice as the person's setting."""
+    prefs = user_settings(user=request.user)
+    view = request.POST.get("view", "")
+    if view in VIEWS and view != prefs.list_view:
+        prefs.list_view = view
+        prefs.save(update_fields=["list_view"])
+    return redirect(folder_url(folder))
+
+
+@login_required
+@require_GET
+def conversation_detail(request: AuthenticatedHttpRequest, folder: str, uid: int) -> HttpResponse:
+    """One conversation (`uid`: any of its messages; the list links its oldest)."""
+    prefs = user_settings(user=request.user)
+    with get_pool().session(request.user) as imap:
+        folders = flatten(folder_tree(imap=imap, max_age=settings.WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS, user_key=str(request.user.pk)))
+        sent = next((f.name for f in folders if f.special_use == "sent"), None)
+        conversation = conversation_open(
+            imap=imap, user_key=str(request.user.pk), folder=folder, uid=validate.uid(uid), sent_folder=sent,
+            mark_read=prefs.mark_read_on_open,
+        )
+    plain = "&plain=1" if prefs.prefer_plain_text else ""
+    items = [
+        {
+            "item": item,
+            "url": message_url(item.folder, item.message.uid),
+            "body_url": message_url(item.folder, item.message.uid, "body") + f"?v={item.uidvalidity}{plain}",
+            "ref": f"{item.folder}/{item.message.uid}",
+        }
+        for item in conversation.messages
+    ]
+    return render(
+        request,
+        "mailview/conversation.html",
+        {
+            "folders": folders,
+            "current_folder": folder,
+            "current": next((f for f in folders if f.name == folder), None),
+            "conversation": conversation,
+            "items": items,
+            "list_url": _list_url(_list_position(request, folder)),
         },
     )
 

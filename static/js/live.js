@@ -148,12 +148,19 @@
     }
   }
 
+  // A conversation row holds several messages (`data-uids`): is this UID one of them?
+  const inConversation = (uid) => Array.from(document.querySelectorAll("#list-form tr.message[data-uids]"))
+    .some((row) => row.dataset.uids.split(" ").includes(String(Number(uid))));
+
   function rowsAdded(data) {
     if (data.folder === "INBOX") notify(data.rows || []);
     if (!list || data.folder !== folder) return;
     if (data.uidvalidity && list.uidvalidity && data.uidvalidity !== list.uidvalidity) { refresh(); return; }
-    const fresh = (data.rows || []).filter((r) => !rowOf(r.uid));
+    const fresh = (data.rows || []).filter((r) => !rowOf(r.uid) && !inConversation(r.uid));
     if (!fresh.length) return;
+    // Conversations: a new message may belong to a row already shown, so the page's rows are
+    // fetched again (one row per conversation, never a duplicate); later pages get the bar.
+    if (list.grouped) { if (list.page === 1 && byDateNewestFirst()) refresh(); else showBar(fresh.length); return; }
     const body = document.querySelector(".message-list tbody");
     if (!body || list.page !== 1 || !byDateNewestFirst()) { showBar(fresh.map((r) => r.uid)); return; }
     keepingScroll(() => {
@@ -215,6 +222,7 @@
   function flags(data) {
     if (data.folder !== folder) return;
     if (list && data.uidvalidity && list.uidvalidity && data.uidvalidity !== list.uidvalidity) { refresh(); return; }
+    if (list && list.grouped && (data.changes || []).some((change) => inConversation(change.uid))) { refresh(); return; }
     for (const change of data.changes || []) {
       const row = list && rowOf(change.uid);
       if (row) applyFlags(row, change);
@@ -242,6 +250,7 @@
       document.querySelectorAll("#message-form button, #message-form input").forEach((control) => { control.disabled = true; });
     }
     if (!list) return;
+    if (list.grouped && Array.from(uids).some((uid) => inConversation(uid))) { refresh(); return; }
     let removed = 0;
     for (const uid of uids) {
       const row = rowOf(uid);
@@ -269,7 +278,7 @@
         item.classList.toggle("has-unread", unseen > 0);
       }
       const summary = document.querySelector(".folder-summary[data-total]");
-      if (list && name === folder && !list.searching && summary && count.messages != null) {
+      if (list && name === folder && !list.searching && !list.grouped && summary && count.messages != null) {
         summary.dataset.total = String(count.messages);
         summary.textContent = summary.textContent.replace(/\d[\d,.\s]*/, `${count.messages} `);
       }

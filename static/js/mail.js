@@ -78,7 +78,8 @@
         if (hidden) data.append(name, hidden.value);
       }
     }
-    else targets.forEach((r) => data.append("uid", r.dataset.uid));
+    // A conversation row stands for all of its messages (`data-uids`).
+    else targets.forEach((r) => (r.dataset.uids || r.dataset.uid).split(" ").forEach((uid) => data.append("uid", uid)));
     for (const [k, v] of Object.entries(extra)) if (v) data.append(k, v);
     const revert = applyOptimistic(kind, targets);
     document.body.dataset.quietUntil = String(Date.now() + 75000);
@@ -115,6 +116,8 @@
         const fresh = back[String(moved[row.dataset.uid])];
         if (fresh) renumber(row, String(fresh));
       }
+      // Conversation rows came back with new UIDs of several messages: show them afresh.
+      if (targets.some((r) => r.dataset.uids)) { window.location.reload(); return; }
       revert();
       if (MOVE_LIKE.has(kind)) adjustTotal(targets.length);
       showToast(say("undone"));
