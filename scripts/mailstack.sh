@@ -8,7 +8,8 @@
 #   install                  apt-get install what is missing, create user wmvmail
 #   start | stop | status    the whole stack (start is idempotent)
 #   restart-dovecot          stop Dovecot (waits until gone), start it again
-#   adduser EMAIL PASSWORD   add or update a user (idempotent), create the home
+#   adduser EMAIL PASSWORD [QUOTA]   add or update a user (idempotent), create the home
+#                            (QUOTA: the user's own storage limit, e.g. 500K)
 #   deluser EMAIL...         remove users, kick their sessions, delete their mail
 #   users                    list users
 #   doveadm ARGS...          doveadm against our private config (e.g. `doveadm who`)
@@ -784,26 +785,31 @@ wait_auth_resync() {
 
 cmd_adduser() {
     need_root
-    [[ $# -eq 2 ]] || die "usage: $0 adduser EMAIL PASSWORD"
-    local email pw="$2" hash
+    [[ $# -eq 2 || $# -eq 3 ]] || die "usage: $0 adduser EMAIL PASSWORD [QUOTA]"
+    local email pw="$2" hash quota="${3:-}" extra=""
     email="$(printf '%s' "$1" | tr 'A-Z' 'a-z')"
     valid_email "$email" || die "invalid email address: $1"
     [[ "$pw" != *$'\n'* ]] || die "password must not contain a newline"
+    # A storage quota of this user's own (the quota meter's tests), else MAILSTACK_QUOTA's.
+    if [[ -n "$quota" ]]; then
+        [[ "$quota" =~ ^[0-9]+[KMGT]?$ ]] || die "QUOTA must look like 2G or 500K, got '$quota'"
+        extra="userdb_quota_rule=*:storage=$quota"
+    fi
     ensure_mail_user
     take_lock
     load_settings 1
     prepare_state
-    local f="$USERS_DIR/$email" old="" salt
-    [[ -f "$f" ]] && old="$(cut -d: -f2 "$f" | head -n1)"
+    local f="$USERS_DIR/$email" old="" old_extra="" salt
+    [[ -f "$f" ]] && old="$(cut -d: -f2 "$f" | head -n1)" && old_extra="$(head -n1 "$f" | cut -d: -f8-)"
     if [[ "$old" == '{SHA512-CRYPT}$6$'* ]]; then
         salt="${old#'{SHA512-CRYPT}$6$'}"; salt="${salt%%\$*}"
         hash="$(printf '%s\n' "$pw" | openssl passwd -6 -salt "$salt" -stdin)"
     else
         hash="$(printf '%s\n' "$pw" | openssl passwd -6 -stdin)"
     fi
-    if [[ "$old" != "{SHA512-CRYPT}$hash" ]]; then
-        write_user_file "$f" "$email:{SHA512-CRYPT}$hash::::::"
-        legacy_users_set "$email" "$email:{SHA512-CRYPT}$hash::::::"
+    if [[ "$old" != "{SHA512-CRYPT}$hash" || "$old_extra" != "$extra" ]]; then
+        write_user_file "$f" "$email:{SHA512-CRYPT}$hash::::::$extra"
+        legacy_users_set "$email" "$email:{SHA512-CRYPT}$hash::::::$extra"
         # a changed password: see wait_auth_resync
         [[ -n "$old" ]] && wait_auth_resync
     fi

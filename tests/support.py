@@ -50,10 +50,11 @@ class MailUser:
 CREATED_MAIL_USERS: list[str] = []
 
 
-def new_mail_user(prefix: str = "user", domain: str = "example.test") -> MailUser:
+def new_mail_user(prefix: str = "user", domain: str = "example.test", *, quota: str | None = None) -> MailUser:
+    """A new mail user; `quota` (e.g. "100K") gives them a storage limit of their own."""
     user = MailUser(f"{prefix}-{uuid.uuid4().hex[:10]}@{domain}", f"pw-{uuid.uuid4().hex[:12]}")
     CREATED_MAIL_USERS.append(user.email)
-    mailstack("adduser", user.email, user.password)
+    mailstack("adduser", user.email, user.password, *([quota] if quota else []))
     return user
 
 

@@ -11,7 +11,7 @@ Every value from mail is escaped here.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from django import template
@@ -46,6 +46,8 @@ class _Formats:
         self.day_month_format = formats.get_format("j M")
         self.time_format = formats.get_format("H:i")
         self.today = timezone.localdate()
+        self.yesterday = self.today - timedelta(days=1)
+        self.yesterday_text = gettext("yesterday")
 
     def time_element(self, value: datetime | None) -> str:
         """The `<time>` of a row: the time today, day and month this year, else the date."""
@@ -54,6 +56,8 @@ class _Formats:
         local = local_time(value)
         if local.date() == self.today:
             short = dateformat.time_format(local, self.time_format)
+        elif local.date() == self.yesterday:
+            short = self.yesterday_text
         elif local.year == self.today.year:
             short = dateformat.format(local, self.day_month_format)
         else:
