@@ -158,3 +158,13 @@ def test_the_quota_meter_shows_the_servers_figures_and_warns_near_the_limit(clie
     page = client.get("/mail/INBOX/").content.decode()
     assert "near-limit" in page and "quota-warning" in page
     assert re.search(r'<meter id="quota-meter" min="0" max="\d+" low="\d+" high="\d+" optimum="0" value="(\d+)">', page).group(1) == str(quota_on_server(person)[0])
+
+
+def test_the_pdf_viewer_frame_is_sandboxed_and_runs_only_our_scripts(reader):
+    response = reader.get("/preview/pdf/")
+    assert response.status_code == 200
+    directives = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
+    assert directives["sandbox"] == "allow-scripts" and directives["script-src"] == "'self'" and directives["default-src"] == "'none'"
+    assert "connect-src" not in directives  # it fetches nothing: the page hands it the bytes
+    page = response.content.decode()
+    assert "/static/vendor/pdfjs/pdf.js" in page and "/static/js/pdf_viewer.js" in page

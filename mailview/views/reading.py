@@ -353,6 +353,26 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
     return response
 
 
+# The PDF preview draws at most this many pages.
+PDF_PREVIEW_PAGES = 50
+
+
+@login_required
+@require_GET
+def pdf_viewer(request: HttpRequest) -> HttpResponse:
+    """The PDF preview's frame: our pdf.js page, given the PDF's bytes by the message page
+    (static/js/preview.js). Sandboxed without allow-same-origin: whatever the PDF holds, it
+    is drawn in an opaque origin with scripts only from our static files."""
+    response = render(request, "mailview/pdf_viewer.html", {"max_pages": PDF_PREVIEW_PAGES})
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data: blob:; "
+        "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox allow-scripts"
+    )
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
 def _download(chunks: Iterator[bytes], *, content_type: str, filename: str, attachment: bool, length: int | None) -> StreamingHttpResponse:
     """A streamed download that the browser never renders in our origin."""
     response = StreamingHttpResponse(chunks, content_type=content_type)

@@ -3,6 +3,8 @@ the print view, sandboxed attachment previews, and the appearance settings (them
 zone) with the quota meter, applied on the next page."""
 from __future__ import annotations
 
+import base64
+
 import pytest
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as EC
@@ -14,6 +16,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 LONG = ("From: Pat <pat@example.org>\r\nSubject: A long letter\r\nDate: Tue, 02 Mar 2021 23:30:00 +0000\r\n"
         "Content-Type: text/plain; charset=utf-8\r\n\r\n" + "".join(f"Line {n} of a long letter.\r\n" for n in range(200)) + "The end.\r\n").encode()
+
+
+def tiny_pdf() -> bytes:
+    """One page with a red square (no fonts), with a correct xref table."""
+    stream = b"1 0 0 rg 50 50 100 100 re f"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Contents 4 0 R /Resources << >> >>",
+        b"<< /Length %d >>\nstream\n" % len(stream) + stream + b"\nendstream",
+    ]
+    out, offsets = b"%PDF-1.4\n", []
+    for n, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % n + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1) + b"".join(b"%010d 00000 n \n" % o for o in offsets)
+    return out + b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+
+
 HOSTILE = (
     b"From: Pat <pat@example.org>\r\nSubject: Files for you\r\nMIME-Version: 1.0\r\n"
     b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nSee the files.\r\n'
@@ -21,7 +43,9 @@ HOSTILE = (
     b'<svg xmlns="http://www.w3.org/2000/svg" width="40" height="40" onload="top.document.title=\'pwned\'">'
     b"<script>top.document.title='pwned'; parent.pwned = 1;</script><rect width=\"40\" height=\"40\" fill=\"red\"/></svg>\r\n"
     b'--b\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Disposition: attachment; filename="notes.txt"\r\n\r\n'
-    b"<script>top.document.title='pwned'</script>Plain notes.\r\n--b--\r\n"
+    b"<script>top.document.title='pwned'</script>Plain notes.\r\n"
+    b'--b\r\nContent-Type: application/pdf\r\nContent-Transfer-Encoding: base64\r\nContent-Disposition: attachment; filename="square.pdf"\r\n\r\n'
+    + base64.encodebytes(tiny_pdf()) + b"--b--\r\n"
 )
 
 
@@ -73,7 +97,7 @@ def test_print_view_and_sandboxed_previews(app_server, browser, sign_in_as):
     title = browser.title
     for name in ("logo.svg", "notes.txt"):
         browser.find_element(By.XPATH, f'//a[@data-preview][span[contains(., "{name}")]]').click()
-        wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-preview-title]").text == name)
+        wait.until(lambda b, name=name: b.find_element(By.CSS_SELECTOR, "[data-preview-title]").text == name)
     preview = browser.find_element(By.CSS_SELECTOR, "[data-preview-area] iframe")
     assert preview.get_attribute("sandbox") == ""
     wait.until(EC.frame_to_be_available_and_switch_to_it(preview))
@@ -84,6 +108,19 @@ def test_print_view_and_sandboxed_previews(app_server, browser, sign_in_as):
     image = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-preview-area] img")))
     wait.until(lambda b: b.execute_script("return arguments[0].complete && arguments[0].naturalWidth", image) == 40)
     assert browser.title == title and browser.execute_script("return window.pwned") is None
+
+    # The PDF: drawn by our pdf.js in a frame that may run scripts but is not our origin.
+    browser.find_element(By.XPATH, '//a[@data-preview][span[contains(., "square.pdf")]]').click()
+    pdf = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-preview-area] iframe.preview-pdf")))
+    assert pdf.get_attribute("sandbox") == "allow-scripts"
+    wait.until(EC.frame_to_be_available_and_switch_to_it(pdf))
+    wait.until(lambda b: b.execute_script("return document.body.dataset.rendered") == "1")
+    red = browser.execute_script(
+        "const c = document.querySelector('canvas'); const d = c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data;"
+        "return [d[0], d[1], d[2], window.origin];"
+    )
+    assert red == [255, 0, 0, "null"]  # the square, drawn in an opaque origin
+    browser.switch_to.default_content()
 
     browser.get(f"{app_server}/mail/INBOX/1/print/")
     wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "[data-print]")))  # print.js ran, under the sandbox CSP
