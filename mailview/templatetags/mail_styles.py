@@ -23,6 +23,8 @@ _COMMENT = re.compile(r"/\*.*?\*/\s*", re.DOTALL)
 BODY_STYLESHEETS = ("css/palette.css", "css/body.css")
 # The print view (views/reading.py message_print): the body's styles, then the page's.
 PRINT_STYLESHEETS = ("css/palette.css", "css/body.css", "css/print.css")
+# The PDF preview's frame (views/reading.py pdf_viewer).
+PDF_VIEWER_STYLESHEETS = ("css/palette.css", "css/pdf_viewer.css")
 
 
 @cache

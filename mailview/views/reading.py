@@ -40,7 +40,7 @@ from mailview.services.reading.quota import mailbox_quota, mailbox_quota_cached
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
 from mailview.tasks import sync_folders
-from mailview.templatetags.mail_styles import BODY_HEIGHT_SCRIPT_HASH, PRINT_STYLESHEETS, stylesheet_text
+from mailview.templatetags.mail_styles import BODY_HEIGHT_SCRIPT_HASH, PDF_VIEWER_STYLESHEETS, PRINT_STYLESHEETS, stylesheet_text
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
 from mailview.views.search import list_scope_redirect
 
@@ -363,7 +363,7 @@ def pdf_viewer(request: HttpRequest) -> HttpResponse:
     """The PDF preview's frame: our pdf.js page, given the PDF's bytes by the message page
     (static/js/preview.js). Sandboxed without allow-same-origin: whatever the PDF holds, it
     is drawn in an opaque origin with scripts only from our static files."""
-    response = render(request, "mailview/pdf_viewer.html", {"max_pages": PDF_PREVIEW_PAGES})
+    response = render(request, "mailview/pdf_viewer.html", {"max_pages": PDF_PREVIEW_PAGES, "stylesheet": stylesheet_text(*PDF_VIEWER_STYLESHEETS)})
     response["Content-Security-Policy"] = (
         "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data: blob:; "
         "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox allow-scripts"

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection
+from mailview.imap.errors import ImapProtocolError
 
 # The sidebar is on every page: the server is asked at most once a minute per person.
 QUOTA_SECONDS = 60
@@ -51,7 +52,10 @@ def mailbox_quota(*, imap: ImapConnection, user_key: str) -> MailboxQuota | None
         return None
     if isinstance(kept, tuple):
         return MailboxQuota(*kept)
-    resources = imap.quota_root("INBOX")
+    try:
+        resources = imap.quota_root("INBOX")
+    except ImapProtocolError:  # advertised but refused (no quota root): no meter, the page goes on
+        resources = None
     storage = next((r for r in resources or () if r.resource == "STORAGE" and r.limit > 0), None)
     quota = MailboxQuota(used=storage.usage * 1024, limit=storage.limit * 1024) if storage else None
     cache.set(_key(user_key), (quota.used, quota.limit) if quota else _NONE, QUOTA_SECONDS)
