@@ -114,7 +114,7 @@ def test_print_view_and_sandboxed_previews(app_server, browser, sign_in_as):
     pdf = wait.until(EC.presence_of_element_located((By.CSS_SELECTOR, "[data-preview-area] iframe.preview-pdf")))
     assert pdf.get_attribute("sandbox") == "allow-scripts"
     wait.until(EC.frame_to_be_available_and_switch_to_it(pdf))
-    wait.until(lambda b: b.execute_script("return document.body.dataset.rendered") == "1")
+    wait.until(lambda b: b.execute_script("return document.body && document.body.dataset.rendered") == "1")  # pdf.js parses first
     red = browser.execute_script(
         "const c = document.querySelector('canvas'); const d = c.getContext('2d').getImageData(c.width / 2, c.height / 2, 1, 1).data;"
         "return [d[0], d[1], d[2], window.origin];"
