@@ -159,6 +159,19 @@ class UserSettings(models.Model):
         default="conversations",
         choices=[("conversations", _("conversations")), ("threads", _("threads (indented)")), ("flat", _("one row per message"))],
     )
+    # Appearance and reading layout, applied on the next page (no restart).
+    theme = models.CharField(
+        _("theme"), max_length=6, default="system",
+        choices=[("system", _("as the system")), ("light", _("light")), ("dark", _("dark"))],
+    )
+    # An IANA zone name ("Europe/Berlin"); empty: the deployment's WEBMAIL_TIME_ZONE.
+    time_zone = models.CharField(_("time zone"), max_length=64, blank=True)
+    reading_pane = models.CharField(
+        _("reading pane"), max_length=5, default="right",
+        choices=[("right", _("on the right")), ("below", _("below the list")), ("off", _("off"))],
+    )
+    # The list's share of the content area beside (or above) the reading pane, in percent.
+    reading_pane_split = models.PositiveSmallIntegerField(_("reading pane split"), default=45)
 
     def __str__(self) -> str:
         return f"settings of {self.user}"

@@ -1,5 +1,9 @@
-"""The reading preferences page: /accounts/settings/."""
+"""The settings area: its index (/settings/), the reading and appearance preferences page
+(/accounts/settings/) and the reading pane's size, remembered as the person drags it."""
 from __future__ import annotations
+
+import zoneinfo
+from functools import cache
 
 from django import forms
 from django.conf import settings
@@ -9,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
 
 from mailview.imap import ImapError, get_pool
 from mailview.services.special_folders import special_folder_choose, special_folder_options
@@ -47,6 +52,27 @@ class ReadingSettingsForm(forms.ModelForm):
         return str(self.cleaned_data.get("list_view") or self.instance.list_view or "conversations")
 
 
+@cache
+def _time_zone_choices() -> list[tuple[str, str]]:
+    return sorted((name, name.replace("_", " ")) for name in zoneinfo.available_timezones() if "/" in name and not name.startswith("Etc/"))
+
+
+class AppearanceForm(forms.ModelForm):
+    """Theme, time zone and the reading pane: each applies from the next page on."""
+
+    time_zone = forms.ChoiceField(label=gettext_lazy("time zone"), required=False)
+
+    class Meta:
+        model = UserSettings
+        fields = ["theme", "time_zone", "reading_pane"]
+        widgets = {"theme": forms.RadioSelect, "reading_pane": forms.RadioSelect}
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        super().__init__(*args, **kwargs)  # type: ignore[arg-type]
+        default = _("as the server (%(zone)s)") % {"zone": settings.TIME_ZONE}
+        self.fields["time_zone"].choices = [("", default), *_time_zone_choices()]  # type: ignore[attr-defined]
+
+
 SPECIAL_FOLDER_LABELS = {
     "drafts": gettext_lazy("Drafts"),
     "sent": gettext_lazy("Sent"),
@@ -71,10 +97,37 @@ class SpecialFoldersForm(forms.Form):
 
 
 @login_required
+def settings_home(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The settings area's index: every section, each linking its page."""
+    return render(request, "accounts/settings_home.html", {"folders": [], "current_folder": ""})
+
+
+@login_required
+@require_POST
+def reading_pane_save(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """The list's share beside the reading pane, as the person left it (static/js/reading_pane.js)."""
+    try:
+        split = int(request.POST.get("split", ""))
+    except ValueError:
+        return HttpResponse(status=400)
+    prefs = user_settings(user=request.user)
+    prefs.reading_pane_split = min(80, max(20, split))
+    prefs.save(update_fields=["reading_pane_split"])
+    return HttpResponse(status=204)
+
+
+@login_required
 def reading_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
     user_key = str(request.user.pk)
-    special_post = request.method == "POST" and request.POST.get("section") == "special"
-    form = ReadingSettingsForm(None if special_post else request.POST or None, instance=user_settings(user=request.user))
+    section = request.POST.get("section", "") if request.method == "POST" else ""
+    special_post = section == "special"
+    appearance = AppearanceForm(request.POST if section == "appearance" else None, instance=user_settings(user=request.user))
+    if section == "appearance" and appearance.is_valid():
+        appearance.save()
+        messages.success(request, _("Settings saved."))
+        return redirect("reading_settings")
+    # One form per section; the reading form's posts carry no section (as they always did).
+    form = ReadingSettingsForm(request.POST if request.method == "POST" and not section else None, instance=user_settings(user=request.user))
     special: SpecialFoldersForm | None = None
     try:
         with get_pool().session(request.user) as imap:
@@ -88,12 +141,14 @@ def reading_settings(request: AuthenticatedHttpRequest) -> HttpResponse:
             request.POST if special_post else None,
             names=names, automatic={use: getattr(automatic, use) for use in SPECIAL_FOLDER_LABELS}, chosen=chosen,
         )
-    if special_post and special is not None and special.is_valid():
+    if section == "special" and special is not None and special.is_valid():
         special_folder_choose(user_key=user_key, choices={use: special.cleaned_data[use] for use in SPECIAL_FOLDER_LABELS})
         messages.success(request, _("Settings saved."))
         return redirect("reading_settings")
-    if request.method == "POST" and not special_post and form.is_valid():
+    if request.method == "POST" and not section and form.is_valid():
         form.save()
         messages.success(request, _("Settings saved."))
         return redirect("reading_settings")
-    return render(request, "accounts/settings.html", {"form": form, "special": special, "folders": [], "current_folder": ""})
+    return render(
+        request, "accounts/settings.html", {"form": form, "special": special, "appearance": appearance, "folders": [], "current_folder": ""}
+    )

@@ -57,6 +57,7 @@ urlpatterns = [
     path("<folder:folder>/view/", reading.list_view_choose, name="list_view_choose"),
     path("<folder:folder>/<int:uid>/body/", reading.message_body_document, name="message_body"),
     path("<folder:folder>/<int:uid>/raw/", reading.message_raw, name="message_raw"),
+    path("<folder:folder>/<int:uid>/print/", reading.message_print, name="message_print"),
     path("<folder:folder>/<int:uid>/part/<section:section>/", reading.message_part, name="message_part"),
     path("<folder:folder>/<int:uid>/trust-sender/", reading.trust_sender, name="trust_sender"),
     path("<folder:folder>/<int:uid>/previous/", reading.message_step, {"step": -1}, name="message_previous"),

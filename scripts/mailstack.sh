@@ -8,8 +8,9 @@
 #   install                  apt-get install what is missing, create user wmvmail
 #   start | stop | status    the whole stack (start is idempotent)
 #   restart-dovecot          stop Dovecot (waits until gone), start it again
-#   adduser EMAIL PASSWORD [EMAIL PASSWORD...]
+#   adduser [--quota QUOTA] EMAIL PASSWORD [EMAIL PASSWORD...]
 #                            add or update users (idempotent), create their homes
+#                            (QUOTA: their own storage limit, e.g. 500K)
 #   deluser EMAIL...         remove users, kick their sessions, delete their mail
 #   users                    list users
 #   doveadm ARGS...          doveadm against our private config (e.g. `doveadm who`)
@@ -785,14 +786,20 @@ wait_auth_resync() {
 
 cmd_adduser() {
     need_root
-    [[ $# -ge 2 && $(($# % 2)) -eq 0 ]] || die "usage: $0 adduser EMAIL PASSWORD [EMAIL PASSWORD...]"
+    local quota=""
+    if [[ "${1:-}" == --quota ]]; then
+        quota="${2:-}"; shift 2 || die "usage: $0 adduser [--quota QUOTA] EMAIL PASSWORD [EMAIL PASSWORD...]"
+        # A storage quota of these users' own (the quota meter's tests), else MAILSTACK_QUOTA's.
+        [[ "$quota" =~ ^[0-9]+[KMGT]?$ ]] || die "QUOTA must look like 2G or 500K, got '$quota'"
+    fi
+    [[ $# -ge 2 && $(($# % 2)) -eq 0 ]] || die "usage: $0 adduser [--quota QUOTA] EMAIL PASSWORD [EMAIL PASSWORD...]"
     ensure_mail_user
     take_lock
     load_settings 1
     prepare_state
     PASSWORD_CHANGED=0
     while (($#)); do
-        add_one_user "$1" "$2"
+        add_one_user "$1" "$2" "$quota"
         shift 2
     done
     # a changed password: see wait_auth_resync
@@ -803,22 +810,23 @@ cmd_adduser() {
 
 # Writes one user's passwd-file and home; sets PASSWORD_CHANGED=1 when an existing user's
 # password changed.
-add_one_user() {  # EMAIL PASSWORD
-    local email pw="$2" hash
+add_one_user() {  # EMAIL PASSWORD [QUOTA]
+    local email pw="$2" hash extra=""
     email="$(printf '%s' "$1" | tr 'A-Z' 'a-z')"
     valid_email "$email" || die "invalid email address: $1"
     [[ "$pw" != *$'\n'* ]] || die "password must not contain a newline"
-    local f="$USERS_DIR/$email" old="" salt
-    [[ -f "$f" ]] && old="$(cut -d: -f2 "$f" | head -n1)"
+    [[ -z "${3:-}" ]] || extra="userdb_quota_rule=*:storage=$3"
+    local f="$USERS_DIR/$email" old="" old_extra="" salt
+    [[ -f "$f" ]] && old="$(cut -d: -f2 "$f" | head -n1)" && old_extra="$(head -n1 "$f" | cut -d: -f8-)"
     if [[ "$old" == '{SHA512-CRYPT}$6$'* ]]; then
         salt="${old#'{SHA512-CRYPT}$6$'}"; salt="${salt%%\$*}"
         hash="$(printf '%s\n' "$pw" | openssl passwd -6 -salt "$salt" -stdin)"
     else
         hash="$(printf '%s\n' "$pw" | openssl passwd -6 -stdin)"
     fi
-    if [[ "$old" != "{SHA512-CRYPT}$hash" ]]; then
-        write_user_file "$f" "$email:{SHA512-CRYPT}$hash::::::"
-        legacy_users_set "$email" "$email:{SHA512-CRYPT}$hash::::::"
+    if [[ "$old" != "{SHA512-CRYPT}$hash" || "$old_extra" != "$extra" ]]; then
+        write_user_file "$f" "$email:{SHA512-CRYPT}$hash::::::$extra"
+        legacy_users_set "$email" "$email:{SHA512-CRYPT}$hash::::::$extra"
         [[ -z "$old" ]] || PASSWORD_CHANGED=1
     fi
     local local_part="${email%@*}" domain="${email#*@}" home

@@ -63,7 +63,14 @@ _RESERVE_ASKED: dict[tuple[str, str], int] = {}
 RESERVE_BATCH_MAX = 8
 
 
-def new_mail_user(prefix: str = "user", domain: str = "example.test") -> MailUser:
+def new_mail_user(prefix: str = "user", domain: str = "example.test", *, quota: str | None = None) -> MailUser:
+    """A new mail user; `quota` (e.g. "100K") gives them a storage limit of their own (such
+    users are made one at a time, never from the reserve)."""
+    if quota:
+        user = MailUser(f"{prefix}-{uuid.uuid4().hex[:10]}@{domain}", f"pw-{uuid.uuid4().hex[:12]}")
+        CREATED_MAIL_USERS.append(user.email)
+        mailstack("adduser", "--quota", quota, user.email, user.password)
+        return user
     key = (prefix, domain)
     reserve = RESERVED_MAIL_USERS.setdefault(key, [])
     _RESERVE_ASKED[key] = asked = _RESERVE_ASKED.get(key, 0) + 1

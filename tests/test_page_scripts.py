@@ -39,8 +39,8 @@ def test_each_page_loads_only_the_scripts_it_uses(client, mail_user):
     assert {name: page.status_code for name, page in pages.items()} == dict.fromkeys(pages, 200)
     html = {name: page.content.decode() for name, page in pages.items()}
     assert {name: scripts(page) for name, page in html.items()} == {
-        "list": ["app.js", "actions.js", "mail.js", "live.js"],
-        "message": ["app.js", "actions.js", "message.js", "live.js"],
+        "list": ["app.js", "actions.js", "mail.js", "live.js", "reading_pane.js"],
+        "message": ["app.js", "actions.js", "message.js", "body_frame.js", "preview.js", "live.js"],
         "compose": ["app.js", "compose.js"],
         "settings": ["app.js"],
         "folders": ["app.js"],

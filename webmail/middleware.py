@@ -95,6 +95,8 @@ class ContentSecurityPolicyMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response and not request.path.startswith("/admin/"):
             response["Content-Security-Policy"] = self.policy
+            if getattr(response, "frame_ancestors_self", False):  # a page shown in the app's own reading pane
+                response["Content-Security-Policy"] = self.policy.replace("frame-ancestors 'none'", "frame-ancestors 'self'")
         response.setdefault("X-Content-Type-Options", "nosniff")
         return response
 

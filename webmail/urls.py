@@ -4,9 +4,10 @@ from django.urls import include, path
 from django.views.generic import RedirectView
 
 from accounts import filter_views
-from accounts.settings_views import reading_settings
+from accounts.settings_views import reading_pane_save, reading_settings, settings_home
 from accounts.views import admin_sign_in
 from mailview.urls import action_urlpatterns, folder_urlpatterns, label_urlpatterns, snooze_urlpatterns, transfer_urlpatterns
+from mailview.views import reading
 from mailview.views.admin import pool_stats
 from mailview.views.events import event_stream
 from webmail.metrics import metrics_view
@@ -23,6 +24,10 @@ urlpatterns = [
     path("admin/login/", admin_sign_in, name="admin_login"),
     path("admin/", admin.site.urls),
     path("accounts/settings/", reading_settings, name="reading_settings"),
+    path("settings/", settings_home, name="settings_home"),
+    # The PDF attachment preview's sandboxed frame (not under /mail/, where a segment is a folder).
+    path("preview/pdf/", reading.pdf_viewer, name="pdf_viewer"),
+    path("settings/reading-pane/", reading_pane_save, name="reading_pane_save"),
     path("settings/filters/", filter_views.filters, name="filters"),
     path("settings/filters/new/", filter_views.filter_edit, name="filter_new"),
     path("settings/filters/<str:rule_id>/", filter_views.filter_edit, name="filter_edit"),

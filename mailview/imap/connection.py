@@ -97,6 +97,16 @@ def _uid_arg(uids: UidSet) -> list[int] | str:
 
 
 @dataclass(frozen=True)
+class QuotaResource:
+    """One resource of a quota root (RFC 9208): STORAGE in units of 1024 octets, MESSAGE in messages."""
+
+    root: str
+    resource: str
+    usage: int
+    limit: int
+
+
+@dataclass(frozen=True)
 class RawAddress:
     name: bytes | None  # still RFC 2047-encoded, as the server sent it
     mailbox: str
@@ -1169,6 +1179,19 @@ class ImapConnection:
                 found = Namespace(found.prefix if found else "", self.hierarchy_delimiter())
             self._namespace = found
         return self._namespace
+
+    def quota_root(self, folder: str = "INBOX") -> list[QuotaResource] | None:
+        """GETQUOTAROOT: the quota limits that apply to `folder` (RFC 9208); None when the
+        server does not advertise QUOTA."""
+        if not self.has_capability("QUOTA"):
+            return None
+        name = validate.folder_name(folder)
+        # imapclient sends this argument as it is given: encoded and quoted as select_folder does.
+        _roots, quotas = self._run(lambda c: c.get_quota_root(c._normalise_folder(name)))  # noqa: SLF001
+        return [
+            QuotaResource(root=str(q.quota_root), resource=str(q.resource).upper(), usage=int(q.usage), limit=int(q.limit))
+            for q in quotas
+        ]
 
     def delete_folder(self, name: str) -> None:
         name = validate.folder_name(name)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 from urllib.parse import quote
 
 from django import template
@@ -49,6 +49,8 @@ class _Formats:
         self.day_month_format = formats.get_format("j M")
         self.time_format = formats.get_format("H:i")
         self.today = timezone.localdate()
+        self.yesterday = self.today - timedelta(days=1)
+        self.yesterday_text = gettext("yesterday")
 
     @staticmethod
     def messages_in(count: int) -> str:
@@ -61,6 +63,8 @@ class _Formats:
         local = local_time(value)
         if local.date() == self.today:
             short = dateformat.time_format(local, self.time_format)
+        elif local.date() == self.yesterday:
+            short = self.yesterday_text
         elif local.year == self.today.year:
             short = dateformat.format(local, self.day_month_format)
         else:

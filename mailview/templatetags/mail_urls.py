@@ -22,7 +22,7 @@ def folder_url(name: str) -> str:
 
 
 # The pages under one message (mailview/urls.py): `message_url(folder, uid, "raw")`.
-MESSAGE_PAGES = frozenset({"", "body", "raw", "trust-sender", "previous", "next"})
+MESSAGE_PAGES = frozenset({"", "body", "raw", "print", "trust-sender", "previous", "next"})
 
 
 def message_url(folder: str, uid: int, page: str = "") -> str:

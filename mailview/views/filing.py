@@ -23,6 +23,7 @@ from mailview.services.filing.folder_admin import FolderRefused, folder_create, 
 from mailview.services.filing.queue import action_enqueue, action_is_owned, action_result, action_undo_plan, folder_uid_set
 from mailview.services.live.state import folder_states_trusted
 from mailview.services.reading.folders import flatten, folder_change_token, folder_tree, folder_unread_count
+from mailview.services.reading.quota import mailbox_quota
 from mailview.tasks import mail_action
 from mailview.templatetags.mail_urls import folder_url
 from mailview.views.common import wants_json as _wants_json
@@ -223,7 +224,8 @@ def folder_tree_fragment(request: HttpRequest) -> HttpResponse:
     current = request.GET.get("current", "")
     with get_pool().session(request.user) as imap:
         folders = flatten(folder_tree(imap=imap, include_unsubscribed=request.GET.get("all_folders") == "1", user_key=str(request.user.pk)))
-    return render(request, "mailview/fragment_folder_tree.html", {"folders": folders, "current_folder": current})
+        quota = mailbox_quota(imap=imap, user_key=str(request.user.pk))
+    return render(request, "mailview/fragment_folder_tree.html", {"folders": folders, "current_folder": current, "quota": quota})
 
 
 @login_required

@@ -27,18 +27,31 @@ from mailview.services.addressbook import senders_remember
 from mailview.services.live.state import folder_states_prime, folder_states_read, folder_states_trusted
 from mailview.services.reading.conversations import VIEWS, ConversationPage, conversation_open, conversation_page
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree, folders_without_state
-from mailview.services.reading.message_view import RenderedBody, fill_labels, message_body, message_body_cached, message_open
+from mailview.services.reading.message_view import (
+    RenderedBody,
+    fill_labels,
+    message_body,
+    message_body_cached,
+    message_open,
+    message_printable,
+)
 from mailview.services.reading.messages import ListPosition, MessagePage, message_neighbor, message_page, normalize_sort
 from mailview.services.reading.parts import exactly, message_size, part_info, section_chunks
+from mailview.services.reading.quota import mailbox_quota, mailbox_quota_cached
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
 from mailview.tasks import sync_folders
+from mailview.templatetags.mail_styles import BODY_HEIGHT_SCRIPT_HASH, PDF_VIEWER_STYLESHEETS, PRINT_STYLESHEETS, stylesheet_text
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
 from mailview.views.search import list_scope_redirect
 
 # Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers
 # on the IMAP wire: a larger page would make the server refuse the partial SORT.
 MAX_PAGE = 1_000_000
+
+# The body frame's sandbox (the iframe's attribute and its document's CSP say the same):
+# scripts only for the height reporter its CSP allows by hash; never allow-same-origin.
+BODY_FRAME_SANDBOX = "allow-scripts allow-popups allow-popups-to-escape-sandbox"
 
 
 def _int_param(request: HttpRequest, name: str, default: int) -> int:
@@ -99,6 +112,7 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
                 in_body=position.in_body,
                 known=known.get(folder) if known is not None else None,
             )
+        quota = mailbox_quota(imap=imap, user_key=str(request.user.pk))  # asked once a minute at most
     if known is not None:
         folder_states_prime(user_pk=request.user.pk, folders=folders_without_state(folders, known), enqueue=sync_folders.apply_async)
     _remember_list_position(request, position)
@@ -115,6 +129,7 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
             "folder_state": folder_state_token(page.selected, folders),
             "poll_seconds": settings.WEBMAIL_LIST_POLL_SECONDS,
             "list_view": view,
+            "quota": quota,
             "grouped": grouped,
             "views": VIEWS,
         },
@@ -242,22 +257,75 @@ def message_detail(request: AuthenticatedHttpRequest, folder: str, uid: int) -> 
     senders_remember(user=request.user, addresses=message.from_)  # for autocomplete
     # UIDVALIDITY in the URL lets the body request hit the cache without any IMAP.
     body_query = f"?v={message.uidvalidity}" + ("&images=1" if message.remote_allowed else "") + ("&plain=1" if prefs.prefer_plain_text else "")
-    return render(
+    # ?pane=1: the same page without the app around it, for the list's reading pane (a frame of ours).
+    pane = request.GET.get("pane") == "1"
+    step_query = "?pane=1" if pane else ""
+    response = render(
         request,
         "mailview/message_detail.html",
         {
+            "base_template": "mailview/pane_base.html" if pane else "mail_base.html",
+            "in_pane": pane,
+            "print_url": message_url(folder, uid, "print"),
+            "quota": mailbox_quota_cached(user_key=str(request.user.pk)),
             "folders": folders,
             "current_folder": folder,
             "current": next((f for f in folders if f.name == folder), None),
             "message": message,
             "body_url": message_url(folder, uid, "body") + body_query,
+            "body_sandbox": BODY_FRAME_SANDBOX,
             "message_ref": f"{folder}/{uid}",
             "show_all_headers": request.GET.get("headers") == "all",
             "list_url": _list_url(_list_position(request, folder)),
-            "previous_url": message_url(folder, uid, "previous"),
-            "next_url": message_url(folder, uid, "next"),
+            "previous_url": message_url(folder, uid, "previous") + step_query,
+            "next_url": message_url(folder, uid, "next") + step_query,
         },
     )
+    if pane:
+        response["X-Frame-Options"] = "SAMEORIGIN"
+        response.frame_ancestors_self = True  # type: ignore[attr-defined] # read by ContentSecurityPolicyMiddleware
+    return response
+
+
+@login_required
+@require_GET
+def message_print(request: AuthenticatedHttpRequest, folder: str, uid: int) -> HttpResponse:
+    """The message for paper: its headers and sanitized body, no app around it. Opens the
+    print dialog only when asked (`?print=1`)."""
+    prefs = user_settings(user=request.user)
+    uid = validate.uid(uid)
+    with get_pool().session(request.user) as imap:
+        message, body = message_printable(
+            imap=imap,
+            user_key=str(request.user.pk),
+            folder=folder,
+            uid=uid,
+            prefer_plain=prefs.prefer_plain_text,
+            show_remote=request.GET.get("images") == "1",
+            sender_trusted=lambda sender: sender_is_trusted(user=request.user, email=sender),
+            part_url=_part_url_factory(request, folder, uid),
+        )
+    response = render(
+        request,
+        "mailview/message_print.html",
+        {
+            "message": message,
+            "body_html": fill_labels(_with_quote_labels(body.html)),
+            "stylesheet": stylesheet_text(*PRINT_STYLESHEETS),
+            "auto_print": request.GET.get("print") == "1",
+        },
+    )
+    # The mail's HTML is in this document (so it prints whole), so the document gets the body
+    # frame's rules: sandboxed in an opaque origin (allow-modals for the print dialog), no
+    # script but our own file, inline styles (the mail's) but no stylesheet from elsewhere.
+    img_src = "'self' data: https: http:" if message.remote_allowed else "'self' data:"
+    response["Content-Security-Policy"] = (
+        f"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; script-src 'self'; font-src 'none'; "
+        "form-action 'none'; base-uri 'none'; frame-ancestors 'none'; "
+        "sandbox allow-scripts allow-modals allow-popups allow-popups-to-escape-sandbox"
+    )
+    response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 @login_required
@@ -267,10 +335,11 @@ def message_step(request: HttpRequest, folder: str, uid: int, step: int) -> Http
     position = _list_position(request, folder)
     with get_pool().session(request.user) as imap:
         other = message_neighbor(imap=imap, user_key=str(request.user.pk), position=position, uid=validate.uid(uid), step=step)
+    pane = "?pane=1" if request.GET.get("pane") == "1" else ""  # stepping inside the reading pane stays there
     if other is None:
         messages.info(request, _("There is no other message in that direction."))
-        return redirect(message_url(folder, uid))
-    return redirect(message_url(folder, other))
+        return redirect(message_url(folder, uid) + pane)
+    return redirect(message_url(folder, other) + pane)
 
 
 @login_required
@@ -294,10 +363,13 @@ def message_body_document(request: AuthenticatedHttpRequest, folder: str, uid: i
         body = _render_body(request, folder, uid, remote)
     response = render(request, "mailview/message_body.html", {"body": replace(body, html=fill_labels(_with_quote_labels(body.html)))})
     img_src = "'self' data: https: http:" if remote else "'self' data:"
+    # Scripts: only our height reporter, by its hash (never the mail's); the sandbox has no
+    # allow-same-origin, so even that runs in an opaque origin and can only post a number.
     response["Content-Security-Policy"] = (
         f"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; font-src 'none'; "
+        f"script-src '{BODY_HEIGHT_SCRIPT_HASH}'; "
         "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; "
-        "sandbox allow-popups allow-popups-to-escape-sandbox"
+        f"sandbox {BODY_FRAME_SANDBOX}"
     )
     response["Referrer-Policy"] = "no-referrer"
     return response
@@ -342,9 +414,37 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
             imap=imap, session=lambda: pool.session(user_key), folder=folder, uid=uid, section=info.section, encoding=info.encoding
         )
     inline = info.inline_safe and request.GET.get("download") != "1"
+    content_type = info.content_type
+    if request.GET.get("preview") == "1" and info.preview_type is not None:
+        # A preview (an <img>, or a sandboxed frame of the message page): shown in place
+        # under the download's rules: its own sandbox, no script, no sniffing.
+        inline, content_type = True, info.preview_type
     if info.exact_size is not None:
         chunks = exactly(chunks, info.exact_size)
-    response = _download(chunks, content_type=info.content_type, filename=info.filename, attachment=not inline, length=info.exact_size)
+    response = _download(chunks, content_type=content_type, filename=info.filename, attachment=not inline, length=info.exact_size)
+    if inline:
+        response["X-Frame-Options"] = "SAMEORIGIN"  # the preview frame is the message page's
+        response["Content-Security-Policy"] = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"
+    return response
+
+
+# The PDF preview draws at most this many pages.
+PDF_PREVIEW_PAGES = 50
+
+
+@login_required
+@require_GET
+def pdf_viewer(request: HttpRequest) -> HttpResponse:
+    """The PDF preview's frame: our pdf.js page, given the PDF's bytes by the message page
+    (static/js/preview.js). Sandboxed without allow-same-origin: whatever the PDF holds, it
+    is drawn in an opaque origin with scripts only from our static files."""
+    response = render(request, "mailview/pdf_viewer.html", {"max_pages": PDF_PREVIEW_PAGES, "stylesheet": stylesheet_text(*PDF_VIEWER_STYLESHEETS)})
+    response["Content-Security-Policy"] = (
+        "default-src 'none'; script-src 'self'; style-src 'unsafe-inline'; img-src data: blob:; "
+        "form-action 'none'; base-uri 'none'; frame-ancestors 'self'; sandbox allow-scripts"
+    )
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response["Referrer-Policy"] = "no-referrer"
     return response
 
 

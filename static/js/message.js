@@ -12,6 +12,7 @@
   const star = document.querySelector(".message-subject .star");
   const LEAVES = new Set(["archive", "junk", "notjunk", "delete", "delete_permanently", "move", "unread"]);
   let busy = false;
+  const inPane = document.body.classList.contains("in-pane") && window.top !== window;
   rememberRead(form.dataset.folder, uid);
 
   function setFlagged(on) {
@@ -40,7 +41,8 @@
       // Back to the list, which offers the undo (a moved message is gone from here).
       if (state.state === "done" && state.undo) handOver(actionId, kind);
       else if (state.state === "queued") showToast(say("queued"));
-      window.location.assign(listUrl);
+      // In the list's reading pane the list itself is reloaded (it shows the undo).
+      (inPane ? window.top : window).location.assign(listUrl);
     } catch (error) {
       if (flagging) setFlagged(kind !== "flag");
       showToast(say("notDone", error.message), { error: true });
@@ -66,11 +68,14 @@
     } else act("delete");
   }
 
-  const follow = (selector) => { const link = document.querySelector(selector); if (link) window.location.assign(link.href); };
+  const follow = (selector) => {
+    const link = document.querySelector(selector);
+    if (link) (link.target === "_top" ? window.top : window).location.assign(link.href);
+  };
   window.Webmail.onShortcuts(() => ({
     j: () => follow("[data-step=next]"), k: () => follow("[data-step=previous]"), u: () => follow("[data-back]"),
     r: () => follow("[data-key=r]"), a: () => follow("[data-key=a]"), f: () => follow("[data-key=f]"),
     s: () => act(flagButton.value), U: () => act("unread"), e: () => act("archive"), "#": deleteThis,
-    v: () => form.querySelector("[name=target]").focus(), c: () => window.location.assign(url("compose")),
+    v: () => form.querySelector("[name=target]").focus(), c: () => (inPane ? window.top : window).location.assign(url("compose")),
   }));
 })();

@@ -33,7 +33,7 @@ def test_no_page_scrolls_sideways_on_a_phone(app_server, browser, sign_in_as, la
     WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.ID, "message-form")))
     pages["message"] = browser.execute_script(OVERFLOW)
     pages_to_check = (
-        ("compose", "/mail/compose/"), ("settings", "/accounts/settings/"), ("folders", "/folders/"),
+        ("compose", "/mail/compose/"), ("settings", "/accounts/settings/"), ("settings area", "/settings/"), ("folders", "/folders/"),
         ("search", "/mail/search/?q=Quartalsplanung+-is%3Aflagged"), ("labels", "/labels/"),
     )
     for name, path in pages_to_check:

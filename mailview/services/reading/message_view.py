@@ -438,3 +438,26 @@ def _all_headers(raw: bytes) -> list[tuple[str, str]]:
         (decode_header_value(name), decode_header_value(value.encode("utf-8", "surrogateescape") if isinstance(value, str) else value))
         for name, value in message.raw_items()
     ]
+
+
+def message_printable(
+    *,
+    imap: ImapConnection,
+    user_key: str,
+    folder: str,
+    uid: int,
+    prefer_plain: bool,
+    show_remote: bool,
+    sender_trusted: Callable[[str], bool],
+    part_url: Callable[[str], str],
+) -> tuple[MessageView, RenderedBody]:
+    """A message and its sanitized body for the print view: one open (not marking it
+    read: printing is not reading) and the body it just cached."""
+    view = message_open(
+        imap=imap, user_key=user_key, folder=folder, uid=uid, prefer_plain=prefer_plain, show_remote=show_remote,
+        sender_trusted=sender_trusted, mark_read=False, part_url=part_url,
+    )
+    body = message_body(
+        imap=imap, user_key=user_key, folder=folder, uid=uid, prefer_plain=prefer_plain, remote=view.remote_allowed, part_url=part_url
+    )
+    return view, body

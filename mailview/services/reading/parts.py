@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import pickle
+import re
 from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -36,6 +37,15 @@ log = logging.getLogger(__name__)
 CHUNK = 2 * 1024 * 1024
 # Shown inline (in an <img>, or opened in the browser): raster images only. Never HTML or SVG.
 INLINE_SAFE = {"image/png", "image/jpeg", "image/gif", "image/webp", "image/bmp"}
+# Parts the message page can preview (templatetags `preview_kind`), by kind: images in an
+# <img>, plain text and PDF in a sandboxed frame. Nothing here can run in the app's origin.
+PREVIEW_KINDS = {**{t: "image" for t in INLINE_SAFE}, "image/svg+xml": "image", "text/plain": "text", "application/pdf": "pdf"}
+_CHARSET = re.compile(r"[A-Za-z0-9._:-]{1,40}")
+
+
+def preview_kind(mime_type: str) -> str | None:
+    """"image", "text" or "pdf" for a part the page can preview in place, else None."""
+    return PREVIEW_KINDS.get(mime_type.lower())
 
 SessionFactory = Callable[[], AbstractContextManager[ImapConnection]]
 
@@ -55,6 +65,8 @@ class PartInfo:
     encoded_size: int
     decoded_size: int | None = None  # from BINARY.SIZE where the server has it
     damaged: bool = False  # the server could not undo the transfer encoding
+    # The type it is served as for a preview (`?preview=1`); None: no preview of this part.
+    preview_type: str | None = None
 
     @property
     def exact_size(self) -> int | None:
@@ -133,6 +145,7 @@ def part_info(*, imap: ImapConnection, folder: str, uid: int, section: str, user
         filename=damaged_filename(filename) if damaged else filename,
         content_type=mime_type if mime_type in INLINE_SAFE or mime_type == "message/rfc822" else "application/octet-stream",
         inline_safe=mime_type in INLINE_SAFE and not damaged,
+        preview_type=None if damaged else _preview_type(mime_type, part.charset),
         encoding=part.encoding,
         encoded_size=part.size,
         decoded_size=decoded_size,
@@ -222,3 +235,12 @@ def stream_section(
 def message_size(*, imap: ImapConnection, folder: str, uid: int) -> int:
     _selected, meta = message_meta(imap=imap, folder=folder, uid=uid)
     return meta.size
+
+
+def _preview_type(mime_type: str, charset: str | None) -> str | None:
+    kind = preview_kind(mime_type)
+    if kind is None:
+        return None
+    if kind == "text":  # its declared charset when it is a plausible name, else UTF-8
+        return f"text/plain; charset={charset if charset and _CHARSET.fullmatch(charset) else 'utf-8'}"
+    return mime_type.lower()
