@@ -2,7 +2,7 @@ from urllib.parse import quote, unquote
 
 from django.urls import include, path, register_converter
 
-from mailview.views import compose, filing, labels, reading, search
+from mailview.views import compose, contacts, filing, labels, reading, search
 
 
 class FolderConverter:
@@ -79,4 +79,15 @@ folder_urlpatterns = [
 # /labels/: labels (IMAP keywords) listed with counts, renamed or deleted everywhere ("mailview_labels").
 label_urlpatterns = [
     path("", labels.labels_manage, name="manage"),
+]
+
+# /contacts/: the address book ("contacts"). Cards are under card/ so a card's name never
+# collides with new/, import/ or export/.
+contact_urlpatterns = [
+    path("", contacts.contact_list, name="list"),
+    path("new/", contacts.contact_new, name="new"),
+    path("import/", contacts.contact_import, name="import"),
+    path("export/", contacts.contact_export, name="export"),
+    path("card/<str:name>/", contacts.contact_edit, name="edit"),
+    path("card/<str:name>/delete/", contacts.contact_remove, name="delete"),
 ]

@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from accounts import filter_views
 from accounts.settings_views import reading_settings
 from accounts.views import admin_sign_in
-from mailview.urls import action_urlpatterns, folder_urlpatterns, label_urlpatterns
+from mailview.urls import action_urlpatterns, contact_urlpatterns, folder_urlpatterns, label_urlpatterns
 from mailview.views.admin import pool_stats
 from mailview.views.events import event_stream
 from webmail.metrics import metrics_view
@@ -35,6 +35,8 @@ urlpatterns = [
     # The live mailbox's Server-Sent Events, served by the ASGI event server (README: "The event server").
     path("events/", event_stream, name="events"),
     path("labels/", include((label_urlpatterns, "mailview_labels"))),
+    # The address book (CardDAV; the collected addresses without a server).
+    path("contacts/", include((contact_urlpatterns, "contacts"))),
     # Prometheus; 404 unless WEBMAIL_METRICS_TOKEN / WEBMAIL_METRICS_ALLOWED_NETWORKS allow the caller.
     path("metrics", metrics_view, name="metrics"),
 ]
