@@ -159,8 +159,9 @@ def card_text(contact: Contact) -> str:
 def cards_split(data: bytes) -> tuple[list[str], int]:
     """The vCards of an uploaded .vcf (one or many), as text, and how many more there
     were past MAX_IMPORT_CARDS. UTF-8 (with or without BOM), else Windows-1252."""
+    data = data.removeprefix(b"\xef\xbb\xbf")
     try:
-        text = data.decode("utf-8-sig")
+        text = data.decode("utf-8")
     except UnicodeDecodeError:
         text = data.decode("cp1252", "replace")
     cards: list[str] = []
