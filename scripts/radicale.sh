@@ -81,7 +81,7 @@ cmd_install() {
 
 cmd_start() {
     need_root
-    python3 -c 'import radicale' 2>/dev/null || cmd_install
+    /usr/bin/python3 -c 'import radicale' 2>/dev/null || cmd_install
     load_port
     if radicale_pid >/dev/null; then
         printf 'radicale: already running: pid %s port %s\n' "$(radicale_pid)" "$MAILSTACK_RADICALE_PORT"

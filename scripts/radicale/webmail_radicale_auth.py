@@ -27,7 +27,8 @@ Configuration (radicale.conf):
     imap_timeout = 10
     cache_seconds = 60
 
-The login name is taken as given (Radicale's collection path is /<login>/), lower-cased
+Each option can come from the environment instead (WEBMAIL_RADICALE_IMAP_HOST, ...), as in
+docker-compose.yml's `radicale` service. The login name is taken as given (Radicale's collection path is /<login>/), lower-cased
 so one person has one address book however the name is spelled.
 """
 from __future__ import annotations
@@ -66,10 +67,14 @@ class Auth(BaseAuth):
         self._lock = threading.Lock()
 
     def _option(self, name: str, default: str) -> str:
+        """The [auth] option, else the environment's WEBMAIL_RADICALE_<NAME> (the container
+        image is configured that way), else the default."""
         try:
             value = self.configuration.get("auth", name)
         except KeyError:
-            return default
+            value = None
+        if value in (None, ""):
+            value = os.environ.get(f"WEBMAIL_RADICALE_{name.upper()}", "")
         return str(value) if value not in (None, "") else default
 
     def _context(self) -> ssl.SSLContext:
