@@ -251,6 +251,16 @@ def test_import_then_export_round_trips_and_importing_again_makes_no_duplicates(
     assert team.count("BEGIN:VCARD") == 2 and "No Address" not in team
 
 
+def test_a_file_naming_one_uid_twice_makes_one_contact(browser_like, person):
+    twice = (
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:same\r\nFN:First Version\r\nEMAIL:v1@example.org\r\nEND:VCARD\r\n"
+        "BEGIN:VCARD\r\nVERSION:3.0\r\nUID:same\r\nFN:Second Version\r\nEMAIL:v2@example.org\r\nEND:VCARD\r\n"
+    )
+    assert "Imported: 1 new, 1 updated." in upload(browser_like, twice.encode()).content.decode()
+    cards = server_cards(person)
+    assert len(cards) == 1 and "Second Version" in cards[0]
+
+
 def test_groups_filter_the_list_and_complete_to_all_their_members(browser_like, person):
     client = browser_like
     upload(client, VCF.encode("utf-8"))
@@ -379,3 +389,13 @@ def test_a_message_page_offers_to_add_its_sender_to_contacts(client, db):
     signed = signed_in_client(owner)
     page = signed.get(f"/mail/INBOX/{uid}/").content.decode()
     assert '/contacts/new/?email=someone%40example.org&amp;name=Someone"' in page
+
+
+def test_the_address_book_is_never_kept_by_a_cache(browser_like):
+    name = new_contact(browser_like, full_name="Cached Not", email=["cached@example.org"])
+    for url in ("/contacts/", f"/contacts/card/{name}/", "/contacts/export/", "/contacts/new/?email=a%40example.org",
+                "/mail/compose/addresses/?q=cach"):
+        response = browser_like.get(url)
+        assert response.status_code == 200, url
+        directives = {d.strip() for d in response.get("Cache-Control", "").lower().split(",")}
+        assert {"private", "no-store"} <= directives, url

@@ -8,7 +8,6 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Q
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
@@ -18,8 +17,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
-from accounts.models import CollectedAddress
 from mailview.imap import ImapError, get_pool
+from mailview.services.addressbook import collected_list
 from mailview.services.contacts.book import (
     ContactChanged,
     ContactList,
@@ -74,13 +73,7 @@ def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
     query = request.GET.get("q", "").strip()[:200]
     group = request.GET.get("group", "").strip()[:100]
     if not contacts_server_configured(user=request.user):
-        collected = CollectedAddress.objects.filter(user=request.user)
-        if query:
-            collected = collected.filter(Q(email__icontains=query) | Q(name__icontains=query))
-        return _page(
-            request, "mailview/contacts.html", server=False, query=query,
-            collected=collected.order_by("-times_used", "-last_used", "email")[:500],
-        )
+        return _page(request, "mailview/contacts.html", server=False, query=query, collected=collected_list(user=request.user, query=query))
     listing: ContactList | None = None
     try:
         listing = contacts_list(user=request.user)

@@ -263,9 +263,9 @@ def contacts_import(*, user: User, data: bytes) -> ImportResult:
                 session.client.card_put(session.book, same.name, card_text(parsed), etag=same.etag)
                 result.updated += 1
             else:
-                name = f"{uuid.uuid4()}.vcf"
-                session.client.card_put(session.book, name, card_text(parsed), etag=None)
-                existing[parsed.uid] = parsed
+                parsed.name = f"{uuid.uuid4()}.vcf"
+                parsed.etag = session.client.card_put(session.book, parsed.name, card_text(parsed), etag=None)
+                existing[parsed.uid] = parsed  # the same UID again later in the file updates this card
                 result.added += 1
     except CardDavError as exc:
         raise _unavailable(exc) from exc
