@@ -14,6 +14,7 @@ class ServerProfileAdmin(admin.ModelAdmin):
         ("IMAP", {"fields": ("imap_host", "imap_port", "imap_security", "imap_login")}),
         ("SMTP", {"fields": ("smtp_host", "smtp_port", "smtp_security", "smtp_login", "server_saves_sent", "allowed_senders")}),
         ("ManageSieve", {"fields": ("managesieve_host", "managesieve_port", "managesieve_security")}),
+        ("CardDAV", {"fields": ("carddav_url",)}),
         ("TLS", {"fields": ("verify_tls", "ca_file")}),
     )
 

@@ -22,6 +22,16 @@ def login_format_validator(value: str) -> None:
             raise ValidationError(str(exc)) from None
 
 
+def carddav_url_check(value: str) -> None:
+    """http(s)://host[:port]/path: Django's URLValidator would refuse a bare service name
+    such as `http://radicale:5232/` (docker-compose), which is what a deployment uses."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(value)
+    if parts.scheme not in {"http", "https"} or not parts.hostname or any(c in value for c in " \r\n\t"):
+        raise ValidationError(_("Enter an http:// or https:// URL."))
+
+
 class ServerProfile(models.Model):
     """Which IMAP and SMTP servers serve the addresses of one domain."""
 
@@ -56,6 +66,15 @@ class ServerProfile(models.Model):
     managesieve_port = models.PositiveIntegerField(_("ManageSieve port"), default=4190, null=True, blank=True)
     managesieve_security = models.CharField(
         _("ManageSieve security"), max_length=10, choices=SECURITY_CHOICES, default="starttls", blank=True
+    )
+    carddav_url = models.CharField(
+        _("CardDAV URL"), max_length=500, blank=True,
+        help_text=_(
+            "Where the address book is kept (CardDAV, e.g. Radicale): the server's root, the person's home or an "
+            "address book's URL; people sign in with their IMAP login name and password. Empty: the default "
+            "(WEBMAIL_CARDDAV_URL), and without one, only collected addresses."
+        ),
+        validators=[carddav_url_check],
     )
     allowed_senders = models.TextField(
         _("allowed sender addresses"), blank=True,

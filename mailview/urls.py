@@ -2,7 +2,7 @@ from urllib.parse import quote, unquote
 
 from django.urls import include, path, register_converter
 
-from mailview.views import compose, filing, labels, reading, search, snooze, transfer
+from mailview.views import compose, contacts, filing, labels, reading, search, snooze, transfer
 
 
 class FolderConverter:
@@ -99,4 +99,15 @@ transfer_urlpatterns = [
     path("<uuid:transfer_id>/status/", transfer.transfer_status, name="status"),
     path("<uuid:transfer_id>/cancel/", transfer.transfer_cancel, name="cancel"),
     path("<uuid:transfer_id>/download/", transfer.transfer_download, name="download"),
+]
+
+# /contacts/: the address book ("contacts"). Cards are under card/ so a card's name never
+# collides with new/, import/ or export/.
+contact_urlpatterns = [
+    path("", contacts.contact_list, name="list"),
+    path("new/", contacts.contact_new, name="new"),
+    path("import/", contacts.contact_import, name="import"),
+    path("export/", contacts.contact_export, name="export"),
+    path("card/<str:name>/", contacts.contact_edit, name="edit"),
+    path("card/<str:name>/delete/", contacts.contact_remove, name="delete"),
 ]

@@ -31,6 +31,7 @@ if [[ "${1:-}" == "stop" ]]; then
   stop_pidfile "$state/events.pid"
   stop_pidfile "$state/celery.pid"
   stop_pidfile "$state/watcher.pid"
+  bash scripts/radicale.sh stop
   bash scripts/mailstack.sh stop
   exit 0
 fi
@@ -38,6 +39,10 @@ fi
 bash scripts/bootstrap.sh
 bash scripts/mailstack.sh start >/dev/null
 eval "$(bash scripts/mailstack.sh env)"
+# The address book: Radicale (CardDAV) on loopback, signing in with the mail password.
+bash scripts/radicale.sh start >/dev/null
+eval "$(bash scripts/radicale.sh env)"
+export WEBMAIL_CARDDAV_URL=${WEBMAIL_CARDDAV_URL:-$MAILSTACK_RADICALE_URL}
 
 # Secrets made once, kept outside the repo (var/ is ignored by git).
 if [[ ! -f $state/secrets.env ]]; then
@@ -153,6 +158,7 @@ Webmail demo is running: http://127.0.0.1:$port/
                erin@courier.test  / $DEMO_PASSWORD_ERIN   (on Courier IMAP)
   Admin:       http://127.0.0.1:$port/admin/  admin / $DJANGO_SUPERUSER_PASSWORD
   Live events: http://127.0.0.1:$events_port/events/  (the event server; var/demo/events.log)
+  Contacts:    $WEBMAIL_CARDDAV_URL  (Radicale, CardDAV; sign in with the mail address and password)
 
 Stop it with: bash scripts/demo.sh stop
 TXT

@@ -696,6 +696,8 @@ cmd_stop() {
     stop_redis
     # Cyrus and Courier, if scripts/imapservers.sh started them for this state dir.
     [[ ! -f "$S/imapservers.env" ]] || MAILSTACK_DIR="$S" bash "$SCRIPT_DIR/imapservers.sh" stop 9>&- || true
+    # Radicale (the address book), if scripts/radicale.sh started it for this state dir.
+    [[ ! -f "$S/radicale/radicale.pid" ]] || MAILSTACK_DIR="$S" bash "$SCRIPT_DIR/radicale.sh" stop 9>&- || true
     log "stopped ($S)"
 }
 

@@ -33,6 +33,7 @@ export MAILSTACK_SUBMISSION_PORT=${MAILSTACK_SUBMISSION_PORT:-31587} MAILSTACK_S
 export MAILSTACK_DOVECOT_AUTH_PORT=${MAILSTACK_DOVECOT_AUTH_PORT:-31012} MAILSTACK_REDIS_PORT=${MAILSTACK_REDIS_PORT:-31379}
 export MAILSTACK_MANAGESIEVE_PORT=${MAILSTACK_MANAGESIEVE_PORT:-31190}
 export MAILSTACK_CYRUS_PORT=${MAILSTACK_CYRUS_PORT:-31243} MAILSTACK_COURIER_PORT=${MAILSTACK_COURIER_PORT:-31343}
+export MAILSTACK_RADICALE_PORT=${MAILSTACK_RADICALE_PORT:-31232}
 
 started_stack=0
 if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
@@ -51,7 +52,19 @@ if [[ "${WEBMAIL_TEST_IMAPSERVERS:-1}" == 1 ]] && ! bash scripts/imapservers.sh 
   fi
   started_imapservers=1
 fi
+# Radicale, the address book (CardDAV) server, signing in against the stack's Dovecot.
+started_radicale=0
+if ! bash scripts/radicale.sh status >/dev/null 2>&1; then
+  if ! bash scripts/radicale.sh start >/dev/null; then
+    echo "test.sh: could not start Radicale (MAILSTACK_RADICALE_PORT)" >&2
+    exit 2
+  fi
+  started_radicale=1
+fi
 cleanup() {
+  if [[ $started_radicale == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
+    bash scripts/radicale.sh stop >/dev/null 2>&1 || true
+  fi
   if [[ $started_stack == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
     bash scripts/mailstack.sh stop >/dev/null 2>&1 || true
   fi
@@ -63,6 +76,9 @@ trap cleanup EXIT
 
 eval "$(bash scripts/mailstack.sh env)"
 [[ "${WEBMAIL_TEST_IMAPSERVERS:-1}" != 1 ]] || eval "$(bash scripts/imapservers.sh env)"
+# The contacts tests point WEBMAIL_CARDDAV_URL (or a server profile) at MAILSTACK_RADICALE_URL
+# themselves; the rest of the suite runs without an address book server (the fallback).
+eval "$(bash scripts/radicale.sh env)"
 # Tests use their own Redis databases and key prefix, so a demo on the same stack is untouched.
 redis_base=${REDIS_URL%/*}
 export REDIS_URL="$redis_base/2" CELERY_BROKER_URL="$redis_base/3" CELERY_RESULT_BACKEND="$redis_base/3"

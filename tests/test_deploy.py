@@ -25,7 +25,7 @@ def compose_config(**env: str) -> subprocess.CompletedProcess[str]:
 def test_compose_config_is_valid_with_its_secrets_set():
     result = compose_config(DJANGO_SECRET_KEY="k", WEBMAIL_CREDENTIALS_KEY="f", POSTGRES_PASSWORD="p")
     assert result.returncode == 0, result.stderr
-    for service in ("web:", "events:", "worker:", "beat:", "watcher:", "redis:", "postgres:", "dovecot:"):
+    for service in ("web:", "events:", "worker:", "beat:", "watcher:", "redis:", "postgres:", "dovecot:", "radicale:"):
         assert service in result.stdout
     # Every service has a health check.
     services = _compose_services()

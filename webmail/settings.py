@@ -267,6 +267,17 @@ if WEBMAIL_MANAGESIEVE_SECURITY not in {"ssl", "starttls", "none"}:
     raise ImproperlyConfigured(f"WEBMAIL_MANAGESIEVE_SECURITY must be ssl, starttls or none, got {WEBMAIL_MANAGESIEVE_SECURITY!r}")
 WEBMAIL_MANAGESIEVE_TIMEOUT = env_int("WEBMAIL_MANAGESIEVE_TIMEOUT", 20, minimum=1)
 
+# CardDAV (RFC 6352) of the default profile: the address book (/contacts/). The server's root,
+# the person's principal or home, or an address book's URL; the person signs in with their IMAP
+# login name and password. Empty: no address book server, /contacts/ shows the collected addresses.
+WEBMAIL_CARDDAV_URL = env_str("WEBMAIL_CARDDAV_URL", "")
+if WEBMAIL_CARDDAV_URL and not WEBMAIL_CARDDAV_URL.startswith(("http://", "https://")):
+    raise ImproperlyConfigured(f"WEBMAIL_CARDDAV_URL must be an http:// or https:// URL, got {WEBMAIL_CARDDAV_URL!r}")
+WEBMAIL_CARDDAV_TIMEOUT = env_int("WEBMAIL_CARDDAV_TIMEOUT", 15, minimum=1)
+# How long the address book kept for completion is trusted before the server is asked again
+# (its getctag/sync-token; our own changes refresh it at once).
+WEBMAIL_CARDDAV_CACHE_SECONDS = env_int("WEBMAIL_CARDDAV_CACHE_SECONDS", 60, minimum=0)
+
 WEBMAIL_IMAP_TIMEOUT = env_int("WEBMAIL_IMAP_TIMEOUT", 20, minimum=1)
 # The session pool (see mailview/imap/pool.py).
 WEBMAIL_POOL_PER_PROCESS = env_int("WEBMAIL_POOL_PER_PROCESS", 2, minimum=1)

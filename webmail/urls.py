@@ -6,7 +6,7 @@ from django.views.generic import RedirectView
 from accounts import filter_views
 from accounts.settings_views import reading_pane_save, reading_settings, settings_home
 from accounts.views import admin_sign_in
-from mailview.urls import action_urlpatterns, folder_urlpatterns, label_urlpatterns, snooze_urlpatterns, transfer_urlpatterns
+from mailview.urls import action_urlpatterns, contact_urlpatterns, folder_urlpatterns, label_urlpatterns, snooze_urlpatterns, transfer_urlpatterns
 from mailview.views import reading
 from mailview.views.admin import pool_stats
 from mailview.views.events import event_stream
@@ -42,6 +42,8 @@ urlpatterns = [
     path("labels/", include((label_urlpatterns, "mailview_labels"))),
     path("snooze/", include((snooze_urlpatterns, "mailview_snooze"))),
     path("transfers/", include((transfer_urlpatterns, "mailview_transfers"))),
+    # The address book (CardDAV; the collected addresses without a server).
+    path("contacts/", include((contact_urlpatterns, "contacts"))),
     # Prometheus; 404 unless WEBMAIL_METRICS_TOKEN / WEBMAIL_METRICS_ALLOWED_NETWORKS allow the caller.
     path("metrics", metrics_view, name="metrics"),
 ]

@@ -85,3 +85,13 @@ def address_suggestions(*, user: User, query: str, limit: int = MAX_SUGGESTIONS)
         .order_by("-times_used", "-last_used", "email")[:limit]
     )
     return [Suggestion(name=r.name, email=r.email) for r in rows]
+
+
+def collected_list(*, user: User, query: str = "", limit: int = 500) -> list[CollectedAddress]:
+    """The collected addresses (the address book without a CardDAV server): most used first,
+    those whose address or name contains `query`."""
+    rows = CollectedAddress.objects.filter(user=user)
+    text = (query or "").strip()[:200]
+    if text:
+        rows = rows.filter(Q(email__icontains=text) | Q(name__icontains=text))
+    return list(rows.order_by("-times_used", "-last_used", "email")[:limit])

@@ -26,7 +26,6 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.identities import identity_list
 from mailview.imap import get_pool
 from mailview.models import Compose, ComposeAttachment
-from mailview.services.addressbook import address_suggestions
 from mailview.services.compose.drafts import NotADraft
 from mailview.services.compose.headers import InvalidHeaderInput
 from mailview.services.compose.lifecycle import (
@@ -49,6 +48,7 @@ from mailview.services.compose.lifecycle import (
 )
 from mailview.services.compose.sending import message_size_limit
 from mailview.services.compose.uploads import UploadRefused, upload_chunk, upload_delete, upload_start, upload_states, uploads_purge
+from mailview.services.contacts.completion import completions
 from mailview.services.filing.snooze import snoozed_list
 from mailview.services.reading.folders import FolderInfo, flatten, folder_tree
 from mailview.tasks import compose_send_enqueue
@@ -443,6 +443,9 @@ def attachment_delete(request: AuthenticatedHttpRequest, compose_id: UUID, attac
 @login_required
 @require_GET
 def addresses(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Address completion: collected addresses matching `?q=`, most used first."""
-    found = address_suggestions(user=request.user, query=request.GET.get("q", ""))
-    return JsonResponse({"results": [{"name": s.name, "email": s.email, "label": s.label} for s in found]})
+    """Address completion for `?q=`: groups (the label holds every member), contacts, then
+    collected addresses, most used first."""
+    found = completions(user=request.user, query=request.GET.get("q", ""))
+    return JsonResponse({
+        "results": [{"name": s.name, "email": s.email, "label": s.label, "kind": s.kind, "members": s.members} for s in found],
+    })

@@ -501,7 +501,15 @@
         li.id = "suggestion-" + i;
         li.setAttribute("role", "option");
         li.setAttribute("aria-selected", "false");
-        if (result.name) {
+        if (result.kind === "group") {
+          // A group: choosing it fills in every member (its label holds them all).
+          li.className = "suggestion-group";
+          li.append(document.createTextNode(result.name + " "));
+          const count = document.createElement("span");
+          count.className = "email";
+          count.textContent = "(" + result.members + ")";
+          li.appendChild(count);
+        } else if (result.name) {
           li.append(document.createTextNode(result.name + " "));
           const mail = document.createElement("span");
           mail.className = "email";
