@@ -354,6 +354,14 @@ WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS = env_int("WEBMAIL_FOLDER_COUNTS_REUSE_SECON
 # A search of all folders waits at most this long; folders not searched by then are
 # named on the results page ("not searched in time") instead of holding it up.
 WEBMAIL_SEARCH_SECONDS = env_int("WEBMAIL_SEARCH_SECONDS", 8, minimum=1)
+# Body search: the webmail's own full-text index (SQLite FTS5), one file per person in this
+# directory (shared by the web and Celery processes), filled in the background.
+WEBMAIL_SEARCH_INDEX = env_bool("WEBMAIL_SEARCH_INDEX", True)
+# Start (or catch up) a person's index when they sign in; else at their first body search.
+WEBMAIL_SEARCH_INDEX_AT_SIGN_IN = env_bool("WEBMAIL_SEARCH_INDEX_AT_SIGN_IN", True)
+WEBMAIL_SEARCH_INDEX_DIR = Path(env_str("WEBMAIL_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index")))
+# How long one indexing task runs before it queues the rest (tasks stay short).
+WEBMAIL_SEARCH_INDEX_TASK_SECONDS = env_int("WEBMAIL_SEARCH_INDEX_TASK_SECONDS", 20, minimum=1)
 # The queue filing actions go to (a deployment may give them dedicated workers).
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 # /metrics (Prometheus): answered only with this bearer token and/or from these networks (CIDRs); neither set: 404.

@@ -842,6 +842,33 @@ class ImapConnection:
                 out[section] = value or b""
         return out
 
+    def fetch_text_candidates(self, uids: Iterable[int], *, max_bytes: int) -> dict[int, dict[str, object]]:
+        """For the full-text indexer, per message in one round trip: the headers it indexes and
+        the top Content-Type (`HEADER`), part 1 and part 1.1 (`<0.max_bytes>` each) with their
+        MIME headers (`1.MIME`, `1.1.MIME`), and INTERNALDATE. Where a message keeps its text
+        (a single part, or the first part of a multipart, or the first of an alternative in
+        it), without a BODYSTRUCTURE, which imapclient parses character by character, and
+        without the attachments' bytes."""
+        wanted = validate.uids(uids)
+        if not wanted:
+            return {}
+        n = int(max_bytes)
+        items = [
+            b"BODY.PEEK[HEADER.FIELDS (SUBJECT FROM TO CC CONTENT-TYPE CONTENT-TRANSFER-ENCODING CONTENT-DISPOSITION)]",
+            b"BODY.PEEK[1.MIME]", f"BODY.PEEK[1]<0.{n}>".encode(), b"BODY.PEEK[1.1.MIME]", f"BODY.PEEK[1.1]<0.{n}>".encode(),
+            b"INTERNALDATE",
+        ]
+        out: dict[int, dict[str, object]] = {}
+        for uid, data in self._fetch(wanted, items).items():
+            parts: dict[str, object] = {"INTERNALDATE": data.get(b"INTERNALDATE")}
+            for key, value in data.items():
+                name = key.decode("ascii", "replace") if isinstance(key, bytes) else str(key)
+                if name.startswith("BODY["):
+                    section = name[5 : name.index("]")]
+                    parts["HEADER" if section.startswith("HEADER") else section] = value if isinstance(value, bytes) else b""
+            out[int(uid)] = parts
+        return out
+
     def fetch_partial(self, uid: int, section: str, offset: int, length: int) -> bytes | None:
         """`BODY.PEEK[section]<offset.length>`: one chunk of a part (or of the whole message
         when section is ""), None if the message is gone. Used to stream downloads."""

@@ -18,8 +18,10 @@ from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, SelectedFolder
 from mailview.imap.errors import MessageNotFound
-from mailview.imap.search import search_keys
+from mailview.imap.query import parse_query
+from mailview.imap.search import query_keys, search_keys
 from mailview.mime import decode_header_value, has_attachment
+from mailview.services.fulltext.lookup import indexed_folder_search
 from mailview.services.live.state import FolderState
 
 SORTS = ("date", "from", "subject", "size")
@@ -148,7 +150,18 @@ def message_page(
             )
     selected = imap.select(folder, readonly=True, refresh=True)
     total, uids = 0, list[int]()
-    if selected.exists:
+    indexed = None
+    if selected.exists and query and in_body and sort_key == "date" and reverse and user_key.isdigit():
+        # Newest first (the default): body text from the person's full-text index where it can.
+        indexed = indexed_folder_search(
+            imap=imap, user_pk=int(user_key), folder=folder, query=parse_query(query), wanted=last, selected=selected,
+            fuzzy=imap.has_capability("SEARCH=FUZZY"),
+        )
+    if indexed is not None:
+        total, uids = indexed.count, [uid for uid, _ in indexed.newest[first - 1 : last]]
+    elif selected.exists:
+        if in_body and query and imap.has_capability("SEARCH=FUZZY"):
+            keys = query_keys(parse_query(query), in_body=True, fuzzy=True)
         hint = None if query else selected.exists
         partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=hint)
         if partial is not None:

@@ -1,0 +1,139 @@
+"""Answering one folder's body search from the person's index, checked against the server.
+
+The query's top-level terms made only of free words and phrases (with `-`, `OR` and
+parentheses among them) are answered by the index: sets of UIDs. The other terms
+(`from:`, `is:unread`, dates, ...) are one `UID SORT`/`SEARCH` on the server, whose UIDs
+the index's are intersected with: that also drops every indexed UID that left the folder.
+Without other terms the server is asked for all its UIDs only when the numbers say some
+indexed mail left (indexed + unindexed ≠ EXISTS). Mail that arrived after the last fill
+(UIDs from the index's `next_uid` on) is searched on the server with the whole query
+(`UID <next>:* TEXT ...`): a scan of a few messages. The hits are ordered newest first
+by arrival (kept in the index) like `REVERSE ARRIVAL`.
+
+`None` means the index cannot answer this folder (not indexed far enough, another
+UIDVALIDITY, a term without letters or digits): search the server instead.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from mailview.imap.connection import ImapConnection, SelectedFolder
+from mailview.imap.query import Node, Not, Or, ParsedQuery, Term
+from mailview.imap.search import query_keys
+from mailview.textindex import TextIndex, fts_query
+
+from .indexing import index_enabled, user_index_path
+
+#: More unindexed UIDs than this (an initial fill under way): the folder is not answered.
+MAX_TAIL = 2000
+
+
+@dataclass(frozen=True)
+class IndexedHits:
+    count: int
+    newest: list[tuple[int, datetime]]  # (uid, arrival in UTC), newest first
+
+
+def indexed_folder_search(
+    *, imap: ImapConnection, user_pk: int, folder: str, query: ParsedQuery, wanted: int, fuzzy: bool = False,
+    selected: SelectedFolder | None = None,
+) -> IndexedHits | None:
+    """The `wanted` newest matches of a body search in `folder` and how many there are, from
+    the index; None when it cannot answer (see the module docstring). Needs a checked-out
+    connection; EXAMINEs the folder (unless given its fresh `selected`)."""
+    if not index_enabled():
+        return None
+    text_nodes = [n for n in query.nodes if _text_only(n)]
+    if not text_nodes:
+        return None
+    path = user_index_path(user_pk)
+    if not path.exists():
+        return None
+    if selected is None or selected.name != folder:
+        selected = imap.select(folder, readonly=True, refresh=True)
+    with TextIndex.open(path, create=False) as index:
+        entry = index.folder(folder)
+        if entry is None or entry.uidvalidity != selected.uidvalidity or (entry.next_uid <= 1 and selected.exists):
+            return None
+        if selected.uidnext - entry.next_uid > MAX_TAIL:
+            return None
+        everything: set[int] | None = None
+
+        def all_uids() -> set[int]:
+            nonlocal everything
+            if everything is None:
+                everything = set(index.uids(folder))
+            return everything
+
+        found: set[int] | None = None
+        for node in text_nodes:
+            hits = _evaluate(node, index, folder, all_uids)
+            if hits is None:
+                return None
+            found = hits if found is None else found & hits
+        assert found is not None
+        other = [n for n in query.nodes if not _text_only(n)]
+        other_query = ParsedQuery(tuple(other))
+        tail = imap.uids_from(entry.next_uid) if selected.uidnext > entry.next_uid else []
+        if not other_query.is_empty and query_keys(other_query, in_body=True) != [b"ALL"]:
+            # The server decides the other terms (and which UIDs are still there).
+            found &= set(imap.sorted_uids(sort="date", reverse=False, keys=_keys(other_query, fuzzy)))
+        elif entry.indexed + len(tail) != selected.exists:
+            found &= set(imap.search_uids(["ALL"]))
+        dates = index.dates(folder, found) if found else {}
+    if tail:
+        # Arrived after the last fill: the server searches these few with the whole query.
+        keys = [b"UID", f"{entry.next_uid}:*".encode(), *_keys(query, fuzzy)]
+        late = [u for u in imap.sorted_uids(sort="date", reverse=False, keys=keys) if u >= entry.next_uid]
+        if late:
+            found |= set(late)
+            for uid, when in imap.fetch_dates(late).items():
+                if isinstance(when, datetime):
+                    dates[uid] = int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
+    ordered = sorted(found, key=lambda uid: (dates.get(uid, 0), uid), reverse=True)
+    newest = [(uid, datetime.fromtimestamp(dates.get(uid, 0), tz=UTC)) for uid in ordered[:wanted]]
+    return IndexedHits(count=len(found), newest=newest)
+
+
+def folder_indexed(*, user_pk: int, folder: str, selected: SelectedFolder) -> bool:
+    """Whether the index can answer body searches of this folder now."""
+    path = user_index_path(user_pk)
+    if not index_enabled() or not path.exists():
+        return False
+    with TextIndex.open(path, create=False) as index:
+        entry = index.folder(folder)
+    return entry is not None and entry.uidvalidity == selected.uidvalidity and selected.uidnext - entry.next_uid <= MAX_TAIL
+
+
+def _keys(query: ParsedQuery, fuzzy: bool) -> list[bytes]:
+    return query_keys(query, in_body=True, fuzzy=fuzzy)
+
+
+def _text_only(node: Node) -> bool:
+    """Free words and phrases only (with NOT, OR, groups among them)."""
+    if isinstance(node, Term):
+        return node.op == "text" and not node.error
+    if isinstance(node, Not):
+        return _text_only(node.node)
+    return bool(node.nodes) and all(_text_only(n) for n in node.nodes)
+
+
+def _evaluate(node: Node, index: TextIndex, folder: str, all_uids: object) -> set[int] | None:
+    assert callable(all_uids)
+    if isinstance(node, Term):
+        expression = fts_query(node.value)
+        return None if expression is None else index.match(folder, expression)
+    if isinstance(node, Not):
+        inner = _evaluate(node.node, index, folder, all_uids)
+        return None if inner is None else all_uids() - inner
+    parts = [_evaluate(n, index, folder, all_uids) for n in node.nodes]
+    if any(p is None for p in parts):
+        return None
+    sets = [p for p in parts if p is not None]
+    if isinstance(node, Or):
+        return set().union(*sets)
+    result = sets[0]
+    for s in sets[1:]:
+        result = result & s
+    return result
