@@ -36,7 +36,7 @@ from .errors import (
     MailboxNotFound,
 )
 from .search import flag_search_keys
-from .sequences import _uid_chunks, parse_sequence_list
+from .sequences import _uid_chunks, esearch_all, parse_sequence_list
 from .sort import SORT_KEYS, esort_page, reverse_arrival_window
 from .timing import timed
 
@@ -634,6 +634,15 @@ class ImapConnection:
         first = validate.uid(first_uid)
         found = self._run(lambda c: c.search([b"UID", f"{first}:*".encode()]))
         return sorted(int(u) for u in found if int(u) >= first)
+
+    def all_uids(self) -> list[int]:
+        """Every UID of the selected folder, ascending. With ESEARCH one compact answer
+        (`UID SEARCH RETURN (ALL) ALL` → `1:9000,9002:10000`), which reads in a millisecond
+        where a plain SEARCH answer of 100k numbers takes imapclient a second."""
+        if not self.has_capability("ESEARCH"):
+            return sorted(int(u) for u in self._run(lambda c: c.search([b"ALL"])))
+        data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [b"RETURN", b"(ALL)", b"ALL"], response_name="ESEARCH"))  # noqa: SLF001
+        return sorted(esearch_all(data))
 
     def fetch_flags(self, uids: Iterable[int]) -> dict[int, frozenset[str]]:
         """FLAGS of these UIDs (those still there)."""

@@ -253,6 +253,15 @@ class TextIndex:
         wanted = set(uids)
         return {uid: when for uid, when in rows if uid in wanted}
 
+    def match_dated(self, name: str, expression: str) -> dict[int, int]:
+        """Like `match`, with each UID's arrival (Unix seconds): UID → date."""
+        rows = self.db.execute(
+            "SELECT uid, date FROM docs WHERE rowid IN (SELECT rowid FROM words WHERE words MATCH ?) "
+            "AND folder = (SELECT id FROM folders WHERE name = ?)",
+            (expression, name),
+        )
+        return dict(rows.fetchall())
+
     def match(self, name: str, expression: str) -> set[int]:
         """UIDs of a folder whose subject, people or body match an FTS5 expression (built by
         `match.fts_query`, never raw input)."""

@@ -187,7 +187,7 @@ def _fill_folder(imap: ImapConnection, index: TextIndex, name: str, deadline: fl
     new_uids = imap.uids_from(entry.next_uid) if selected.uidnext > entry.next_uid else []
     if entry.indexed + len(new_uids) != selected.exists:
         # Some indexed mail left the folder (moved, deleted elsewhere): forget it.
-        present = set(imap.search_uids(["ALL"]))
+        present = set(imap.all_uids())
         gone = [uid for uid in index.uids(name) if uid not in present]
         index.remove(name, gone)
     added = 0

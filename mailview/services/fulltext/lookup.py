@@ -15,6 +15,7 @@ UIDVALIDITY, a term without letters or digits): search the server instead.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -67,8 +68,9 @@ def indexed_folder_search(
             return everything
 
         found: set[int] | None = None
+        dates: dict[int, int] = {}
         for node in text_nodes:
-            hits = _evaluate(node, index, folder, all_uids)
+            hits = _evaluate(node, index, folder, all_uids, dates)
             if hits is None:
                 return None
             found = hits if found is None else found & hits
@@ -80,8 +82,9 @@ def indexed_folder_search(
             # The server decides the other terms (and which UIDs are still there).
             found &= set(imap.sorted_uids(sort="date", reverse=False, keys=_keys(other_query, fuzzy)))
         elif entry.indexed + len(tail) != selected.exists:
-            found &= set(imap.search_uids(["ALL"]))
-        dates = index.dates(folder, found) if found else {}
+            found &= set(imap.all_uids())  # some indexed mail left the folder
+        if missing := [uid for uid in found if uid not in dates]:  # only under a NOT
+            dates.update(index.dates(folder, missing))
     if tail:
         # Arrived after the last fill: the server searches these few with the whole query.
         keys = [b"UID", f"{entry.next_uid}:*".encode(), *_keys(query, fuzzy)]
@@ -119,15 +122,20 @@ def _text_only(node: Node) -> bool:
     return bool(node.nodes) and all(_text_only(n) for n in node.nodes)
 
 
-def _evaluate(node: Node, index: TextIndex, folder: str, all_uids: object) -> set[int] | None:
-    assert callable(all_uids)
+def _evaluate(node: Node, index: TextIndex, folder: str, all_uids: Callable[[], set[int]], dates: dict[int, int]) -> set[int] | None:
+    """The UIDs a text-only node matches (None: it has a term the index cannot answer); the
+    arrival dates of what the terms matched go into `dates`."""
     if isinstance(node, Term):
         expression = fts_query(node.value)
-        return None if expression is None else index.match(folder, expression)
+        if expression is None:
+            return None
+        matched = index.match_dated(folder, expression)
+        dates.update(matched)
+        return set(matched)
     if isinstance(node, Not):
-        inner = _evaluate(node.node, index, folder, all_uids)
+        inner = _evaluate(node.node, index, folder, all_uids, dates)
         return None if inner is None else all_uids() - inner
-    parts = [_evaluate(n, index, folder, all_uids) for n in node.nodes]
+    parts = [_evaluate(n, index, folder, all_uids, dates) for n in node.nodes]
     if any(p is None for p in parts):
         return None
     sets = [p for p in parts if p is not None]
