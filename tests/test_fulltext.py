@@ -131,7 +131,8 @@ def test_it_answers_from_the_index_not_the_server(client, mailbox):
     assert server_text(mailbox, "indexonlyword") == []
 
 
-def test_without_a_complete_index_it_says_so_lets_cancel_and_indexes_in_the_background(client, mailbox, celery_worker):
+def test_without_a_complete_index_it_says_so_lets_cancel_and_indexes_in_the_background(client, mailbox, celery_worker, settings):
+    settings.WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES = 1  # as on a big mailbox
     user = sign_in(client, mailbox)
     assert index_progress(user_pk=user.pk) is None
     html, uids = search_page(client, "quokka")
@@ -139,9 +140,10 @@ def test_without_a_complete_index_it_says_so_lets_cancel_and_indexes_in_the_back
     assert 'http-equiv="refresh"' in html and "scan=1" in html
     assert re.search(r'<a href="[^"]*q=quokka[^"]*" class="search-cancel">', html)
     assert "body=1" not in re.search(r'<a href="([^"]*)" class="search-cancel">', html).group(1)
-    # The scan itself (what the page reloads into) finds it on the server.
-    _, scanned = search_page(client, "quokka", scan="1")
+    # The scan itself (what the page reloads into) finds it on the server, and says so.
+    html, scanned = search_page(client, "quokka", scan="1")
     assert scanned == server_text(mailbox, "quokka")
+    assert "search-unindexed" in html or index_progress(user_pk=user.pk).complete
     # Meanwhile the Celery worker indexed the mailbox.
     progress = wait_until(lambda: (p := index_progress(user_pk=user.pk)) is not None and p.complete and not p.running and p, timeout=60,
                           message="the index to be filled by the worker")

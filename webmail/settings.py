@@ -360,6 +360,9 @@ WEBMAIL_SEARCH_INDEX = env_bool("WEBMAIL_SEARCH_INDEX", True)
 # Start (or catch up) a person's index when they sign in; else at their first body search.
 WEBMAIL_SEARCH_INDEX_AT_SIGN_IN = env_bool("WEBMAIL_SEARCH_INDEX_AT_SIGN_IN", True)
 WEBMAIL_SEARCH_INDEX_DIR = Path(env_str("WEBMAIL_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index")))
+# Body search without a complete index scans the server: from this many messages in the
+# searched folders the page first says so ("this may take a while", with Cancel).
+WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES = env_int("WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES", 2000, minimum=0)
 # How long one indexing task runs before it queues the rest (tasks stay short).
 WEBMAIL_SEARCH_INDEX_TASK_SECONDS = env_int("WEBMAIL_SEARCH_INDEX_TASK_SECONDS", 20, minimum=1)
 # The queue filing actions go to (a deployment may give them dedicated workers).

@@ -95,9 +95,10 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
         progress = index_progress(user_pk=request.user.pk)
         if progress is None or not progress.complete:
             index_request(user_pk=request.user.pk, enqueue=search_index_fill.apply_async)
-            if request.GET.get("scan") != "1":
-                # Without a complete index body text is a scan of the server: say so first,
-                # with a way out, then search (the page reloads itself into the search).
+            scanned = sum(f.messages or 0 for f in scope)
+            if request.GET.get("scan") != "1" and scanned >= settings.WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES:
+                # Without a complete index body text is a scan of the server: on a big mailbox
+                # say so first, with a way out, then search (the page reloads itself into it).
                 scan_url = search_url(text, **extra, scan="1", page=str(page) if page > 1 else "")
     if text and not scan_url:
         results = message_search(
