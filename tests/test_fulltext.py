@@ -269,3 +269,21 @@ def test_hostile_queries_cannot_break_or_steer_the_index(client, mailbox, query,
         assert index.folder("INBOX").indexed == len(MESSAGES)  # nothing dropped
     _, again = search_page(client, "zanzibar")
     assert again == [CASE_UID["plain"]]  # and the index still answers
+
+
+def test_the_folder_list_and_its_next_message_use_the_index(client, mailbox):
+    user = sign_in(client, mailbox)
+    fill(user)
+    with TextIndex.open(user_index_path(user.pk), create=False) as index:
+        # A word only the index knows, on two messages: the list can only have it from the index.
+        for uid in (CASE_UID["plain"], CASE_UID["html"]):
+            rowid = index.db.execute("SELECT rowid FROM docs WHERE uid = ?", (uid,)).fetchone()[0]
+            index.db.execute("INSERT INTO words (rowid, subject, people, body) VALUES (?, '', '', 'listonlyword')", (rowid,))
+    html = client.get("/mail/INBOX/?" + urlencode({"q": "listonlyword", "body": "1"})).content.decode()
+    listed = [int(u) for u in re.findall(r'<a href="/mail/INBOX/(\d+)/">', html)]
+    assert listed == [CASE_UID["html"], CASE_UID["plain"]]  # newest first
+    # Stepping through the results follows the same list.
+    response = client.get(f"/mail/INBOX/{CASE_UID['html']}/next/")
+    assert response.status_code == 302 and response["Location"].endswith(f"/mail/INBOX/{CASE_UID['plain']}/")
+    _, words = search_page(client, "lighthouse")
+    assert sorted(words) == server_text(mailbox, "lighthouse")

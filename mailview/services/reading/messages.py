@@ -268,7 +268,16 @@ def message_neighbor(*, imap: ImapConnection, user_key: str, position: ListPosit
         return None
     keys = search_keys(position.query, in_body=position.in_body)
     sort_key = _column_sort(position.sort, by_recipient=position.by_recipient)
-    uids = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=position.order == "desc", keys=keys)
+    indexed = None
+    if position.query and position.in_body and sort_key == "date" and position.order == "desc" and user_key.isdigit():
+        # A body search's results, as its list got them: from the full-text index, not a scan.
+        indexed = indexed_folder_search(
+            imap=imap, user_pk=int(user_key), folder=position.folder, query=parse_query(position.query), wanted=10**9, selected=selected
+        )
+    if indexed is not None:
+        uids = [u for u, _ in indexed.newest]
+    else:
+        uids = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=position.order == "desc", keys=keys)
     try:
         index = uids.index(uid)
     except ValueError:
