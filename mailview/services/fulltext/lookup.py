@@ -15,6 +15,7 @@ UIDVALIDITY, a term without letters or digits): search the server instead.
 """
 from __future__ import annotations
 
+import heapq
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -59,6 +60,17 @@ def indexed_folder_search(
             return None
         if selected.uidnext - entry.next_uid > MAX_TAIL:
             return None
+        tail = imap.uids_from(entry.next_uid) if selected.uidnext > entry.next_uid else []
+        other = [n for n in query.nodes if not _text_only(n)]
+        other_query = ParsedQuery(tuple(other))
+        needs_server = not other_query.is_empty and query_keys(other_query, in_body=True) != [b"ALL"]
+        if not needs_server and entry.indexed + len(tail) == selected.exists and all(isinstance(n, Term) for n in text_nodes):
+            # The common case: words and phrases only, nothing left the folder. SQLite counts
+            # and orders; only the page's newest leave it.
+            expressions = [fts_query(n.value) for n in text_nodes if isinstance(n, Term)]
+            if all(e is not None for e in expressions):
+                count, newest = index.newest(folder, " AND ".join(e for e in expressions if e), limit=wanted)
+                return _with_tail(imap, query, fuzzy, entry.next_uid, tail, count, newest, wanted)
         everything: set[int] | None = None
 
         def all_uids() -> set[int]:
@@ -75,28 +87,32 @@ def indexed_folder_search(
                 return None
             found = hits if found is None else found & hits
         assert found is not None
-        other = [n for n in query.nodes if not _text_only(n)]
-        other_query = ParsedQuery(tuple(other))
-        tail = imap.uids_from(entry.next_uid) if selected.uidnext > entry.next_uid else []
-        if not other_query.is_empty and query_keys(other_query, in_body=True) != [b"ALL"]:
+        if needs_server:
             # The server decides the other terms (and which UIDs are still there).
             found &= set(imap.sorted_uids(sort="date", reverse=False, keys=_keys(other_query, fuzzy)))
         elif entry.indexed + len(tail) != selected.exists:
             found &= set(imap.all_uids())  # some indexed mail left the folder
         if missing := [uid for uid in found if uid not in dates]:  # only under a NOT
             dates.update(index.dates(folder, missing))
+    ordered = heapq.nlargest(wanted, found, key=lambda uid: (dates.get(uid, 0), uid))
+    return _with_tail(imap, query, fuzzy, entry.next_uid, tail, len(found), [(uid, dates.get(uid, 0)) for uid in ordered], wanted)
+
+
+def _with_tail(
+    imap: ImapConnection, query: ParsedQuery, fuzzy: bool, next_uid: int, tail: list[int], count: int, newest: list[tuple[int, int]], wanted: int
+) -> IndexedHits:
+    """The index's hits plus those among mail that arrived after the last fill (UIDs from
+    `next_uid`), which the server searches with the whole query: a scan of a few messages."""
     if tail:
-        # Arrived after the last fill: the server searches these few with the whole query.
-        keys = [b"UID", f"{entry.next_uid}:*".encode(), *_keys(query, fuzzy)]
-        late = [u for u in imap.sorted_uids(sort="date", reverse=False, keys=keys) if u >= entry.next_uid]
+        keys = [b"UID", f"{next_uid}:*".encode(), *_keys(query, fuzzy)]
+        late = [u for u in imap.sorted_uids(sort="date", reverse=False, keys=keys) if u >= next_uid]
         if late:
-            found |= set(late)
+            count += len(late)
             for uid, when in imap.fetch_dates(late).items():
                 if isinstance(when, datetime):
-                    dates[uid] = int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())
-    ordered = sorted(found, key=lambda uid: (dates.get(uid, 0), uid), reverse=True)
-    newest = [(uid, datetime.fromtimestamp(dates.get(uid, 0), tz=UTC)) for uid in ordered[:wanted]]
-    return IndexedHits(count=len(found), newest=newest)
+                    newest.append((uid, int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())))
+            newest = heapq.nlargest(wanted, newest, key=lambda pair: (pair[1], pair[0]))
+    return IndexedHits(count=count, newest=[(uid, datetime.fromtimestamp(when, tz=UTC)) for uid, when in newest[:wanted]])
 
 
 def folder_indexed(*, user_pk: int, folder: str, selected: SelectedFolder) -> bool:
