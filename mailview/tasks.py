@@ -25,7 +25,7 @@ from mailview.services.compose.sending import (
 )
 from mailview.services.filing.actions import message_action_apply
 from mailview.services.filing.labels import label_change_apply
-from mailview.services.fulltext.indexing import index_exists, index_fill, index_pending, index_request
+from mailview.services.fulltext.indexing import FillResult, index_exists, index_fill, index_pending, index_request, index_take_turn
 from mailview.services.live.sync import SyncBusy, folders_sync
 from mailview.templatetags.mail_list import message_rows
 
@@ -96,8 +96,11 @@ def search_index_fill(self: Task, *, user_id: int) -> dict:
     if user is None:
         return {"done": True, "added": 0}
     try:
-        with get_pool().session(user) as imap:
-            result = index_fill(imap=imap, user_pk=int(user_id), seconds=settings.WEBMAIL_SEARCH_INDEX_TASK_SECONDS)
+        if not index_take_turn(user_pk=int(user_id)):
+            result = FillResult(done=True, added=0, busy=True)  # no connection needed to know
+        else:
+            with get_pool().session(user) as imap:
+                result = index_fill(imap=imap, user_pk=int(user_id), seconds=settings.WEBMAIL_SEARCH_INDEX_TASK_SECONDS)
     except NoStoredCredentials:
         return {"done": False, "added": 0}  # signed out: the index waits for the next sign-in
     if not result.done:

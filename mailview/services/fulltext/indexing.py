@@ -86,6 +86,24 @@ def index_exists(*, user_pk: int) -> bool:
     return index_enabled() and user_index_path(user_pk).exists()
 
 
+def index_running(*, user_pk: int) -> bool:
+    """Whether a fill pass holds the person's lock right now."""
+    try:
+        return bool(get_redis().exists(_key("lock", user_pk)))
+    except RedisError:
+        return False
+
+
+def index_take_turn(*, user_pk: int) -> bool:
+    """A fill task starts: its "queued" mark goes (a new request queues another task); True
+    when no other pass runs, so this one may open a connection and fill."""
+    try:
+        get_redis().delete(_key("queued", user_pk))
+    except RedisError:
+        pass
+    return not index_running(user_pk=user_pk)
+
+
 def index_pending(*, user_pk: int) -> bool:
     """Whether a fill was asked for that no pass has taken yet."""
     try:
@@ -257,11 +275,7 @@ def index_progress(*, user_pk: int) -> IndexProgress | None:
             folders = index.folders()
     except Exception:  # noqa: BLE001 - being created right now, or damaged: no progress to show
         return None
-    running = False
-    try:
-        running = bool(get_redis().exists(_key("lock", user_pk)))
-    except RedisError:
-        pass
+    running = index_running(user_pk=user_pk)
     return IndexProgress(
         indexed=sum(f.indexed for f in folders.values()),
         total=sum(max(f.total, f.indexed) for f in folders.values()),
