@@ -46,6 +46,8 @@ LOAD: tuple[float, float, float] = (0.0, 0.0, 0.0)
 
 
 def summary(values: list[float]) -> dict:
+    if not values:
+        return {"n": 0, "median_ms": None, "p95_ms": None}
     return {"n": len(values), "median_ms": round(pct(values, 0.5) * 1000, 1), "p95_ms": round(pct(values, 0.95) * 1000, 1)}
 
 
@@ -268,7 +270,7 @@ def print_table(report: dict) -> None:
               f"{r['fill']['messages_per_cpu_s']!s:>10} {r['size']['index_mb']:>9} "
               f"{r['size']['mail_mb']:>8} {r['size']['percent']:>7} {r['search_median_ms']:>10} "
               f"{max(v['app']['p95_ms'] for v in r['search'].values()):>6} {r['floor_median_ms']:>9} "
-              f"{r['arrival']['searchable_s']!s:>13} {r['arrival']['indexed_s']!s:>10} {r['fill']['list_page_while_indexing']['median_ms']:>9}")
+              f"{r['arrival']['searchable_s']!s:>13} {r['arrival']['indexed_s']!s:>10} {r['fill']['list_page_while_indexing']['median_ms']!s:>9}")
     print("search ms: median over the words of GET /mail/search/?q=WORD&body=1 (all folders, page 1); p95: the worst word's;")
     print("msg/cpu-s: messages indexed per CPU-second of the Celery worker and the user's Dovecot imap processes;")
     print("floor: UID SEARCH TEXT WORD on the INBOX, one persistent imapclient connection, no index; list ms*: list page 1")
