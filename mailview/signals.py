@@ -19,8 +19,8 @@ from mailview.services.fulltext.indexing import index_remove, index_request
 def _index_at_sign_in(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
     from mailview.tasks import search_index_fill
 
-    if not settings.WEBMAIL_SEARCH_INDEX_AT_SIGN_IN:
-        return  # started by the first body search instead
+    if not settings.WEBMAIL_SEARCH_INDEX_AUTOSTART:
+        return
     pk = int(user.pk)
     # After commit: the task reads the credentials this sign-in just stored.
     transaction.on_commit(lambda: index_request(user_pk=pk, enqueue=search_index_fill.apply_async))

@@ -357,8 +357,9 @@ WEBMAIL_SEARCH_SECONDS = env_int("WEBMAIL_SEARCH_SECONDS", 8, minimum=1)
 # Body search: the webmail's own full-text index (SQLite FTS5), one file per person in this
 # directory (shared by the web and Celery processes), filled in the background.
 WEBMAIL_SEARCH_INDEX = env_bool("WEBMAIL_SEARCH_INDEX", True)
-# Start (or catch up) a person's index when they sign in; else at their first body search.
-WEBMAIL_SEARCH_INDEX_AT_SIGN_IN = env_bool("WEBMAIL_SEARCH_INDEX_AT_SIGN_IN", True)
+# Start a person's index by itself: at sign-in and at their first body search (an index once
+# started is kept up to date either way; without it, indexes start only where one exists).
+WEBMAIL_SEARCH_INDEX_AUTOSTART = env_bool("WEBMAIL_SEARCH_INDEX_AUTOSTART", True)
 WEBMAIL_SEARCH_INDEX_DIR = Path(env_str("WEBMAIL_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index")))
 # Body search without a complete index scans the server: from this many messages in the
 # searched folders the page first says so ("this may take a while", with Cancel).

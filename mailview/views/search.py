@@ -94,7 +94,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     if text and in_body:
         progress = index_progress(user_pk=request.user.pk)
         if progress is None or not progress.complete:
-            index_request(user_pk=request.user.pk, enqueue=search_index_fill.apply_async)
+            if progress is not None or settings.WEBMAIL_SEARCH_INDEX_AUTOSTART:
+                index_request(user_pk=request.user.pk, enqueue=search_index_fill.apply_async)
             scanned = sum(f.messages or 0 for f in scope)
             if request.GET.get("scan") != "1" and scanned >= settings.WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES:
                 # Without a complete index body text is a scan of the server: on a big mailbox

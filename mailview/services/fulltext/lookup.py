@@ -16,6 +16,8 @@ UIDVALIDITY, a term without letters or digits): search the server instead.
 from __future__ import annotations
 
 import heapq
+import logging
+import sqlite3
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -26,6 +28,8 @@ from mailview.imap.search import query_keys
 from mailview.textindex import TextIndex, fts_query
 
 from .indexing import index_enabled, user_index_path
+
+log = logging.getLogger(__name__)
 
 #: More unindexed UIDs than this (an initial fill under way): the folder is not answered.
 MAX_TAIL = 2000
@@ -43,6 +47,22 @@ def indexed_folder_search(
 ) -> IndexedHits | None:
     """The `wanted` newest matches of a body search in `folder` and how many there are, from
     the index; None when it cannot answer (see the module docstring). Needs a checked-out
+    connection; asks the folder's STATUS, or uses its fresh `selected`, and EXAMINEs it only
+    when the server has to search too."""
+    try:
+        return _indexed_folder_search(imap=imap, user_pk=user_pk, folder=folder, query=query, wanted=wanted, fuzzy=fuzzy, selected=selected)
+    except sqlite3.Error:
+        # Being created by the first fill right now, or damaged: the server searches instead.
+        log.warning("full-text index unusable for a search", exc_info=True)
+        return None
+
+
+def _indexed_folder_search(
+    *, imap: ImapConnection, user_pk: int, folder: str, query: ParsedQuery, wanted: int, fuzzy: bool = False,
+    selected: SelectedFolder | None = None,
+) -> IndexedHits | None:
+    """The `wanted` newest matches of a body search in `folder` and how many there are, from
+    the index; None when it cannot answer (see the module docstring). Needs a checked-out
     connection; EXAMINEs the folder (unless given its fresh `selected`)."""
     if not index_enabled():
         return None
@@ -53,14 +73,27 @@ def indexed_folder_search(
     if not path.exists():
         return None
     if selected is None or selected.name != folder:
-        selected = imap.select(folder, readonly=True, refresh=True)
+        current = imap.selected
+        if current is not None and current.name == folder:
+            selected = imap.select(folder, readonly=True, refresh=True)
+        else:
+            # STATUS, not SELECT: the index needs the folder's numbers, not the folder (a SELECT
+            # of a 100k folder another connection used last costs a tenth of a second or more).
+            counts = imap.folder_counts(folder)
+            selected = SelectedFolder(
+                name=folder, readonly=True, uidvalidity=counts.uidvalidity, exists=counts.messages, uidnext=counts.uidnext,
+                highestmodseq=counts.highestmodseq,
+            )
     with TextIndex.open(path, create=False) as index:
         entry = index.folder(folder)
         if entry is None or entry.uidvalidity != selected.uidvalidity or (entry.next_uid <= 1 and selected.exists):
             return None
         if selected.uidnext - entry.next_uid > MAX_TAIL:
             return None
-        tail = imap.uids_from(entry.next_uid) if selected.uidnext > entry.next_uid else []
+        tail: list[int] = []
+        if selected.uidnext > entry.next_uid:
+            imap.select(folder, readonly=True, refresh=True)
+            tail = imap.uids_from(entry.next_uid)
         other = [n for n in query.nodes if not _text_only(n)]
         other_query = ParsedQuery(tuple(other))
         needs_server = not other_query.is_empty and query_keys(other_query, in_body=True) != [b"ALL"]
@@ -87,6 +120,8 @@ def indexed_folder_search(
                 return None
             found = hits if found is None else found & hits
         assert found is not None
+        if needs_server or entry.indexed + len(tail) != selected.exists:
+            imap.select(folder, readonly=True, refresh=True)
         if needs_server:
             # The server decides the other terms (and which UIDs are still there).
             found &= set(imap.sorted_uids(sort="date", reverse=False, keys=_keys(other_query, fuzzy)))
@@ -113,16 +148,6 @@ def _with_tail(
                     newest.append((uid, int((when if when.tzinfo else when.replace(tzinfo=UTC)).timestamp())))
             newest = heapq.nlargest(wanted, newest, key=lambda pair: (pair[1], pair[0]))
     return IndexedHits(count=count, newest=[(uid, datetime.fromtimestamp(when, tz=UTC)) for uid, when in newest[:wanted]])
-
-
-def folder_indexed(*, user_pk: int, folder: str, selected: SelectedFolder) -> bool:
-    """Whether the index can answer body searches of this folder now."""
-    path = user_index_path(user_pk)
-    if not index_enabled() or not path.exists():
-        return False
-    with TextIndex.open(path, create=False) as index:
-        entry = index.folder(folder)
-    return entry is not None and entry.uidvalidity == selected.uidvalidity and selected.uidnext - entry.next_uid <= MAX_TAIL
 
 
 def _keys(query: ParsedQuery, fuzzy: bool) -> list[bytes]:

@@ -221,18 +221,17 @@ def message_search(
 def _folder_head(
     imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wanted: int, user_key: str, indexed_query: ParsedQuery | None = None
 ) -> _FolderHead:
-    selected = imap.select(folder.name, readonly=True, refresh=True)
-    if not selected.exists:
-        return _FolderHead(folder, 0, [], indexed=True)
     fuzzy = indexed_query is not None and imap.has_capability("SEARCH=FUZZY")
     if indexed_query is not None:
-        hits = indexed_folder_search(
-            imap=imap, user_pk=int(user_key), folder=folder.name, query=indexed_query, wanted=wanted, fuzzy=fuzzy, selected=selected
-        )
+        # Before any SELECT: the index needs only the folder's STATUS.
+        hits = indexed_folder_search(imap=imap, user_pk=int(user_key), folder=folder.name, query=indexed_query, wanted=wanted, fuzzy=fuzzy)
         if hits is not None:
             return _FolderHead(folder, hits.count, hits.newest, indexed=True)
         if fuzzy:
             keys = query_keys(indexed_query, in_body=True, fuzzy=True)
+    selected = imap.select(folder.name, readonly=True, refresh=True)
+    if not selected.exists:
+        return _FolderHead(folder, 0, [], indexed=indexed_query is None)
     # Any change to the folder (mail in or out, any flag: HIGHESTMODSEQ) changes the key, so a
     # repeated search (the next page, back from a message) costs one SELECT per folder.
     cache_key = None
