@@ -11,8 +11,9 @@ RUN DJANGO_SECRET_KEY=build WEBMAIL_CREDENTIALS_KEY=MDEyMzQ1Njc4OWFiY2RlZjAxMjM0
     python manage.py collectstatic --noinput
 # Where the non-root user writes: var/ (the default SQLite database and WEBMAIL_UPLOAD_DIR,
 # var/uploads) and /srv/uploads (docker-compose.yml's uploads volume, shared by web and
-# worker; a fresh named volume takes this directory's owner).
-RUN install -d -o webmail -g webmail -m 0750 /app/var /app/var/uploads /srv/uploads
+# worker; a fresh named volume takes this directory's owner); the same for the full-text
+# indexes (WEBMAIL_SEARCH_INDEX_DIR: var/search-index, the search-index volume).
+RUN install -d -o webmail -g webmail -m 0750 /app/var /app/var/uploads /srv/uploads /app/var/search-index /srv/search-index
 USER webmail
 EXPOSE 8000
 CMD ["gunicorn", "webmail.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--threads", "4"]

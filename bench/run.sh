@@ -28,6 +28,9 @@
 #   bash bench/run.sh threads         # the conversation list of the 100k INBOX (warm, cold) vs
 #                                     # UID THREAD REFERENCES with imapclient, and the IMAP
 #                                     # commands a new reply costs (bench/threads.py; --only 10k)
+#   bash bench/run.sh fts             # the full-text index: fill rate, size against the mail,
+#                                     # body search with it against SEARCH TEXT without, and
+#                                     # delivery to searchable (bench/fts.py; flags: see its -h)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -159,6 +162,9 @@ elif [[ ${1:-} == export ]]; then
   shift
 elif [[ ${1:-} == threads ]]; then
   script=bench/threads.py
+  shift
+elif [[ ${1:-} == fts ]]; then
+  script=bench/fts.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &

@@ -9,3 +9,6 @@ class MailviewConfig(AppConfig):
         from . import wiring
 
         wiring.wire()  # the IMAP pool's settings and credentials, the IMAP timer
+        from . import signals
+
+        signals.connect()  # the full-text index: filled at sign-in, removed with the account

@@ -28,6 +28,7 @@ from mailview.services.compose.sending import (
 from mailview.services.filing.actions import message_action_apply
 from mailview.services.filing.labels import label_change_apply
 from mailview.services.filing.snooze import snooze_due_users, snoozes_wake
+from mailview.services.fulltext.indexing import FillResult, index_exists, index_fill, index_pending, index_request, index_take_turn
 from mailview.services.live import events
 from mailview.services.live.sync import SyncBusy, folders_sync
 from mailview.services.transfer.run import transfer_execute
@@ -81,6 +82,9 @@ def sync_folders(self: Task, *, user_id: int, folders: list[str], reason: str = 
             result = folders_sync(imap=imap, user_pk=int(user_id), folders=names, reason=reason, render_rows=message_rows)
     except NoStoredCredentials:
         return []  # signed out: nobody to tell
+    if result.events and index_exists(user_pk=int(user_id)):
+        # Mail arrived or left: the full-text index catches up (new mail searchable in seconds).
+        index_request(user_pk=int(user_id), enqueue=search_index_fill.apply_async, folders=result.folders)
     return result.events
 
 
@@ -90,6 +94,36 @@ def _reader_language(user_id: int) -> str:
     except RedisError:
         language = None
     return language if language in {code for code, _name in settings.LANGUAGES} else settings.LANGUAGE_CODE
+
+
+# -- the full-text index ------------------------------------------------------------
+
+
+@shared_task(
+    bind=True, name="mailview.search_index_fill", autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60,
+    max_retries=5,
+)
+def search_index_fill(self: Task, *, user_id: int) -> dict:
+    """Index what is new in the person's mail for body search (services.fulltext.indexing),
+    for at most WEBMAIL_SEARCH_INDEX_TASK_SECONDS; queues itself again while there is more.
+    Safe to run twice: a second run finds the index up to date."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    if user is None:
+        return {"done": True, "added": 0}
+    try:
+        if not index_take_turn(user_pk=int(user_id)):
+            result = FillResult(done=True, added=0, busy=True)  # no connection needed to know
+        else:
+            with get_pool().session(user) as imap:
+                result = index_fill(imap=imap, user_pk=int(user_id), seconds=settings.WEBMAIL_SEARCH_INDEX_TASK_SECONDS)
+    except NoStoredCredentials:
+        return {"done": False, "added": 0}  # signed out: the index waits for the next sign-in
+    if not result.done:
+        index_request(user_pk=int(user_id), enqueue=search_index_fill.apply_async)
+    elif result.busy and index_pending(user_pk=int(user_id)):
+        # Another pass runs; in case it ended just before it could see this request, look again soon.
+        index_request(user_pk=int(user_id), enqueue=lambda **kw: search_index_fill.apply_async(countdown=3, **kw))
+    return {"done": result.done, "added": result.added, "busy": result.busy}
 
 
 def _sync_later(user_id: int, folders: list[str], *, reason: str) -> None:

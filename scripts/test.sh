@@ -93,6 +93,12 @@ export WEBMAIL_EVENTS_PORT=${WEBMAIL_EVENTS_PORT:-31082}
 # One test database per mail stack, so two suites on two stacks never share a file.
 run_id=${MAILSTACK_IMAP_PORT:-21143}
 export DATABASE_URL="sqlite:///$PWD/var/test-$run_id.sqlite3" DATABASE_TEST_NAME="$PWD/var/test-db-$run_id.sqlite3"
+# The full-text indexes of the test users, fresh per run (the test database, and its user ids, are).
+export WEBMAIL_SEARCH_INDEX_DIR="$PWD/var/test-search-index-$run_id"
+rm -rf "$WEBMAIL_SEARCH_INDEX_DIR"
+# No index starts by itself (a background fill would hold a connection other tests count);
+# tests/test_fulltext.py starts the ones it checks.
+export WEBMAIL_SEARCH_INDEX_AUTOSTART=0
 
 mkdir -p var
 # One collectstatic at a time (shards start together and share staticfiles/).

@@ -370,6 +370,18 @@ WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS = env_int("WEBMAIL_FOLDER_COUNTS_REUSE_SECON
 # A search of all folders waits at most this long; folders not searched by then are
 # named on the results page ("not searched in time") instead of holding it up.
 WEBMAIL_SEARCH_SECONDS = env_int("WEBMAIL_SEARCH_SECONDS", 8, minimum=1)
+# Body search: the webmail's own full-text index (SQLite FTS5), one file per person in this
+# directory (shared by the web and Celery processes), filled in the background.
+WEBMAIL_SEARCH_INDEX = env_bool("WEBMAIL_SEARCH_INDEX", True)
+# Start a person's index by itself: at sign-in and at their first body search (an index once
+# started is kept up to date either way; without it, indexes start only where one exists).
+WEBMAIL_SEARCH_INDEX_AUTOSTART = env_bool("WEBMAIL_SEARCH_INDEX_AUTOSTART", True)
+WEBMAIL_SEARCH_INDEX_DIR = Path(env_str("WEBMAIL_SEARCH_INDEX_DIR", str(BASE_DIR / "var" / "search-index")))
+# Body search without a complete index scans the server: from this many messages in the
+# searched folders the page first says so ("this may take a while", with Cancel).
+WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES = env_int("WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES", 2000, minimum=0)
+# How long one indexing task runs before it queues the rest (tasks stay short).
+WEBMAIL_SEARCH_INDEX_TASK_SECONDS = env_int("WEBMAIL_SEARCH_INDEX_TASK_SECONDS", 20, minimum=1)
 # The queue filing actions go to (a deployment may give them dedicated workers).
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 # /metrics (Prometheus): answered only with this bearer token and/or from these networks (CIDRs); neither set: 404.

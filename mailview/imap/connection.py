@@ -36,7 +36,7 @@ from .errors import (
     MailboxNotFound,
 )
 from .search import flag_search_keys
-from .sequences import _uid_chunks, parse_sequence_list
+from .sequences import _uid_chunks, esearch_all, parse_sequence_list
 from .sort import SORT_KEYS, esort_page, reverse_arrival_window
 from .threads import ThreadNode, parse_thread_response
 from .timing import timed
@@ -695,6 +695,15 @@ class ImapConnection:
         found = self._run(lambda c: c.search([b"UID", f"{first}:*".encode()]))
         return sorted(int(u) for u in found if int(u) >= first)
 
+    def all_uids(self) -> list[int]:
+        """Every UID of the selected folder, ascending. With ESEARCH one compact answer
+        (`UID SEARCH RETURN (ALL) ALL` → `1:9000,9002:10000`), which reads in a millisecond
+        where a plain SEARCH answer of 100k numbers takes imapclient a second."""
+        if not self.has_capability("ESEARCH"):
+            return sorted(int(u) for u in self._run(lambda c: c.search([b"ALL"])))
+        data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [b"RETURN", b"(ALL)", b"ALL"], response_name="ESEARCH"))  # noqa: SLF001
+        return sorted(esearch_all(data))
+
     def fetch_flags(self, uids: Iterable[int]) -> dict[int, frozenset[str]]:
         """FLAGS of these UIDs (those still there)."""
         wanted = validate.uids(uids)
@@ -929,10 +938,6 @@ class ImapConnection:
             criteria += key
         return sorted(int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8")))
 
-    def all_uids(self) -> list[int]:
-        """Every UID of the selected folder (UID SEARCH ALL)."""
-        return sorted(int(u) for u in self._run(lambda c: c.search([b"ALL"])))
-
     # -- one message (needs the folder selected) ---------------------------------
 
     def fetch_message_meta(self, uid: int) -> RawSummary | None:
@@ -953,6 +958,33 @@ class ImapConnection:
             if name.startswith("BODY[") and isinstance(value, bytes | type(None)):
                 section = name[5 : name.index("]")]
                 out[section] = value or b""
+        return out
+
+    def fetch_text_candidates(self, uids: Iterable[int], *, max_bytes: int) -> dict[int, dict[str, object]]:
+        """For the full-text indexer, per message in one round trip: the headers it indexes and
+        the top Content-Type (`HEADER`), part 1 and part 1.1 (`<0.max_bytes>` each) with their
+        MIME headers (`1.MIME`, `1.1.MIME`), and INTERNALDATE. Where a message keeps its text
+        (a single part, or the first part of a multipart, or the first of an alternative in
+        it), without a BODYSTRUCTURE, which imapclient parses character by character, and
+        without the attachments' bytes."""
+        wanted = validate.uids(uids)
+        if not wanted:
+            return {}
+        n = int(max_bytes)
+        items = [
+            b"BODY.PEEK[HEADER.FIELDS (SUBJECT FROM TO CC CONTENT-TYPE CONTENT-TRANSFER-ENCODING CONTENT-DISPOSITION)]",
+            b"BODY.PEEK[1.MIME]", f"BODY.PEEK[1]<0.{n}>".encode(), b"BODY.PEEK[1.1.MIME]", f"BODY.PEEK[1.1]<0.{n}>".encode(),
+            b"INTERNALDATE",
+        ]
+        out: dict[int, dict[str, object]] = {}
+        for uid, data in self._fetch(wanted, items).items():
+            parts: dict[str, object] = {"INTERNALDATE": data.get(b"INTERNALDATE")}
+            for key, value in data.items():
+                name = key.decode("ascii", "replace") if isinstance(key, bytes) else str(key)
+                if name.startswith("BODY["):
+                    section = name[5 : name.index("]")]
+                    parts["HEADER" if section.startswith("HEADER") else section] = value if isinstance(value, bytes) else b""
+            out[int(uid)] = parts
         return out
 
     def fetch_partial(self, uid: int, section: str, offset: int, length: int) -> bytes | None:

@@ -35,13 +35,25 @@ def search_keys(text: str | None, *, in_body: bool = False, today: date | None =
     return query_keys(parse_query(text, today=today), in_body=in_body, today=today)
 
 
-def query_keys(query: ParsedQuery, *, in_body: bool = False, today: date | None = None) -> list[bytes]:
+def query_keys(query: ParsedQuery, *, in_body: bool = False, today: date | None = None, fuzzy: bool = False) -> list[bytes]:
     """SEARCH keys for a parsed query (all top-level terms must match); `ALL` when empty.
-    `in:` terms are the caller's scope, not keys; terms with errors are left out."""
+    `in:` terms are the caller's scope, not keys; terms with errors are left out. `fuzzy`
+    (the server advertises SEARCH=FUZZY, RFC 6203) makes body text terms `FUZZY TEXT`."""
     keys: list[bytes] = []
     for node in query.nodes:
         keys += _node_keys(node, in_body=in_body, today=today or date.today()) or []
+    if fuzzy and in_body:
+        keys = _fuzzy_text(keys)
     return keys or [b"ALL"]
+
+
+def _fuzzy_text(keys: list[bytes]) -> list[bytes]:
+    """`TEXT x` → `FUZZY TEXT x`. A bare `TEXT` is always the key: every typed value is a
+    quoted string or an 8-bit literal (`quote`), never the atom TEXT."""
+    out: list[bytes] = []
+    for key in keys:
+        out += [b"FUZZY", b"TEXT"] if key == b"TEXT" else [key]
+    return out
 
 
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")

@@ -31,6 +31,17 @@ def parse_sequence_list(text: str) -> list[int]:
     return out
 
 
+def esearch_all(data: object) -> list[int]:
+    """The UIDs of an ESEARCH answer's `ALL <sequence-set>` (none when it has no ALL: nothing
+    matched), from imapclient's raw untagged data (bytes, or a list of them)."""
+    items = data if isinstance(data, list | tuple) else [data]
+    text = b" ".join(i for i in items if isinstance(i, bytes)).decode("ascii", "replace").split()
+    for index, token in enumerate(text):
+        if token.upper() == "ALL" and index + 1 < len(text):
+            return parse_sequence_list(text[index + 1])
+    return []
+
+
 # UID runs per command: a compact set of this many runs stays far below Dovecot's
 # 64 kB command line limit however scattered the UIDs are.
 _RUNS_PER_COMMAND = 2000

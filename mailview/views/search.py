@@ -16,8 +16,10 @@ from accounts.http import AuthenticatedHttpRequest
 from accounts.services import user_settings
 from mailview.imap import get_pool
 from mailview.imap.query import FORM_FIELDS, MAX_QUERY_CHARS, Not, ParsedQuery, Term, node_text, parse_query, query_from_fields
+from mailview.services.fulltext.indexing import index_progress, index_request
 from mailview.services.reading.folders import flatten, folder_tree
 from mailview.services.reading.search import message_search, search_scope
+from mailview.tasks import search_index_fill
 from mailview.templatetags.mail_urls import folder_url
 
 MAX_PAGE = 1000
@@ -88,7 +90,18 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     extra = {"body": "1" if in_body else "", "everywhere": "1" if everywhere else ""}
     results = None
     scope = search_scope(folders=folders, query=query, include_all=everywhere)
-    if text:
+    progress, scan_url = None, ""
+    if text and in_body:
+        progress = index_progress(user_pk=request.user.pk)
+        if progress is None or not progress.complete:
+            if progress is not None or settings.WEBMAIL_SEARCH_INDEX_AUTOSTART:
+                index_request(user_pk=request.user.pk, enqueue=search_index_fill.apply_async)
+            scanned = sum(f.messages or 0 for f in scope)
+            if request.GET.get("scan") != "1" and scanned >= settings.WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES:
+                # Without a complete index body text is a scan of the server: on a big mailbox
+                # say so first, with a way out, then search (the page reloads itself into it).
+                scan_url = search_url(text, **extra, scan="1", page=str(page) if page > 1 else "")
+    if text and not scan_url:
         results = message_search(
             session=lambda timeout: pool.session(request.user, timeout=timeout),
             folders=scope,
@@ -120,6 +133,9 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "previous_url": page_url + str(page - 1) if results and results.has_previous else "",
             "next_url": page_url + str(page + 1) if results and results.has_next else "",
             "retry_url": search_url(text, **extra),
+            "index_progress": progress,
+            "scan_url": scan_url,
+            "cancel_url": search_url(text, everywhere=extra["everywhere"]),
         },
     )
 

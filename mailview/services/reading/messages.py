@@ -18,8 +18,10 @@ from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, SelectedFolder
 from mailview.imap.errors import MessageNotFound
-from mailview.imap.search import search_keys
+from mailview.imap.query import parse_query
+from mailview.imap.search import query_keys, search_keys
 from mailview.mime import decode_header_value, has_attachment
+from mailview.services.fulltext.lookup import indexed_folder_search
 from mailview.services.live.state import FolderState
 
 SORTS = ("date", "from", "subject", "size")
@@ -150,7 +152,18 @@ def message_page(
             )
     selected = imap.select(folder, readonly=True, refresh=True)
     total, uids = 0, list[int]()
-    if selected.exists:
+    indexed = None
+    if selected.exists and query and in_body and sort_key == "date" and reverse and user_key.isdigit():
+        # Newest first (the default): body text from the person's full-text index where it can.
+        indexed = indexed_folder_search(
+            imap=imap, user_pk=int(user_key), folder=folder, query=parse_query(query), wanted=last, selected=selected,
+            fuzzy=imap.has_capability("SEARCH=FUZZY"),
+        )
+    if indexed is not None:
+        total, uids = indexed.count, [uid for uid, _ in indexed.newest[first - 1 : last]]
+    elif selected.exists:
+        if in_body and query and imap.has_capability("SEARCH=FUZZY"):
+            keys = query_keys(parse_query(query), in_body=True, fuzzy=True)
         hint = None if query else selected.exists
         partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=hint)
         if partial is not None:
@@ -270,7 +283,16 @@ def message_neighbor(*, imap: ImapConnection, user_key: str, position: ListPosit
         return None
     keys = search_keys(position.query, in_body=position.in_body)
     sort_key = _column_sort(position.sort, by_recipient=position.by_recipient)
-    uids = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=position.order == "desc", keys=keys)
+    indexed = None
+    if position.query and position.in_body and sort_key == "date" and position.order == "desc" and user_key.isdigit():
+        # A body search's results, as its list got them: from the full-text index, not a scan.
+        indexed = indexed_folder_search(
+            imap=imap, user_pk=int(user_key), folder=position.folder, query=parse_query(position.query), wanted=10**9, selected=selected
+        )
+    if indexed is not None:
+        uids = [u for u, _ in indexed.newest]
+    else:
+        uids = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=position.order == "desc", keys=keys)
     try:
         index = uids.index(uid)
     except ValueError:

@@ -39,6 +39,7 @@ from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import ImapError
 from mailview.imap.query import ParsedQuery, parse_query
 from mailview.imap.search import query_keys
+from mailview.services.fulltext.lookup import indexed_folder_search
 from mailview.services.reading.folders import FolderInfo
 from mailview.services.reading.labels import labels_remember
 from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, summarize
@@ -86,6 +87,8 @@ class SearchResults:
     late: list[FolderInfo] = field(default_factory=list)  # not searched in time
     failed: list[FolderInfo] = field(default_factory=list)  # the server refused (gone, no access)
     connections: int = 1
+    # Body search: folders searched on the server because the index could not answer them.
+    unindexed: list[FolderInfo] = field(default_factory=list)
 
     @property
     def pages(self) -> int:
@@ -141,6 +144,7 @@ class _FolderHead:
     folder: FolderInfo
     count: int
     newest: list[tuple[int, datetime]]
+    indexed: bool = False  # answered by the full-text index
 
 
 def message_search(
@@ -163,6 +167,8 @@ def message_search(
     `user_key`, each folder's matches are cached until the folder changes."""
     query = parse_query(text)
     keys = query_keys(query, in_body=in_body)
+    # Body text is looked up in the person's full-text index where it can answer.
+    indexed_query = query if in_body and user_key.isdigit() and query.has_text() else None
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, min(page, -(-MAX_POSITION // per_page)))
     wanted = page * per_page
@@ -173,7 +179,7 @@ def message_search(
         return results
 
     with _Workers(session, max_connections=min(max_connections, len(folders)), deadline=started + deadline) as workers:
-        heads, late, failed = workers.map(lambda imap, f: _folder_head(imap, f, keys, wanted, user_key), folders)
+        heads, late, failed = workers.map(lambda imap, f: _folder_head(imap, f, keys, wanted, user_key, indexed_query), folders)
         merged = sorted(
             ((when, head.folder, uid) for head in heads for uid, when in head.newest),
             key=lambda item: (item[0], item[1].name, item[2]),
@@ -208,13 +214,24 @@ def message_search(
         late=late + [f for f in late2 if f not in late],
         failed=failed + [f for f in failed2 if f not in failed],
         connections=connections,
+        unindexed=[h.folder for h in heads if not h.indexed] if indexed_query is not None else [],
     )
 
 
-def _folder_head(imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wanted: int, user_key: str) -> _FolderHead:
+def _folder_head(
+    imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wanted: int, user_key: str, indexed_query: ParsedQuery | None = None
+) -> _FolderHead:
+    fuzzy = indexed_query is not None and imap.has_capability("SEARCH=FUZZY")
+    if indexed_query is not None:
+        # Before any SELECT: the index needs only the folder's STATUS.
+        hits = indexed_folder_search(imap=imap, user_pk=int(user_key), folder=folder.name, query=indexed_query, wanted=wanted, fuzzy=fuzzy)
+        if hits is not None:
+            return _FolderHead(folder, hits.count, hits.newest, indexed=True)
+        if fuzzy:
+            keys = query_keys(indexed_query, in_body=True, fuzzy=True)
     selected = imap.select(folder.name, readonly=True, refresh=True)
     if not selected.exists:
-        return _FolderHead(folder, 0, [])
+        return _FolderHead(folder, 0, [], indexed=indexed_query is None)
     # Any change to the folder (mail in or out, any flag: HIGHESTMODSEQ) changes the key, so a
     # repeated search (the next page, back from a message) costs one SELECT per folder.
     cache_key = None
