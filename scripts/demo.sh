@@ -79,7 +79,7 @@ for spec in "cyrus dave@cyrus.test $DEMO_PASSWORD_DAVE $MAILSTACK_CYRUS_PORT dav
   read -r server email password imap_port login <<<"$spec"
   bash scripts/mailstack.sh adduser "$email" "$password" >/dev/null
   bash scripts/imapservers.sh adduser "$server" "$email" "$password" >/dev/null
-  tls=(); [[ $server == cyrus ]] && tls=(--starttls-cafile "$WEBMAIL_IMAP_CA_FILE")
+  tls=(--starttls-cafile "$WEBMAIL_IMAP_CA_FILE")  # Cyrus and Courier both require STARTTLS
   python3 scripts/mailgen.py seed --user "$email" --login "$login" --password "$password" --imap "127.0.0.1:$imap_port" \
     --count 300 --seed "${#email}" --tree --tree-scale 0.2 "${tls[@]}" >/dev/null
 done
@@ -87,7 +87,7 @@ done
 from accounts.models import ServerProfile
 import os
 for domain, port, security, login in (('cyrus.test', os.environ['MAILSTACK_CYRUS_PORT'], 'starttls', 'localpart'),
-                                      ('courier.test', os.environ['MAILSTACK_COURIER_PORT'], 'none', 'address')):
+                                      ('courier.test', os.environ['MAILSTACK_COURIER_PORT'], 'starttls', 'address')):
     ServerProfile.objects.update_or_create(domain=domain, defaults=dict(
         imap_host='127.0.0.1', imap_port=int(port), imap_security=security, imap_login=login, smtp_login='address',
         smtp_host='127.0.0.1', smtp_port=int(os.environ['WEBMAIL_SMTP_PORT']), smtp_security='starttls',
