@@ -187,6 +187,39 @@ def test_open_and_download(client, srv, person):
     assert b"Subject: message 2" in b"".join(raw.streaming_content) if raw.streaming else raw.content
 
 
+def test_download_without_binary_carries_an_estimated_size_for_progress(client, srv, person):
+    """Courier has no BINARY, so the decoded size of a base64 attachment is unknown and the
+    download has no Content-Length; it carries the size estimated from BODYSTRUCTURE, which
+    the page's progress bar uses. Servers with BINARY give the exact Content-Length."""
+    import base64
+    import random
+
+    data = random.Random(14).randbytes(300_000)  # noqa: S311 - test data, not a secret
+    encoded = base64.encodebytes(data).replace(b"\n", b"\r\n")  # 76-character lines, as mail is written
+    raw = (
+        b"From: a@example.org\r\nTo: x@example.test\r\nSubject: with attachment\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n'
+        b"--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"data.bin\"\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + encoded + b"--b--\r\n"
+    )
+    with srv.direct(person) as imap:
+        imap.append("INBOX", raw)
+        has_binary = b"BINARY" in imap.capabilities()
+    uid = uid_of(srv, person, "INBOX", "with attachment")
+    assert "data-download-progress" in client.get(f"/mail/INBOX/{uid}/").content.decode()  # message.js's hook
+    response = client.get(f"/mail/INBOX/{uid}/part/2/?download=1")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == data
+    if has_binary:
+        assert response["Content-Length"] == str(len(data))
+        assert not response.has_header("X-Estimated-Content-Length")
+    else:
+        assert srv.name == "courier"
+        assert not response.has_header("Content-Length")
+        estimate = int(response["X-Estimated-Content-Length"])
+        assert abs(estimate - len(data)) <= len(data) * 0.01, (estimate, len(data))
+
+
 # -- filing -------------------------------------------------------------------------------
 
 

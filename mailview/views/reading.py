@@ -28,7 +28,7 @@ from mailview.services.live.state import folder_states_prime, folder_states_trus
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree, folders_without_state
 from mailview.services.reading.message_view import RenderedBody, fill_labels, message_body, message_body_cached, message_open
 from mailview.services.reading.messages import ListPosition, message_neighbor, message_page, normalize_sort
-from mailview.services.reading.parts import exactly, message_size, part_info, section_chunks
+from mailview.services.reading.parts import ESTIMATED_LENGTH_HEADER, exactly, message_size, part_info, section_chunks
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
 from mailview.tasks import sync_folders
@@ -270,6 +270,10 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
     if info.exact_size is not None:
         chunks = exactly(chunks, info.exact_size)
     response = _download(chunks, content_type=info.content_type, filename=info.filename, attachment=not inline, length=info.exact_size)
+    if info.exact_size is None:
+        # No exact decoded size (no BINARY on the server, or quoted-printable): the page's
+        # download script shows progress by this estimate from BODYSTRUCTURE instead.
+        response[ESTIMATED_LENGTH_HEADER] = str(info.estimated_size)
     return response
 
 
