@@ -13,6 +13,8 @@ cd "$(dirname "$0")/.."
 bash scripts/mailstack.sh install >/dev/null
 # Cyrus and Courier beside Dovecot (issue #14): their own script, for the same reason.
 bash scripts/imapservers.sh install >/dev/null
+# PostgreSQL for the scale-out test (and a deployment's database): no system cluster started.
+bash scripts/postgres.sh install >/dev/null
 
 packages=(openssl ca-certificates python3-venv)
 requirements=requirements.lock
