@@ -115,3 +115,24 @@ def test_a_changed_mail_password_is_in_the_audit_log(mail_user):
     assert again.post("/accounts/login/", {"email": mail_user.email, "password": new_password}).status_code == 302
     assert AuditEvent.objects.filter(email=mail_user.email, kind="password_changed").count() == 1
     assert first is not again
+
+
+def test_sign_out_everywhere_ends_the_open_event_streams(operator, mail_user, django_user_model, event_server):
+    """An open tab's event stream was authorised when it opened: it is told and ends, so no
+    more of the person's mail reaches that browser."""
+    from django.conf import settings
+
+    from mailview.services.live import events
+    from tests.support import EventStreamClient
+
+    tab = signed_in_client(mail_user)
+    person = django_user_model.objects.get(username=mail_user.email)
+    session = tab.cookies[settings.SESSION_COOKIE_NAME].value
+    with EventStreamClient(f"{event_server.url}?last={events.latest_event_id(person.pk)}", session=session) as stream:
+        assert stream.status == 200
+        assert as_staff(operator).post(f"/admin/operations/people/{person.pk}/sign-out/").status_code == 302
+        assert stream.next_event(timeout=15).kind == "signed_out"
+        with pytest.raises(EOFError):
+            stream.next_event(timeout=15)
+    with EventStreamClient(event_server.url, session=session) as again:
+        assert again.status == 403

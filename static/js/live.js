@@ -19,7 +19,7 @@
   const shown = config.message || null; // the message page shown: uid
   const header = document.getElementById("list-header");
   const baseTitle = document.title;
-  const KINDS = ["rows_added", "flags", "vanished", "counts", "folders", "resync"];
+  const KINDS = ["rows_added", "flags", "vanished", "counts", "folders", "resync", "signed_out"];
 
   const rowOf = (uid) => document.querySelector(`#list-form tr.message[data-uid="${Number(uid)}"]`);
   const changed = (name) => document.dispatchEvent(new CustomEvent(name));
@@ -280,7 +280,8 @@
     else refreshTree();
   }
 
-  const handlers = { rows_added: rowsAdded, flags, vanished, counts, folders: refreshTree, resync };
+  // Signed out everywhere by an administrator: the reload lands on the sign-in page.
+  const handlers = { rows_added: rowsAdded, flags, vanished, counts, folders: refreshTree, resync, signed_out: () => window.location.reload() };
 
   // --- Desktop notifications, only if the person turned them on here. ---
   const NOTIFY_KEY = "webmail:notify";

@@ -298,6 +298,8 @@ async def event_stream(
             if key > last_sent:
                 last_sent = key
                 yield item.text
+                if item.kind == "signed_out":
+                    return  # the session is gone: no more of this person's mail to this browser
             else:
                 # Published out of order by two producers: forward it, but without its id, so
                 # the browser's Last-Event-ID stays the newest and a reconnect repeats nothing.
