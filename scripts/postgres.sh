@@ -19,9 +19,16 @@ MAILSTACK_DIR="${MAILSTACK_DIR:-$REPO_DIR/var/mailstack}"
 case "$MAILSTACK_DIR" in /*) ;; *) MAILSTACK_DIR="$PWD/$MAILSTACK_DIR" ;; esac
 S="${MAILSTACK_DIR%/}"
 PGDATA="$S/postgres"
+PGUSER_OS=postgres
+# The server runs as `postgres`, which must reach its data directory: a checkout under a
+# directory closed to other users (/root/...) gets one under /var/tmp instead, named after
+# the state directory so start, status and stop agree.
+reach="$S"; while [[ ! -e "$reach" && "$reach" != / ]]; do reach="$(dirname "$reach")"; done
+if [[ $EUID -eq 0 ]] && id "$PGUSER_OS" >/dev/null 2>&1 && ! runuser -u "$PGUSER_OS" -- test -x "$reach" 2>/dev/null; then
+    PGDATA="/var/tmp/webmail-postgres-$(printf '%s' "$(readlink -m "$S")" | md5sum | cut -c1-12)"
+fi
 SECRET="$S/postgres.secret"
 SAVED_ENV="$S/postgres.env"
-PGUSER_OS=postgres
 DEADLINE_SECS=${MAILSTACK_TIMEOUT:-30}
 
 log() { printf 'postgres: %s\n' "$*" >&2; }
@@ -73,6 +80,7 @@ cmd_start() {
     cmd_install
     local bin; bin="$(bindir)"
     if running; then log "already running on $MAILSTACK_POSTGRES_PORT"; return 0; fi
+    install -d -m 0755 "$S"
     if [[ ! -s "$PGDATA/PG_VERSION" ]]; then
         install -d -m 0700 "$PGDATA"
         [[ $EUID -ne 0 ]] || chown "$PGUSER_OS": "$PGDATA"
