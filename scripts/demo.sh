@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, starts the mail stack (Dovecot, Postfix, Redis;
-# Cyrus and Courier beside Dovecot) on loopback, seeds demo mailboxes, migrates, starts gunicorn,
+# Cyrus and Courier beside Dovecot) and PostgreSQL on loopback, seeds demo mailboxes, migrates, starts gunicorn,
 # the event server (uvicorn, /events/ on its own port), a Celery worker and the watcher
 # (manage.py watch_mailboxes: new mail and changes pushed to open tabs), and prints the URL and the demo logins.
 #   bash scripts/demo.sh         start (idempotent)
@@ -31,6 +31,7 @@ if [[ "${1:-}" == "stop" ]]; then
   stop_pidfile "$state/events.pid"
   stop_pidfile "$state/celery.pid"
   stop_pidfile "$state/watcher.pid"
+  bash scripts/postgres.sh stop || true
   bash scripts/mailstack.sh stop
   exit 0
 fi
@@ -52,7 +53,14 @@ if [[ ! -f $state/secrets.env ]]; then
 fi
 source "$state/secrets.env"
 export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
-export DATABASE_URL=${DATABASE_URL:-sqlite:///$repo/var/demo/webmail.sqlite3}
+# PostgreSQL as deployed (scripts/postgres.sh: Debian's, a private data directory under the
+# mail stack's, MAILSTACK_POSTGRES_PORT, default 21432); DATABASE_URL set beforehand wins
+# (e.g. sqlite:///$repo/var/demo/webmail.sqlite3).
+if [[ -z ${DATABASE_URL:-} ]]; then
+  bash scripts/postgres.sh start
+  DATABASE_URL="$(bash scripts/postgres.sh url webmail)"
+fi
+export DATABASE_URL
 # The pages listen to the event server on its own port (no proxy in the demo): it answers
 # CORS for the demo's web origin, and the session cookie (not port-specific) reaches it.
 export WEBMAIL_EVENTS_URL="http://127.0.0.1:$events_port/events/"
