@@ -83,14 +83,16 @@
 // plain download; a failed fetch falls back to it.
 (() => {
   const ESTIMATE = "X-Estimated-Content-Length";
-  for (const link of document.querySelectorAll("a[data-download-progress]")) {
+  for (const item of document.querySelectorAll("[data-download-progress]")) {
+    const link = item.querySelector("a[download]");
+    if (!link) continue;
     link.addEventListener("click", async (event) => {
       if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey || !window.ReadableStream) return;
       if (link.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
       event.preventDefault();
       const bar = document.createElement("progress");
       bar.className = "download-progress";
-      bar.setAttribute("aria-label", link.dataset.downloadProgress);
+      bar.setAttribute("aria-label", item.dataset.downloadProgress);
       link.setAttribute("aria-busy", "true");
       link.after(bar);
       try {
