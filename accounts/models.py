@@ -128,6 +128,8 @@ class AuditEvent(models.Model):
         LOGOUT = "logout", _("signed out")
         TWO_FACTOR_FAILED = "2fa_failed", _("wrong second-factor code")
         TWO_FACTOR_CHANGED = "2fa_changed", _("second factor turned on or off")
+        PASSWORD_CHANGED = "password_changed", _("mail password changed")
+        SIGNED_OUT_EVERYWHERE = "signout_everywhere", _("signed out everywhere")
 
     when = models.DateTimeField(auto_now_add=True, db_index=True)
     kind = models.CharField(max_length=20, choices=Kind.choices)
@@ -138,9 +140,28 @@ class AuditEvent(models.Model):
     class Meta:
         ordering = ["-when"]
         verbose_name = _("audit event")
+        permissions = [("view_operations", _("Can see the operations dashboard and sign people out everywhere"))]
 
     def __str__(self) -> str:
         return f"{self.when:%Y-%m-%d %H:%M} {self.kind} {self.email}"
+
+
+class SignedInSession(models.Model):
+    """One signed-in browser: which Django session belongs to whom, so the operations
+    dashboard can list a person's sessions and end them all (`accounts/sessions.py`).
+    The session itself stays in Django's store; a row whose session has ended is ignored."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="signed_in_sessions")
+    session_key = models.CharField(max_length=40, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d %H:%M}"
 
 
 class TwoFactor(models.Model):

@@ -130,3 +130,18 @@ def login_attempt_refund(*, ip: str, email: str, succeeded: bool = False) -> Non
 
 def login_succeeded(*, ip: str, email: str) -> None:
     login_attempt_refund(ip=ip, email=email, succeeded=True)
+
+
+def lockouts_now(*, scan_count: int = 500) -> dict[str, int]:
+    """Sign-ins held back right now: address+IP pairs waiting out a backoff, and addresses and
+    IPs at their window's cap. Read by `/metrics` and the operations dashboard (a SCAN: the
+    keys expire by themselves, so this is what is in force, not a history)."""
+    redis = get_redis()
+    prefix = f"{key_prefix()}:login"
+    waiting = sum(1 for _ in redis.scan_iter(match=f"{prefix}:wait:*", count=scan_count))
+    at_cap = {}
+    for scope, limit in (("address", settings.WEBMAIL_LOGIN_FAILURES_PER_ADDRESS), ("ip", settings.WEBMAIL_LOGIN_FAILURES_PER_IP)):
+        keys = list(redis.scan_iter(match=f"{prefix}:{'addr' if scope == 'address' else 'ip'}:*", count=scan_count))
+        values = redis.mget(keys) if keys else []
+        at_cap[scope] = sum(1 for v in values if v is not None and int(v) >= limit)
+    return {"pair": waiting, **at_cap}

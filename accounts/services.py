@@ -166,6 +166,10 @@ def user_sign_in(*, email: str, password: str, client_ip: str | None = None) -> 
             user.save(update_fields=["password"])
         if not user.is_active:
             return None
+        previous = MailCredential.objects.filter(user=user).first()
+        if previous is not None and decrypt_secret(previous.encrypted_password) not in (None, password):
+            # Signed in (still, elsewhere) with one password and now with another: changed on the server.
+            audit(AuditEvent.Kind.PASSWORD_CHANGED, email=email, ip=client_ip)
         MailCredential.objects.update_or_create(
             user=user, defaults={"login": email, "encrypted_password": encrypt_secret(password)}
         )

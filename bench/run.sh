@@ -13,6 +13,10 @@
 #                                     # (bench/watcher_scale.py; its own mail stack in
 #                                     # var/bench-watch-stack, ports 23xxx, Dovecot limits raised
 #                                     # by bench/watcher-dovecot.conf)
+#   bash bench/run.sh sizing          # N people (default 200) sign in, list, open a message and
+#                                     # keep a tab open: memory of web/worker/watcher, Redis, IMAP
+#                                     # connections and database per person, extrapolated per
+#                                     # 1,000 (bench/sizing.py; the watcher bench's stack)
 #   bash bench/run.sh events          # one event server (uvicorn) holding 2,000 open streams:
 #                                     # RSS and publish->receive latency (bench/event_streams.py)
 #   bash bench/run.sh push            # another client's APPEND/STORE/MOVE -> visible in an open
@@ -48,7 +52,7 @@ BENCH_STARTED_AT=$(date +%s.%N)
 
 [[ -x .venv/bin/python ]] || bash scripts/bootstrap.sh
 
-if [[ ${1:-} == watcher ]]; then
+if [[ ${1:-} == watcher || ${1:-} == sizing ]]; then
   # Its own stack: thousands of idle connections need Dovecot's limits raised, which a demo's
   # or the tests' stack should not carry. MAILSTACK_*_PORT override the 23xxx defaults.
   export MAILSTACK_DIR=${BENCH_WATCH_MAILSTACK_DIR:-$repo/var/bench-watch-stack}
@@ -72,7 +76,7 @@ started_stack=0
 if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
   bash scripts/mailstack.sh start >/dev/null
   started_stack=1
-elif [[ ${1:-} == watcher || ${1:-} == push ]]; then
+elif [[ ${1:-} == watcher || ${1:-} == sizing || ${1:-} == push ]]; then
   bash scripts/mailstack.sh restart-dovecot >/dev/null  # with the raised limits / the rawlog
 fi
 
@@ -125,6 +129,14 @@ export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="127.0.0.1,l
 export WEBMAIL_SERVER_TIMING=1
 export DATABASE_URL="sqlite:///$state/webmail.sqlite3"
 [[ ${1:-} == watcher ]] && export DATABASE_URL="sqlite:///$state/watcher.sqlite3"
+if [[ ${1:-} == sizing ]]; then
+  # Postgres, as deployed: many sign-ins at once need a database that takes concurrent writes.
+  export MAILSTACK_POSTGRES_PORT=${MAILSTACK_POSTGRES_PORT:-23432}
+  bash scripts/postgres.sh status >/dev/null 2>&1 || bash scripts/postgres.sh start
+  bash scripts/postgres.sh dropdb webmail_sizing && bash scripts/postgres.sh createdb webmail_sizing
+  DATABASE_URL="$(bash scripts/postgres.sh url webmail_sizing)"
+  export DATABASE_URL
+fi
 
 .venv/bin/python manage.py migrate --noinput -v0
 
@@ -147,6 +159,9 @@ elif [[ ${1:-} == live ]]; then
   shift
 elif [[ ${1:-} == watcher ]]; then
   script=bench/watcher_scale.py
+  shift
+elif [[ ${1:-} == sizing ]]; then
+  script=bench/sizing.py
   shift
 elif [[ ${1:-} == events ]]; then
   script=bench/event_streams.py

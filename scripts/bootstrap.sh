@@ -15,6 +15,8 @@ bash scripts/mailstack.sh install >/dev/null
 bash scripts/imapservers.sh install >/dev/null
 # Radicale, the address book (CardDAV) server the demo and the tests run (issue #13).
 bash scripts/radicale.sh install >/dev/null
+# PostgreSQL for the scale-out test (and a deployment's database): no system cluster started.
+bash scripts/postgres.sh install >/dev/null
 
 packages=(openssl ca-certificates python3-venv)
 requirements=requirements.lock

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The demo: installs what is missing, starts the mail stack (Dovecot, Postfix, Redis;
-# Cyrus and Courier beside Dovecot) on loopback, seeds demo mailboxes, migrates, starts gunicorn,
+# Cyrus and Courier beside Dovecot) and PostgreSQL on loopback, seeds demo mailboxes, migrates, starts gunicorn,
 # the event server (uvicorn, /events/ on its own port), a Celery worker and the watcher
 # (manage.py watch_mailboxes: new mail and changes pushed to open tabs), and prints the URL and the demo logins.
 #   bash scripts/demo.sh         start (idempotent)
@@ -32,6 +32,7 @@ if [[ "${1:-}" == "stop" ]]; then
   stop_pidfile "$state/celery.pid"
   stop_pidfile "$state/watcher.pid"
   bash scripts/radicale.sh stop
+  bash scripts/postgres.sh stop || true
   bash scripts/mailstack.sh stop
   exit 0
 fi
@@ -57,7 +58,14 @@ if [[ ! -f $state/secrets.env ]]; then
 fi
 source "$state/secrets.env"
 export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="127.0.0.1,localhost"
-export DATABASE_URL=${DATABASE_URL:-sqlite:///$repo/var/demo/webmail.sqlite3}
+# PostgreSQL as deployed (scripts/postgres.sh: Debian's, a private data directory under the
+# mail stack's, MAILSTACK_POSTGRES_PORT, default 21432); DATABASE_URL set beforehand wins
+# (e.g. sqlite:///$repo/var/demo/webmail.sqlite3).
+if [[ -z ${DATABASE_URL:-} ]]; then
+  bash scripts/postgres.sh start
+  DATABASE_URL="$(bash scripts/postgres.sh url webmail)"
+fi
+export DATABASE_URL
 # The pages listen to the event server on its own port (no proxy in the demo): it answers
 # CORS for the demo's web origin, and the session cookie (not port-specific) reaches it.
 export WEBMAIL_EVENTS_URL="http://127.0.0.1:$events_port/events/"
@@ -84,7 +92,7 @@ for spec in "cyrus dave@cyrus.test $DEMO_PASSWORD_DAVE $MAILSTACK_CYRUS_PORT dav
   read -r server email password imap_port login <<<"$spec"
   bash scripts/mailstack.sh adduser "$email" "$password" >/dev/null
   bash scripts/imapservers.sh adduser "$server" "$email" "$password" >/dev/null
-  tls=(); [[ $server == cyrus ]] && tls=(--starttls-cafile "$WEBMAIL_IMAP_CA_FILE")
+  tls=(--starttls-cafile "$WEBMAIL_IMAP_CA_FILE")  # Cyrus and Courier both require STARTTLS
   python3 scripts/mailgen.py seed --user "$email" --login "$login" --password "$password" --imap "127.0.0.1:$imap_port" \
     --count 300 --seed "${#email}" --tree --tree-scale 0.2 "${tls[@]}" >/dev/null
 done
@@ -92,7 +100,7 @@ done
 from accounts.models import ServerProfile
 import os
 for domain, port, security, login in (('cyrus.test', os.environ['MAILSTACK_CYRUS_PORT'], 'starttls', 'localpart'),
-                                      ('courier.test', os.environ['MAILSTACK_COURIER_PORT'], 'none', 'address')):
+                                      ('courier.test', os.environ['MAILSTACK_COURIER_PORT'], 'starttls', 'address')):
     ServerProfile.objects.update_or_create(domain=domain, defaults=dict(
         imap_host='127.0.0.1', imap_port=int(port), imap_security=security, imap_login=login, smtp_login='address',
         smtp_host='127.0.0.1', smtp_port=int(os.environ['WEBMAIL_SMTP_PORT']), smtp_security='starttls',

@@ -11,8 +11,8 @@
 #   env                        `export` lines for the tests
 #
 # Environment (defaults): MAILSTACK_DIR=<repo>/var/mailstack
-#   MAILSTACK_CYRUS_PORT=21243 (STARTTLS)   MAILSTACK_COURIER_PORT=21343 (plain text: couriertls,
-#   GnuTLS, closed every handshake with the stack's certificate; loopback only)
+#   MAILSTACK_CYRUS_PORT=21243 (STARTTLS)   MAILSTACK_COURIER_PORT=21343 (STARTTLS, required before
+#   LOGIN: couriertls with the stack's certificate, readable by the courier user it runs as)
 #   IMAPSERVERS_PREFIX=/opt/webmail-imapservers  where the two servers' binaries are unpacked
 #
 # The servers and what they are like (what the tests rely on):
@@ -266,6 +266,8 @@ render_courier() {
     ensure_authdaemon
     install -d -m 0755 "$CO" "$CO/run" "$CO/log"
     install -d -o courier -g courier -m 0750 "$CO_MAIL"
+    # couriertls runs as the courier user after imaplogin's STARTTLS: the key must be its own.
+    copy_tls "$CO" courier
 }
 
 ensure_authdaemon() {
@@ -299,7 +301,8 @@ start_courier() {
         IMAP_CAPABILITY_TLS="IMAP4rev1 UIDPLUS CHILDREN NAMESPACE THREAD=ORDEREDSUBJECT THREAD=REFERENCES SORT QUOTA IDLE AUTH=PLAIN" \
         IMAP_KEYWORDS=1 IMAP_ACL=1 IMAP_IDLE_TIMEOUT=60 IMAP_MAILBOX_SANITY_CHECK=1 IMAP_UMASK=022 \
         IMAP_USELOCKS=1 IMAP_TRASHFOLDERNAME=Trash IMAP_EMPTYTRASH=Trash:7 IMAP_MOVE_EXPUNGE_TO_TRASH=0 \
-        IMAP_STARTTLS=NO IMAP_TLS_REQUIRED=0 \
+        IMAP_STARTTLS=YES IMAP_TLS_REQUIRED=1 COURIERTLS=/usr/bin/couriertls \
+        TLS_CERTFILE="$CO/tls/both.pem" TLS_VERIFYPEER=NONE \
         TCPLOCALIP=127.0.0.1 MAILDIRPATH=Maildir \
         /usr/sbin/courierlogger -pid="$CO_PID" -start -name=webmail-courier \
         /usr/sbin/couriertcpd -address=127.0.0.1 -maxprocs=100 -maxperip=100 -nodnslookup -noidentlookup \

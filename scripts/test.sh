@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, starts the tests' own mail stack
-# (Dovecot, Postfix, Redis; var/test-mailstack, ports 31xxx; Cyrus and Courier beside it) on loopback if it is not
+# (Dovecot, Postfix, Redis; var/test-mailstack, ports 31xxx; Cyrus, Courier and PostgreSQL beside it) on loopback if it is not
 # running, runs pytest, and stops the stack again if it started it (KEEP_MAILSTACK=1
 # keeps it; stop it with `MAILSTACK_DIR=var/test-mailstack bash scripts/mailstack.sh stop`).
 # Extra arguments go to pytest. The processes that need the tests' database (a Celery worker,
@@ -34,6 +34,7 @@ export MAILSTACK_DOVECOT_AUTH_PORT=${MAILSTACK_DOVECOT_AUTH_PORT:-31012} MAILSTA
 export MAILSTACK_MANAGESIEVE_PORT=${MAILSTACK_MANAGESIEVE_PORT:-31190}
 export MAILSTACK_CYRUS_PORT=${MAILSTACK_CYRUS_PORT:-31243} MAILSTACK_COURIER_PORT=${MAILSTACK_COURIER_PORT:-31343}
 export MAILSTACK_RADICALE_PORT=${MAILSTACK_RADICALE_PORT:-31232}
+export MAILSTACK_POSTGRES_PORT=${MAILSTACK_POSTGRES_PORT:-31432}
 
 started_stack=0
 if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
@@ -61,9 +62,22 @@ if ! bash scripts/radicale.sh status >/dev/null 2>&1; then
   fi
   started_radicale=1
 fi
+# Postgres for the scale-out test (tests/test_scale_out.py: two web nodes and two workers on
+# one database); the rest of the suite stays on SQLite. Only the shard with that test starts it.
+started_postgres=0
+if [[ "${WEBMAIL_TEST_POSTGRES:-1}" == 1 ]] && ! bash scripts/postgres.sh status >/dev/null 2>&1; then
+  if ! bash scripts/postgres.sh start; then
+    echo "test.sh: could not start PostgreSQL (MAILSTACK_POSTGRES_PORT=$MAILSTACK_POSTGRES_PORT)" >&2
+    exit 2
+  fi
+  started_postgres=1
+fi
 cleanup() {
   if [[ $started_radicale == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
     bash scripts/radicale.sh stop >/dev/null 2>&1 || true
+  fi
+  if [[ $started_postgres == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
+    bash scripts/postgres.sh stop >/dev/null 2>&1 || true
   fi
   if [[ $started_stack == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
     bash scripts/mailstack.sh stop >/dev/null 2>&1 || true
@@ -79,6 +93,7 @@ eval "$(bash scripts/mailstack.sh env)"
 # The contacts tests point WEBMAIL_CARDDAV_URL (or a server profile) at MAILSTACK_RADICALE_URL
 # themselves; the rest of the suite runs without an address book server (the fallback).
 eval "$(bash scripts/radicale.sh env)"
+[[ "${WEBMAIL_TEST_POSTGRES:-1}" != 1 ]] || eval "$(bash scripts/postgres.sh env)"
 # Tests use their own Redis databases and key prefix, so a demo on the same stack is untouched.
 redis_base=${REDIS_URL%/*}
 export REDIS_URL="$redis_base/2" CELERY_BROKER_URL="$redis_base/3" CELERY_RESULT_BACKEND="$redis_base/3"

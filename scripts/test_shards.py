@@ -15,8 +15,8 @@ Files are split by their measured time (tests/durations.json, seconds per file: 
 run writes var/test-durations.json from its junit reports; copy it over to re-balance),
 longest first onto the least-loaded shard;
 files not measured yet are guessed from their number of tests. Files that need Cyrus or
-Courier (they read MAILSTACK_CYRUS_PORT / MAILSTACK_COURIER_PORT) go to shard 1, the only
-one that starts those servers.
+Courier (they read MAILSTACK_CYRUS_PORT / MAILSTACK_COURIER_PORT) or PostgreSQL (they call
+scripts/postgres.sh) go to shard 1, the only one that starts those servers.
 """
 from __future__ import annotations
 
@@ -38,10 +38,10 @@ TEST_PORTS = {
     "MAILSTACK_IMAP_PORT": 31143, "MAILSTACK_IMAPS_PORT": 31993, "MAILSTACK_LMTP_PORT": 31024,
     "MAILSTACK_SMTP_PORT": 31025, "MAILSTACK_SUBMISSION_PORT": 31587, "MAILSTACK_SUBMISSIONS_PORT": 31465,
     "MAILSTACK_DOVECOT_AUTH_PORT": 31012, "MAILSTACK_REDIS_PORT": 31379, "MAILSTACK_MANAGESIEVE_PORT": 31190,
-    "MAILSTACK_RADICALE_PORT": 31232, "WEBMAIL_EVENTS_PORT": 31082, "WEBMAIL_TEST_HTTP_PORT": 21080,
+    "MAILSTACK_RADICALE_PORT": 31232, "MAILSTACK_POSTGRES_PORT": 31432, "WEBMAIL_EVENTS_PORT": 31082, "WEBMAIL_TEST_HTTP_PORT": 21080,
 }
 # Servers that only shard 1 starts, and the variables that show a test file needs them.
-SHARD_ONE_ONLY = re.compile(r"MAILSTACK_(CYRUS|COURIER)_PORT")
+SHARD_ONE_ONLY = re.compile(r"MAILSTACK_(CYRUS|COURIER)_PORT|postgres\.sh")
 TEST_DEF = re.compile(r"^\s*(async\s+)?def test_", re.MULTILINE)
 
 
@@ -79,6 +79,7 @@ def shard_environment(number: int) -> dict[str, str]:
     env["MAILSTACK_TEST_DIR"] = f"{base}-{number}"
     env["WEBMAIL_TEST_VAR"] = str(REPO / "var" / f"test-shard-{number}")
     env["WEBMAIL_TEST_IMAPSERVERS"] = "0"
+    env["WEBMAIL_TEST_POSTGRES"] = "0"
     return env
 
 

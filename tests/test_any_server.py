@@ -7,7 +7,8 @@ The three servers (started by scripts/test.sh: scripts/mailstack.sh and scripts/
 differ the way real deployments do: Dovecot (default profile, addresses as logins, every
 extension), Cyrus 3.6 (local parts as logins, special-use folders made at the first login,
 ESORT without PARTIAL), Courier 5.0 (every folder under `INBOX.`, no special folders, no
-LIST-EXTENDED, SPECIAL-USE, MOVE, ESORT or UIDNEXT on SELECT; plain text on loopback).
+LIST-EXTENDED, SPECIAL-USE, MOVE, ESORT or UIDNEXT on SELECT; STARTTLS required, as Cyrus and
+Dovecot offer it).
 """
 from __future__ import annotations
 
@@ -77,7 +78,7 @@ class Server:
 SERVERS = {
     "dovecot": Server("dovecot", "example.test", 0, "starttls", "address", "", "/"),
     "cyrus": Server("cyrus", "cyrus.test", 0, "starttls", "localpart", "", "/"),
-    "courier": Server("courier", "courier.test", 0, "none", "%u", "INBOX.", "."),
+    "courier": Server("courier", "courier.test", 0, "starttls", "%u", "INBOX.", "."),
 }
 PORTS = {"dovecot": "WEBMAIL_IMAP_PORT", "cyrus": "MAILSTACK_CYRUS_PORT", "courier": "MAILSTACK_COURIER_PORT"}
 _MADE: dict[str, list[str]] = {"cyrus": [], "courier": []}
@@ -184,6 +185,39 @@ def test_open_and_download(client, srv, person):
     raw = client.get(f"/mail/INBOX/{uid}/raw/")
     assert raw.status_code == 200
     assert b"Subject: message 2" in b"".join(raw.streaming_content) if raw.streaming else raw.content
+
+
+def test_download_without_binary_carries_an_estimated_size_for_progress(client, srv, person):
+    """Courier has no BINARY, so the decoded size of a base64 attachment is unknown and the
+    download has no Content-Length; it carries the size estimated from BODYSTRUCTURE, which
+    the page's progress bar uses. Servers with BINARY give the exact Content-Length."""
+    import base64
+    import random
+
+    data = random.Random(14).randbytes(300_000)  # noqa: S311 - test data, not a secret
+    encoded = base64.encodebytes(data).replace(b"\n", b"\r\n")  # 76-character lines, as mail is written
+    raw = (
+        b"From: a@example.org\r\nTo: x@example.test\r\nSubject: with attachment\r\nMIME-Version: 1.0\r\n"
+        b'Content-Type: multipart/mixed; boundary="b"\r\n\r\n--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n'
+        b"--b\r\nContent-Type: application/octet-stream\r\nContent-Disposition: attachment; filename=\"data.bin\"\r\n"
+        b"Content-Transfer-Encoding: base64\r\n\r\n" + encoded + b"--b--\r\n"
+    )
+    with srv.direct(person) as imap:
+        imap.append("INBOX", raw)
+        has_binary = b"BINARY" in imap.capabilities()
+    uid = uid_of(srv, person, "INBOX", "with attachment")
+    assert "data-download-progress" in client.get(f"/mail/INBOX/{uid}/").content.decode()  # message.js's hook
+    response = client.get(f"/mail/INBOX/{uid}/part/2/?download=1")
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == data
+    if has_binary:
+        assert response["Content-Length"] == str(len(data))
+        assert not response.has_header("X-Estimated-Content-Length")
+    else:
+        assert srv.name == "courier"
+        assert not response.has_header("Content-Length")
+        estimate = int(response["X-Estimated-Content-Length"])
+        assert abs(estimate - len(data)) <= len(data) * 0.01, (estimate, len(data))
 
 
 # -- filing -------------------------------------------------------------------------------
@@ -375,6 +409,33 @@ def test_courier_gets_uidnext_from_status_and_moves_without_move(db):
     finally:
         connection.close()
     assert server.subjects(user, "Work") == ["m 0", "m 1"]
+
+
+def test_courier_speaks_only_tls_and_the_app_signs_in_over_starttls(client):
+    """Courier has a certificate like Dovecot's: LOGIN before STARTTLS is refused, the app's
+    profile (STARTTLS, certificate checked) signs in and lists the mailbox."""
+    server = Server(**{**SERVERS["courier"].__dict__, "port": int(os.environ["MAILSTACK_COURIER_PORT"])})
+    user = person_on(server, "tls")
+    plain = IMAPClient("127.0.0.1", port=server.port, ssl=False, timeout=30)
+    try:
+        assert b"STARTTLS" in plain.capabilities() and b"LOGINDISABLED" in plain.capabilities()
+        with pytest.raises(Exception):  # noqa: B017 - imapclient's LoginError or a refused command
+            plain.login(user.email, user.password)
+    finally:
+        plain.shutdown()
+    connection = connection_to(server, user)
+    try:
+        assert connection.select("INBOX", readonly=True).exists == 0
+        assert connection.has_capability("AUTH=PLAIN")  # only after TLS (IMAP_CAPABILITY_TLS)
+    finally:
+        connection.close()
+    ServerProfile.objects.create(
+        domain=server.domain, imap_host="127.0.0.1", imap_port=server.port, imap_security="starttls", imap_login="%u",
+        smtp_host="127.0.0.1", smtp_port=int(os.environ["WEBMAIL_SMTP_PORT"]), smtp_security="starttls",
+        verify_tls=True, ca_file=os.environ["WEBMAIL_IMAP_CA_FILE"],
+    )
+    assert client.post("/accounts/login/", {"email": user.email, "password": user.password}).status_code == 302
+    assert client.get("/mail/INBOX/").status_code == 200
 
 
 # Courier only: Cyrus refuses to delete a special-use folder and Dovecot auto-creates its Drafts.

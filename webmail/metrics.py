@@ -102,6 +102,17 @@ class RedisCollector(Collector):
         yield from self._workers()
         yield from self._watchers()
         yield from self._presence()
+        yield from self._lockouts()
+
+    def _lockouts(self) -> Iterable[Any]:
+        from accounts.ratelimit import lockouts_now
+
+        held = GaugeMetricFamily(
+            "webmail_signin_lockouts", "sign-ins held back now: address+IP pairs in a backoff, addresses and IPs at their cap", labels=["scope"]
+        )
+        for scope, n in lockouts_now().items():
+            held.add_metric([scope], n)
+        yield held
 
     def _pool(self) -> Iterable[Any]:
         from mailview.imap import get_pool
@@ -235,6 +246,50 @@ def _age(message: bytes | str | None) -> float:
     except (ValueError, AttributeError):
         return 0.0
     return max(0.0, time.time() - float(published)) if published else 0.0
+
+
+def figures() -> dict[str, list[tuple[dict[str, str], float]]]:
+    """Every figure `/metrics` shows, as {sample name: [(labels, value)]}: what the operations
+    dashboard reads, so each figure is computed in one place."""
+    out: dict[str, list[tuple[dict[str, str], float]]] = {}
+    for family in RedisCollector().collect():
+        for sample in family.samples:
+            out.setdefault(sample.name, []).append((dict(sample.labels), float(sample.value)))
+    return out
+
+
+RATE_MIN_SECONDS = 20  # a per-minute rate needs two readings at least this far apart
+RATE_SAMPLE_EVERY = 10
+RATE_KEEP_SECONDS = 600
+
+
+def per_minute(current: dict[str, float], *, now: float | None = None) -> dict[str, float | None]:
+    """Per-minute rates of counters (`current`: name -> running total), against a reading kept
+    in Redis from 20 s to 10 min ago (the operations dashboard keeps one every 10 s it is
+    open). None until there is one. A counter that went down (its process restarted at 0)
+    counts from 0."""
+    now = time.time() if now is None else now
+    redis = get_redis()
+    key = f"{key_prefix()}:ops:rate-samples"
+    samples = [json.loads(raw) for raw in redis.lrange(key, 0, -1)]  # newest first
+    base = next((s for s in samples if RATE_MIN_SECONDS <= now - s["t"] <= 60), None)
+    if base is None:
+        base = next((s for s in samples if RATE_MIN_SECONDS <= now - s["t"] <= RATE_KEEP_SECONDS), None)
+    if not samples or now - samples[0]["t"] >= RATE_SAMPLE_EVERY:
+        with redis.pipeline() as pipe:
+            pipe.lpush(key, json.dumps({"t": now, "v": current}))
+            pipe.ltrim(key, 0, RATE_KEEP_SECONDS // RATE_SAMPLE_EVERY)
+            pipe.expire(key, RATE_KEEP_SECONDS)
+            pipe.execute()
+    rates: dict[str, float | None] = {}
+    for name, value in current.items():
+        old = None if base is None else base["v"].get(name)
+        if base is None or old is None:
+            rates[name] = None
+            continue
+        delta = value - old if value >= old else value
+        rates[name] = delta * 60.0 / (now - base["t"])
+    return rates
 
 
 # -- the view ------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import permission_required
 from django.urls import include, path
 from django.views.generic import RedirectView
 
-from accounts import filter_views
+from accounts import filter_views, operations_views
 from accounts.settings_views import reading_pane_save, reading_settings, settings_home
 from accounts.views import admin_sign_in
 from mailview.urls import action_urlpatterns, contact_urlpatterns, folder_urlpatterns, label_urlpatterns, snooze_urlpatterns, transfer_urlpatterns
@@ -19,6 +19,24 @@ urlpatterns = [
         "admin/pool/",
         admin.site.admin_view(permission_required("accounts.view_pool_stats", raise_exception=True)(pool_stats)),
         name="admin_pool_stats",
+    ),
+    # The operations dashboard: its own permission (it shows who is signed in and can end their sessions).
+    path(
+        "admin/operations/",
+        admin.site.admin_view(permission_required("accounts.view_operations", raise_exception=True)(operations_views.operations)),
+        name="admin_operations",
+    ),
+    path(
+        "admin/operations/people/<int:user_id>/",
+        admin.site.admin_view(permission_required("accounts.view_operations", raise_exception=True)(operations_views.operations_person)),
+        name="admin_operations_person",
+    ),
+    path(
+        "admin/operations/people/<int:user_id>/sign-out/",
+        admin.site.admin_view(
+            permission_required("accounts.view_operations", raise_exception=True)(operations_views.operations_sign_out)
+        ),
+        name="admin_operations_sign_out",
     ),
     # Before admin.site.urls: the admin's sign-in gets the app's rate limits and second factor.
     path("admin/login/", admin_sign_in, name="admin_login"),

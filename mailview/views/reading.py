@@ -36,7 +36,7 @@ from mailview.services.reading.message_view import (
     message_printable,
 )
 from mailview.services.reading.messages import ListPosition, MessagePage, message_neighbor, message_page, normalize_sort
-from mailview.services.reading.parts import exactly, message_size, part_info, section_chunks
+from mailview.services.reading.parts import ESTIMATED_LENGTH_HEADER, exactly, message_size, part_info, section_chunks
 from mailview.services.reading.quota import mailbox_quota, mailbox_quota_cached
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
@@ -422,6 +422,10 @@ def message_part(request: HttpRequest, folder: str, uid: int, section: str) -> H
     if info.exact_size is not None:
         chunks = exactly(chunks, info.exact_size)
     response = _download(chunks, content_type=content_type, filename=info.filename, attachment=not inline, length=info.exact_size)
+    if info.exact_size is None:
+        # No exact decoded size (no BINARY on the server, or quoted-printable): the page's
+        # download script shows progress by this estimate from BODYSTRUCTURE instead.
+        response[ESTIMATED_LENGTH_HEADER] = str(info.estimated_size)
     if inline:
         response["X-Frame-Options"] = "SAMEORIGIN"  # the preview frame is the message page's
         response["Content-Security-Policy"] = "default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'; frame-ancestors 'self'; sandbox"

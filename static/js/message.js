@@ -79,3 +79,57 @@
     v: () => form.querySelector("[name=target]").focus(), c: () => (inPane ? window.top : window).location.assign(url("compose")),
   }));
 })();
+
+// Attachment downloads with progress. The browser's own download shows progress only with a
+// Content-Length, which a part from a server without BINARY (Courier) cannot have: its size
+// after decoding is unknown until it is decoded. Such a download carries an estimate from
+// BODYSTRUCTURE (X-Estimated-Content-Length); this reads the stream, shows a progress bar by
+// the exact length or the estimate, and saves the file. Without this script the link is a
+// plain download; a failed fetch falls back to it.
+(() => {
+  const ESTIMATE = "X-Estimated-Content-Length";
+  for (const item of document.querySelectorAll("[data-download-progress]")) {
+    const link = item.querySelector("a[download]");
+    if (!link) continue;
+    link.addEventListener("click", async (event) => {
+      if (event.ctrlKey || event.metaKey || event.shiftKey || event.altKey || !window.ReadableStream) return;
+      if (link.getAttribute("aria-busy") === "true") { event.preventDefault(); return; }
+      event.preventDefault();
+      const bar = document.createElement("progress");
+      bar.className = "download-progress";
+      bar.setAttribute("aria-label", item.dataset.downloadProgress);
+      link.setAttribute("aria-busy", "true");
+      link.after(bar);
+      try {
+        const response = await fetch(link.href, { credentials: "same-origin" });
+        if (!response.ok || !response.body) throw new Error(String(response.status));
+        const total = Number(response.headers.get("Content-Length") || response.headers.get(ESTIMATE)) || 0;
+        if (total) bar.max = total;
+        const reader = response.body.getReader();
+        const chunks = [];
+        let loaded = 0;
+        for (;;) {
+          const { done, value } = await reader.read();
+          if (done) break;
+          chunks.push(value);
+          loaded += value.length;
+          if (total) bar.value = Math.min(loaded, total * 0.99); // an estimate may be short: full only when done
+        }
+        if (total) bar.value = total;
+        const blob = new Blob(chunks, { type: response.headers.get("Content-Type") || "application/octet-stream" });
+        const save = document.createElement("a");
+        save.href = URL.createObjectURL(blob);
+        save.download = link.querySelector(".filename")?.textContent || "";
+        document.body.append(save);
+        save.click();
+        save.remove();
+        window.setTimeout(() => URL.revokeObjectURL(save.href), 60000);
+      } catch {
+        window.location.assign(link.href); // the plain download, and the browser's own error page
+      } finally {
+        bar.remove();
+        link.removeAttribute("aria-busy");
+      }
+    });
+  }
+})();

@@ -51,6 +51,8 @@ from typing import Any
 
 from webmail.redis_client import get_redis, key_prefix
 
+# `signed_out`: the person signed out, or was signed out everywhere (accounts/sessions.py); a
+# stream that forwards it ends there, and the page goes to the sign-in.
 KINDS = frozenset({"rows_added", "flags", "vanished", "counts", "folders", "resync", "signed_out"})
 STREAM_LENGTH = 1000
 PRESENCE_TTL = 90  # seconds a presence mark lasts unless renewed

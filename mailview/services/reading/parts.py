@@ -47,6 +47,10 @@ def preview_kind(mime_type: str) -> str | None:
     """"image", "text" or "pdf" for a part the page can preview in place, else None."""
     return PREVIEW_KINDS.get(mime_type.lower())
 
+# A download without an exact Content-Length carries its estimated decoded size here
+# (static/js/message.js shows progress by it).
+ESTIMATED_LENGTH_HEADER = "X-Estimated-Content-Length"
+
 SessionFactory = Callable[[], AbstractContextManager[ImapConnection]]
 
 
@@ -69,12 +73,31 @@ class PartInfo:
     preview_type: str | None = None
 
     @property
+    def estimated_size(self) -> int:
+        """The decoded size, or the best guess from BODYSTRUCTURE when the server cannot tell
+        (no BINARY: Courier): progress for a download that has no Content-Length."""
+        exact = self.exact_size
+        return exact if exact is not None else decoded_size_estimate(self.encoding, self.encoded_size)
+
+    @property
     def exact_size(self) -> int | None:
         """Decoded size when known: no transfer encoding, or the server told (BINARY.SIZE).
         With it the browser shows a download's progress."""
         if self.encoding in IDENTITY_ENCODINGS:
             return self.encoded_size
         return self.decoded_size
+
+
+def decoded_size_estimate(encoding: str, encoded_size: int) -> int:
+    """What `encoded_size` bytes in this transfer encoding decode to, as mail is usually
+    written: base64 in 76-character lines + CRLF (57 bytes a line), uuencode in 61-character
+    lines + LF (45 bytes a line); quoted-printable and unknown encodings: the encoded size
+    (an upper bound). Only for a progress bar, never a Content-Length."""
+    if encoding == "base64":
+        return encoded_size * 57 // 78
+    if encoding in UU_ENCODINGS:
+        return encoded_size * 45 // 62
+    return encoded_size
 
 
 def damaged_filename(name: str) -> str:
