@@ -88,21 +88,9 @@ def user_sign_out_everywhere(*, user: User, ip: str | None = None) -> int:
     if not user.has_usable_password():
         user.set_unusable_password()  # a new random hash: every other session of theirs is void
         user.save(update_fields=["password"])
-    user_sign_out(user=user)
-    _end_event_streams(user_pk=int(user.pk))
+    user_sign_out(user=user)  # also ends their open event streams (`signed_out`)
     audit(AuditEvent.Kind.SIGNED_OUT_EVERYWHERE, email=user.get_username(), ip=ip)
     return len(keys)
-
-
-def _end_event_streams(*, user_pk: int) -> None:
-    """Open tabs' event streams were authorised when they opened: tell them to end."""
-    from mailview.services.live import events
-    from webmail.outage import REDIS_ERRORS
-
-    try:
-        events.publish(user_pk, "signed_out", {})
-    except REDIS_ERRORS:
-        pass  # Redis down: no stream is being fed either; they end when the event server reconnects
 
 
 def on_logged_in(sender: object, request: HttpRequest | None, user: User, **kwargs: object) -> None:
