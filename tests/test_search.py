@@ -280,3 +280,45 @@ def test_folders_not_searched_in_time_are_named_and_connections_go_back(client, 
     wait_until(lambda: pool.stats()["in_use"] == 0, timeout=10, message="the search's connections back in the pool")
     html = client.get("/mail/search/?q=budget").content.decode()
     assert "Not searched in time" not in html  # with the configured deadline, every folder is searched
+
+
+def test_select_all_results_acts_on_every_match_in_every_folder(celery_worker, client):
+    """More results than a page, in three folders: "select all N results" archives every
+    match on the server (Trash not searched, so not touched), and nothing else."""
+    from accounts.services import user_settings
+
+    user = new_mail_user("selectall")
+    with imap_direct(user) as imap:
+        imap.create_folder("Work/Projects")
+        imap.subscribe_folder("Work/Projects")
+        for i in range(6):
+            imap.append("INBOX", _message(subject=f"Sweep inbox {i}", sender="sweeper@example.org"))
+        for i in range(5):
+            imap.append("Work/Projects", _message(subject=f"Sweep project {i}", sender="sweeper@example.org"))
+        imap.append("Trash", _message(subject="Sweep trash", sender="sweeper@example.org"))
+        imap.append("INBOX", _message(subject="Keep me", sender="keeper@example.org"))
+    sign_in(client, user)
+    from django.contrib.auth import get_user_model
+
+    prefs = user_settings(user=get_user_model().objects.get(username=user.email))
+    prefs.messages_per_page = 10
+    prefs.save()
+    html = client.get("/mail/search/?q=" + quote("from:sweeper")).content.decode()
+    assert len(ROW.findall(html)) == 10 and "Select all 11 results" in html
+    response = client.post(
+        "/actions/", {"action": "archive", "search": "1", "all": "1", "q": "from:sweeper"}, HTTP_ACCEPT="application/json"
+    )
+    ids = response.json()["action_ids"]
+    assert len(ids) == 2  # one per folder with matches
+    for action_id in ids:
+        wait_until(lambda a=action_id: client.get(f"/actions/{a}/", HTTP_ACCEPT="application/json").json()["state"] == "done", timeout=30, message="archive")
+    archived = server_found(user, ["ALL"], ["Archive"])
+    assert archived == {("Archive", f"Sweep inbox {i}") for i in range(6)} | {("Archive", f"Sweep project {i}") for i in range(5)}
+    assert server_found(user, ["ALL"], ["INBOX", "Work/Projects", "Trash"]) == {("INBOX", "Keep me"), ("Trash", "Sweep trash")}
+
+
+def test_select_all_results_of_an_empty_query_does_nothing(celery_worker, client, seeded):
+    sign_in(client, seeded)
+    response = client.post("/actions/", {"action": "delete", "search": "1", "all": "1", "q": "  "}, HTTP_ACCEPT="application/json")
+    assert response.json()["action_id"] is None
+    assert len(server_found(seeded, ["ALL"], ["INBOX"])) == 3
