@@ -9,17 +9,20 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import logging
 import math
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
+import redis
 from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, SelectedFolder
 from mailview.imap.errors import MessageNotFound
 from mailview.imap.search import search_keys
-from mailview.mime import decode_header_value, has_attachment
+from mailview.mime import decode_header_value, has_attachment, parse_bodystructure
+from mailview.mime.preview import preview_bytes, preview_from_part, preview_from_server, preview_part
 from mailview.services.live.state import FolderState
 
 SORTS = ("date", "from", "subject", "size")
@@ -56,6 +59,7 @@ class MessageSummary:
     draft: bool
     has_attachment: bool
     labels: tuple[Label, ...] = ()
+    preview: str = ""  # the first words of the text, one line (`message_previews`)
 
 
 @dataclass(frozen=True)
@@ -139,7 +143,7 @@ def message_page(
         key = _known_page_key(
             user_key=user_key, known=known, sort=sort_key, reverse=reverse, keys=keys, first=first, last=last, recipient=show_recipient
         )
-        hit = _known_page(imap=imap, key=key, known=known, show_recipient=show_recipient)
+        hit = _known_page(imap=imap, key=key, known=known, show_recipient=show_recipient, user_key=user_key)
         if hit is not None:
             total, messages = hit
             return MessagePage(
@@ -156,9 +160,10 @@ def message_page(
         else:
             everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, keys=keys)
             total, uids = len(everything), everything[first - 1 : last]
-    raw = imap.fetch_summaries(uids)
+    raw = imap.fetch_summaries(uids, preview=True)
+    previews = message_previews(imap=imap, raw=raw, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key)
     # A message expunged between SORT and FETCH is simply missing from the page.
-    messages = [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
+    messages = [summarize(raw[uid], show_recipient=show_recipient, preview=previews.get(uid, "")) for uid in uids if uid in raw]
     if known is not None and selected.uidvalidity == known.uidvalidity:
         # Asked after a NOOP, so at least as new as `known` (a newer state has another key).
         # With CONDSTORE every flag change makes a new state, so the rows are kept too;
@@ -171,7 +176,9 @@ def message_page(
     )
 
 
-def _known_page(*, imap: ImapConnection, key: str, known: FolderState, show_recipient: bool) -> tuple[int, list[MessageSummary]] | None:
+def _known_page(
+    *, imap: ImapConnection, key: str, known: FolderState, show_recipient: bool, user_key: str
+) -> tuple[int, list[MessageSummary]] | None:
     """The page kept under the folder's synced state: no IMAP at all when its rows were kept,
     else one FETCH of its UIDs' summaries (the selection must still be that folder's)."""
     hit = cache.get(key)
@@ -183,8 +190,9 @@ def _known_page(*, imap: ImapConnection, key: str, known: FolderState, show_reci
     selected = imap.select(known.folder, readonly=True)
     if selected.uidvalidity != known.uidvalidity:
         return None  # a resync is on its way: ask the server
-    raw = imap.fetch_summaries(uids)
-    return total, [summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw]
+    raw = imap.fetch_summaries(uids, preview=True)
+    previews = message_previews(imap=imap, raw=raw, folder=known.folder, uidvalidity=known.uidvalidity, user_key=user_key)
+    return total, [summarize(raw[uid], show_recipient=show_recipient, preview=previews.get(uid, "")) for uid in uids if uid in raw]
 
 
 def _picklable(message: MessageSummary) -> MessageSummary:
@@ -297,7 +305,7 @@ def _clip(text: str) -> str:
     return text if len(text) <= MAX_ROW_TEXT else text[: MAX_ROW_TEXT - 1] + "…"
 
 
-def summarize(raw: RawSummary, *, show_recipient: bool = False) -> MessageSummary:
+def summarize(raw: RawSummary, *, show_recipient: bool = False, preview: str = "") -> MessageSummary:
     people = raw.to if show_recipient and raw.to else raw.sender
     first: RawAddress | None = people[0] if people else None
     name = decode_header_value(first.name) if first and first.name else ""
@@ -317,4 +325,62 @@ def summarize(raw: RawSummary, *, show_recipient: bool = False) -> MessageSummar
         draft="\\draft" in flags,
         has_attachment=bool(raw.bodystructure) and has_attachment(raw.bodystructure),
         labels=labels_of(raw.flags),
+        preview=preview,
     )
+
+
+log = logging.getLogger(__name__)
+#: How long a preview made from a fetched text part is kept (it never changes for a UID).
+PREVIEW_SECONDS = 7 * 24 * 3600
+_PREVIEW_CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
+
+
+def message_previews(
+    *, imap: ImapConnection, raw: dict[int, RawSummary], folder: str, uidvalidity: int | None, user_key: str
+) -> dict[int, str]:
+    """The one-line preview of each message of a page (needs `folder` selected, and `raw`
+    FETCHed with `preview=True`).
+
+    Where the server advertises PREVIEW (RFC 8970) it came with the FETCH: nothing more to
+    ask. Elsewhere the first bytes of each message's text part (`mime.preview`: a few hundred
+    bytes, never the whole message) are fetched in one FETCH per distinct part number, and
+    kept in the cache by folder, UIDVALIDITY and UID (a message never changes), so a page
+    seen before costs nothing more. A cache that is down only means fetching again."""
+    out: dict[int, str] = {}
+    parts = {}
+    for uid, summary in raw.items():
+        server = preview_from_server(summary.preview)
+        if server is not None:
+            out[uid] = server
+            continue
+        part = preview_part(parse_bodystructure(summary.bodystructure)) if summary.bodystructure else None
+        if part is not None:
+            parts[uid] = part
+    if not parts:
+        return out
+    scope = hashlib.sha256(f"{user_key}|{folder}|{uidvalidity}".encode()).hexdigest()[:32]
+    keys = {uid: f"preview:{scope}:{uid}" for uid in parts}
+    kept: dict[str, object] = {}
+    if uidvalidity is not None:
+        try:
+            kept = cache.get_many(list(keys.values()))
+        except _PREVIEW_CACHE_DOWN:
+            kept = {}
+    wanted = {}
+    for uid, part in parts.items():
+        value = kept.get(keys[uid])
+        if isinstance(value, str):
+            out[uid] = value
+        else:
+            wanted[uid] = (part.section, preview_bytes(part))
+    if not wanted:
+        return out
+    heads = imap.fetch_heads(wanted)
+    made = {uid: preview_from_part(heads[uid], parts[uid]) for uid in wanted if uid in heads}
+    out.update(made)
+    if uidvalidity is not None and made:
+        try:
+            cache.set_many({keys[uid]: text for uid, text in made.items()}, PREVIEW_SECONDS)
+        except _PREVIEW_CACHE_DOWN:
+            log.info("previews not kept: the cache is down")
+    return out

@@ -41,7 +41,7 @@ from mailview.imap.query import ParsedQuery, parse_query
 from mailview.imap.search import query_keys
 from mailview.services.reading.folders import FolderInfo
 from mailview.services.reading.labels import labels_remember
-from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, summarize
+from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, message_previews, summarize
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -183,7 +183,7 @@ def message_search(
         page_folders = {f.name: f for _, f, _ in on_page}
         uids_of: dict[str, list[int]] = {name: [uid for _, f, uid in on_page if f.name == name] for name in page_folders}
         summaries, late2, failed2 = workers.map(
-            lambda imap, f: (f.name, _rows(imap, f.name, uids_of[f.name], show_recipient=f.name in recipients)),
+            lambda imap, f: (f.name, _rows(imap, f.name, uids_of[f.name], show_recipient=f.name in recipients, user_key=user_key)),
             list(page_folders.values()),
         )
         rows = dict(summaries)
@@ -262,10 +262,11 @@ def _cache_set(key: str, value: object) -> None:
         pass
 
 
-def _rows(imap: ImapConnection, folder: str, uids: list[int], *, show_recipient: bool) -> dict[int, MessageSummary]:
-    imap.select(folder, readonly=True)
-    raw = imap.fetch_summaries(uids)
-    return {uid: summarize(raw[uid], show_recipient=show_recipient) for uid in uids if uid in raw}
+def _rows(imap: ImapConnection, folder: str, uids: list[int], *, show_recipient: bool, user_key: str) -> dict[int, MessageSummary]:
+    selected = imap.select(folder, readonly=True)
+    raw = imap.fetch_summaries(uids, preview=True)
+    previews = message_previews(imap=imap, raw=raw, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key)
+    return {uid: summarize(raw[uid], show_recipient=show_recipient, preview=previews.get(uid, "")) for uid in uids if uid in raw}
 
 
 class _Workers:
