@@ -22,6 +22,8 @@
 #                                     # bench/push-dovecot.conf: rawlog, no quota; flags: see its -h)
 #   bash bench/run.sh search          # header search across all folders of a 10k-message,
 #                                     # 12-folder mailbox (bench/search.py; flags: see its -h)
+#   bash bench/run.sh preview         # IMAP bytes of list page 1 with and without the preview
+#                                     # line (bench/preview_bytes.py)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -147,6 +149,9 @@ elif [[ ${1:-} == push ]]; then
   shift
 elif [[ ${1:-} == search ]]; then
   script=bench/search.py
+  shift
+elif [[ ${1:-} == preview ]]; then
+  script=bench/preview_bytes.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &

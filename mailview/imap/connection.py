@@ -789,13 +789,18 @@ class ImapConnection:
             raw.update(self._run(lambda c: c.fetch(missing, items), retry=retry))
         return raw
 
-    def fetch_summaries(self, uids: Iterable[int], *, preview: bool = False) -> dict[int, RawSummary]:
-        """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs; with
-        `preview`, also PREVIEW (RFC 8970) where the server advertises it."""
+    def fetch_summaries(self, uids: Iterable[int], *, preview: Iterable[int] = ()) -> dict[int, RawSummary]:
+        """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs; for
+        those also in `preview`, PREVIEW (RFC 8970) too where the server advertises it (a
+        second FETCH only when some UIDs want it and some do not)."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
-        raw = self._fetch(wanted, SUMMARY_ITEMS + [b"PREVIEW"] if preview and self.has_capability("PREVIEW") else SUMMARY_ITEMS)
+        with_preview = set(validate.uids(preview)) & set(wanted) if self.has_capability("PREVIEW") else set()
+        rest = [u for u in wanted if u not in with_preview]
+        raw = self._fetch(rest, SUMMARY_ITEMS) if rest else {}
+        if with_preview:
+            raw.update(self._fetch([u for u in wanted if u in with_preview], SUMMARY_ITEMS + [b"PREVIEW"]))
         out: dict[int, RawSummary] = {}
         for uid, data in raw.items():
             envelope = data.get(b"ENVELOPE")

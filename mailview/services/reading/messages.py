@@ -160,8 +160,9 @@ def message_page(
         else:
             everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, keys=keys)
             total, uids = len(everything), everything[first - 1 : last]
-    raw = imap.fetch_summaries(uids, preview=True)
-    previews = message_previews(imap=imap, raw=raw, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key)
+    kept = previews_kept(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uids=uids)
+    raw = imap.fetch_summaries(uids, preview=[u for u in uids if u not in kept])
+    previews = message_previews(imap=imap, raw=raw, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key, kept=kept)
     # A message expunged between SORT and FETCH is simply missing from the page.
     messages = [summarize(raw[uid], show_recipient=show_recipient, preview=previews.get(uid, "")) for uid in uids if uid in raw]
     if known is not None and selected.uidvalidity == known.uidvalidity:
@@ -190,8 +191,9 @@ def _known_page(
     selected = imap.select(known.folder, readonly=True)
     if selected.uidvalidity != known.uidvalidity:
         return None  # a resync is on its way: ask the server
-    raw = imap.fetch_summaries(uids, preview=True)
-    previews = message_previews(imap=imap, raw=raw, folder=known.folder, uidvalidity=known.uidvalidity, user_key=user_key)
+    kept = previews_kept(user_key=user_key, folder=known.folder, uidvalidity=known.uidvalidity, uids=uids)
+    raw = imap.fetch_summaries(uids, preview=[u for u in uids if u not in kept])
+    previews = message_previews(imap=imap, raw=raw, folder=known.folder, uidvalidity=known.uidvalidity, user_key=user_key, kept=kept)
     return total, [summarize(raw[uid], show_recipient=show_recipient, preview=previews.get(uid, "")) for uid in uids if uid in raw]
 
 
@@ -331,54 +333,60 @@ def summarize(raw: RawSummary, *, show_recipient: bool = False, preview: str = "
 
 log = logging.getLogger(__name__)
 #: How long a preview made from a fetched text part is kept (it never changes for a UID).
-PREVIEW_SECONDS = 7 * 24 * 3600
+PREVIEW_SECONDS = 2 * 24 * 3600
 _PREVIEW_CACHE_DOWN = (redis.exceptions.ConnectionError, redis.exceptions.TimeoutError)
 
 
-def message_previews(
-    *, imap: ImapConnection, raw: dict[int, RawSummary], folder: str, uidvalidity: int | None, user_key: str
-) -> dict[int, str]:
-    """The one-line preview of each message of a page (needs `folder` selected, and `raw`
-    FETCHed with `preview=True`).
+def _preview_keys(user_key: str, folder: str, uidvalidity: int | None, uids: list[int]) -> dict[int, str]:
+    scope = hashlib.sha256(f"{user_key}|{folder}|{uidvalidity}".encode()).hexdigest()[:32]
+    return {uid: f"preview:{scope}:{uid}" for uid in uids}
 
-    Where the server advertises PREVIEW (RFC 8970) it came with the FETCH: nothing more to
-    ask. Elsewhere the first bytes of each message's text part (`mime.preview`: a few hundred
-    bytes, never the whole message) are fetched in one FETCH per distinct part number, and
-    kept in the cache by folder, UIDVALIDITY and UID (a message never changes), so a page
-    seen before costs nothing more. A cache that is down only means fetching again."""
-    out: dict[int, str] = {}
+
+def previews_kept(*, user_key: str, folder: str, uidvalidity: int | None, uids: list[int]) -> dict[int, str]:
+    """The previews of these messages made before (a message never changes under its
+    folder's UIDVALIDITY and UID); the rest need asking (`message_previews`)."""
+    if uidvalidity is None or not uids:
+        return {}
+    keys = _preview_keys(user_key, folder, uidvalidity, uids)
+    try:
+        kept = cache.get_many(list(keys.values()))
+    except _PREVIEW_CACHE_DOWN:
+        return {}
+    return {uid: value for uid, key in keys.items() if isinstance(value := kept.get(key), str)}
+
+
+def message_previews(
+    *, imap: ImapConnection, raw: dict[int, RawSummary], folder: str, uidvalidity: int | None, user_key: str,
+    kept: dict[int, str] | None = None,
+) -> dict[int, str]:
+    """The one-line preview of each message of a page (needs `folder` selected; `raw` FETCHed
+    with `preview=` the UIDs not in `kept`, see `previews_kept`).
+
+    Where the server advertises PREVIEW (RFC 8970) it came with the FETCH. Elsewhere the
+    first bytes of each message's text part (`mime.preview`: a few hundred bytes, never the
+    whole message) are fetched, one FETCH per distinct part number. Either way each preview
+    is kept in the cache by folder, UIDVALIDITY and UID, so a page seen before costs no
+    preview bytes at all (the server's previews are ~200 characters a row, a quarter more
+    than the row's FETCH). A cache that is down only means asking again."""
+    out = {uid: text for uid, text in (kept or {}).items() if uid in raw}
+    made: dict[int, str] = {}
     parts = {}
     for uid, summary in raw.items():
+        if uid in out:
+            continue
         server = preview_from_server(summary.preview)
         if server is not None:
-            out[uid] = server
+            made[uid] = server
             continue
         part = preview_part(parse_bodystructure(summary.bodystructure)) if summary.bodystructure else None
         if part is not None:
             parts[uid] = part
-    if not parts:
-        return out
-    scope = hashlib.sha256(f"{user_key}|{folder}|{uidvalidity}".encode()).hexdigest()[:32]
-    keys = {uid: f"preview:{scope}:{uid}" for uid in parts}
-    kept: dict[str, object] = {}
-    if uidvalidity is not None:
-        try:
-            kept = cache.get_many(list(keys.values()))
-        except _PREVIEW_CACHE_DOWN:
-            kept = {}
-    wanted = {}
-    for uid, part in parts.items():
-        value = kept.get(keys[uid])
-        if isinstance(value, str):
-            out[uid] = value
-        else:
-            wanted[uid] = (part.section, preview_bytes(part))
-    if not wanted:
-        return out
-    heads = imap.fetch_heads(wanted)
-    made = {uid: preview_from_part(heads[uid], parts[uid]) for uid in wanted if uid in heads}
+    if parts:
+        heads = imap.fetch_heads({uid: (part.section, preview_bytes(part)) for uid, part in parts.items()})
+        made.update({uid: preview_from_part(heads[uid], parts[uid]) for uid in parts if uid in heads})
     out.update(made)
     if uidvalidity is not None and made:
+        keys = _preview_keys(user_key, folder, uidvalidity, list(made))
         try:
             cache.set_many({keys[uid]: text for uid, text in made.items()}, PREVIEW_SECONDS)
         except _PREVIEW_CACHE_DOWN:

@@ -41,7 +41,7 @@ from mailview.imap.query import ParsedQuery, parse_query
 from mailview.imap.search import query_keys
 from mailview.services.reading.folders import FolderInfo
 from mailview.services.reading.labels import labels_remember
-from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, message_previews, summarize
+from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, message_previews, previews_kept, summarize
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -264,8 +264,9 @@ def _cache_set(key: str, value: object) -> None:
 
 def _rows(imap: ImapConnection, folder: str, uids: list[int], *, show_recipient: bool, user_key: str) -> dict[int, MessageSummary]:
     selected = imap.select(folder, readonly=True)
-    raw = imap.fetch_summaries(uids, preview=True)
-    previews = message_previews(imap=imap, raw=raw, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key)
+    kept = previews_kept(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uids=uids)
+    raw = imap.fetch_summaries(uids, preview=[u for u in uids if u not in kept])
+    previews = message_previews(imap=imap, raw=raw, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key, kept=kept)
     return {uid: summarize(raw[uid], show_recipient=show_recipient, preview=previews.get(uid, "")) for uid in uids if uid in raw}
 
 
