@@ -322,3 +322,71 @@ def test_select_all_results_of_an_empty_query_does_nothing(celery_worker, client
     response = client.post("/actions/", {"action": "delete", "search": "1", "all": "1", "q": "  "}, HTTP_ACCEPT="application/json")
     assert response.json()["action_id"] is None
     assert len(server_found(seeded, ["ALL"], ["INBOX"])) == 3
+
+
+def _slow_search_user(prefix: str, folders: int = 12):
+    """A person with many folders, one match in each: with a tiny first wait most folders are
+    still being searched when the page is answered."""
+    user = new_mail_user(prefix)
+    with imap_direct(user) as imap:
+        for i in range(folders):
+            name = f"Box{i:02d}"
+            imap.create_folder(name)
+            imap.subscribe_folder(name)
+            imap.append(name, _message(subject=f"Needle {i:02d}", sender="needle@example.org"))
+    return user
+
+
+def test_a_slow_search_streams_the_rest_and_the_page_fills_in(client, settings):
+    settings.WEBMAIL_SEARCH_FIRST_MS = 1
+    settings.WEBMAIL_POOL_PER_PROCESS = 1  # one folder at a time: the others wait their turn
+    user = _slow_search_user("streamer")
+    sign_in(client, user)
+    html = client.get("/mail/search/?q=" + quote("from:needle")).content.decode()
+    assert "Still searching" in html
+    sid = re.search(r'name="sid" value="([0-9a-f]{32})"', html).group(1)
+    assert f"sid={sid}" in unescape(re.search(r'data-run-url="([^"]+)"', html).group(1))
+    assert '<meta http-equiv="refresh"' in html  # without JavaScript the page reloads itself
+
+    def progress():
+        return client.get(f"/mail/search/progress/?sid={sid}", HTTP_ACCEPT="application/json").json()
+
+    wait_until(lambda: progress()["finished"], timeout=60, message="every folder searched in the background")
+    page = client.get("/mail/search/?" + urlencode({"q": "from:needle", "sid": sid})).content.decode()
+    assert "Still searching" not in page and "Not searched" not in page
+    shown = found(client, "from:needle", sid=sid)
+    assert sorted(shown) == sorted(server_found(user, ["FROM", "needle@example.org"], [f"Box{i:02d}" for i in range(12)]))
+    assert len(shown) == 12
+
+
+def test_a_slow_search_can_be_cancelled(client, settings):
+    settings.WEBMAIL_SEARCH_FIRST_MS = 1
+    settings.WEBMAIL_POOL_PER_PROCESS = 1
+    user = _slow_search_user("canceller", folders=40)
+    sign_in(client, user)
+    html = client.get("/mail/search/?" + urlencode({"q": "from:needle OR subject:needle OR to:needle OR cc:needle"})).content.decode()
+    sid = re.search(r'name="sid" value="([0-9a-f]{32})"', html).group(1)
+    response = client.post("/mail/search/cancel/", {"sid": sid}, HTTP_ACCEPT="application/json")
+    assert response.json() == {"cancelled": True}
+    wait_until(lambda: client.get(f"/mail/search/progress/?sid={sid}", HTTP_ACCEPT="application/json").json()["finished"], timeout=60,
+               message="the run ends")
+    progress = client.get(f"/mail/search/progress/?sid={sid}", HTTP_ACCEPT="application/json").json()
+    assert progress["cancelled"]
+    page = client.get("/mail/search/?" + urlencode({"q": "from:needle OR subject:needle OR to:needle OR cc:needle", "sid": sid})).content.decode()
+    assert "Search stopped; not searched" in page
+    # Some folders were never searched, and nothing was searched twice to show the page.
+    assert len(ROW.findall(page)) < 40
+
+
+def test_another_person_cannot_see_or_cancel_a_search_run(client, settings):
+    settings.WEBMAIL_SEARCH_FIRST_MS = 1
+    settings.WEBMAIL_POOL_PER_PROCESS = 1
+    user = _slow_search_user("runowner", folders=6)
+    sign_in(client, user)
+    html = client.get("/mail/search/?q=" + quote("from:needle")).content.decode()
+    match = re.search(r'name="sid" value="([0-9a-f]{32})"', html)
+    sid = match.group(1) if match else "0" * 32
+    sign_in(client, new_mail_user("snoop"))
+    assert client.get(f"/mail/search/progress/?sid={sid}", HTTP_ACCEPT="application/json").status_code == 404
+    assert client.post("/mail/search/cancel/", {"sid": sid}, HTTP_ACCEPT="application/json").status_code == 404
+    assert client.get("/mail/search/progress/?sid=../../x", HTTP_ACCEPT="application/json").status_code == 404

@@ -354,6 +354,9 @@ WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS = env_int("WEBMAIL_FOLDER_COUNTS_REUSE_SECON
 # A search of all folders waits at most this long; folders not searched by then are
 # named on the results page ("not searched in time") instead of holding it up.
 WEBMAIL_SEARCH_SECONDS = env_int("WEBMAIL_SEARCH_SECONDS", 8, minimum=1)
+# The search page is answered after this long with the folders searched by then; the
+# others go on (until WEBMAIL_SEARCH_SECONDS) and arrive on the open page ("still searching").
+WEBMAIL_SEARCH_FIRST_MS = env_int("WEBMAIL_SEARCH_FIRST_MS", 1500, minimum=50)
 # The queue filing actions go to (a deployment may give them dedicated workers).
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 # /metrics (Prometheus): answered only with this bearer token and/or from these networks (CIDRs); neither set: 404.

@@ -1,26 +1,31 @@
 """Searching every folder: `/mail/search/?q=…` (thin: the work is services.reading.search)."""
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.services import user_settings
 from mailview.imap import get_pool
 from mailview.imap.query import FORM_FIELDS, MAX_QUERY_CHARS, Not, ParsedQuery, Term, node_text, parse_query, query_from_fields
 from mailview.services.reading.folders import flatten, folder_tree
-from mailview.services.reading.search import message_search, search_scope
+from mailview.services.reading.search import message_search, search_cancel, search_progress, search_scope
 from mailview.templatetags.mail_urls import folder_url
+from mailview.views.common import wants_json
 
 MAX_PAGE = 1000
+_RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 @dataclass(frozen=True)
@@ -88,6 +93,10 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
     extra = {"body": "1" if in_body else "", "everywhere": "1" if everywhere else ""}
     results = None
     scope = search_scope(folders=folders, query=query, include_all=everywhere)
+    # A streaming search's run: new for each search typed, the page's own when it asks again.
+    run_id = request.GET.get("sid", "")
+    if not _RUN_ID.match(run_id):
+        run_id = uuid.uuid4().hex
     if text:
         results = message_search(
             session=lambda timeout: pool.session(request.user, timeout=timeout),
@@ -100,6 +109,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             max_connections=settings.WEBMAIL_POOL_PER_PROCESS,
             by_recipient=[f.name for f in scope if f.special_use in ("sent", "drafts")],
             user_key=str(request.user.pk),
+            answer_within=settings.WEBMAIL_SEARCH_FIRST_MS / 1000,
+            run_id=run_id,
         )
     page_url = search_url(text, **extra) + "&page="
     return render(
@@ -120,8 +131,37 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "previous_url": page_url + str(page - 1) if results and results.has_previous else "",
             "next_url": page_url + str(page + 1) if results and results.has_next else "",
             "retry_url": search_url(text, **extra),
+            # The same page once the folders still being searched are done (no new search).
+            "run_url": search_url(text, **extra, page=str(page) if page > 1 else "", sid=run_id) if results and results.pending else "",
         },
     )
+
+
+@login_required
+@require_GET
+def search_progress_view(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """How far a streaming search is, for the open page's poll (the cache only, no IMAP)."""
+    run_id = request.GET.get("sid", "")
+    progress = search_progress(user_key=str(request.user.pk), run_id=run_id) if _RUN_ID.match(run_id) else None
+    if progress is None:
+        return JsonResponse({"error": "no such search"}, status=404)
+    return JsonResponse({"pending": len(progress.pending), "finished": progress.finished, "cancelled": progress.cancelled})
+
+
+@login_required
+@require_POST
+def search_cancel_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Stop a streaming search (the folders not started are not searched); then back to the
+    page, which shows what was found and names what was not searched."""
+    run_id = request.POST.get("sid", "")
+    if not _RUN_ID.match(run_id) or not search_cancel(user_key=str(request.user.pk), run_id=run_id):
+        return JsonResponse({"error": "no such search"}, status=404)
+    if wants_json(request):
+        return JsonResponse({"cancelled": True})
+    wanted = request.POST.get("next", "")
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(wanted)
+    return redirect(reverse("mailview:search"))
 
 
 def list_scope_redirect(request: HttpRequest, text: str, folder: str) -> HttpResponse:
