@@ -390,3 +390,17 @@ def test_another_person_cannot_see_or_cancel_a_search_run(client, settings):
     assert client.get(f"/mail/search/progress/?sid={sid}", HTTP_ACCEPT="application/json").status_code == 404
     assert client.post("/mail/search/cancel/", {"sid": sid}, HTTP_ACCEPT="application/json").status_code == 404
     assert client.get("/mail/search/progress/?sid=../../x", HTTP_ACCEPT="application/json").status_code == 404
+
+
+def test_a_folder_search_shows_its_chips_and_a_chip_drops_its_term_in_that_folder(client, seeded):
+    sign_in(client, seeded)
+    html = client.get("/mail/Archive/?" + urlencode({"q": "from:anna budget"})).content.decode()
+    chips = re.findall(r'<span class="chip-text">(.*?)</span>.*?<a href="([^"]+)" class="chip-remove"', html, re.S)
+    assert [unescape(text) for text, _url in chips] == ["from:anna", "budget"]
+    assert unescape(chips[0][1]) == "/mail/Archive/?q=budget"
+    assert [s for _f, s in found_in_folder(client, unescape(chips[0][1]))] == ["Old budget plan"]
+
+
+def found_in_folder(client, url: str) -> list[tuple[str, str]]:
+    html = client.get(url).content.decode()
+    return [("", unescape(m)) for m in re.findall(r'<td class="col-subject">.*?<a href="[^"]+">(.*?)</a>', html, re.S)]

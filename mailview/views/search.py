@@ -53,13 +53,26 @@ def search_url(text: str, **extra: str) -> str:
     return reverse("mailview:search") + "?" + urlencode(params)
 
 
-def _chips(query: ParsedQuery, extra: dict[str, str]) -> list[Chip]:
+def _chips(query: ParsedQuery, extra: dict[str, str], *, base_url: str = "") -> list[Chip]:
+    """The query's top-level terms, each with the URL of the same search without it (on
+    the search page, or on `base_url`: a folder's own list)."""
     chips = []
     for index, node in enumerate(query.nodes):
         term = node.node if isinstance(node, Not) else node
         error = _error_text(term) if isinstance(term, Term) and term.error else ""
-        chips.append(Chip(text=node_text(node), remove_url=search_url(query.without(index), **extra), error=error))
+        rest = query.without(index)
+        if base_url:
+            remove_url = base_url + ("?" + urlencode({"q": rest, **{k: v for k, v in extra.items() if v}}) if rest else "")
+        else:
+            remove_url = search_url(rest, **extra)
+        chips.append(Chip(text=node_text(node), remove_url=remove_url, error=error))
     return chips
+
+
+def folder_query_chips(text: str, folder: str, *, in_body: bool) -> list[Chip]:
+    """The chips of a folder list's search (`/mail/<folder>/?q=`): × keeps the other terms
+    in the same folder."""
+    return _chips(parse_query(text), {"body": "1" if in_body else ""}, base_url=folder_url(folder)) if text else []
 
 
 @login_required
