@@ -35,6 +35,8 @@
 #   bash bench/run.sh fts             # the full-text index: fill rate, size against the mail,
 #                                     # body search with it against SEARCH TEXT without, and
 #                                     # delivery to searchable (bench/fts.py; flags: see its -h)
+#   bash bench/run.sh preview         # IMAP bytes of list page 1 with and without the preview
+#                                     # line (bench/preview_bytes.py)
 #
 # State (never in the repo): var/bench/ holds the SQLite DB, generated secrets, pidfiles,
 # logs, and the last result (var/bench/last-run.json). Uses Redis DBs 4 and 5 and the
@@ -180,6 +182,9 @@ elif [[ ${1:-} == threads ]]; then
   shift
 elif [[ ${1:-} == fts ]]; then
   script=bench/fts.py
+  shift
+elif [[ ${1:-} == preview ]]; then
+  script=bench/preview_bytes.py
   shift
 fi
 timeout --kill-after=30 "${BENCH_TIMEOUT:-3600}" .venv/bin/python -u "$script" "$@" &

@@ -96,7 +96,7 @@ def main() -> int:
     for query in QUERIES:  # warm Dovecot's caches for these headers
         floor(client, search_keys(query), [f for f, _ in FOLDERS])
 
-    app = App(free_port())
+    app = App(int(os.environ.get("BENCH_APP_PORT") or free_port()))
     try:
         app.start()
         browser = Browser(app.port)

@@ -50,6 +50,8 @@ urlpatterns = [
     # Before the folder routes: "compose" is not a folder here.
     path("compose/", include(compose_urlpatterns)),
     path("search/", search.search, name="search"),
+    path("search/progress/", search.search_progress_view, name="search_progress"),
+    path("search/cancel/", search.search_cancel_view, name="search_cancel"),
     path("scheduled/", compose.scheduled, name="scheduled"),
     path("<folder:folder>/", reading.message_list, name="message_list"),
     path("<folder:folder>/<int:uid>/", reading.message_detail, name="message_detail"),

@@ -102,6 +102,9 @@ export DJANGO_SECRET_KEY="test-$(head -c 24 /dev/urandom | base64 | tr -d '/+=')
 export WEBMAIL_CREDENTIALS_KEY="$(.venv/bin/python -c 'from cryptography.fernet import Fernet; print(Fernet.generate_key().decode())')"
 # Sends go out at once unless a test asks for the undo delay (the deployment default is 10 s).
 export WEBMAIL_UNDO_SEND_SECONDS=0
+# A search page waits for every folder unless a test asks for the streaming answer (a loaded
+# machine must not turn a complete result into "still searching").
+export WEBMAIL_SEARCH_FIRST_MS=${WEBMAIL_SEARCH_FIRST_MS:-8000}
 export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="localhost,127.0.0.1,testserver"
 # The event server the browser tests start (tests/conftest.py `event_server`) listens here.
 export WEBMAIL_EVENTS_PORT=${WEBMAIL_EVENTS_PORT:-31082}

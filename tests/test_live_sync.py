@@ -385,3 +385,14 @@ def test_a_message_sent_from_this_webmail_is_a_row_in_sent(person, signed_in, ce
     found = wait_for_events(user, before, 1)
     added = next(e for e in found if e.kind == "rows_added")
     assert added.data["folder"] == sent and "Sent live" in added.data["rows"][0]["html"]
+
+
+def test_a_new_row_carries_the_preview_of_its_text(person):
+    user, mail_user = person
+    run_sync(user, "INBOX")
+    with imap_direct(mail_user) as imap:
+        imap.append("INBOX", b"From: a@example.org\r\nSubject: with text\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n"
+                    + "Grüße: <b>the first line</b> of it\r\n".encode())
+    found = run_sync(user, "INBOX")
+    row = found[0].data["rows"][0]["html"]
+    assert '<span class="preview">Grüße: &lt;b&gt;the first line&lt;/b&gt; of it</span>' in row

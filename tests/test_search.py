@@ -280,3 +280,127 @@ def test_folders_not_searched_in_time_are_named_and_connections_go_back(client, 
     wait_until(lambda: pool.stats()["in_use"] == 0, timeout=10, message="the search's connections back in the pool")
     html = client.get("/mail/search/?q=budget").content.decode()
     assert "Not searched in time" not in html  # with the configured deadline, every folder is searched
+
+
+def test_select_all_results_acts_on_every_match_in_every_folder(celery_worker, client):
+    """More results than a page, in three folders: "select all N results" archives every
+    match on the server (Trash not searched, so not touched), and nothing else."""
+    from accounts.services import user_settings
+
+    user = new_mail_user("selectall")
+    with imap_direct(user) as imap:
+        imap.create_folder("Work/Projects")
+        imap.subscribe_folder("Work/Projects")
+        for i in range(6):
+            imap.append("INBOX", _message(subject=f"Sweep inbox {i}", sender="sweeper@example.org"))
+        for i in range(5):
+            imap.append("Work/Projects", _message(subject=f"Sweep project {i}", sender="sweeper@example.org"))
+        imap.append("Trash", _message(subject="Sweep trash", sender="sweeper@example.org"))
+        imap.append("INBOX", _message(subject="Keep me", sender="keeper@example.org"))
+    sign_in(client, user)
+    from django.contrib.auth import get_user_model
+
+    prefs = user_settings(user=get_user_model().objects.get(username=user.email))
+    prefs.messages_per_page = 10
+    prefs.save()
+    html = client.get("/mail/search/?q=" + quote("from:sweeper")).content.decode()
+    assert len(ROW.findall(html)) == 10 and "Select all 11 results" in html
+    response = client.post(
+        "/actions/", {"action": "archive", "search": "1", "all": "1", "q": "from:sweeper"}, HTTP_ACCEPT="application/json"
+    )
+    ids = response.json()["action_ids"]
+    assert len(ids) == 2  # one per folder with matches
+    for action_id in ids:
+        wait_until(lambda a=action_id: client.get(f"/actions/{a}/", HTTP_ACCEPT="application/json").json()["state"] == "done", timeout=30, message="archive")
+    archived = server_found(user, ["ALL"], ["Archive"])
+    assert archived == {("Archive", f"Sweep inbox {i}") for i in range(6)} | {("Archive", f"Sweep project {i}") for i in range(5)}
+    assert server_found(user, ["ALL"], ["INBOX", "Work/Projects", "Trash"]) == {("INBOX", "Keep me"), ("Trash", "Sweep trash")}
+
+
+def test_select_all_results_of_an_empty_query_does_nothing(celery_worker, client, seeded):
+    sign_in(client, seeded)
+    response = client.post("/actions/", {"action": "delete", "search": "1", "all": "1", "q": "  "}, HTTP_ACCEPT="application/json")
+    assert response.json()["action_id"] is None
+    assert len(server_found(seeded, ["ALL"], ["INBOX"])) == 3
+
+
+def _slow_search_user(prefix: str, folders: int = 12):
+    """A person with many folders, one match in each: with a tiny first wait most folders are
+    still being searched when the page is answered."""
+    user = new_mail_user(prefix)
+    with imap_direct(user) as imap:
+        for i in range(folders):
+            name = f"Box{i:02d}"
+            imap.create_folder(name)
+            imap.subscribe_folder(name)
+            imap.append(name, _message(subject=f"Needle {i:02d}", sender="needle@example.org"))
+    return user
+
+
+def test_a_slow_search_streams_the_rest_and_the_page_fills_in(client, settings):
+    settings.WEBMAIL_SEARCH_FIRST_MS = 1
+    settings.WEBMAIL_POOL_PER_PROCESS = 1  # one folder at a time: the others wait their turn
+    user = _slow_search_user("streamer")
+    sign_in(client, user)
+    html = client.get("/mail/search/?q=" + quote("from:needle")).content.decode()
+    assert "Still searching" in html
+    sid = re.search(r'name="sid" value="([0-9a-f]{32})"', html).group(1)
+    assert f"sid={sid}" in unescape(re.search(r'data-run-url="([^"]+)"', html).group(1))
+    assert '<meta http-equiv="refresh"' in html  # without JavaScript the page reloads itself
+
+    def progress():
+        return client.get(f"/mail/search/progress/?sid={sid}", HTTP_ACCEPT="application/json").json()
+
+    wait_until(lambda: progress()["finished"], timeout=60, message="every folder searched in the background")
+    page = client.get("/mail/search/?" + urlencode({"q": "from:needle", "sid": sid})).content.decode()
+    assert "Still searching" not in page and "Not searched" not in page
+    shown = found(client, "from:needle", sid=sid)
+    assert sorted(shown) == sorted(server_found(user, ["FROM", "needle@example.org"], [f"Box{i:02d}" for i in range(12)]))
+    assert len(shown) == 12
+
+
+def test_a_slow_search_can_be_cancelled(client, settings):
+    settings.WEBMAIL_SEARCH_FIRST_MS = 1
+    settings.WEBMAIL_POOL_PER_PROCESS = 1
+    user = _slow_search_user("canceller", folders=40)
+    sign_in(client, user)
+    html = client.get("/mail/search/?" + urlencode({"q": "from:needle OR subject:needle OR to:needle OR cc:needle"})).content.decode()
+    sid = re.search(r'name="sid" value="([0-9a-f]{32})"', html).group(1)
+    response = client.post("/mail/search/cancel/", {"sid": sid}, HTTP_ACCEPT="application/json")
+    assert response.json() == {"cancelled": True}
+    wait_until(lambda: client.get(f"/mail/search/progress/?sid={sid}", HTTP_ACCEPT="application/json").json()["finished"], timeout=60,
+               message="the run ends")
+    progress = client.get(f"/mail/search/progress/?sid={sid}", HTTP_ACCEPT="application/json").json()
+    assert progress["cancelled"]
+    page = client.get("/mail/search/?" + urlencode({"q": "from:needle OR subject:needle OR to:needle OR cc:needle", "sid": sid})).content.decode()
+    assert "Search stopped; not searched" in page
+    # Some folders were never searched, and nothing was searched twice to show the page.
+    assert len(ROW.findall(page)) < 40
+
+
+def test_another_person_cannot_see_or_cancel_a_search_run(client, settings):
+    settings.WEBMAIL_SEARCH_FIRST_MS = 1
+    settings.WEBMAIL_POOL_PER_PROCESS = 1
+    user = _slow_search_user("runowner", folders=6)
+    sign_in(client, user)
+    html = client.get("/mail/search/?q=" + quote("from:needle")).content.decode()
+    match = re.search(r'name="sid" value="([0-9a-f]{32})"', html)
+    sid = match.group(1) if match else "0" * 32
+    sign_in(client, new_mail_user("snoop"))
+    assert client.get(f"/mail/search/progress/?sid={sid}", HTTP_ACCEPT="application/json").status_code == 404
+    assert client.post("/mail/search/cancel/", {"sid": sid}, HTTP_ACCEPT="application/json").status_code == 404
+    assert client.get("/mail/search/progress/?sid=../../x", HTTP_ACCEPT="application/json").status_code == 404
+
+
+def test_a_folder_search_shows_its_chips_and_a_chip_drops_its_term_in_that_folder(client, seeded):
+    sign_in(client, seeded)
+    html = client.get("/mail/Archive/?" + urlencode({"q": "from:anna budget"})).content.decode()
+    chips = re.findall(r'<span class="chip-text">(.*?)</span>.*?<a href="([^"]+)" class="chip-remove"', html, re.S)
+    assert [unescape(text) for text, _url in chips] == ["from:anna", "budget"]
+    assert unescape(chips[0][1]) == "/mail/Archive/?q=budget"
+    assert [s for _f, s in found_in_folder(client, unescape(chips[0][1]))] == ["Old budget plan"]
+
+
+def found_in_folder(client, url: str) -> list[tuple[str, str]]:
+    html = client.get(url).content.decode()
+    return [("", unescape(m)) for m in re.findall(r'<td class="col-subject">.*?<a href="[^"]+">(.*?)</a>', html, re.S)]

@@ -78,6 +78,7 @@ _LIGHT_GET = re.compile(
     r"|actions/[^/]+/"  # an action's progress
     r"|mail/compose/[^/]+/status/"  # sending progress
     r"|mail/compose/addresses/"  # autocomplete, from the database
+    r"|mail/search/progress/"  # a streaming search's poll, from the cache
     r"|mail/.+/\d+/(?:body|raw|part/[^/]+)/"  # the body document (cached), downloads, inline images
     r")$"
 )

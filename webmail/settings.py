@@ -382,6 +382,9 @@ WEBMAIL_SEARCH_INDEX_DIR = Path(env_str("WEBMAIL_SEARCH_INDEX_DIR", str(BASE_DIR
 WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES = env_int("WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES", 2000, minimum=0)
 # How long one indexing task runs before it queues the rest (tasks stay short).
 WEBMAIL_SEARCH_INDEX_TASK_SECONDS = env_int("WEBMAIL_SEARCH_INDEX_TASK_SECONDS", 20, minimum=1)
+# The search page is answered after this long with the folders searched by then; the
+# others go on (until WEBMAIL_SEARCH_SECONDS) and arrive on the open page ("still searching").
+WEBMAIL_SEARCH_FIRST_MS = env_int("WEBMAIL_SEARCH_FIRST_MS", 1500, minimum=50)
 # The queue filing actions go to (a deployment may give them dedicated workers).
 WEBMAIL_ACTIONS_QUEUE = env_str("WEBMAIL_ACTIONS_QUEUE", "celery")
 # /metrics (Prometheus): answered only with this bearer token and/or from these networks (CIDRs); neither set: 404.

@@ -132,6 +132,7 @@ class RawSummary:
     internaldate: object  # datetime | None
     size: int
     bodystructure: object  # imapclient BodyData, for mailview.mime
+    preview: object = None  # the server's PREVIEW (bytes) when asked for and advertised, else None
 
 
 @dataclass(frozen=True)
@@ -857,12 +858,18 @@ class ImapConnection:
             raw.update(self._run(lambda c: c.fetch(missing, items), retry=retry))
         return raw
 
-    def fetch_summaries(self, uids: Iterable[int]) -> dict[int, RawSummary]:
-        """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs."""
+    def fetch_summaries(self, uids: Iterable[int], *, preview: Iterable[int] = ()) -> dict[int, RawSummary]:
+        """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs; for
+        those also in `preview`, PREVIEW (RFC 8970) too where the server advertises it (a
+        second FETCH only when some UIDs want it and some do not)."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
-        raw = self._fetch(wanted, SUMMARY_ITEMS)
+        with_preview = set(validate.uids(preview)) & set(wanted) if self.has_capability("PREVIEW") else set()
+        rest = [u for u in wanted if u not in with_preview]
+        raw = self._fetch(rest, SUMMARY_ITEMS) if rest else {}
+        if with_preview:
+            raw.update(self._fetch([u for u in wanted if u in with_preview], SUMMARY_ITEMS + [b"PREVIEW"]))
         out: dict[int, RawSummary] = {}
         for uid, data in raw.items():
             envelope = data.get(b"ENVELOPE")
@@ -878,7 +885,24 @@ class ImapConnection:
                 internaldate=data.get(b"INTERNALDATE"),
                 size=int(data.get(b"RFC822.SIZE", 0) or 0),
                 bodystructure=data.get(b"BODYSTRUCTURE"),
+                preview=data.get(b"PREVIEW"),
             )
+        return out
+
+    def fetch_heads(self, wanted: dict[int, tuple[str, int]]) -> dict[int, bytes]:
+        """The first bytes of one part of each message: `{uid: (section, max_bytes)}` →
+        `{uid: bytes}` (`BODY.PEEK[section]<0.max_bytes>`, one FETCH per distinct section and
+        size, never sets \\Seen). Messages gone are left out."""
+        groups: dict[tuple[str, int], list[int]] = {}
+        for uid, (section, max_bytes) in wanted.items():
+            groups.setdefault((validate.section(section), max(1, int(max_bytes))), []).append(validate.uid(uid))
+        out: dict[int, bytes] = {}
+        for (section, max_bytes), uids in groups.items():
+            item = f"BODY.PEEK[{section}]<0.{max_bytes}>".encode()
+            for uid, data in self._fetch(uids, [item]).items():
+                for key, value in data.items():
+                    if (key.decode("ascii", "replace") if isinstance(key, bytes) else str(key)).startswith("BODY["):
+                        out[int(uid)] = value if isinstance(value, bytes) else b""
         return out
 
     def fetch_dates(self, uids: Iterable[int]) -> dict[int, object]:

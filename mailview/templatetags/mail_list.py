@@ -76,6 +76,8 @@ def _row(m: MessageSummary, folder: str, f: _Formats, folder_label: str | None =
     subject = escape(m.subject or f.no_subject)
     labels = "".join(f'<span class="label-chip label-color-{int(label.color)}">{escape(label.name)}</span> ' for label in m.labels)
     classes = "message" + ("" if m.seen else " unread") + (" flagged" if m.flagged else "")
+    # The preview is text from the mail (hostile): escaped like every other value here.
+    preview = f' <span class="preview">{escape(m.preview)}</span>' if m.preview else ""
     attach = (
         f'<svg class="icon paperclip" role="img" aria-label="{f.attachments}"><title>{f.attachments}</title>'
         f'<use href="{f.icons}#paperclip"></use></svg>'
@@ -98,7 +100,7 @@ def _row(m: MessageSummary, folder: str, f: _Formats, folder_label: str | None =
         f'{folder_cell}'
         f'      <td class="col-from" title="{escape(m.correspondent_email)}">{escape(m.correspondent or f.unknown_sender)}</td>\n'
         f'      <td class="col-subject">{labels}<a href="{escape(message_url(folder, m.uid))}">{subject}</a>'
-        f'{"" if m.seen else f.unread_note}</td>\n'
+        f'{"" if m.seen else f.unread_note}{preview}</td>\n'
         f'      <td class="col-attach">{attach}</td>\n'
         f'      <td class="col-date">{f.time_element(m.date)}</td>\n'
         f'      <td class="col-size">{escape(mail_size(m.size))}</td>\n'

@@ -5,8 +5,10 @@ task's state); folder management runs directly (the user needs its answer now).
 """
 from __future__ import annotations
 
+from collections.abc import Mapping
 from urllib.parse import unquote
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
@@ -18,9 +20,10 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from mailview.imap import ImapProtocolError, InvalidImapInput, get_pool, validate
+from mailview.imap.query import MAX_QUERY_CHARS
 from mailview.services.filing.actions import KINDS, label_is_valid, undo_plan
 from mailview.services.filing.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
-from mailview.services.filing.queue import action_enqueue, action_is_owned, action_result, action_undo_plan, folder_uid_set
+from mailview.services.filing.queue import action_enqueue, action_is_owned, action_result, action_undo_plan, folder_uid_set, search_uid_sets
 from mailview.services.live.state import folder_states_trusted
 from mailview.services.reading.folders import flatten, folder_change_token, folder_tree, folder_unread_count
 from mailview.services.reading.quota import mailbox_quota
@@ -38,8 +41,10 @@ def _owned(request: AuthenticatedHttpRequest, action_id: str) -> None:
 @require_POST
 def action_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.POST.get("action", "")
+    if request.POST.get("search") == "1" and request.POST.get("all") == "1":
+        return _action_create_for_search(request, kind)
     if request.POST.getlist("ref"):
-        return _action_create_across_folders(request, kind)
+        return _action_create_across_folders(request, kind, refs_by_folder(request.POST.getlist("ref")))
     folder = validate.folder_name(request.POST.get("folder", ""))
     target = request.POST.get("target") or None
     keyword = request.POST.get("keyword") or None
@@ -81,11 +86,27 @@ def action_create(request: AuthenticatedHttpRequest) -> HttpResponse:
 ACROSS_FOLDERS = frozenset({"archive", "junk", "notjunk", "delete", "read", "unread", "flag", "unflag", "move", "copy", "label_add", "label_remove"})
 
 
-def _action_create_across_folders(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
-    """Search results: `ref` values name folder and UID (`Work%2FProjects/12`); the
-    messages are grouped by folder and one action is queued per folder (actions are per
-    folder on the server). The answer lists every action id (`action_id` is the first)."""
-    by_folder = refs_by_folder(request.POST.getlist("ref"))
+def _action_create_for_search(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """"Select all N results" of a search (`q`, `body`, `everywhere` as on the search page):
+    every message that matches now, in every folder searched, one action per folder."""
+    if kind not in ACROSS_FOLDERS:
+        return _refuse(request, "INBOX", _("Unknown action."))
+    text = request.POST.get("q", "").strip()[:MAX_QUERY_CHARS]
+    with get_pool().session(request.user) as imap:
+        folders = flatten(folder_tree(imap=imap, max_age=settings.WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS))
+        by_folder = search_uid_sets(
+            imap=imap, folders=folders, text=text, in_body=request.POST.get("body") == "1", include_all=request.POST.get("everywhere") == "1"
+        )
+    if not by_folder:
+        return _done(request, "INBOX", None, _("Nothing to do: no messages."))
+    return _action_create_across_folders(request, kind, by_folder)
+
+
+def _action_create_across_folders(request: AuthenticatedHttpRequest, kind: str, by_folder: Mapping[str, list[int] | str]) -> HttpResponse:
+    """Search results: `ref` values name folder and UID (`Work%2FProjects/12`), or "select
+    all" found every match; the messages are grouped by folder and one action is queued per
+    folder (actions are per folder on the server). The answer lists every action id
+    (`action_id` is the first)."""
     first = next(iter(by_folder), "INBOX")
     if kind not in ACROSS_FOLDERS:
         return _refuse(request, first, _("Unknown action."))

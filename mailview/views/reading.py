@@ -43,7 +43,7 @@ from mailview.services.reading.trust import message_sender_trust
 from mailview.tasks import sync_folders
 from mailview.templatetags.mail_styles import BODY_HEIGHT_SCRIPT_HASH, PDF_VIEWER_STYLESHEETS, PRINT_STYLESHEETS, stylesheet_text
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
-from mailview.views.search import list_scope_redirect
+from mailview.views.search import folder_query_chips, list_scope_redirect
 
 # Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers
 # on the IMAP wire: a larger page would make the server refuse the partial SORT.
@@ -129,6 +129,7 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
             "folder_state": folder_state_token(page.selected, folders),
             "poll_seconds": settings.WEBMAIL_LIST_POLL_SECONDS,
             "list_view": view,
+            "chips": folder_query_chips(query, folder, in_body=position.in_body),
             "quota": quota,
             "grouped": grouped,
             "views": VIEWS,

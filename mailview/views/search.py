@@ -1,16 +1,19 @@
 """Searching every folder: `/mail/search/?q=…` (thin: the work is services.reading.search)."""
 from __future__ import annotations
 
+import re
+import uuid
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from accounts.services import user_settings
@@ -18,11 +21,13 @@ from mailview.imap import get_pool
 from mailview.imap.query import FORM_FIELDS, MAX_QUERY_CHARS, Not, ParsedQuery, Term, node_text, parse_query, query_from_fields
 from mailview.services.fulltext.indexing import index_progress, index_request
 from mailview.services.reading.folders import flatten, folder_tree
-from mailview.services.reading.search import message_search, search_scope
+from mailview.services.reading.search import message_search, search_cancel, search_progress, search_scope
 from mailview.tasks import search_index_fill
 from mailview.templatetags.mail_urls import folder_url
+from mailview.views.common import wants_json
 
 MAX_PAGE = 1000
+_RUN_ID = re.compile(r"^[0-9a-f]{32}$")
 
 
 @dataclass(frozen=True)
@@ -50,13 +55,26 @@ def search_url(text: str, **extra: str) -> str:
     return reverse("mailview:search") + "?" + urlencode(params)
 
 
-def _chips(query: ParsedQuery, extra: dict[str, str]) -> list[Chip]:
+def _chips(query: ParsedQuery, extra: dict[str, str], *, base_url: str = "") -> list[Chip]:
+    """The query's top-level terms, each with the URL of the same search without it (on
+    the search page, or on `base_url`: a folder's own list)."""
     chips = []
     for index, node in enumerate(query.nodes):
         term = node.node if isinstance(node, Not) else node
         error = _error_text(term) if isinstance(term, Term) and term.error else ""
-        chips.append(Chip(text=node_text(node), remove_url=search_url(query.without(index), **extra), error=error))
+        rest = query.without(index)
+        if base_url:
+            remove_url = base_url + ("?" + urlencode({"q": rest, **{k: v for k, v in extra.items() if v}}) if rest else "")
+        else:
+            remove_url = search_url(rest, **extra)
+        chips.append(Chip(text=node_text(node), remove_url=remove_url, error=error))
     return chips
+
+
+def folder_query_chips(text: str, folder: str, *, in_body: bool) -> list[Chip]:
+    """The chips of a folder list's search (`/mail/<folder>/?q=`): × keeps the other terms
+    in the same folder."""
+    return _chips(parse_query(text), {"body": "1" if in_body else ""}, base_url=folder_url(folder)) if text else []
 
 
 @login_required
@@ -101,6 +119,10 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
                 # Without a complete index body text is a scan of the server: on a big mailbox
                 # say so first, with a way out, then search (the page reloads itself into it).
                 scan_url = search_url(text, **extra, scan="1", page=str(page) if page > 1 else "")
+    # A streaming search's run: new for each search typed, the page's own when it asks again.
+    run_id = request.GET.get("sid", "")
+    if not _RUN_ID.match(run_id):
+        run_id = uuid.uuid4().hex
     if text and not scan_url:
         results = message_search(
             session=lambda timeout: pool.session(request.user, timeout=timeout),
@@ -113,6 +135,8 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             max_connections=settings.WEBMAIL_POOL_PER_PROCESS,
             by_recipient=[f.name for f in scope if f.special_use in ("sent", "drafts")],
             user_key=str(request.user.pk),
+            answer_within=settings.WEBMAIL_SEARCH_FIRST_MS / 1000,
+            run_id=run_id,
         )
     page_url = search_url(text, **extra) + "&page="
     return render(
@@ -136,8 +160,37 @@ def search(request: AuthenticatedHttpRequest) -> HttpResponse:
             "index_progress": progress,
             "scan_url": scan_url,
             "cancel_url": search_url(text, everywhere=extra["everywhere"]),
+            # The same page once the folders still being searched are done (no new search).
+            "run_url": search_url(text, **extra, page=str(page) if page > 1 else "", sid=run_id) if results and results.pending else "",
         },
     )
+
+
+@login_required
+@require_GET
+def search_progress_view(request: AuthenticatedHttpRequest) -> JsonResponse:
+    """How far a streaming search is, for the open page's poll (the cache only, no IMAP)."""
+    run_id = request.GET.get("sid", "")
+    progress = search_progress(user_key=str(request.user.pk), run_id=run_id) if _RUN_ID.match(run_id) else None
+    if progress is None:
+        return JsonResponse({"error": "no such search"}, status=404)
+    return JsonResponse({"pending": len(progress.pending), "finished": progress.finished, "cancelled": progress.cancelled})
+
+
+@login_required
+@require_POST
+def search_cancel_view(request: AuthenticatedHttpRequest) -> HttpResponse:
+    """Stop a streaming search (the folders not started are not searched); then back to the
+    page, which shows what was found and names what was not searched."""
+    run_id = request.POST.get("sid", "")
+    if not _RUN_ID.match(run_id) or not search_cancel(user_key=str(request.user.pk), run_id=run_id):
+        return JsonResponse({"error": "no such search"}, status=404)
+    if wants_json(request):
+        return JsonResponse({"cancelled": True})
+    wanted = request.POST.get("next", "")
+    if wanted.startswith("/") and url_has_allowed_host_and_scheme(wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(wanted)
+    return redirect(reverse("mailview:search"))
 
 
 def list_scope_redirect(request: HttpRequest, text: str, folder: str) -> HttpResponse:

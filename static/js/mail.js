@@ -70,7 +70,15 @@
     const data = new FormData();
     data.append("action", kind);
     if (!crossFolder) data.append("folder", folder);
-    if (crossFolder) targets.forEach((r) => data.append("ref", r.dataset.ref));
+    if (crossFolder && wholeFolder) {
+      // "Select all N results": the server finds every match again, in every folder searched.
+      data.append("all", "1");
+      for (const name of ["search", "q", "body", "everywhere"]) {
+        const hidden = form.querySelector(`input[type=hidden][name=${name}]`);
+        if (hidden) data.append(name, hidden.value);
+      }
+    }
+    else if (crossFolder) targets.forEach((r) => data.append("ref", r.dataset.ref));
     else if (wholeFolder) {
       data.append("all", "1");
       for (const name of ["q", "body"]) {
@@ -95,7 +103,7 @@
       const undoIt = crossFolder ? () => undoAll(actionIds || [actionId]) : () => undo({ kind, actionId, revert, targets, moved });
       showToast(state.notice || doneText(kind), { undo: state.undo ? undoIt : null });
       document.body.dataset.quietUntil = String(Date.now() + (state.undo ? 10500 : 0));
-      if (MOVE_LIKE.has(kind)) adjustTotal(-targets.length);
+      if (MOVE_LIKE.has(kind)) adjustTotal(crossFolder && wholeFolder ? -Infinity : -targets.length);
       refreshTree();
     } catch (error) {
       revert();

@@ -15,9 +15,13 @@ from django.core.cache import cache
 from django.db import transaction
 
 from mailview.imap.connection import ImapConnection
+from mailview.imap.errors import MailboxNotFound
+from mailview.imap.query import parse_query
 from mailview.imap.search import search_keys
 from mailview.imap.sequences import uid_set_text
 from mailview.services.filing.actions import undo_plan
+from mailview.services.reading.folders import FolderInfo
+from mailview.services.reading.search import search_scope
 
 OWNER_TTL = 7 * 24 * 3600
 
@@ -87,3 +91,25 @@ def folder_uid_set(*, imap: ImapConnection, folder: str, query: str = "", in_bod
     if selected.exists == 0 or matching == []:
         return None
     return uid_set_text(matching) if matching is not None else f"1:{max(selected.uidnext - 1, 1)}"
+
+
+def search_uid_sets(
+    *, imap: ImapConnection, folders: list[FolderInfo], text: str, in_body: bool = False, include_all: bool = False
+) -> dict[str, str]:
+    """"Select all N results" of a search across folders: for each folder the search covers
+    (the same scope as the search page: `services.reading.search.search_scope`), the UIDs
+    matching now, as a UID set. Folders without a match are left out. Runs the folders one
+    after another on the one connection (an action, not a page: no deadline)."""
+    query = parse_query(text)
+    if query.is_empty:
+        return {}  # never "everything": an empty search has no results to select
+    scope = search_scope(folders=folders, query=query, include_all=include_all)
+    sets: dict[str, str] = {}
+    for folder in scope:
+        try:
+            every = folder_uid_set(imap=imap, folder=folder.name, query=text, in_body=in_body)
+        except MailboxNotFound:
+            continue  # gone since the page was shown
+        if every is not None:
+            sets[folder.name] = every
+    return sets

@@ -33,6 +33,7 @@ from django.utils import timezone
 
 from mailview.imap.connection import ImapConnection, RawSummary
 from mailview.imap.errors import ImapError, MailboxNotFound
+from mailview.mime.preview import preview_from_server
 from mailview.services.reading.messages import MessageSummary, labels_of, summarize
 from mailview.services.special_folders import special_folders
 from webmail.redis_client import get_redis, key_prefix
@@ -212,7 +213,7 @@ def _folder_delta(*, imap: ImapConnection, folder: str, known: FolderState | Non
     if too_big or (not complete and not adds_up):
         # Too much to send row by row, or changes we cannot see (expunges without QRESYNC).
         return FolderDelta(state=_with_top(imap, state) if state.highestmodseq is None else state, resync=True, counts_changed=True)
-    added = imap.fetch_summaries(new_uids) if new_uids else {}
+    added = imap.fetch_summaries(new_uids, preview=new_uids) if new_uids else {}  # PREVIEW where advertised
     if state.highestmodseq is None:
         top = dict(state.top)
         top.update({uid: sorted(raw.flags) for uid, raw in added.items()})
@@ -276,7 +277,7 @@ def _unix(value: object) -> int | None:
 def _rows(added: list[RawSummary], *, folder: str, show_recipient: bool, render_rows: RenderRows) -> list[dict[str, Any]]:
     rows = []
     for raw in added:
-        summary = summarize(raw, show_recipient=show_recipient)
+        summary = summarize(raw, show_recipient=show_recipient, preview=preview_from_server(raw.preview) or "")
         rows.append(
             {
                 "uid": raw.uid,
