@@ -35,7 +35,7 @@ import pytest
 import redis
 
 from mailview.imap.budget import ConnectionBudget
-from tests.support import REPO, MailUser, append_message, dovecot_connections, imap_direct, new_mail_user, wait_until
+from tests.support import REPO, TEST_VAR, MailUser, append_message, dovecot_connections, imap_direct, new_mail_user, wait_until
 
 BUDGET = 3  # WEBMAIL_POOL_PER_USER_TOTAL for these processes: below what 2 web + 2 workers could open
 PREFIX = f"webmail-scale-{uuid.uuid4().hex[:6]}"
@@ -65,7 +65,7 @@ class Node:
     log_path: Path = field(default=REPO / "var" / "scale.log")
 
     def start(self) -> None:
-        self.log_path = REPO / "var" / f"test-scale-{self.name}.log"
+        self.log_path = TEST_VAR / f"test-scale-{self.name}.log"
         log = open(self.log_path, "wb")  # noqa: SIM115 - handed to the child
         self.process = subprocess.Popen(self.argv, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         log.close()
