@@ -162,9 +162,12 @@ def test_a_watched_unchanged_folder_pages_with_one_list_and_nothing_else(person,
 
 
 def test_an_unchanged_watched_pages_rows_are_rendered_once_and_a_change_renders_them_again(person, monkeypatch):
+    from accounts.models import UserSettings
     from mailview.templatetags import mail_list
 
     client, user, mail_user = person
+    # The flat list's rows are what is kept rendered (conversation rows are rendered per page).
+    UserSettings.objects.update_or_create(user=user, defaults={"list_view": "flat"})
     events.mark_watched(user.pk, 60)
     sync_all(user, mail_user)
     client.get("/mail/INBOX/")  # the page kept under the state

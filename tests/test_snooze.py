@@ -29,12 +29,14 @@ def person(client):
 
 
 def subjects(user, folder: str) -> list[str]:
-    """Subjects in `folder`, newest arrival first (the list's order)."""
+    """Subjects in `folder`, newest arrival first (the list's order: arrivals in the same second
+    newest UID first; SORT REVERSE ARRIVAL would list those oldest first, RFC 5256)."""
     with imap_direct(user) as imap:
         imap.select_folder(folder, readonly=True)
-        uids = imap.sort(["REVERSE", "ARRIVAL"], ["ALL"])
-        data = imap.fetch(uids, ["ENVELOPE"]) if uids else {}
-        return [data[u][b"ENVELOPE"].subject.decode() for u in uids]
+        uids = imap.search(["ALL"])
+        data = imap.fetch(uids, ["ENVELOPE", "INTERNALDATE"]) if uids else {}
+        newest_first = sorted(uids, key=lambda u: (data[u][b"INTERNALDATE"], u), reverse=True)
+        return [data[u][b"ENVELOPE"].subject.decode() for u in newest_first]
 
 
 def flags_of(user, folder: str, subject: str) -> tuple[bytes, ...]:

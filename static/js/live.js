@@ -141,11 +141,18 @@
       ? Array.from(document.querySelectorAll("#list-form tr.message:not([hidden])")).find((row) => row.getBoundingClientRect().bottom > 0)
       : null;
     const before = anchor ? anchor.getBoundingClientRect().top : 0;
-    change();
-    if (anchor && anchor.isConnected) {
-      const moved = anchor.getBoundingClientRect().top - before;
+    const done = change();
+    const settle = () => {
+      // A refetched list has new rows: the same message's row is the anchor then.
+      const now = anchor && (anchor.isConnected ? anchor
+        : document.querySelector(`#list-form tr.message[data-uid="${Number(anchor.dataset.uid)}"]`));
+      if (!now) return;
+      const moved = now.getBoundingClientRect().top - before;
       if (moved) scroller.scrollTop += moved; // (browsers with scroll anchoring have already: 0)
-    }
+    };
+    if (done && typeof done.then === "function") return done.then((result) => { settle(); return result; });
+    settle();
+    return done;
   }
 
   // A conversation row holds several messages (`data-uids`): is this UID one of them?
@@ -160,7 +167,7 @@
     if (!fresh.length) return;
     // Conversations: a new message may belong to a row already shown, so the page's rows are
     // fetched again (one row per conversation, never a duplicate); later pages get the bar.
-    if (list.grouped) { if (list.page === 1 && byDateNewestFirst()) refresh(); else showBar(fresh.length); return; }
+    if (list.grouped) { if (list.page === 1 && byDateNewestFirst()) keepingScroll(refresh); else showBar(fresh.map((r) => r.uid)); return; }
     const body = document.querySelector(".message-list tbody");
     if (!body || list.page !== 1 || !byDateNewestFirst()) { showBar(fresh.map((r) => r.uid)); return; }
     keepingScroll(() => {
@@ -292,8 +299,13 @@
   }
 
   // Signed out (in another tab or window): this page can read no more mail; to the sign-in page.
+  // This tab's own sign-out is already on its way to the signed-out page (with its message).
+  let signingOut = false;
+  const logoutForm = document.querySelector(".logout-form");
+  if (logoutForm) logoutForm.addEventListener("submit", () => { signingOut = true; });
   function signedOut() {
     stopPoll();
+    if (signingOut) return;
     if (config.signIn) window.location.assign(config.signIn);
     else window.location.reload();  // the page's own URL now answers with the sign-in page
   }

@@ -34,7 +34,6 @@ from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Any
 
-from django.core.cache import cache
 from redis.exceptions import RedisError
 
 from mailview.imap.connection import ImapConnection, SelectedFolder
@@ -51,6 +50,7 @@ from mailview.services.reading.messages import (
     _selection_of,
     summarize,
 )
+from webmail.cache import optional_cache as cache
 from webmail.redis_client import get_redis, key_prefix
 
 log = logging.getLogger(__name__)

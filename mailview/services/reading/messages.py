@@ -16,7 +16,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import redis
-from django.core.cache import cache
 
 from mailview.imap.connection import ImapConnection, RawAddress, RawSummary, SelectedFolder
 from mailview.imap.errors import MessageNotFound
@@ -26,6 +25,7 @@ from mailview.mime import decode_header_value, has_attachment, parse_bodystructu
 from mailview.mime.preview import preview_bytes, preview_from_part, preview_from_server, preview_part
 from mailview.services.fulltext.lookup import indexed_folder_search
 from mailview.services.live.state import FolderState
+from webmail.cache import optional_cache as cache
 
 SORTS = ("date", "from", "subject", "size")
 ORDERS = ("asc", "desc")

@@ -3,10 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.cache import cache
-
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import ImapProtocolError
+from webmail.cache import optional_cache as cache
 
 # The sidebar is on every page: the server is asked at most once a minute per person.
 QUOTA_SECONDS = 60
