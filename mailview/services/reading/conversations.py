@@ -45,6 +45,7 @@ from mailview.services.reading.messages import (
     KNOWN_PAGE_SECONDS,
     MAX_PER_PAGE,
     MessageSummary,
+    Paging,
     _picklable,
     _remember_labels,
     _selection_of,
@@ -329,7 +330,7 @@ class Conversation:
 
 
 @dataclass(frozen=True)
-class ConversationPage:
+class ConversationPage(Paging):
     folder: str
     selected: SelectedFolder
     page: int
@@ -345,26 +346,6 @@ class ConversationPage:
     @property
     def messages(self) -> list[MessageSummary]:
         return [c.latest for c in self.conversations]
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first_index(self) -> int:
-        return (self.page - 1) * self.per_page + 1 if self.total else 0
-
-    @property
-    def last_index(self) -> int:
-        return min(self.page * self.per_page, self.total)
 
 
 def conversation_page(

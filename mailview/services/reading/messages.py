@@ -64,17 +64,13 @@ class MessageSummary:
     preview: str = ""  # the first words of the text, one line (`message_previews`)
 
 
-@dataclass(frozen=True)
-class MessagePage:
-    folder: str
-    selected: SelectedFolder
+class Paging:
+    """Page arithmetic of page `page` (`per_page` rows) of `total`: for the list, the
+    conversation list and search results (which override what differs)."""
+
     page: int
     per_page: int
     total: int
-    sort: str
-    order: str
-    messages: list[MessageSummary]
-    query: str = ""
 
     @property
     def pages(self) -> int:
@@ -95,6 +91,19 @@ class MessagePage:
     @property
     def last_index(self) -> int:
         return min(self.page * self.per_page, self.total)
+
+
+@dataclass(frozen=True)
+class MessagePage(Paging):
+    folder: str
+    selected: SelectedFolder
+    page: int
+    per_page: int
+    total: int
+    sort: str
+    order: str
+    messages: list[MessageSummary]
+    query: str = ""
 
 
 def message_meta(*, imap: ImapConnection, folder: str, uid: int, readonly: bool = True) -> tuple[SelectedFolder, RawSummary]:

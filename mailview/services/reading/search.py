@@ -43,7 +43,7 @@ from mailview.imap.search import query_keys
 from mailview.services.fulltext.lookup import indexed_folder_search
 from mailview.services.reading.folders import FolderInfo
 from mailview.services.reading.labels import labels_remember
-from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, message_previews, previews_kept, summarize
+from mailview.services.reading.messages import MAX_PER_PAGE, MessageSummary, Paging, message_previews, previews_kept, summarize
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -75,7 +75,7 @@ class FolderCount:
 
 
 @dataclass(frozen=True)
-class SearchResults:
+class SearchResults(Paging):
     query: ParsedQuery
     text: str
     in_body: bool
@@ -97,14 +97,6 @@ class SearchResults:
     @property
     def pages(self) -> int:
         return max(1, -(-min(self.total, MAX_POSITION) // self.per_page))
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
 
     @property
     def first_index(self) -> int:
