@@ -49,6 +49,8 @@ from mailview.services.reading.messages import (
     _picklable,
     _remember_labels,
     _selection_of,
+    message_previews,
+    previews_kept,
     summarize,
 )
 from webmail.cache import optional_cache as cache
@@ -397,11 +399,17 @@ def conversation_page(
         keep = newest if tree_view else newest[:ROW_MESSAGES]
         full.update(keep)
         flags_only.update(newest[len(keep):])
-    raw = imap.fetch_summaries(sorted(full))
+    # A row's preview line is its newest message's (threaded: every message's).
+    shown = sorted(full) if tree_view else [max(u for u, _d in tree if u in full) for tree in trees if any(u in full for u, _d in tree)]
+    kept = previews_kept(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uids=shown)
+    raw = imap.fetch_summaries(sorted(full), preview=[u for u in shown if u not in kept])
+    previews = message_previews(
+        imap=imap, raw={u: raw[u] for u in shown if u in raw}, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key, kept=kept,
+    )
     flags = imap.fetch_flags(sorted(flags_only)) if flags_only else {}
     conversations = []
     for tree in trees:
-        row = _conversation(tree, raw=raw, flags=flags, show_recipient=show_recipient, with_tree=tree_view)
+        row = _conversation(tree, raw=raw, flags=flags, show_recipient=show_recipient, with_tree=tree_view, previews=previews)
         if row is not None:
             conversations.append(row)
     if known is not None and known.highestmodseq is not None and selected.uidvalidity == known.uidvalidity:
@@ -418,12 +426,13 @@ def _picklable_conversation(c: Conversation) -> Conversation:
 
 
 def _conversation(
-    tree: list[tuple[int, int]], *, raw: dict[int, Any], flags: dict[int, frozenset[str]], show_recipient: bool, with_tree: bool
+    tree: list[tuple[int, int]], *, raw: dict[int, Any], flags: dict[int, frozenset[str]], show_recipient: bool, with_tree: bool,
+    previews: dict[int, str] | None = None,
 ) -> Conversation | None:
     present = [(u, d) for u, d in tree if u in raw or u in flags]
     if not present:
         return None  # expunged since the threads were kept
-    summaries = {u: summarize(raw[u], show_recipient=show_recipient) for u, _d in present if u in raw}
+    summaries = {u: summarize(raw[u], show_recipient=show_recipient, preview=(previews or {}).get(u, "")) for u, _d in present if u in raw}
     if not summaries:
         return None
     latest = summaries[max(summaries)]
