@@ -7,6 +7,17 @@
   if (!form) return;
   const folder = form.dataset.folder;
   const { say, doneText, url, post, waitFor, showToast } = window.Webmail;
+
+  // A reload that has something to say: the next page shows it (this tab only).
+  const TOAST_KEY = "webmail:toast-after-reload";
+  function reloadSaying(text) {
+    try { window.sessionStorage.setItem(TOAST_KEY, text); } catch (error) { /* storage off: no message */ }
+    window.location.reload();
+  }
+  try {
+    const pending = window.sessionStorage.getItem(TOAST_KEY);
+    if (pending) { window.sessionStorage.removeItem(TOAST_KEY); showToast(pending); }
+  } catch (error) { /* storage off */ }
   const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "move", "delete_permanently", "empty"]);
   // Search results come from several folders: their checkboxes name folder and UID (`ref`),
   // the server queues one action per folder, and the page reloads after an undo.
@@ -124,8 +135,9 @@
         const fresh = back[String(moved[row.dataset.uid])];
         if (fresh) renumber(row, String(fresh));
       }
-      // Conversation rows came back with new UIDs of several messages: show them afresh.
-      if (targets.some((r) => r.dataset.uids)) { window.location.reload(); return; }
+      // Conversation rows came back with new UIDs of several messages, or the list was
+      // refetched meanwhile (a conversation list does so when mail leaves): show it afresh.
+      if (targets.some((r) => r.dataset.uids || !r.isConnected)) { reloadSaying(say("undone")); return; }
       revert();
       if (MOVE_LIKE.has(kind)) adjustTotal(targets.length);
       showToast(say("undone"));
@@ -150,7 +162,7 @@
         const state = await waitFor(undoId);
         if (state.state !== "done") throw new Error(state.error || "undo failed");
       }
-      window.location.reload();
+      reloadSaying(say("undone"));
     } catch (error) { showToast(say("couldNotUndo", error.message), { error: true }); }
   }
 
