@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
 from tests.support import append_message, imap_direct, new_mail_user
@@ -45,12 +47,19 @@ def test_main_pages_have_no_serious_accessibility_violations(app_server, browser
         imap.select_folder("INBOX")
         uid = max(imap.search("ALL"))
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"features": [{"name": "prefers-color-scheme", "value": scheme}]})
+    browser.get(f"{app_server}/accounts/login/")
+    found = serious_violations(browser, "/accounts/login/")
     sign_in_as(person)
-    found: list[str] = []
     for path in (
-        "/mail/INBOX/", f"/mail/INBOX/{uid}/", "/mail/compose/", "/settings/", "/contacts/",
-        "/settings/filters/", "/mail/search/?q=report",
+        "/mail/INBOX/", f"/mail/INBOX/{uid}/", "/mail/compose/", "/settings/", "/contacts/", "/contacts/new/",
+        "/settings/filters/", "/settings/filters/new/", "/mail/search/?q=report", "/folders/", "/accounts/identities/",
     ):
         browser.get(f"{app_server}{path}")
         found += serious_violations(browser, path)
+    browser.set_window_size(1600, 900)  # wide enough for the reading pane beside the list
+    browser.get(f"{app_server}/mail/INBOX/")
+    found += serious_violations(browser, "/mail/INBOX/ (reading pane)")
+    browser.find_element(By.CSS_SELECTOR, ".logout-form button").click()
+    WebDriverWait(browser, 20).until(EC.presence_of_element_located((By.CSS_SELECTOR, ".flash")))  # "You have signed out."
+    found += serious_violations(browser, "/accounts/login/ (signed out)")
     assert not found, "\n".join(found)
