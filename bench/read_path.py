@@ -213,7 +213,9 @@ def run(cmd: list[str], *, timeout: float) -> subprocess.CompletedProcess[str]:
 
 
 def ensure_user(user: BenchUser, password: str) -> None:
-    run(["bash", "scripts/mailstack.sh", "adduser", user.email, password], timeout=120)
+    # A quota of their own: the 100k mailbox is over the stack's default quota, and the
+    # benches APPEND to it (threads, fts, push).
+    run(["bash", "scripts/mailstack.sh", "adduser", "--quota", "100G", user.email, password], timeout=120)
 
 
 def seed(user: BenchUser, *, timeout: float) -> dict | None:

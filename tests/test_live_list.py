@@ -392,3 +392,60 @@ def test_without_condstore_the_kept_page_fetches_its_rows_so_flags_are_current(p
     assert commands.sorts == 0 and commands.commands >= 2  # LIST, and the FETCH of the rows
     assert (uid, True, True) in page["rows"]
     assert page["rows"] == server_view(mail_user)["rows"]
+
+
+def list_commands(sent: list[str]) -> list[str]:
+    """What building a list page asks beyond "what changed": SORT, THREAD, SEARCH and FETCH."""
+    return [c for c in sent if any(word in c.upper().split() for word in ("SORT", "THREAD", "SEARCH", "FETCH"))]
+
+
+@pytest.mark.parametrize("view", ["flat", "conversations"])
+def test_an_unwatched_unchanged_folder_pages_without_sort_or_fetch(person, view):
+    """Not watched (a visit's first page): the selection's CONDSTORE state keys the page, so a
+    second look at an unchanged folder costs the NOOP only."""
+    from accounts.models import UserSettings
+
+    client, user, mail_user = person
+    UserSettings.objects.update_or_create(user=user, defaults={"list_view": view})
+    events.clear_watched(user.pk)
+    first = shown(client.get("/mail/INBOX/"))
+    with imap_commands_sent() as sent:
+        again = shown(client.get("/mail/INBOX/"))
+    assert list_commands(sent) == [] and any(c.startswith("NOOP") for c in sent)
+    assert again["rows"] == first["rows"] == server_view(mail_user)["rows"]
+
+
+@pytest.mark.parametrize("view", ["flat", "conversations"])
+@pytest.mark.parametrize("change", CHANGES)
+def test_an_unwatched_kept_page_follows_every_kind_of_change(person, change, view):
+    """The page kept under the selection's state is never shown after the folder changed: each
+    kind of change elsewhere, with no sync and no watcher, shows on the next look."""
+    from accounts.models import UserSettings
+
+    client, user, mail_user = person
+    UserSettings.objects.update_or_create(user=user, defaults={"list_view": view})
+    events.clear_watched(user.pk)
+    before = shown(client.get("/mail/INBOX/"))
+    shown(client.get("/mail/INBOX/"))  # kept now
+    uids = [uid for uid, _, _ in before["rows"]]
+    with imap_direct(mail_user) as imap:
+        imap.select_folder("INBOX")
+        if change == "append":
+            append_message(imap, "INBOX", subject="appended")
+        elif change == "smtp":
+            deliver_by_smtp(mail_user, subject="delivered")
+        elif change == "flags":
+            imap.add_flags(uids[:2], [b"\\Seen", b"\\Flagged"])
+        elif change == "move":
+            imap.move(uids[1:3], "Archive")
+        elif change == "expunge":
+            imap.delete_messages(uids[:1])
+            imap.uid_expunge(uids[:1])
+        elif change == "append_and_expunge":  # EXISTS unchanged
+            append_message(imap, "INBOX", subject="replacement")
+            imap.delete_messages(uids[-1:])
+            imap.uid_expunge(uids[-1:])
+    if change == "smtp":
+        wait_until(lambda: len(server_view(mail_user)["rows"]) == len(uids) + 1, timeout=30, message="the delivery")
+    after = shown(client.get("/mail/INBOX/"))
+    assert after["rows"] == server_view(mail_user)["rows"] != before["rows"]

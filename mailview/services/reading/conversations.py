@@ -51,6 +51,7 @@ from mailview.services.reading.messages import (
     _selection_of,
     message_previews,
     previews_kept,
+    selected_state_token,
     summarize,
 )
 from webmail.cache import optional_cache as cache
@@ -384,6 +385,17 @@ def conversation_page(
                 conversations=rows,
             )
     selected = imap.select(folder, readonly=True, refresh=True)
+    if known is None and (token := selected_state_token(selected)):
+        # Not watched: the selection's own CONDSTORE state names the folder exactly (as
+        # messages.message_page keeps its rows), so an unchanged folder costs this NOOP only.
+        state = f"{user_key}|{folder}|{token}|{page}|{per_page}|{order}|{view}|{show_recipient}"
+        key = "selected-conversations:" + hashlib.sha256(state.encode()).hexdigest()
+        hit = cache.get(key)
+        if hit is not None:
+            total, rows = hit
+            return ConversationPage(
+                folder=folder, selected=selected, page=page, per_page=per_page, total=total, order=order, view=view, conversations=rows,
+            )
     threads = folder_threads(imap=imap, user_key=user_key, selected=selected)
     total = threads.count
     indexes = range(total)
@@ -412,7 +424,7 @@ def conversation_page(
         row = _conversation(tree, raw=raw, flags=flags, show_recipient=show_recipient, with_tree=tree_view, previews=previews)
         if row is not None:
             conversations.append(row)
-    if known is not None and known.highestmodseq is not None and selected.uidvalidity == known.uidvalidity:
+    if (known is not None and known.highestmodseq is not None and selected.uidvalidity == known.uidvalidity) or (known is None and key):
         # Asked after a NOOP, so at least as new as `known`; every flag change makes a new state.
         cache.set(key, (total, [_picklable_conversation(c) for c in conversations]), KNOWN_PAGE_SECONDS)
     _remember_labels(user_key, [m for c in conversations for m in (c.latest, *(m for m, _d in c.messages))])

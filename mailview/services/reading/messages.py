@@ -150,6 +150,7 @@ def message_page(
     last = first + per_page - 1
     reverse = order == "desc"
     keys = search_keys(query, in_body=in_body)
+    key = ""
     if known is not None:
         key = _known_page_key(
             user_key=user_key, known=known, sort=sort_key, reverse=reverse, keys=keys, first=first, last=last, recipient=show_recipient
@@ -164,6 +165,20 @@ def message_page(
                 messages=messages, query=query,
             )
     selected = imap.select(folder, readonly=True, refresh=True)
+    if known is None and not query:
+        # Not watched (the first page of a visit): with CONDSTORE the selection's own state
+        # names the folder's content and flags exactly, so an unchanged folder's page is kept
+        # under it and costs this NOOP only; no SORT, no FETCH.
+        key = _selected_page_key(
+            user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, first=first, last=last, recipient=show_recipient
+        )
+        hit = cache.get(key) if key else None
+        if hit is not None:
+            total, _uids, rows = hit
+            return MessagePage(
+                folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order,
+                messages=KeptMessages.of(rows, key), query=query,
+            )
     total, uids = 0, list[int]()
     indexed = None
     if selected.exists and query and in_body and sort_key == "date" and reverse and user_key.isdigit():
@@ -195,6 +210,8 @@ def message_page(
         # without it only the UIDs (flags are fetched again).
         rows = [_picklable(m) for m in messages] if known.highestmodseq is not None else None
         cache.set(key, (total, uids, rows), KNOWN_PAGE_SECONDS)
+    elif known is None and key:
+        cache.set(key, (total, uids, [_picklable(m) for m in messages]), KNOWN_PAGE_SECONDS)
     _remember_labels(user_key, messages)
     return MessagePage(
         folder=folder, selected=selected, page=page, per_page=per_page, total=total, sort=sort, order=order, messages=messages, query=query
@@ -258,6 +275,25 @@ def _known_page_key(
 ) -> str:
     state = f"{user_key}|{known.folder}|{known.cache_token}|{sort}|{reverse}|{b' '.join(keys)!r}|{first}:{last}|{recipient}"
     return "live-page:" + hashlib.sha256(state.encode()).hexdigest()
+
+
+def selected_state_token(selected: SelectedFolder) -> str:
+    """Names the selected folder's content and flags exactly, or "" without CONDSTORE: every
+    arrival moves UIDNEXT, every expunge EXISTS and HIGHESTMODSEQ, every flag change
+    HIGHESTMODSEQ (the selection is re-read after a NOOP that reported any of them)."""
+    if selected.highestmodseq is None or not selected.uidnext or selected.stale:
+        return ""
+    return f"{selected.uidvalidity}-{selected.uidnext}-{selected.exists}-{selected.highestmodseq}"
+
+
+def _selected_page_key(
+    *, user_key: str, selected: SelectedFolder, sort: str, reverse: bool, first: int, last: int, recipient: bool
+) -> str:
+    token = selected_state_token(selected)
+    if not token:
+        return ""
+    state = f"{user_key}|{selected.name}|{token}|{sort}|{reverse}|{first}:{last}|{recipient}"
+    return "selected-page:" + hashlib.sha256(state.encode()).hexdigest()
 
 
 def _remember_labels(user_key: str, messages: list[MessageSummary]) -> None:
