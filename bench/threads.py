@@ -10,8 +10,10 @@ stack, the bench's Redis DBs, SQLite file and secrets come from run.sh). It
    ALL` (what any client threading on the server pays per look, warm), and that plus the
    FETCH of page 1's rows (the newest 10 messages of the 50 newest conversations);
 3. starts the app as deployed (gunicorn, Celery), signs in over HTTP and times
-   `GET /mail/INBOX/` in the conversation view (the default): warm (threads kept), and cold
-   (the kept threads deleted before each request: one full THREAD);
+   `GET /mail/INBOX/` in the conversation view (the default): cold (the kept threads and
+   page deleted before each request: one full THREAD), threads kept but the page's rows
+   fetched again (the page kept under the folder's state deleted: what a page costs after
+   any change), and unchanged (the kept page);
 4. appends a reply to a message of the folder with another connection, then builds page 1
    in this process through the pool and prints the IMAP commands it sent (no THREAD: the
    reply joins its conversation from its References), and times the next HTTP page;
@@ -169,18 +171,28 @@ def main() -> int:
         cold = []
         for _ in range(max(3, args.runs // 4)):
             delete_cache_keys("threads:*")
+            delete_cache_keys("selected-conversations:*")
             t = time.perf_counter()
             status, _h, body, _n = browser.get("/mail/INBOX/")
             cold.append(time.perf_counter() - t)
             assert status == 200 and b'data-uids="' in body, status
+        # Threads kept, the page built again (its rows fetched): what a page costs after any change.
+        rebuilt = []
+        for _ in range(args.runs):
+            delete_cache_keys("selected-conversations:*")
+            t = time.perf_counter()
+            status, _h, _b, _n = browser.get("/mail/INBOX/", keep_body=False)
+            rebuilt.append(time.perf_counter() - t)
+            assert status == 200
+        # Nothing changed since the last look: the page kept under the folder's CONDSTORE state.
         warm = []
         for _ in range(args.runs):
             t = time.perf_counter()
             status, _h, _b, _n = browser.get("/mail/INBOX/", keep_body=False)
             warm.append(time.perf_counter() - t)
             assert status == 200
-        report["app_cold"], report["app_warm"] = summary(cold), summary(warm)
-        log(f"app: cold {report['app_cold']}, warm {report['app_warm']}")
+        report["app_cold"], report["app_rebuilt"], report["app_warm"] = summary(cold), summary(rebuilt), summary(warm)
+        log(f"app: cold {report['app_cold']}, threads kept {report['app_rebuilt']}, unchanged {report['app_warm']}")
         report["arrival"] = arrival_cost(user.email, password)
         t = time.perf_counter()
         status, _h, _b, _n = browser.get("/mail/INBOX/", keep_body=False)
@@ -192,7 +204,8 @@ def main() -> int:
     print(f"conversation list, {user.label} INBOX ({report['server_conversations']} conversations); load average before: {load}")
     print(f"{'what':<52} {'median':>9} {'p95':>9}")
     rows = [
-        ("app: GET /mail/INBOX/ page 1, warm (target <= 150 ms)", report["app_warm"]),
+        ("app: page 1, threads kept, rows fetched (target <= 150 ms)", report["app_rebuilt"]),
+        ("app: page 1, folder unchanged since the last look", report["app_warm"]),
         ("app: page 1, kept threads deleted (full THREAD)", report["app_cold"]),
         ("floor: UID THREAD REFERENCES UTF-8 ALL", floor_thread),
         ("floor: THREAD + FETCH of page 1's rows", floor_page),
@@ -205,7 +218,7 @@ def main() -> int:
     for command in arrival["commands"]:
         print(f"  {command}")
     print(f"JSON: {STATE / 'threads-last-run.json'}")
-    return 0 if report["app_warm"]["median_ms"] <= 150 else 1
+    return 0 if report["app_rebuilt"]["median_ms"] <= 150 else 1
 
 
 if __name__ == "__main__":
