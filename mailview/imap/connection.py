@@ -568,6 +568,12 @@ class ImapConnection:
         if current is None or current.name != name or not self.status_from_view:
             return None
         self._run(lambda c: c.noop())
+        return self._caught_up(name)
+
+    def _caught_up(self, name: str) -> FolderCounts | None:
+        """After a NOOP on the selected `name` (Dovecot): STATUS of the session's view gives
+        the selection its current UIDNEXT, MESSAGES and HIGHESTMODSEQ, no longer stale unless
+        the STATUS answer brought news. None when the selection is no longer that folder."""
         news = self._news
         counts = self._status_counts(name)
         current = self.selected
@@ -728,6 +734,10 @@ class ImapConnection:
         if current is not None and current.name == name and (readonly or not current.readonly):
             if refresh:
                 current = self.sync_selected() or current
+                if current.stale and self.status_from_view and self._caught_up(name) is not None:
+                    # Dovecot: STATUS of the session's view instead of selecting again (a new
+                    # EXAMINE of a 100k Maildir costs ~0.3 s; the STATUS well under 1 ms).
+                    current = self.selected or current
             if not current.stale:
                 return current
             readonly = current.readonly
