@@ -37,10 +37,10 @@ class MailCredentialAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEvent)
 class AuditEventAdmin(admin.ModelAdmin):
-    list_display = ("when", "kind", "email", "ip")
+    list_display = ("when", "kind", "email", "actor", "ip")
     list_filter = ("kind",)
-    search_fields = ("email", "ip")
-    readonly_fields = ("when", "kind", "email", "ip", "user_agent")
+    search_fields = ("email", "actor", "ip")
+    readonly_fields = ("when", "kind", "email", "actor", "ip", "user_agent")
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -136,6 +136,8 @@ class AuditEvent(models.Model):
     email = models.CharField(max_length=320, blank=True, db_index=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=300, blank=True)
+    # Who did it, when that is not the person themselves (an administrator's sign-out-everywhere).
+    actor = models.CharField(_("done by"), max_length=320, blank=True)
 
     class Meta:
         ordering = ["-when"]

@@ -123,7 +123,7 @@ def operations_person(request: HttpRequest, user_id: int) -> HttpResponse:
 @require_POST
 def operations_sign_out(request: HttpRequest, user_id: int) -> HttpResponse:
     person = get_object_or_404(get_user_model(), pk=user_id)
-    ended = user_sign_out_everywhere(user=person, ip=client_ip(request))
+    ended = user_sign_out_everywhere(user=person, ip=client_ip(request), actor=request.user.get_username())
     messages.success(
         request, _("%(person)s is signed out everywhere (%(n)d sessions ended).") % {"person": person.get_username(), "n": ended}
     )

@@ -201,10 +201,10 @@ def imap_credentials_for(user_key: str) -> tuple[ServerEndpoint, Credentials]:
     return imap_endpoint_for(credential.login), Credentials(imap_login_name_for(credential.login), password)
 
 
-def audit(kind: str, *, email: str = "", ip: str | None = None, user_agent: str = "") -> None:
+def audit(kind: str, *, email: str = "", ip: str | None = None, user_agent: str = "", actor: str = "") -> None:
     if ip is not None and not _is_ip(ip):
         ip = None  # "unknown": the column holds IP addresses only
-    AuditEvent.objects.create(kind=kind, email=email[:320], ip=ip or None, user_agent=user_agent[:300])
+    AuditEvent.objects.create(kind=kind, email=email[:320], ip=ip or None, user_agent=user_agent[:300], actor=actor[:320])
     from webmail.metrics import count
 
     count("signin", str(kind))  # /metrics: sign-ins, failures and rate-limit refusals by kind

@@ -75,9 +75,10 @@ def sessions_active_counts(*, limit: int = 200) -> list[dict[str, Any]]:
     )
 
 
-def user_sign_out_everywhere(*, user: User, ip: str | None = None) -> int:
+def user_sign_out_everywhere(*, user: User, ip: str | None = None, actor: str = "") -> int:
     """End every session of `user` and close their IMAP connections in every process.
-    Returns how many indexed sessions were ended."""
+    Returns how many indexed sessions were ended. `actor`: the administrator who asked,
+    recorded in the audit event (with `ip`, theirs)."""
     from django.conf import settings
 
     store = import_string(settings.SESSION_ENGINE).SessionStore
@@ -89,7 +90,7 @@ def user_sign_out_everywhere(*, user: User, ip: str | None = None) -> int:
         user.set_unusable_password()  # a new random hash: every other session of theirs is void
         user.save(update_fields=["password"])
     user_sign_out(user=user)  # also ends their open event streams (`signed_out`)
-    audit(AuditEvent.Kind.SIGNED_OUT_EVERYWHERE, email=user.get_username(), ip=ip)
+    audit(AuditEvent.Kind.SIGNED_OUT_EVERYWHERE, email=user.get_username(), ip=ip, actor=actor)
     return len(keys)
 
 

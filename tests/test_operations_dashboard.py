@@ -94,6 +94,10 @@ def test_sign_out_everywhere_ends_every_session_and_closes_the_imap_connections(
     assert not SignedInSession.objects.filter(user=person).exists()
     events = staff.get(f"/admin/operations/people/{person.pk}/").content.decode()
     assert 'data-kind="signout_everywhere"' in events and 'data-kind="login"' in events
+    # The audit event names the administrator who acted (the person's own events name nobody).
+    assert re.search(r'data-kind="signout_everywhere">(?:(?!</tr>).)*<td class="actor">operator</td>', events)
+    assert AuditEvent.objects.get(kind="signout_everywhere", email=mail_user.email).actor == "operator"
+    assert AuditEvent.objects.filter(kind="login", email=mail_user.email, actor="").exists()
     assert signed_in_client(mail_user).get("/mail/INBOX/").status_code == 200  # the person can sign in again
 
 
