@@ -396,3 +396,45 @@ def test_a_new_row_carries_the_preview_of_its_text(person):
     found = run_sync(user, "INBOX")
     row = found[0].data["rows"][0]["html"]
     assert '<span class="preview">Grüße: &lt;b&gt;the first line&lt;/b&gt; of it</span>' in row
+
+
+def test_with_conversations_kept_the_sync_joins_new_mail_and_says_which_rows_stand_alone(person, signed_in):
+    """The conversation list was shown, so the folder's conversations are kept: the sync
+    (not the tab's next page) joins new mail to them, without a THREAD, and each pushed row
+    says whether it is a conversation of its own (the open list inserts those as they are)."""
+    user, mail_user = person
+    with imap_direct(mail_user) as imap:
+        imap.append("INBOX", b"From: a@example.org\r\nSubject: Root\r\nMessage-ID: <root-1@example.org>\r\n\r\nroot\r\n")
+    assert signed_in.get("/mail/INBOX/?view=conversations").status_code == 200  # conversations kept now
+    run_sync(user, "INBOX")
+    with imap_direct(mail_user) as imap:
+        imap.append(
+            "INBOX",
+            b"From: b@example.org\r\nSubject: Re: Root\r\nMessage-ID: <reply-1@example.org>\r\n"
+            b"In-Reply-To: <root-1@example.org>\r\nReferences: <root-1@example.org>\r\n\r\nreply\r\n",
+        )
+        append_message(imap, "INBOX", subject="standing alone")
+    with imap_commands_sent() as sent:
+        found = run_sync(user, "INBOX")
+    assert not [c for c in sent if "THREAD" in c.upper()]
+    rows = next(e for e in found if e.kind == "rows_added").data["rows"]
+    *_, root, reply, alone = uids_of(mail_user)
+    assert {r["uid"]: r["alone"] for r in rows} == {reply: False, alone: True}
+    with imap_commands_sent() as sent:
+        page = signed_in.get("/mail/INBOX/?view=conversations").context["page"]
+    assert not [c for c in sent if "THREAD" in c.upper() or "HEADER.FIELDS" in c.upper()]  # the sync did the joining
+    assert [c.uids for c in page.conversations][:2] == [(alone,), (root, reply)]
+
+
+def test_without_kept_conversations_pushed_rows_say_nothing_about_them(person):
+    user, mail_user = person
+    from mailview.services.reading.conversations import folder_threads_forget
+
+    run_sync(user, "INBOX")
+    folder_threads_forget(user_key=str(user.pk), folder="INBOX")
+    with imap_direct(mail_user) as imap:
+        append_message(imap, "INBOX", subject="nobody threads this")
+    with imap_commands_sent() as sent:
+        found = run_sync(user, "INBOX")
+    assert not [c for c in sent if "THREAD" in c.upper()]  # nothing is built for the list here
+    assert ["alone" in r for r in next(e for e in found if e.kind == "rows_added").data["rows"]] == [False]

@@ -165,9 +165,12 @@
     if (data.uidvalidity && list.uidvalidity && data.uidvalidity !== list.uidvalidity) { refresh(); return; }
     const fresh = (data.rows || []).filter((r) => !rowOf(r.uid) && !inConversation(r.uid));
     if (!fresh.length) return;
-    // Conversations: a new message may belong to a row already shown, so the page's rows are
-    // fetched again (one row per conversation, never a duplicate); later pages get the bar.
-    if (list.grouped) { if (list.page === 1 && byDateNewestFirst()) keepingScroll(refresh); else showBar(fresh.map((r) => r.uid)); return; }
+    // Conversations: a message that starts a conversation of its own (the sync says `alone`)
+    // is its conversation's row, inserted as in the flat list; one joining a conversation
+    // changes a row that may be shown, so the page's rows are fetched again (never a
+    // duplicate); later pages get the bar.
+    const joins = list.grouped && (list.threaded || fresh.some((r) => r.alone !== true));
+    if (joins) { if (list.page === 1 && byDateNewestFirst()) keepingScroll(refresh); else showBar(fresh.map((r) => r.uid)); return; }
     const body = document.querySelector(".message-list tbody");
     if (!body || list.page !== 1 || !byDateNewestFirst()) { showBar(fresh.map((r) => r.uid)); return; }
     keepingScroll(() => {
@@ -182,6 +185,13 @@
         // else: older than the whole page, so it belongs on a later page
       }
     });
+    const summary = list.grouped && document.querySelector(".folder-summary[data-total]");
+    if (summary) {
+      // "N conversations": the flat list's count comes with the counts event, this one does not.
+      const total = Number(summary.dataset.total || 0) + fresh.length;
+      summary.dataset.total = String(total);
+      summary.textContent = summary.textContent.replace(/\d[\d,.\s]*/, `${total} `);
+    }
     changed("webmail:rows-changed");
   }
 

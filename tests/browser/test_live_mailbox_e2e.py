@@ -74,6 +74,22 @@ def test_mail_delivered_through_postfix_appears_in_the_open_list_without_a_reloa
     assert browser.execute_script("return document.body.dataset.sameDocument") == "yes"  # never reloaded
 
 
+def test_a_new_conversation_is_inserted_into_the_open_conversation_list_as_it_is(browser, live_inbox):
+    """The conversation list (the default view): mail that starts a conversation of its own
+    is its row, inserted from the event (the rows shown stay the same elements: not fetched
+    again), and the conversation count follows."""
+    person, _ = live_inbox
+    assert browser.execute_script("return JSON.parse(document.getElementById('live-config').textContent).list.grouped") is True
+    browser.execute_script("for (const row of document.querySelectorAll('#list-form tr.message')) row.dataset.kept = 'yes'")
+    deliver_by_smtp(person, subject="A conversation of its own")
+    _wait(browser, lambda b: "A conversation of its own" in _subjects(b), "the new conversation's row")
+    assert _subjects(browser)[0] == "A conversation of its own"
+    kept = browser.execute_script("return document.querySelectorAll('#list-form tr.message[data-kept=yes]').length")
+    assert kept == 2  # inserted, not refetched
+    assert browser.execute_script("return document.querySelector('.folder-summary').dataset.total") == "3"
+    assert browser.execute_script("return document.body.dataset.sameDocument") == "yes"
+
+
 def test_another_device_reading_and_deleting_changes_every_open_tab(browser, live_inbox):
     person, _ = live_inbox
     first_tab = browser.current_window_handle

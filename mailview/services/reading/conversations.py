@@ -225,6 +225,33 @@ def folder_threads(*, imap: ImapConnection, user_key: str, selected: SelectedFol
     return built
 
 
+def kept_threads_with_new_mail(
+    *, imap: ImapConnection, user_key: str, folder: str, uidvalidity: int, uidnext: int, exists: int, new: list[int]
+) -> set[int] | None:
+    """For the live sync, with `folder` selected and its view at (`uidvalidity`, `uidnext`,
+    `exists`): the folder's kept conversations brought up to it (so the next page needs no
+    threading), and which of the `new` UIDs are a conversation of their own (an open list
+    inserts those rows as they are; a message joining a conversation changes a row instead).
+    None when no conversations are kept: building them (a full THREAD) is the page's job."""
+    key = _cache_key(user_key, folder)
+    kept = FolderThreads.unpacked(cache.get(key))
+    if kept is None or kept.uidvalidity != uidvalidity or kept.uidnext > uidnext:
+        return None
+    if (kept.uidnext, kept.exists) != (uidnext, exists):
+        view = SelectedFolder(name=folder, readonly=True, uidvalidity=uidvalidity, exists=exists, uidnext=uidnext, highestmodseq=None)
+        updated = _update(imap=imap, user_key=user_key, kept=kept, selected=view)
+        if updated is None:
+            return None
+        cache.set(key, updated.packed(), THREADS_SECONDS)
+        kept = updated
+    alone = set()
+    for uid in new:
+        index = kept.index_of(uid)
+        if index is not None and kept.bounds(index)[1] - kept.bounds(index)[0] == 1:
+            alone.add(uid)
+    return alone
+
+
 def folder_threads_forget(*, user_key: str, folder: str) -> None:
     cache.delete(_cache_key(user_key, folder))
 
