@@ -16,12 +16,15 @@ from html import unescape
 
 import pytest
 
+from mailview.imap import ImapTimeout, get_pool
+from mailview.imap.connection import ImapConnection
 from mailview.services.live import events
 from mailview.services.reading import thread_building
+from mailview.services.reading.conversations import folder_threads
 from mailview.services.reading.thread_building import threads_build_pending, threads_build_request
 from mailview.tasks import threads_build
-from tests.support import imap_commands_sent, new_mail_user, wait_until
-from tests.test_conversations import rows, seed, sign_in
+from tests.support import imap_commands_sent, imap_direct, new_mail_user, wait_until
+from tests.test_conversations import raw, rows, seed, sign_in
 
 pytestmark = pytest.mark.django_db(transaction=True)
 NOTICE = "Conversations are being prepared for this folder…"
@@ -140,6 +143,32 @@ def test_the_conversation_page_of_a_big_unbuilt_folder_shows_the_message(client,
     assert [call["folder"] for call in queued.calls] == ["INBOX"]
     page = client.get(response["Location"])
     assert page.status_code == 200 and NOTICE in unescape(page.content.decode())
+
+
+def test_kept_threads_whose_upkeep_times_out_leave_it_to_the_worker(client, big, monkeypatch):
+    user, uids = big
+    person = sign_in(client, user)
+    with get_pool().session(person) as imap:  # kept, as the worker keeps them (by the server's THREAD)
+        folder_threads(imap=imap, user_key=str(person.pk), selected=imap.select("INBOX", readonly=True, refresh=True))
+    with imap_direct(user) as imap:  # a reply to a message the kept id index has not seen
+        imap.select_folder("INBOX", readonly=True)
+        data = imap.fetch([uids["a2"]], [b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)]"])[uids["a2"]]
+        a2 = next(v for k, v in data.items() if k.startswith(b"BODY[")).decode().split("<", 1)[1].split(">", 1)[0]
+        imap.append("INBOX", raw(f"new-{uuid.uuid4().hex}@example.org", "Re: Plan for Friday", refs=f"<{a2}>", day=11))
+
+    # The one command a cold server answers by reading every message, not answered in time (a
+    # relay cannot pick it out of the TLS stream, so this stands in for the server's silence).
+    def too_slow(self, ids):
+        raise ImapTimeout("the mail server did not answer in time")
+
+    monkeypatch.setattr(ImapConnection, "uids_with_message_ids", too_slow)
+    queued = Recorder()
+    monkeypatch.setattr("mailview.views.reading.threads_build", queued)
+    response = client.get("/mail/INBOX/")
+    assert response.status_code == 200
+    html = unescape(response.content.decode())
+    assert NOTICE in html and len(rows(html)) == 11  # the flat list, the new reply in it
+    assert [call["folder"] for call in queued.calls] == ["INBOX"]
 
 
 class StallingRelay:

@@ -39,7 +39,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from mailview.imap.connection import ImapConnection, SelectedFolder
-from mailview.imap.errors import MessageNotFound
+from mailview.imap.errors import ImapTimeout, MessageNotFound
 from mailview.imap.threads import ThreadHeaders, ThreadNode, message_ids, thread_messages
 from mailview.mime import decode_header_value
 from mailview.services.live.state import FolderState
@@ -159,13 +159,22 @@ def folder_threads_kept(
     `build_limit` messages: a whole-folder THREAD (or every message's headers) costs seconds
     on a big folder, more than a web request may wait on a cold server; the caller lists the
     folder flat and has the threads built in the background (`thread_building`). Keeping kept
-    threads up to date stays here (it costs a few small commands)."""
+    threads up to date stays here (it costs a few small commands); None too when that upkeep
+    timed out (with a `build_limit`: in a request)."""
     key = _cache_key(user_key, selected.name)
     kept = FolderThreads.unpacked(cache.get(key))
     if kept is not None and kept.uidvalidity == selected.uidvalidity and selected.uidnext:
         if kept.uidnext == selected.uidnext and kept.exists == selected.exists:
             return kept
-        updated = _update(imap=imap, user_key=user_key, kept=kept, selected=selected)
+        try:
+            updated = _update(imap=imap, user_key=user_key, kept=kept, selected=selected)
+        except ImapTimeout:
+            if build_limit is None:
+                raise
+            # Its searches (`HEADER Message-ID`, which a cold server answers by reading every
+            # message) did not finish in time: the background build does it, with time.
+            log.info("thread upkeep timed out; left to the background build")
+            return None
         if updated is not None:
             cache.set(key, updated.packed(), THREADS_SECONDS)
             return updated
