@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from celery import Task, shared_task
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.utils import translation
@@ -31,6 +32,7 @@ from mailview.services.filing.snooze import snooze_due_users, snoozes_wake
 from mailview.services.fulltext.indexing import FillResult, index_exists, index_fill, index_pending, index_request, index_take_turn
 from mailview.services.live import events
 from mailview.services.live.sync import SyncBusy, folders_sync
+from mailview.services.reading.thread_building import threads_build_done, threads_build_failed, threads_build_run
 from mailview.services.transfer.run import transfer_execute
 from mailview.services.transfer.store import transfer_claim, transfer_cleanup, transfer_finish
 from mailview.templatetags.mail_list import message_rows
@@ -86,6 +88,29 @@ def sync_folders(self: Task, *, user_id: int, folders: list[str], reason: str = 
         # Mail arrived or left: the full-text index catches up (new mail searchable in seconds).
         index_request(user_pk=int(user_id), enqueue=search_index_fill.apply_async, folders=result.folders)
     return result.events
+
+
+# The whole build (however many commands: the header-based one FETCHes in chunks) ends within
+# its folder's lock (`thread_building.lock_seconds`), so no second build starts beside it.
+@shared_task(name="mailview.threads_build", acks_late=True, soft_time_limit=settings.WEBMAIL_THREADS_BUILD_SECONDS + 60)
+def threads_build(*, user_id: int, folder: str, token: str = "") -> dict:
+    """Build and keep a big folder's threads (services.reading.thread_building), with the long
+    IMAP timeout the work needs, then tell the person's open lists. A failure is logged and
+    holds the folder's build lock for a backoff (a later page asks again); no Celery retry, so
+    never a loop. Safe to run twice: the second run finds the threads kept. Out of time is a failure too."""
+    user = get_user_model().objects.filter(pk=user_id).first()
+    name = validate.folder_name(folder)
+    if user is None:
+        return {"ok": False}
+    try:
+        with get_pool().session(user) as imap:
+            threads = threads_build_run(imap=imap, user_pk=int(user_id), folder=name, build_seconds=settings.WEBMAIL_THREADS_BUILD_SECONDS)
+    except (ImapError, SoftTimeLimitExceeded) as exc:  # the server too slow even so, gone, the folder deleted, signed out
+        backoff = threads_build_failed(user_pk=int(user_id), folder=name, token=token)
+        log.warning("threads of a folder of user %s not built (%s); asked again after %ss", user_id, type(exc).__name__, backoff)
+        return {"ok": False, "retry_in": backoff}
+    threads_build_done(user_pk=int(user_id), folder=name, token=token, uidvalidity=threads.uidvalidity)
+    return {"ok": True, "conversations": threads.count}
 
 
 def _reader_language(user_id: int) -> str:

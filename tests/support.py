@@ -140,23 +140,35 @@ def append_message(client: IMAPClient, folder: str, *, subject: str = "Hello", s
 @contextmanager
 def imap_commands_sent() -> Iterator[list[str]]:
     """Every IMAP command this process sends in the block, as `NAME arguments...` (upper-case
-    name): imaplib's `_command` is wrapped, the server is the real one and answers as usual.
-    LIST-STATUS shows as a `LIST ... RETURN (... STATUS (...))`."""
+    name): imaplib's `_command` is wrapped, and imapclient's `_raw_command` (which sends SORT,
+    THREAD, SEARCH and others past imaplib, as `UID SORT ...`); the server is the real one and
+    answers as usual. LIST-STATUS shows as a `LIST ... RETURN (... STATUS (...))`."""
     import imaplib
+
+    from imapclient import IMAPClient
 
     sent: list[str] = []
     original = imaplib.IMAP4._command
+    original_raw = IMAPClient._raw_command
 
     def spy(self: imaplib.IMAP4, name: str, *args: object) -> object:
         shown = [a.decode(errors="replace") if isinstance(a, bytes) else str(a) for a in args]
         sent.append(" ".join([name.upper(), *shown]))
         return original(self, name, *args)
 
+    def spy_raw(self: IMAPClient, command: bytes, args: list, uid: bool = True) -> object:
+        shown = [a.decode(errors="replace") if isinstance(a, bytes) else str(a) for a in args]
+        name = command.decode(errors="replace").upper()
+        sent.append(" ".join([*(["UID"] if uid and self.use_uid else []), name, *shown]))
+        return original_raw(self, command, args, uid=uid)
+
     imaplib.IMAP4._command = spy  # type: ignore[method-assign]
+    IMAPClient._raw_command = spy_raw  # type: ignore[method-assign]
     try:
         yield sent
     finally:
         imaplib.IMAP4._command = original  # type: ignore[method-assign]
+        IMAPClient._raw_command = original_raw  # type: ignore[method-assign]
 
 
 def asks_for_counts(commands: list[str]) -> list[str]:

@@ -35,7 +35,7 @@ def state(folder: FolderThreads) -> tuple[list[int], bytes, list[int]]:
 
 @pytest.mark.parametrize("seed", range(40))
 def test_new_mail_joined_in_place_equals_a_rebuild(seed):
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 - reproducible test data, not a secret
     threads = random_threads(rng, rng.randint(0, 300))
     kept = FolderThreads.of(threads, selected=SELECTED, source="thread")
     ordered = kept.threads()
@@ -56,7 +56,7 @@ def test_new_mail_joined_in_place_equals_a_rebuild(seed):
 
 @pytest.mark.parametrize("seed", range(40))
 def test_mail_gone_dropped_in_place_equals_a_rebuild(seed):
-    rng = random.Random(1000 + seed)
+    rng = random.Random(1000 + seed)  # noqa: S311 - reproducible test data
     threads = random_threads(rng, rng.randint(1, 300))
     kept = FolderThreads.of(threads, selected=SELECTED, source="thread")
     everything = list(kept.uids)
@@ -66,6 +66,6 @@ def test_mail_gone_dropped_in_place_equals_a_rebuild(seed):
 
 
 def test_nothing_changed_is_the_same_packing():
-    kept = FolderThreads.of(random_threads(random.Random(5), 50), selected=SELECTED, source="thread")
+    kept = FolderThreads.of(random_threads(random.Random(5), 50), selected=SELECTED, source="thread")  # noqa: S311
     assert state(kept.rearranged({}, [])) == state(kept)
     assert state(kept.without(set())) == state(kept)

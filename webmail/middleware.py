@@ -15,6 +15,7 @@ from mailview.imap import (
     ImapAuthenticationError,
     ImapConnectionError,
     ImapError,
+    ImapTimeout,
     InvalidImapInput,
     MailboxNotFound,
     MessageNotFound,
@@ -150,7 +151,13 @@ class ImapErrorMiddleware:
             return _error(request, 503, _("Mail server busy"), all_busy, retry_after=5)
         # One line each (with the request and user ids, see webmail/request_log.py), not a second
         # one from Django for the same response.
-        if isinstance(exception, ImapConnectionError):
+        if isinstance(exception, ImapTimeout):
+            # Slow, not gone (a whole-folder command on a big folder the server has not cached
+            # yet): said after one timeout, not two (the pool does not retry a timeout).
+            log.warning("IMAP timeout on %s %s: %s", request.method, request.path, exception)
+            slow = _("The mail server did not answer in time. A big folder can take a while the first time; please try again in a minute.")
+            response = _error(request, 504, _("Mail server too slow"), slow, retry_after=30)
+        elif isinstance(exception, ImapConnectionError):
             log.warning("IMAP connection error on %s %s: %s", request.method, request.path, exception)
             unreachable = _("The mail server cannot be reached right now. Please try again in a few minutes.")
             response = _error(request, 503, _("Mail server unavailable"), unreachable, retry_after=60)

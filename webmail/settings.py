@@ -380,6 +380,11 @@ WEBMAIL_SEARCH_INDEX_DIR = Path(env_str("WEBMAIL_SEARCH_INDEX_DIR", str(BASE_DIR
 # Body search without a complete index scans the server: from this many messages in the
 # searched folders the page first says so ("this may take a while", with Cancel).
 WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES = env_int("WEBMAIL_SEARCH_SCAN_NOTICE_MESSAGES", 2000, minimum=0)
+# Conversations: a folder with more messages than this whose threads are not kept yet is
+# listed flat (with a notice) while a Celery task builds them; smaller ones are built in the request.
+WEBMAIL_THREADS_INLINE_LIMIT = env_int("WEBMAIL_THREADS_INLINE_LIMIT", 20000, minimum=0)
+# How long the background build's IMAP commands may take (a whole-folder THREAD on a cold server).
+WEBMAIL_THREADS_BUILD_SECONDS = env_int("WEBMAIL_THREADS_BUILD_SECONDS", 300, minimum=20)
 # How long one indexing task runs before it queues the rest (tasks stay short).
 WEBMAIL_SEARCH_INDEX_TASK_SECONDS = env_int("WEBMAIL_SEARCH_INDEX_TASK_SECONDS", 20, minimum=1)
 # The search page is answered after this long with the folders searched by then; the

@@ -15,7 +15,8 @@ import re
 import ssl
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
@@ -33,6 +34,7 @@ from .errors import (
     ImapError,
     ImapProtocolError,
     ImapServerBusy,
+    ImapTimeout,
     MailboxNotFound,
 )
 from .search import flag_search_keys
@@ -311,6 +313,11 @@ def verify_login(endpoint: ServerEndpoint, credentials: Credentials, *, client_i
         _close_quietly(client)
 
 
+def _timed_out(exc: BaseException) -> bool:
+    """A socket read timeout, raised as it is or wrapped by imaplib."""
+    return isinstance(exc, TimeoutError) or isinstance(exc.__cause__ or exc.__context__, TimeoutError)
+
+
 def _close_quietly(client: IMAPClient) -> None:
     try:
         client.shutdown()
@@ -352,6 +359,8 @@ class ImapConnection:
         self.status_from_view = False
         # The last folder listing with counts, and when it was made (see list_folders).
         self._listing: tuple[float, list[RawFolder]] | None = None
+        # How long a command may take to be answered, when not the endpoint's timeout (see slow_commands).
+        self._read_timeout: float | None = None
         self._connect()
 
     # -- lifecycle ---------------------------------------------------------
@@ -379,6 +388,8 @@ class ImapConnection:
             raise ImapConnectionError("the connection broke right after login") from exc
         self._client = client
         self.broken = False
+        if self._read_timeout is not None:
+            self._apply_read_timeout()
         self.status_from_view = b"dovecot" in bytes(getattr(client, "welcome", b"") or b"").lower()
 
     @property
@@ -401,11 +412,37 @@ class ImapConnection:
         except Exception:  # noqa: BLE001
             _close_quietly(client)
 
-    def _run(self, operation: Callable[[IMAPClient], T], *, retry: bool = True) -> T:
+    @contextmanager
+    def slow_commands(self, seconds: float) -> Iterator[None]:
+        """Commands in the block may take up to `seconds` to be answered instead of the
+        endpoint's timeout (20 s): for work a background task does on purpose, e.g. a whole
+        folder's THREAD on a cold server. A fresh connection opened meanwhile gets it too."""
+        previous = self._read_timeout
+        self._read_timeout = float(seconds)
+        self._apply_read_timeout()
+        try:
+            yield
+        finally:
+            self._read_timeout = previous
+            self._apply_read_timeout()
+
+    def _apply_read_timeout(self) -> None:
+        if self._client is None:
+            return
+        try:
+            # What imapclient itself does for its read timeout.
+            self._client.socket().settimeout(self._read_timeout if self._read_timeout is not None else self.endpoint.timeout)
+        except OSError:
+            pass  # a dead socket: the next command finds out
+
+    def _run(self, operation: Callable[[IMAPClient], T], *, retry: bool = True, retry_slow: bool = False) -> T:
         """Run one operation; on a broken connection reconnect and try once more.
 
         The folder that was selected is selected again on the fresh connection, so the
         caller never notices. `retry=False` for operations that are not idempotent.
+        A server that does not answer in time is slow, not gone: `ImapTimeout` at once,
+        without the retry (which would only double the wait), unless `retry_slow` (a NOOP
+        probing a connection that sat idle: a dead socket times out too).
         """
         for attempt in (1, 2):
             if self._client is None:
@@ -424,6 +461,8 @@ class ImapConnection:
                 self._on_error("broken")
                 log.info("IMAP connection broke (%s), attempt %d", type(exc).__name__, attempt)
                 self._discard()
+                if _timed_out(exc) and not retry_slow:
+                    raise ImapTimeout("the mail server did not answer in time") from exc
                 if attempt == 2 or not retry:
                     raise ImapConnectionError("the connection to the mail server broke") from exc
             except (IMAPClientError, imaplib.IMAP4.error) as exc:
@@ -452,7 +491,7 @@ class ImapConnection:
             self._select(self._client, previous.name, previous.readonly)
 
     def noop(self) -> None:
-        self._run(lambda c: c.noop())
+        self._run(lambda c: c.noop(), retry_slow=True)
 
     def _absorb_unsolicited(self, client: IMAPClient) -> None:
         """Apply what the server said about the selected folder besides its answer.

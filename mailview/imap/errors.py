@@ -22,6 +22,12 @@ class ImapConnectionError(ImapError):
     """The server could not be reached, or the connection broke and the retry failed too."""
 
 
+class ImapTimeout(ImapConnectionError):
+    """The server did not answer a command within the connection's timeout: it is slow (a
+    whole-folder command on a big folder whose caches are cold), not gone. Not retried on a
+    fresh connection (that would only double the wait); the connection is dropped."""
+
+
 class ImapServerBusy(ImapConnectionError):
     """The server refused a LOGIN for now (RFC 5530 [LIMIT], [UNAVAILABLE], [INUSE]),
     e.g. too many connections of this user: not a wrong password."""

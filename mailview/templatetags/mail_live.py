@@ -60,6 +60,8 @@ def live_config_block(context: template.Context, *, folder: str, page: Any = Non
             config["list"]["grouped"] = True  # conversation rows gather several messages: live changes refetch the rows
             # The indented tree's rows are not the flat list's: new mail always refetches them.
             config["list"]["threaded"] = getattr(page, "view", "") == "threads"
+        if context.get("threads_pending"):
+            config["list"]["threadsPending"] = True  # listed flat until `threads_ready`: then reloads into conversations
     if uid is not None:
         config["message"] = {"uid": int(uid)}
     return json_script(config, "live-config")

@@ -38,9 +38,10 @@ from mailview.services.reading.message_view import (
 from mailview.services.reading.messages import ListPosition, MessagePage, message_neighbor, message_page, normalize_sort
 from mailview.services.reading.parts import ESTIMATED_LENGTH_HEADER, exactly, message_size, part_info, section_chunks
 from mailview.services.reading.quota import mailbox_quota, mailbox_quota_cached
+from mailview.services.reading.thread_building import threads_build_request
 from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
-from mailview.tasks import sync_folders
+from mailview.tasks import sync_folders, threads_build
 from mailview.templatetags.mail_styles import BODY_HEIGHT_SCRIPT_HASH, PDF_VIEWER_STYLESHEETS, PRINT_STYLESHEETS, stylesheet_text
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
 from mailview.views.search import folder_query_chips, list_scope_redirect
@@ -92,13 +93,18 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
         # Conversations and threads are listed newest (or oldest) first; sorting by another
         # column, or searching, lists messages.
         grouped = view != "flat" and sort == "date" and not query
-        page: MessagePage | ConversationPage
+        page: MessagePage | ConversationPage | None = None
         if grouped:
             page = conversation_page(
                 imap=imap, user_key=str(request.user.pk), folder=folder, page=position.page, per_page=prefs.messages_per_page,
                 order=order, view=view, show_recipient=position.by_recipient, known=known.get(folder) if known is not None else None,
+                build_limit=settings.WEBMAIL_THREADS_INLINE_LIMIT,
             )
-        else:
+        # A big folder whose threads are not built yet: its messages, the same rows as the
+        # flat view, while a worker builds them (asked for below, after the page is rendered).
+        threads_pending = grouped and page is None
+        if page is None:
+            grouped = False
             page = message_page(
                 imap=imap,
                 user_key=str(request.user.pk),
@@ -116,7 +122,7 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
     if known is not None:
         folder_states_prime(user_pk=request.user.pk, folders=folders_without_state(folders, known), enqueue=sync_folders.apply_async)
     _remember_list_position(request, position)
-    return render(
+    response = render(
         request,
         "mailview/message_list.html",
         {
@@ -132,8 +138,20 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
             "chips": folder_query_chips(query, folder, in_body=position.in_body),
             "quota": quota,
             "grouped": grouped,
+            "threads_pending": threads_pending,
             "views": VIEWS,
         },
+    )
+    if threads_pending:
+        # After rendering: the page's live stream starts after the event id it was rendered
+        # with, so even a build done at once reaches it as `threads_ready`.
+        _threads_build_request(request, folder)
+    return response
+
+
+def _threads_build_request(request: AuthenticatedHttpRequest, folder: str) -> None:
+    threads_build_request(
+        user_pk=request.user.pk, folder=folder, enqueue=threads_build.apply_async, build_seconds=settings.WEBMAIL_THREADS_BUILD_SECONDS
     )
 
 
@@ -165,8 +183,13 @@ def conversation_detail(request: AuthenticatedHttpRequest, folder: str, uid: int
         sent = next((f.name for f in folders if f.special_use == "sent"), None)
         conversation = conversation_open(
             imap=imap, user_key=str(request.user.pk), folder=folder, uid=validate.uid(uid), sent_folder=sent,
-            mark_read=prefs.mark_read_on_open,
+            mark_read=prefs.mark_read_on_open, build_limit=settings.WEBMAIL_THREADS_INLINE_LIMIT,
         )
+    if conversation is None:
+        # A big folder whose threads are not built yet: the message itself, while a worker builds them.
+        _threads_build_request(request, folder)
+        messages.info(request, _("Conversations are being prepared for this folder…"))
+        return redirect(message_url(folder, uid))
     plain = "&plain=1" if prefs.prefer_plain_text else ""
     items = [
         {

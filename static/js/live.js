@@ -19,7 +19,7 @@
   const shown = config.message || null; // the message page shown: uid
   const header = document.getElementById("list-header");
   const baseTitle = document.title;
-  const KINDS = ["rows_added", "flags", "vanished", "counts", "folders", "resync", "signed_out"];
+  const KINDS = ["rows_added", "flags", "vanished", "counts", "folders", "resync", "signed_out", "threads_ready"];
 
   const rowOf = (uid) => document.querySelector(`#list-form tr.message[data-uid="${Number(uid)}"]`);
   const changed = (name) => document.dispatchEvent(new CustomEvent(name));
@@ -320,7 +320,20 @@
     else window.location.reload();  // the page's own URL now answers with the sign-in page
   }
 
-  const handlers = { rows_added: rowsAdded, flags, vanished, counts, folders: refreshTree, resync, signed_out: signedOut };
+  // The folder's conversations were built in the background while this list showed it flat
+  // ("being prepared"): reload into them, unless the person is in the middle of something
+  // (then the notice offers the link instead).
+  function threadsReady(data) {
+    if (!list || !list.threadsPending || data.folder !== folder) return;
+    if (userIsWorking() || quiet()) {
+      const link = document.querySelector("[data-threads-ready]");
+      if (link) link.hidden = false;
+      return;
+    }
+    window.location.reload();
+  }
+
+  const handlers = { rows_added: rowsAdded, flags, vanished, counts, folders: refreshTree, resync, signed_out: signedOut, threads_ready: threadsReady };
 
   // --- Desktop notifications, only if the person turned them on here. ---
   const NOTIFY_KEY = "webmail:notify";

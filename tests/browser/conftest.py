@@ -15,6 +15,7 @@ from tests.support import REPO, TEST_VAR, wait_until
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+BROWSER_THREADS_INLINE_LIMIT = 100  # the app server's WEBMAIL_THREADS_INLINE_LIMIT
 
 
 def _port_open(port: int) -> bool:
@@ -35,6 +36,9 @@ def app_server(django_db_setup, django_db_blocker, event_server):
     env = {
         **os.environ, "DATABASE_URL": f"sqlite:///{db_name}", "DJANGO_DEBUG": "0", "WEBMAIL_LIST_POLL_SECONDS": "1",
         "WEBMAIL_EVENTS_URL": event_server.url,
+        # Conversations of a folder above this are built by the worker (test_conversation_build_browser.py);
+        # the other tests' folders are far smaller.
+        "WEBMAIL_THREADS_INLINE_LIMIT": str(BROWSER_THREADS_INLINE_LIMIT),
     }
     # scripts/test.sh collected the static files before pytest started.
     log = open(TEST_VAR / "test-gunicorn.log", "w")  # noqa: SIM115 - closed below

@@ -33,6 +33,9 @@ Event kinds and their data (all folder names are IMAP names, UIDs ints):
 - `folders`: {} — the folder tree changed (created, renamed, deleted): refetch it.
 - `resync`: {"folder": name or None} — state was lost (server restart, UIDVALIDITY
   change, too many changes, a gap): refetch what is shown.
+- `threads_ready`: {"folder", "uidvalidity"} — the folder's conversations were built in the
+  background (`services/reading/thread_building.py`): a list showing that folder flat while
+  they were prepared reloads into conversations.
 - `signed_out`: {} — the person signed out (their stored mail password is gone, so no tab
   of theirs can read mail any more): the event server ends every stream of the person after
   sending it, and each tab goes to the sign-in page.
@@ -53,7 +56,7 @@ from webmail.redis_client import get_redis, key_prefix
 
 # `signed_out`: the person signed out, or was signed out everywhere (accounts/sessions.py); a
 # stream that forwards it ends there, and the page goes to the sign-in.
-KINDS = frozenset({"rows_added", "flags", "vanished", "counts", "folders", "resync", "signed_out"})
+KINDS = frozenset({"rows_added", "flags", "vanished", "counts", "folders", "resync", "signed_out", "threads_ready"})
 STREAM_LENGTH = 1000
 PRESENCE_TTL = 90  # seconds a presence mark lasts unless renewed
 LANGUAGE_TTL = 7 * 24 * 3600  # a reader's language is kept this long after their last page

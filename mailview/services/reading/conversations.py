@@ -14,7 +14,9 @@ incrementally:
   joins its parent's conversation (or, for a reply to a message that is not in the folder, the
   conversation of another message referring to the same one), else starts its own;
 - mail went away (EXISTS lower than the kept UIDs): one `UID SEARCH ALL`, the gone UIDs dropped;
-- a new UIDVALIDITY, or nothing kept: the full THREAD (or every message's headers).
+- a new UIDVALIDITY, or nothing kept: the full THREAD (or every message's headers); on a
+  folder bigger than the caller's `build_limit` not here but in a Celery task
+  (`thread_building.py`), the list showing the folder flat meanwhile.
 
 A new message joined only by subject (RFC 5256 step 5) is its own conversation until the next
 full THREAD (after `THREADS_SECONDS`).
@@ -37,7 +39,7 @@ from typing import Any
 from redis.exceptions import RedisError
 
 from mailview.imap.connection import ImapConnection, SelectedFolder
-from mailview.imap.errors import MessageNotFound
+from mailview.imap.errors import ImapTimeout, MessageNotFound
 from mailview.imap.threads import ThreadHeaders, ThreadNode, message_ids, thread_messages
 from mailview.mime import decode_header_value
 from mailview.services.live.state import FolderState
@@ -211,15 +213,39 @@ def _ids_key(user_key: str, folder: str, uidvalidity: int) -> str:
 
 def folder_threads(*, imap: ImapConnection, user_key: str, selected: SelectedFolder) -> FolderThreads:
     """The selected folder's conversations, from the cache brought up to date, or built."""
+    threads = folder_threads_kept(imap=imap, user_key=user_key, selected=selected, build_limit=None)
+    assert threads is not None  # no limit: built when not kept
+    return threads
+
+
+def folder_threads_kept(
+    *, imap: ImapConnection, user_key: str, selected: SelectedFolder, build_limit: int | None
+) -> FolderThreads | None:
+    """As `folder_threads`, but None instead of a full build when the folder has more than
+    `build_limit` messages: a whole-folder THREAD (or every message's headers) costs seconds
+    on a big folder, more than a web request may wait on a cold server; the caller lists the
+    folder flat and has the threads built in the background (`thread_building`). Keeping kept
+    threads up to date stays here (it costs a few small commands); None too when that upkeep
+    timed out (with a `build_limit`: in a request)."""
     key = _cache_key(user_key, selected.name)
     kept = FolderThreads.unpacked(cache.get(key))
     if kept is not None and kept.uidvalidity == selected.uidvalidity and selected.uidnext:
         if kept.uidnext == selected.uidnext and kept.exists == selected.exists:
             return kept
-        updated = _update(imap=imap, user_key=user_key, kept=kept, selected=selected)
+        try:
+            updated = _update(imap=imap, user_key=user_key, kept=kept, selected=selected)
+        except ImapTimeout:
+            if build_limit is None:
+                raise
+            # Its searches (`HEADER Message-ID`, which a cold server answers by reading every
+            # message) did not finish in time: the background build does it, with time.
+            log.info("thread upkeep timed out; left to the background build")
+            return None
         if updated is not None:
             cache.set(key, updated.packed(), THREADS_SECONDS)
             return updated
+    if build_limit is not None and selected.exists > build_limit:
+        return None
     built = _build(imap=imap, user_key=user_key, selected=selected)
     cache.set(key, built.packed(), THREADS_SECONDS)
     return built
@@ -239,7 +265,10 @@ def kept_threads_with_new_mail(
         return None
     if (kept.uidnext, kept.exists) != (uidnext, exists):
         view = SelectedFolder(name=folder, readonly=True, uidvalidity=uidvalidity, exists=exists, uidnext=uidnext, highestmodseq=None)
-        updated = _update(imap=imap, user_key=user_key, kept=kept, selected=view)
+        try:
+            updated = _update(imap=imap, user_key=user_key, kept=kept, selected=view)
+        except ImapTimeout:
+            return None  # a slow server: the page's upkeep or the background build catches up
         if updated is None:
             return None
         cache.set(key, updated.packed(), THREADS_SECONDS)
@@ -475,8 +504,10 @@ def conversation_page(
     view: str,
     show_recipient: bool = False,
     known: FolderState | None = None,
-) -> ConversationPage:
-    """One page of a folder's conversations, newest first (`order` "asc": oldest first).
+    build_limit: int | None = None,
+) -> ConversationPage | None:
+    """One page of a folder's conversations, newest first (`order` "asc": oldest first); None
+    when its threads are not kept and it is too big to build them here (`folder_threads_kept`).
     IMAP: NOOP, the thread cache's upkeep (nothing when the folder did not change), one FETCH
     of the newest `ROW_MESSAGES` of each of the page's conversations and, for longer ones, one
     FETCH FLAGS of the rest.
@@ -509,7 +540,9 @@ def conversation_page(
             return ConversationPage(
                 folder=folder, selected=selected, page=page, per_page=per_page, total=total, order=order, view=view, conversations=rows,
             )
-    threads = folder_threads(imap=imap, user_key=user_key, selected=selected)
+    threads = folder_threads_kept(imap=imap, user_key=user_key, selected=selected, build_limit=build_limit)
+    if threads is None:
+        return None
     total = threads.count
     indexes = range(total)
     chosen = list(indexes[(page - 1) * per_page : page * per_page]) if order != "asc" else [
@@ -604,13 +637,17 @@ class OpenConversation:
 
 
 def conversation_open(
-    *, imap: ImapConnection, user_key: str, folder: str, uid: int, sent_folder: str | None, mark_read: bool
-) -> OpenConversation:
+    *, imap: ImapConnection, user_key: str, folder: str, uid: int, sent_folder: str | None, mark_read: bool,
+    build_limit: int | None = None,
+) -> OpenConversation | None:
     """The conversation holding `uid` (any of its messages): all its messages oldest first,
     the person's replies from Sent among them; the unread ones and the newest shown open,
-    older read ones folded. Marks the unread ones read when `mark_read`."""
+    older read ones folded. Marks the unread ones read when `mark_read`. None when the
+    folder's threads are not kept and it is too big to build them here (`folder_threads_kept`)."""
     selected = imap.select(folder, readonly=True, refresh=True)
-    threads = folder_threads(imap=imap, user_key=user_key, selected=selected)
+    threads = folder_threads_kept(imap=imap, user_key=user_key, selected=selected, build_limit=build_limit)
+    if threads is None:
+        return None
     index = threads.index_of(uid)
     if index is None:
         raise MessageNotFound(f"{folder}/{uid}")
