@@ -14,9 +14,7 @@ import email.parser
 import email.policy
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
-from datetime import time as clock
-from datetime import timezone as dt_timezone
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -27,6 +25,7 @@ from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import ImapProtocolError, MailboxNotFound
 from mailview.mime import decode_header_value
 from mailview.models import Snooze
+from mailview.services.chosen_time import TimeInvalid, custom_time, future_time, morning, person_zone
 
 log = logging.getLogger(__name__)
 
@@ -55,34 +54,20 @@ def snooze_time(*, choice: str, custom: str = "", tz_offset: str = "", now: date
     (three hours from now, on the hour), "tomorrow" (8:00), "next_week" (Monday 8:00) or a
     `custom` <input type=datetime-local> value. Raises SnoozeInvalid."""
     now = now or timezone.now()
-    zone: tzinfo
-    try:
-        offset = int(tz_offset)
-        if abs(offset) > 16 * 60:
-            raise ValueError(tz_offset)
-        zone = dt_timezone(timedelta(minutes=-offset))
-    except ValueError:
-        zone = timezone.get_current_timezone()
+    zone = person_zone(tz_offset)
     local_now = now.astimezone(zone)
-    if choice == "later_today":
-        when = (local_now + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
-    elif choice in ("tomorrow", "next_week"):
-        days = 1 if choice == "tomorrow" else (7 - local_now.weekday()) or 7
-        when = datetime.combine(local_now.date() + timedelta(days=days), clock(8, 0)).replace(tzinfo=zone)
-    elif choice == "custom":
-        try:
-            naive = datetime.fromisoformat(custom.strip())
-        except ValueError:
-            raise SnoozeInvalid(_("Enter a date and time.")) from None
-        when = naive.replace(tzinfo=zone)
-    else:
-        raise SnoozeInvalid(_("Choose until when to snooze."))
-    when = when.astimezone(UTC)
-    if when <= now:
-        raise SnoozeInvalid(_("Choose a time in the future."))
-    if when > now + timedelta(days=366):
-        raise SnoozeInvalid(_("Choose a time within a year."))
-    return when
+    try:
+        if choice == "later_today":
+            when = (local_now + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+        elif choice in ("tomorrow", "next_week"):
+            when = morning(local_now, next_monday=choice == "next_week")
+        elif choice == "custom":
+            when = custom_time(custom, zone)
+        else:
+            raise SnoozeInvalid(_("Choose until when to snooze."))
+        return future_time(when, now=now)
+    except TimeInvalid as exc:
+        raise SnoozeInvalid(str(exc)) from None
 
 
 def snooze_folder_ensure(*, imap: ImapConnection) -> str:
