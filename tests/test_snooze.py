@@ -139,3 +139,82 @@ def test_snooze_presets_and_refusals(client, person):
     assert sorted(subjects(person, "INBOX")) == ["newer one", "read me later"]
     assert not Snooze.objects.exists()
     assert get_user_model().objects.filter(username=person.email).exists()
+
+
+# -- a return stopped at any point and tried again: exactly one copy --------------------------
+
+
+class WorkerDied(BaseException):
+    """The worker is killed mid-return: nothing after this point runs, not even `except Exception`
+    (the row stays claimed until the claim is stale)."""
+
+
+@pytest.mark.parametrize(
+    ("step", "how"),
+    [("before_append", "died"), ("after_append", "died"), ("after_append", "raised"), ("after_expunge", "died")],
+)
+def test_a_return_stopped_at_any_step_and_swept_again_leaves_exactly_one_copy(client, person, celery_worker, monkeypatch, step, how):
+    from mailview.imap import ImapConnectionError, get_pool
+    from mailview.services.filing.snooze import CLAIM_STALE, snoozes_wake
+
+    assert snooze(client, 1).status_code == 302
+    make_due(person)
+    user = get_user_model().objects.get(username=person.email)
+    stop: BaseException = WorkerDied() if how == "died" else ImapConnectionError("connection lost")
+    with get_pool().session(user) as imap:
+        # The real commands run against the real server; the hook stops the return right there.
+        append, expunge = imap.append, imap.delete_permanently
+
+        def append_then_stop(*args, **kwargs):
+            if step == "before_append":
+                raise stop
+            append(*args, **kwargs)
+            if step == "after_append":
+                raise stop
+
+        def expunge_then_stop(*args, **kwargs):
+            expunge(*args, **kwargs)
+            raise stop
+
+        monkeypatch.setattr(imap, "append", append_then_stop)
+        monkeypatch.setattr(imap, "delete_permanently", expunge_then_stop)
+        with pytest.raises(type(stop)):
+            snoozes_wake(imap=imap, user=user)
+        monkeypatch.undo()
+    copies = {"before_append": 0, "after_append": 1, "after_expunge": 1}[step]
+    assert subjects(person, "INBOX").count("read me later") == copies
+    assert subjects(person, "Snoozed") == ([] if step == "after_expunge" else ["read me later"])
+    row = Snooze.objects.get(user__username=person.email)
+    if how == "died":  # the claim of a dead worker is taken over once it is stale
+        assert row.claimed_at is not None
+        Snooze.objects.filter(pk=row.pk).update(claimed_at=timezone.now() - CLAIM_STALE - timedelta(seconds=1))
+    else:  # an error gives the row back to the next sweep at once
+        assert row.claimed_at is None
+
+    assert sum(sweep()[k] for k in ("returned", "dropped")) == 1
+    assert subjects(person, "INBOX") == ["read me later", "newer one"], "exactly one copy, on top"
+    assert b"\\Seen" not in flags_of(person, "INBOX", "read me later")
+    assert subjects(person, "Snoozed") == []
+    assert not Snooze.objects.filter(user__username=person.email).exists()
+
+
+def test_a_message_snoozed_again_after_its_return_comes_back_again(client, person, celery_worker):
+    """The marker of a return names its row: the copy of an earlier return is not taken for the next one's."""
+    assert snooze(client, 1).status_code == 302
+    make_due(person)
+    assert sweep()["returned"] == 1
+    with imap_direct(person) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        uid = imap.search(["SUBJECT", "read me later"])[0]
+        head = imap.fetch([uid], ["BODY.PEEK[HEADER]"])[uid][b"BODY[HEADER]"]
+    assert head.count(b"X-Webmail-Snooze-Return:") == 1
+    assert snooze(client, uid).status_code == 302
+    assert subjects(person, "Snoozed") == ["read me later"]
+    make_due(person)
+    assert sweep()["returned"] == 1
+    assert subjects(person, "INBOX") == ["read me later", "newer one"] and subjects(person, "Snoozed") == []
+    with imap_direct(person) as imap:
+        imap.select_folder("INBOX", readonly=True)
+        uid = imap.search(["SUBJECT", "read me later"])[0]
+        head = imap.fetch([uid], ["BODY.PEEK[HEADER]"])[uid][b"BODY[HEADER]"]
+    assert head.count(b"X-Webmail-Snooze-Return:") == 1, "the earlier return's marker does not pile up"

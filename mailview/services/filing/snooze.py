@@ -5,13 +5,16 @@ namespace when missing), so every other client sees where it went; the due time 
 `Snooze` row in the database, so a worker restart loses nothing. The beat sweep
 (`snoozes_wake_due`, every WEBMAIL_SNOOZE_SWEEP_SECONDS) brings due messages back: APPEND to
 INBOX with the arrival time of now (the list sorts by arrival, so it is on top) and without
-\\Seen, then the copy in Snoozed is expunged. A message another client moved or deleted out of
-Snoozed meanwhile is not found (by UID, else by Message-ID): its row is dropped, nothing fails.
+\\Seen, marked with a header naming its row, then the copy in Snoozed is expunged; a return
+stopped in between (a worker died) finds its marked copy on the next try and only expunges.
+A message another client moved or deleted out of Snoozed meanwhile is not found (by UID, else
+by Message-ID): its row is dropped, nothing fails.
 """
 from __future__ import annotations
 
 import email.parser
 import email.policy
+import hashlib
 import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -34,6 +37,9 @@ CHOICES = ("later_today", "tomorrow", "next_week", "custom")
 CLAIM_STALE = timedelta(minutes=5)
 # At most this many messages snoozed in one request (a selection, not a folder).
 MAX_AT_ONCE = 500
+# The header the copy brought back carries (`_return_marker`): which snooze returned it, so a
+# return tried again finds its copy instead of adding a second.
+RETURN_HEADER = "X-Webmail-Snooze-Return"
 # System flags a message does not take back with it.
 _DROPPED_FLAGS = {"\\seen", "\\recent", "\\deleted"}
 
@@ -172,9 +178,41 @@ def snoozes_wake(*, imap: ImapConnection, user: User, now: datetime | None = Non
     return result
 
 
+def _return_marker(row: Snooze) -> str:
+    """What the copy brought back for this row carries in RETURN_HEADER: unique to the row
+    (its id and the moment it was made) and the same on every try."""
+    return hashlib.sha256(f"snooze-return:{row.pk}:{row.created_at.isoformat()}".encode()).hexdigest()[:32]
+
+
+def _with_marker(body: bytes, marker: str) -> bytes:
+    """The message with the marker as its first header line (the marker of an earlier return of
+    the same message, always the first line, is dropped: they would pile up)."""
+    while body[: len(RETURN_HEADER) + 1].lower() == RETURN_HEADER.lower().encode() + b":":
+        body = body.partition(b"\n")[2]
+    return f"{RETURN_HEADER}: {marker}\r\n".encode() + body
+
+
+def _returned_already(*, imap: ImapConnection, row: Snooze, marker: str) -> bool:
+    """Whether an earlier try of this return put its copy back already (it carries `marker`).
+    Only mail that arrived since the snooze was made is searched (a day's slack for zones)."""
+    since = (row.created_at - timedelta(days=1)).date()
+    for name in dict.fromkeys([row.return_to or "INBOX", "INBOX"]):
+        try:
+            imap.select(name, readonly=True, refresh=True)
+        except MailboxNotFound:
+            continue
+        if imap.uids_with_header(RETURN_HEADER, marker, since=since):
+            return True
+    return False
+
+
 def _bring_back(*, imap: ImapConnection, row: Snooze, now: datetime) -> bool:
     """APPEND the snoozed message to its folder (arrival: now; unread), then expunge it from
-    Snoozed. False when it is no longer in Snoozed (moved or deleted by another client)."""
+    Snoozed. False when it is no longer in Snoozed (moved or deleted by another client).
+
+    Safe to run again after it stopped at any point (a worker that died, a connection lost):
+    the copy carries a marker of this row, so a try that finds its copy back already only
+    expunges the original. Exactly one copy, never none, never two."""
     try:
         selected = imap.select(row.folder, readonly=False, refresh=True)
     except MailboxNotFound:
@@ -191,11 +229,15 @@ def _bring_back(*, imap: ImapConnection, row: Snooze, now: datetime) -> bool:
     if message is None:
         return False
     flags = [f for f in message.flags if f.casefold() not in _DROPPED_FLAGS]
-    # APPEND first, expunge after: a worker dying in between leaves a second copy, never none.
-    try:
-        imap.append(row.return_to or "INBOX", message.body, flags=flags, when=now)
-    except MailboxNotFound:
-        imap.append("INBOX", message.body, flags=flags, when=now)
+    marker = _return_marker(row)
+    # APPEND first, expunge after: stopping in between leaves the original, whose next try
+    # finds the marked copy and only expunges.
+    if not _returned_already(imap=imap, row=row, marker=marker):
+        body = _with_marker(message.body, marker)
+        try:
+            imap.append(row.return_to or "INBOX", body, flags=flags, when=now)
+        except MailboxNotFound:
+            imap.append("INBOX", body, flags=flags, when=now)
     imap.select(row.folder, readonly=False, refresh=True)
     imap.delete_permanently([uid])
     return True
