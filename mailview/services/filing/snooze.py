@@ -22,7 +22,9 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import ImapProtocolError, MailboxNotFound
@@ -35,8 +37,10 @@ log = logging.getLogger(__name__)
 CHOICES = ("later_today", "tomorrow", "next_week", "custom")
 # A claim older than this is a worker that died mid-way: another sweep takes the row over.
 CLAIM_STALE = timedelta(minutes=5)
-# At most this many messages snoozed in one request (a selection, not a folder).
+# At most this many messages snoozed in one request (a selection, not a folder), and per batch
+# of a whole folder or search, which the filing worker snoozes up to MAX_SELECTED at once.
 MAX_AT_ONCE = 500
+MAX_SELECTED = 10_000
 # The header the copy brought back carries (`_return_marker`): which snooze returned it, so a
 # return tried again finds its copy instead of adding a second.
 RETURN_HEADER = "X-Webmail-Snooze-Return"
@@ -118,19 +122,48 @@ def messages_snooze(*, imap: ImapConnection, user: User, folder: str, uids: list
         raise SnoozeInvalid(_("These messages are snoozed already: change their time on the scheduled page."))
     imap.select(folder, readonly=False, refresh=True)
     present = imap.present_uids(uids)
-    if not present:
-        return 0
-    fields = {uid: _header_fields(imap.fetch_header(uid)) for uid in present}
-    moved = imap.move(present, target)
-    uidvalidity = imap.folder_status(target).get("UIDVALIDITY")
-    Snooze.objects.bulk_create(
-        Snooze(
-            user=user, folder=target, uid=moved.get(uid), uidvalidity=uidvalidity, message_id=fields[uid][0], subject=fields[uid][1],
-            sender=fields[uid][2], return_to="INBOX", due_at=due_at,
+    return len(snooze_selected(imap=imap, user_id=int(user.pk), target=target, present=present, due_at=due_at))
+
+
+def snooze_selected(*, imap: ImapConnection, user_id: int, target: str, present: list[int], due_at: datetime) -> set[int]:
+    """Move `present` (UIDs in the selected folder now, selected read-write) to `target` (the
+    Snoozed folder) and write each one's Snooze row; returns the UIDs that left the folder.
+
+    A whole folder or search ("select all", the filing worker) goes in batches of MAX_AT_ONCE
+    (one FETCH of three header fields and one MOVE each), up to MAX_SELECTED (raises
+    SnoozeInvalid past that: nothing is moved). A batch's rows are written before its MOVE: a
+    worker dying after the MOVE leaves rows that find their messages (by Message-ID), never
+    messages in Snoozed that nothing brings back; a row whose message did not move is dropped
+    at its time (`_bring_back` does not find it in Snoozed)."""
+    if len(present) > MAX_SELECTED:
+        raise SnoozeInvalid(
+            ngettext("Snooze at most %(n)s message at once.", "Snooze at most %(n)s messages at once.", MAX_SELECTED)
+            % {"n": number_format(MAX_SELECTED, force_grouping=True)}
         )
-        for uid in present
-    )
-    return len(present)
+    done: set[int] = set()
+    uidvalidity: int | None = None
+    for start in range(0, len(present), MAX_AT_ONCE):
+        heads = imap.fetch_header_fields(present[start : start + MAX_AT_ONCE], ("Message-ID", "Subject", "From"))
+        batch = [uid for uid in present[start : start + MAX_AT_ONCE] if uid in heads]  # the rest left meanwhile
+        if not batch:
+            continue
+        rows: dict[int, Snooze] = {}
+        for uid in batch:
+            message_id, subject, sender = _header_fields(heads[uid])
+            rows[uid] = Snooze(
+                user_id=user_id, folder=target, message_id=message_id, subject=subject, sender=sender, return_to="INBOX", due_at=due_at
+            )
+        Snooze.objects.bulk_create(rows.values())
+        moved = imap.move(batch, target)
+        left = set(batch) - set(imap.present_uids(batch))
+        if uidvalidity is None:
+            uidvalidity = imap.folder_status(target).get("UIDVALIDITY")
+        for uid in left:
+            rows[uid].uid, rows[uid].uidvalidity = moved.get(uid), uidvalidity
+        Snooze.objects.bulk_update([rows[uid] for uid in left], ["uid", "uidvalidity"])
+        Snooze.objects.filter(pk__in=[rows[uid].pk for uid in batch if uid not in left]).delete()  # the server kept them here
+        done |= left
+    return done
 
 
 def snoozed_list(*, user: User) -> list[Snooze]:
