@@ -191,7 +191,8 @@ def test_a_return_stopped_at_any_step_and_swept_again_leaves_exactly_one_copy(cl
     else:  # an error gives the row back to the next sweep at once
         assert row.claimed_at is None
 
-    assert sum(sweep()[k] for k in ("returned", "dropped")) == 1
+    swept = sweep()
+    assert swept["returned"] + swept["dropped"] == 1, swept
     assert subjects(person, "INBOX") == ["read me later", "newer one"], "exactly one copy, on top"
     assert b"\\Seen" not in flags_of(person, "INBOX", "read me later")
     assert subjects(person, "Snoozed") == []
