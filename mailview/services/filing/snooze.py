@@ -82,14 +82,21 @@ def snooze_time(*, choice: str, custom: str = "", tz_offset: str = "", now: date
 
 def snooze_folder_ensure(*, imap: ImapConnection) -> str:
     """The Snoozed folder (WEBMAIL_SNOOZE_FOLDER under the personal namespace), created and
-    subscribed when missing. An existing folder of that name at the top level counts too."""
+    subscribed when missing (by this call or, at the same moment, another one). An existing
+    folder of that name at the top level counts too."""
     namespace = imap.personal_namespace()
     wanted = namespace.prefix + settings.WEBMAIL_SNOOZE_FOLDER
     names = {f.name for f in imap.list_folders(with_status=False) if "\\noselect" not in f.attributes}
     for name in (wanted, settings.WEBMAIL_SNOOZE_FOLDER):
         if name in names:
             return name
-    imap.create_folder(wanted)
+    try:
+        imap.create_folder(wanted)
+    except ImapProtocolError:
+        # Made meanwhile by a parallel snooze (a search's results are one action per folder).
+        if wanted not in {f.name for f in imap.list_folders(with_status=False)}:
+            raise
+        return wanted
     try:
         imap.subscribe_folder(wanted)
     except ImapProtocolError:
