@@ -43,7 +43,7 @@ log = logging.getLogger(__name__)
 @shared_task(bind=True, autoretry_for=(ImapConnectionError, PoolTimeout), retry_backoff=2, retry_backoff_max=60, max_retries=12)
 def mail_action(
     self: Task, *, action_id: str, user_id: int, kind: str, folder: str, uids: list[int] | str,
-    target: str | None = None, keyword: str | None = None, restore: dict | None = None,
+    target: str | None = None, keyword: str | None = None, restore: dict | None = None, until: str | None = None,
 ) -> dict:
     """Apply one filing action on the IMAP server. Safe to run twice (see services.actions)."""
     user = get_user_model().objects.filter(pk=user_id).first()
@@ -53,7 +53,7 @@ def mail_action(
         with get_pool().session(user) as imap:
             result = message_action_apply(
                 imap=imap, action_id=action_id, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword, restore=restore,
-                user_key=str(user_id),
+                user_key=str(user_id), until=until,
             )
     except NoStoredCredentials:
         # Signed out with actions still queued: they wait for the next sign-in.

@@ -17,7 +17,7 @@ def script_texts() -> dict[str, object]:
             "delete": _("Moved to Trash."), "move": _("Moved."), "copy": _("Copied."), "read": _("Marked read."),
             "unread": _("Marked unread."), "flag": _("Flagged."), "unflag": _("Flag removed."),
             "delete_permanently": _("Deleted forever."), "empty": _("Emptied."), "mark_folder_read": _("Folder marked read."),
-            "label_add": _("Label added."), "label_remove": _("Label removed."),
+            "label_add": _("Label added."), "label_remove": _("Label removed."), "snooze": _("Snoozed."),
         },
         "doneOther": _("Done."),
         # "%s" is replaced by the reason.

@@ -24,6 +24,7 @@ from mailview.imap.query import MAX_QUERY_CHARS
 from mailview.services.filing.actions import KINDS, label_is_valid, undo_plan
 from mailview.services.filing.folder_admin import FolderRefused, folder_create, folder_delete, folder_rename, folder_subscribe
 from mailview.services.filing.queue import action_enqueue, action_is_owned, action_result, action_undo_plan, folder_uid_set, search_uid_sets
+from mailview.services.filing.snooze import SnoozeInvalid, snooze_time
 from mailview.services.live.state import folder_states_trusted
 from mailview.services.reading.folders import flatten, folder_change_token, folder_tree, folder_unread_count
 from mailview.services.reading.quota import mailbox_quota
@@ -40,11 +41,24 @@ def _owned(request: AuthenticatedHttpRequest, action_id: str) -> None:
 @login_required
 @require_POST
 def action_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    kind = request.POST.get("action", "")
+    return action_create_of_kind(request, request.POST.get("action", ""))
+
+
+def action_create_of_kind(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+    """Queue `kind` (the form's button; "snooze" from the snooze view for a selection across
+    pages or folders, with the form's `choice`, `custom` and `tz_offset`)."""
+    until: str | None = None  # when snoozed messages come back
+    if kind == "snooze":
+        try:
+            until = snooze_time(
+                choice=request.POST.get("choice", ""), custom=request.POST.get("custom", ""), tz_offset=request.POST.get("tz_offset", "")
+            ).isoformat()
+        except SnoozeInvalid as exc:
+            return _refuse(request, "INBOX", str(exc))
     if request.POST.get("search") == "1" and request.POST.get("all") == "1":
-        return _action_create_for_search(request, kind)
+        return _action_create_for_search(request, kind, until)
     if request.POST.getlist("ref"):
-        return _action_create_across_folders(request, kind, refs_by_folder(request.POST.getlist("ref")))
+        return _action_create_across_folders(request, kind, refs_by_folder(request.POST.getlist("ref")), until)
     folder = validate.folder_name(request.POST.get("folder", ""))
     target = request.POST.get("target") or None
     keyword = request.POST.get("keyword") or None
@@ -77,16 +91,18 @@ def action_create(request: AuthenticatedHttpRequest) -> HttpResponse:
         if not uids:
             return _refuse(request, folder, _("Select at least one message."))
     action_id = action_enqueue(
-        enqueue=mail_action.apply_async, user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword
+        enqueue=mail_action.apply_async, user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword, until=until
     )
     return _done(request, folder, action_id, _("Done."))
 
 
 # What can be done to search results from several folders at once (one action per folder).
-ACROSS_FOLDERS = frozenset({"archive", "junk", "notjunk", "delete", "read", "unread", "flag", "unflag", "move", "copy", "label_add", "label_remove"})
+ACROSS_FOLDERS = frozenset(
+    {"archive", "junk", "notjunk", "delete", "read", "unread", "flag", "unflag", "move", "copy", "label_add", "label_remove", "snooze"}
+)
 
 
-def _action_create_for_search(request: AuthenticatedHttpRequest, kind: str) -> HttpResponse:
+def _action_create_for_search(request: AuthenticatedHttpRequest, kind: str, until: str | None) -> HttpResponse:
     """"Select all N results" of a search (`q`, `body`, `everywhere` as on the search page):
     every message that matches now, in every folder searched, one action per folder."""
     if kind not in ACROSS_FOLDERS:
@@ -99,10 +115,12 @@ def _action_create_for_search(request: AuthenticatedHttpRequest, kind: str) -> H
         )
     if not by_folder:
         return _done(request, "INBOX", None, _("Nothing to do: no messages."))
-    return _action_create_across_folders(request, kind, by_folder)
+    return _action_create_across_folders(request, kind, by_folder, until)
 
 
-def _action_create_across_folders(request: AuthenticatedHttpRequest, kind: str, by_folder: Mapping[str, list[int] | str]) -> HttpResponse:
+def _action_create_across_folders(
+    request: AuthenticatedHttpRequest, kind: str, by_folder: Mapping[str, list[int] | str], until: str | None
+) -> HttpResponse:
     """Search results: `ref` values name folder and UID (`Work%2FProjects/12`), or "select
     all" found every match; the messages are grouped by folder and one action is queued per
     folder (actions are per folder on the server). The answer lists every action id
@@ -123,7 +141,9 @@ def _action_create_across_folders(request: AuthenticatedHttpRequest, kind: str, 
             _("A label is one word of letters, digits and $ _ . - (at most 100 characters); system flags such as \\Deleted cannot be labels."),
         )
     ids = [
-        action_enqueue(enqueue=mail_action.apply_async, user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword)
+        action_enqueue(
+            enqueue=mail_action.apply_async, user_pk=request.user.pk, kind=kind, folder=folder, uids=uids, target=target, keyword=keyword, until=until
+        )
         for folder, uids in by_folder.items()
         if folder != target or kind not in ("move", "copy")
     ]
@@ -193,6 +213,8 @@ def action_outcome_texts(result: dict) -> tuple[str, str]:
     and why, said plainly (the task reports only what the server confirmed)."""
     gone, failed, count = int(result.get("gone") or 0), int(result.get("failed") or 0), int(result.get("count") or 0)
     reason = result.get("reason", "")
+    if reason == "snoozed":
+        return "", _("These messages are snoozed already: change their time on the scheduled page.")
     if reason == "gone":
         return _("The messages are no longer in this folder: they were moved or deleted elsewhere."), ""
     if reason == "partial":

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from mailview.imap import get_pool, validate
 from mailview.services.filing.snooze import SnoozeInvalid, messages_snooze, snooze_reschedule, snooze_time, snoozes_wake
-from mailview.views.filing import _next_url
+from mailview.views.filing import _next_url, action_create_of_kind
 
 
 def _chosen_time(request: AuthenticatedHttpRequest) -> datetime:
@@ -25,9 +25,14 @@ def _chosen_time(request: AuthenticatedHttpRequest) -> datetime:
 @login_required
 @require_POST
 def snooze_create(request: AuthenticatedHttpRequest) -> HttpResponse:
-    """Snooze the message (or the selection) of a folder until the chosen time."""
+    """Snooze the message (or the selection) of a folder until the chosen time. A selection
+    across pages ("select all N") or folders (search results) is snoozed by the filing worker,
+    as the other actions on such a selection are."""
+    if request.POST.get("all") == "1" or request.POST.getlist("ref"):
+        return action_create_of_kind(request, "snooze")
     folder = validate.folder_name(request.POST.get("folder", ""))
-    uids = validate.uids(request.POST.getlist("uid"))
+    # A conversation row's checkbox names all of its messages ("3,7,9"), as for the other actions.
+    uids = validate.uids(u for value in request.POST.getlist("uid") for u in str(value).split(",") if u)
     try:
         due_at = _chosen_time(request)
         with get_pool().session(request.user) as imap:

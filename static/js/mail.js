@@ -18,7 +18,7 @@
     const pending = window.sessionStorage.getItem(TOAST_KEY);
     if (pending) { window.sessionStorage.removeItem(TOAST_KEY); showToast(pending); }
   } catch (error) { /* storage off */ }
-  const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "move", "delete_permanently", "empty"]);
+  const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "move", "delete_permanently", "empty", "snooze"]);
   // Search results come from several folders: their checkboxes name folder and UID (`ref`),
   // the server queues one action per folder, and the page reloads after an undo.
   const crossFolder = form.dataset.crossFolder === "1";
@@ -175,8 +175,18 @@
   form.addEventListener("click", (event) => { shiftHeld = event.shiftKey; }, true);
 
   form.addEventListener("submit", (event) => {
-    // Snooze buttons post to their own URL (formaction): a plain form post.
-    if (event.submitter && event.submitter.hasAttribute("formaction")) return;
+    // Snooze buttons post to their own URL (formaction): a plain form post, except for a
+    // selection across pages ("select all N") or folders (search results), which the worker
+    // snoozes as it does every action on such a selection, with the same toast.
+    if (event.submitter && event.submitter.hasAttribute("formaction")) {
+      const all = form.querySelector("[data-select-all]");
+      if (event.submitter.name !== "choice" || !(crossFolder || (all && all.checked))) return;
+      event.preventDefault();
+      event.submitter.closest("details").open = false;
+      const field = (name) => { const input = form.querySelector(`[name=${name}]`); return input ? input.value : ""; };
+      runAction("snooze", { choice: event.submitter.value, custom: field("custom"), tz_offset: field("tz_offset") });
+      return;
+    }
     const kind = event.submitter && event.submitter.value;
     if (!kind) return;
     event.preventDefault();

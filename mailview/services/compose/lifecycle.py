@@ -9,7 +9,7 @@ import logging
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser, User
@@ -31,6 +31,7 @@ from mailview.mime import Address, decode_header_value, decode_transfer, find_pa
 from mailview.mime.html_text import html_to_text
 from mailview.models import Compose, ComposeAttachment
 from mailview.services.addressbook import addresses_collect
+from mailview.services.chosen_time import TimeInvalid, custom_time, future_time, morning, person_zone
 from mailview.services.compose.building import EmbeddedMessageAttachment, FileAttachment, MessageSpec, message_build, sanitize_user_html
 from mailview.services.compose.drafts import (
     draft_fetch,
@@ -399,39 +400,18 @@ def send_later_time(*, choice: str, custom: str = "", tz_offset: str = "", now: 
     date-time (an <input type=datetime-local> value), in the person's time zone: the
     browser's offset from UTC in minutes as JavaScript gives it (`getTimezoneOffset()`,
     sent with the form), else the server's zone. Raises ComposeInvalid."""
-    from datetime import time as clock
-    from datetime import timezone as dt_timezone
-
     now = now or timezone.now()
-    zone: tzinfo
+    zone = person_zone(tz_offset)
     try:
-        offset = int(tz_offset)
-        if abs(offset) > 16 * 60:
-            raise ValueError(tz_offset)
-        zone = dt_timezone(timedelta(minutes=-offset))
-    except ValueError:
-        zone = timezone.get_current_timezone()
-    local_now = now.astimezone(zone)
-    if choice in ("tomorrow", "monday"):
-        days = 1 if choice == "tomorrow" else (7 - local_now.weekday()) or 7
-        day = local_now.date() + timedelta(days=days)
-        when = datetime.combine(day, clock(8, 0)).replace(tzinfo=zone)
-    elif choice == "custom":
-        try:
-            naive = datetime.fromisoformat(custom.strip())
-        except ValueError:
-            raise ComposeInvalid({"send_at": _("Enter a date and time.")}) from None
-        if naive.tzinfo is not None:
-            naive = naive.replace(tzinfo=None)
-        when = naive.replace(tzinfo=zone)
-    else:
-        raise ComposeInvalid({"send_at": _("Choose when to send the message.")})
-    when = when.astimezone(UTC)
-    if when <= now:
-        raise ComposeInvalid({"send_at": _("Choose a time in the future.")})
-    if when > now + timedelta(days=366):
-        raise ComposeInvalid({"send_at": _("Choose a time within a year.")})
-    return when
+        if choice in ("tomorrow", "monday"):
+            when = morning(now.astimezone(zone), next_monday=choice == "monday")
+        elif choice == "custom":
+            when = custom_time(custom, zone)
+        else:
+            raise ComposeInvalid({"send_at": _("Choose when to send the message.")})
+        return future_time(when, now=now)
+    except TimeInvalid as exc:
+        raise ComposeInvalid({"send_at": str(exc)}) from None
 
 
 def undo_send_seconds(*, user: User) -> int:

@@ -1,4 +1,4 @@
-"""Filing mail: flags, labels, move, copy, archive, junk, delete, empty, mark folder read.
+"""Filing mail: flags, labels, move, copy, archive, junk, delete, empty, mark folder read, snooze.
 
 `message_action_apply` runs one action on the IMAP server and is safe to run twice
 (Celery redelivers a task whose worker died): flag changes are idempotent, MOVE of
@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from mailview.imap.connection import ImapConnection, UidSet
 from mailview.imap.errors import ImapProtocolError, InvalidImapInput, MailboxNotFound
 from mailview.imap.sequences import parse_sequence_list, uid_set_text
+from mailview.services.filing.snooze import SnoozeInvalid, snooze_folder_ensure, snooze_selected
 from mailview.services.special_folders import special_folder_ensure
 
 FLAG_ACTIONS = {
@@ -28,7 +30,7 @@ FLAG_ACTIONS = {
 MOVE_ACTIONS = {"move", "archive", "junk", "notjunk", "delete"}
 UNDOABLE = MOVE_ACTIONS
 T = TypeVar("T")
-KINDS = set(FLAG_ACTIONS) | MOVE_ACTIONS | {"copy", "label_add", "label_remove", "delete_permanently", "empty", "mark_folder_read"}
+KINDS = set(FLAG_ACTIONS) | MOVE_ACTIONS | {"copy", "label_add", "label_remove", "delete_permanently", "empty", "mark_folder_read", "snooze"}
 
 
 class ActionRefused(Exception):
@@ -59,7 +61,7 @@ class ActionResult:
     failed: int = 0
     moved: dict[str, int] = field(default_factory=dict)  # old UID (as text, for JSON) → new UID
     error: str = ""
-    reason: str = ""  # "gone", "partial", "refused": the page words it in the user's language
+    reason: str = ""  # "gone", "partial", "refused", "snoozed": the page words it in the user's language
     changed: str = ""  # mark_folder_read: the UIDs (a UID set) it marked read, the ones undo marks unread again
     # junk/notjunk: keyword changes undo puts back, {"add"|"remove": {keyword: UID set}} in `folder`'s UIDs
     restore: dict[str, dict[str, str]] = field(default_factory=dict)
@@ -92,6 +94,7 @@ def message_action_apply(
     keyword: str | None = None,
     restore: dict[str, dict[str, str]] | None = None,
     user_key: str = "",
+    until: str | None = None,
 ) -> ActionResult:
     """Apply one action to the messages of `folder` that are there now, and report what the
     server confirmed. Needs a checked-out connection; selects `folder` read-write.
@@ -100,7 +103,7 @@ def message_action_apply(
     last command would otherwise be unknown to the session, and the server silently
     ignores unknown UIDs in STORE and MOVE. `restore` (from `undo_plan`) are keyword
     changes to make before a move back. `user_key` (the owner) brings their choice of
-    special folders.
+    special folders. `until` (ISO 8601 with its offset) is when snoozed messages come back.
     """
     if kind not in KINDS:
         raise ActionRefused(f"unknown action {kind!r}")
@@ -114,14 +117,14 @@ def message_action_apply(
         if present:
             done = _apply(
                 imap, result, action_id=action_id, kind=kind, folder=folder, present=present, target=target, keyword=keyword, restore=restore,
-                user_key=user_key,
+                user_key=user_key, until=until,
             )
             result.count = len(done)
             result.failed = len(present) - len(done)
             result.moved = {k: v for k, v in result.moved.items() if int(k) in done}
     except MailboxNotFound as exc:
         return ActionResult(ok=False, kind=kind, folder=folder, target=target, error=f"folder not found: {exc}", reason="refused")
-    except (ActionRefused, InvalidImapInput) as exc:
+    except (ActionRefused, InvalidImapInput, SnoozeInvalid) as exc:
         return ActionResult(ok=False, kind=kind, folder=folder, target=target, error=str(exc), reason="refused")
     except ImapProtocolError as exc:
         # NO from the server: quota, permissions, a folder deleted meanwhile.
@@ -147,6 +150,7 @@ def _apply(
     keyword: str | None,
     restore: dict[str, dict[str, str]] | None,
     user_key: str = "",
+    until: str | None = None,
 ) -> set[int]:
     """Run the action on `present` (UIDs in the folder now); returns the UIDs the server
     confirms as done, read back from the server rather than assumed."""
@@ -169,6 +173,8 @@ def _apply(
     if kind in ("delete_permanently", "empty"):
         imap.delete_permanently(present)
         return set(present) - set(imap.present_uids(present))
+    if kind == "snooze":
+        return _snooze(imap, result, folder=folder, present=present, until=until, user_key=user_key)
     result.target = _target_for(imap, kind, target, user_key)
     if kind == "copy":
         copied = _copy_once(imap, action_id, present, result.target)
@@ -186,6 +192,22 @@ def _apply(
         imap.remove_flags(present, [removed])
     result.moved = {str(k): v for k, v in imap.move(present, result.target).items()}
     return set(present) - set(imap.present_uids(present))
+
+
+def _snooze(imap: ImapConnection, result: ActionResult, *, folder: str, present: list[int], until: str | None, user_key: str) -> set[int]:
+    """Snooze a selection (a whole folder or search, "select all": `services.filing.snooze`).
+    Run again, it finds the moved messages gone from `folder` and snoozes only the rest."""
+    try:
+        due_at = datetime.fromisoformat(until or "")
+    except ValueError:
+        raise ActionRefused("no snooze time") from None
+    if due_at.tzinfo is None or not user_key.isdigit():
+        raise ActionRefused("no snooze time or owner")
+    result.target = snooze_folder_ensure(imap=imap)
+    if result.target == folder:
+        result.reason = "snoozed"  # there already: their times are changed on the scheduled page
+        return set(present)
+    return snooze_selected(imap=imap, user_id=int(user_key), target=result.target, present=present, due_at=due_at)
 
 
 def _store_confirmed(imap: ImapConnection, uids: list[int], flag: str, *, add: bool) -> set[int]:

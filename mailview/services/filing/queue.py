@@ -38,11 +38,15 @@ def action_enqueue(
     target: str | None = None,
     keyword: str | None = None,
     restore: dict[str, dict[str, str]] | None = None,
+    until: str | None = None,
 ) -> str:
-    """Queue an action after the transaction commits; returns its id (= the Celery task id)."""
+    """Queue an action after the transaction commits; returns its id (= the Celery task id).
+    `until`: when a snooze brings the messages back (ISO 8601)."""
     action_id = uuid.uuid4().hex
     cache.set(f"action-owner:{action_id}", user_pk, OWNER_TTL)
-    extra = {"restore": restore} if restore else {}  # only undo plans carry keywords to put back
+    extra: dict[str, Any] = {"restore": restore} if restore else {}  # only undo plans carry keywords to put back
+    if until:
+        extra["until"] = until  # only snoozes have a time
     transaction.on_commit(
         lambda: enqueue(
             kwargs={

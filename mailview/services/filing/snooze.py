@@ -5,36 +5,45 @@ namespace when missing), so every other client sees where it went; the due time 
 `Snooze` row in the database, so a worker restart loses nothing. The beat sweep
 (`snoozes_wake_due`, every WEBMAIL_SNOOZE_SWEEP_SECONDS) brings due messages back: APPEND to
 INBOX with the arrival time of now (the list sorts by arrival, so it is on top) and without
-\\Seen, then the copy in Snoozed is expunged. A message another client moved or deleted out of
-Snoozed meanwhile is not found (by UID, else by Message-ID): its row is dropped, nothing fails.
+\\Seen, marked with a header naming its row, then the copy in Snoozed is expunged; a return
+stopped in between (a worker died) finds its marked copy on the next try and only expunges.
+A message another client moved or deleted out of Snoozed meanwhile is not found (by UID, else
+by Message-ID): its row is dropped, nothing fails.
 """
 from __future__ import annotations
 
 import email.parser
 import email.policy
+import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
-from datetime import time as clock
-from datetime import timezone as dt_timezone
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
+from django.utils.formats import number_format
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from mailview.imap.connection import ImapConnection
 from mailview.imap.errors import ImapProtocolError, MailboxNotFound
 from mailview.mime import decode_header_value
 from mailview.models import Snooze
+from mailview.services.chosen_time import TimeInvalid, custom_time, future_time, morning, person_zone
 
 log = logging.getLogger(__name__)
 
 CHOICES = ("later_today", "tomorrow", "next_week", "custom")
 # A claim older than this is a worker that died mid-way: another sweep takes the row over.
 CLAIM_STALE = timedelta(minutes=5)
-# At most this many messages snoozed in one request (a selection, not a folder).
+# At most this many messages snoozed in one request (a selection, not a folder), and per batch
+# of a whole folder or search, which the filing worker snoozes up to MAX_SELECTED at once.
 MAX_AT_ONCE = 500
+MAX_SELECTED = 10_000
+# The header the copy brought back carries (`_return_marker`): which snooze returned it, so a
+# return tried again finds its copy instead of adding a second.
+RETURN_HEADER = "X-Webmail-Snooze-Return"
 # System flags a message does not take back with it.
 _DROPPED_FLAGS = {"\\seen", "\\recent", "\\deleted"}
 
@@ -55,46 +64,39 @@ def snooze_time(*, choice: str, custom: str = "", tz_offset: str = "", now: date
     (three hours from now, on the hour), "tomorrow" (8:00), "next_week" (Monday 8:00) or a
     `custom` <input type=datetime-local> value. Raises SnoozeInvalid."""
     now = now or timezone.now()
-    zone: tzinfo
-    try:
-        offset = int(tz_offset)
-        if abs(offset) > 16 * 60:
-            raise ValueError(tz_offset)
-        zone = dt_timezone(timedelta(minutes=-offset))
-    except ValueError:
-        zone = timezone.get_current_timezone()
+    zone = person_zone(tz_offset)
     local_now = now.astimezone(zone)
-    if choice == "later_today":
-        when = (local_now + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
-    elif choice in ("tomorrow", "next_week"):
-        days = 1 if choice == "tomorrow" else (7 - local_now.weekday()) or 7
-        when = datetime.combine(local_now.date() + timedelta(days=days), clock(8, 0)).replace(tzinfo=zone)
-    elif choice == "custom":
-        try:
-            naive = datetime.fromisoformat(custom.strip())
-        except ValueError:
-            raise SnoozeInvalid(_("Enter a date and time.")) from None
-        when = naive.replace(tzinfo=zone)
-    else:
-        raise SnoozeInvalid(_("Choose until when to snooze."))
-    when = when.astimezone(UTC)
-    if when <= now:
-        raise SnoozeInvalid(_("Choose a time in the future."))
-    if when > now + timedelta(days=366):
-        raise SnoozeInvalid(_("Choose a time within a year."))
-    return when
+    try:
+        if choice == "later_today":
+            when = (local_now + timedelta(hours=3)).replace(minute=0, second=0, microsecond=0)
+        elif choice in ("tomorrow", "next_week"):
+            when = morning(local_now, next_monday=choice == "next_week")
+        elif choice == "custom":
+            when = custom_time(custom, zone)
+        else:
+            raise SnoozeInvalid(_("Choose until when to snooze."))
+        return future_time(when, now=now)
+    except TimeInvalid as exc:
+        raise SnoozeInvalid(str(exc)) from None
 
 
 def snooze_folder_ensure(*, imap: ImapConnection) -> str:
     """The Snoozed folder (WEBMAIL_SNOOZE_FOLDER under the personal namespace), created and
-    subscribed when missing. An existing folder of that name at the top level counts too."""
+    subscribed when missing (by this call or, at the same moment, another one). An existing
+    folder of that name at the top level counts too."""
     namespace = imap.personal_namespace()
     wanted = namespace.prefix + settings.WEBMAIL_SNOOZE_FOLDER
     names = {f.name for f in imap.list_folders(with_status=False) if "\\noselect" not in f.attributes}
     for name in (wanted, settings.WEBMAIL_SNOOZE_FOLDER):
         if name in names:
             return name
-    imap.create_folder(wanted)
+    try:
+        imap.create_folder(wanted)
+    except ImapProtocolError:
+        # Made meanwhile by a parallel snooze (a search's results are one action per folder).
+        if wanted not in {f.name for f in imap.list_folders(with_status=False)}:
+            raise
+        return wanted
     try:
         imap.subscribe_folder(wanted)
     except ImapProtocolError:
@@ -127,19 +129,48 @@ def messages_snooze(*, imap: ImapConnection, user: User, folder: str, uids: list
         raise SnoozeInvalid(_("These messages are snoozed already: change their time on the scheduled page."))
     imap.select(folder, readonly=False, refresh=True)
     present = imap.present_uids(uids)
-    if not present:
-        return 0
-    fields = {uid: _header_fields(imap.fetch_header(uid)) for uid in present}
-    moved = imap.move(present, target)
-    uidvalidity = imap.folder_status(target).get("UIDVALIDITY")
-    Snooze.objects.bulk_create(
-        Snooze(
-            user=user, folder=target, uid=moved.get(uid), uidvalidity=uidvalidity, message_id=fields[uid][0], subject=fields[uid][1],
-            sender=fields[uid][2], return_to="INBOX", due_at=due_at,
+    return len(snooze_selected(imap=imap, user_id=int(user.pk), target=target, present=present, due_at=due_at))
+
+
+def snooze_selected(*, imap: ImapConnection, user_id: int, target: str, present: list[int], due_at: datetime) -> set[int]:
+    """Move `present` (UIDs in the selected folder now, selected read-write) to `target` (the
+    Snoozed folder) and write each one's Snooze row; returns the UIDs that left the folder.
+
+    A whole folder or search ("select all", the filing worker) goes in batches of MAX_AT_ONCE
+    (one FETCH of three header fields and one MOVE each), up to MAX_SELECTED (raises
+    SnoozeInvalid past that: nothing is moved). A batch's rows are written before its MOVE: a
+    worker dying after the MOVE leaves rows that find their messages (by Message-ID), never
+    messages in Snoozed that nothing brings back; a row whose message did not move is dropped
+    at its time (`_bring_back` does not find it in Snoozed)."""
+    if len(present) > MAX_SELECTED:
+        raise SnoozeInvalid(
+            ngettext("Snooze at most %(n)s message at once.", "Snooze at most %(n)s messages at once.", MAX_SELECTED)
+            % {"n": number_format(MAX_SELECTED, force_grouping=True)}
         )
-        for uid in present
-    )
-    return len(present)
+    done: set[int] = set()
+    uidvalidity: int | None = None
+    for start in range(0, len(present), MAX_AT_ONCE):
+        heads = imap.fetch_header_fields(present[start : start + MAX_AT_ONCE], ("Message-ID", "Subject", "From"))
+        batch = [uid for uid in present[start : start + MAX_AT_ONCE] if uid in heads]  # the rest left meanwhile
+        if not batch:
+            continue
+        rows: dict[int, Snooze] = {}
+        for uid in batch:
+            message_id, subject, sender = _header_fields(heads[uid])
+            rows[uid] = Snooze(
+                user_id=user_id, folder=target, message_id=message_id, subject=subject, sender=sender, return_to="INBOX", due_at=due_at
+            )
+        Snooze.objects.bulk_create(rows.values())
+        moved = imap.move(batch, target)
+        left = set(batch) - set(imap.present_uids(batch))
+        if uidvalidity is None:
+            uidvalidity = imap.folder_status(target).get("UIDVALIDITY")
+        for uid in left:
+            rows[uid].uid, rows[uid].uidvalidity = moved.get(uid), uidvalidity
+        Snooze.objects.bulk_update([rows[uid] for uid in left], ["uid", "uidvalidity"])
+        Snooze.objects.filter(pk__in=[rows[uid].pk for uid in batch if uid not in left]).delete()  # the server kept them here
+        done |= left
+    return done
 
 
 def snoozed_list(*, user: User) -> list[Snooze]:
@@ -187,9 +218,41 @@ def snoozes_wake(*, imap: ImapConnection, user: User, now: datetime | None = Non
     return result
 
 
+def _return_marker(row: Snooze) -> str:
+    """What the copy brought back for this row carries in RETURN_HEADER: unique to the row
+    (its id and the moment it was made) and the same on every try."""
+    return hashlib.sha256(f"snooze-return:{row.pk}:{row.created_at.isoformat()}".encode()).hexdigest()[:32]
+
+
+def _with_marker(body: bytes, marker: str) -> bytes:
+    """The message with the marker as its first header line (the marker of an earlier return of
+    the same message, always the first line, is dropped: they would pile up)."""
+    while body[: len(RETURN_HEADER) + 1].lower() == RETURN_HEADER.lower().encode() + b":":
+        body = body.partition(b"\n")[2]
+    return f"{RETURN_HEADER}: {marker}\r\n".encode() + body
+
+
+def _returned_already(*, imap: ImapConnection, row: Snooze, marker: str) -> bool:
+    """Whether an earlier try of this return put its copy back already (it carries `marker`).
+    Only mail that arrived since the snooze was made is searched (a day's slack for zones)."""
+    since = (row.created_at - timedelta(days=1)).date()
+    for name in dict.fromkeys([row.return_to or "INBOX", "INBOX"]):
+        try:
+            imap.select(name, readonly=True, refresh=True)
+        except MailboxNotFound:
+            continue
+        if imap.uids_with_header(RETURN_HEADER, marker, since=since):
+            return True
+    return False
+
+
 def _bring_back(*, imap: ImapConnection, row: Snooze, now: datetime) -> bool:
     """APPEND the snoozed message to its folder (arrival: now; unread), then expunge it from
-    Snoozed. False when it is no longer in Snoozed (moved or deleted by another client)."""
+    Snoozed. False when it is no longer in Snoozed (moved or deleted by another client).
+
+    Safe to run again after it stopped at any point (a worker that died, a connection lost):
+    the copy carries a marker of this row, so a try that finds its copy back already only
+    expunges the original. Exactly one copy, never none, never two."""
     try:
         selected = imap.select(row.folder, readonly=False, refresh=True)
     except MailboxNotFound:
@@ -206,11 +269,15 @@ def _bring_back(*, imap: ImapConnection, row: Snooze, now: datetime) -> bool:
     if message is None:
         return False
     flags = [f for f in message.flags if f.casefold() not in _DROPPED_FLAGS]
-    # APPEND first, expunge after: a worker dying in between leaves a second copy, never none.
-    try:
-        imap.append(row.return_to or "INBOX", message.body, flags=flags, when=now)
-    except MailboxNotFound:
-        imap.append("INBOX", message.body, flags=flags, when=now)
+    marker = _return_marker(row)
+    # APPEND first, expunge after: stopping in between leaves the original, whose next try
+    # finds the marked copy and only expunges.
+    if not _returned_already(imap=imap, row=row, marker=marker):
+        body = _with_marker(message.body, marker)
+        try:
+            imap.append(row.return_to or "INBOX", body, flags=flags, when=now)
+        except MailboxNotFound:
+            imap.append("INBOX", body, flags=flags, when=now)
     imap.select(row.folder, readonly=False, refresh=True)
     imap.delete_permanently([uid])
     return True
