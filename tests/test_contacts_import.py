@@ -9,9 +9,11 @@ shared test database), not through this process's settings."""
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from accounts.models import ServerProfile
 from mailview.models import Transfer
@@ -134,6 +136,9 @@ def test_bad_cards_are_reported_one_by_one_and_the_good_ones_imported(client_of,
     page = client_of.get(f"/transfers/{transfer.pk}/").content.decode()
     assert "Card 9 (&lt;b&gt;Cut off&lt;/b&gt;)" in page and "<b>Cut off" not in page
     assert "Back to contacts" in page
+    Transfer.objects.filter(pk=transfer.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+    page = client_of.get(f"/transfers/{transfer.pk}/").content.decode()
+    assert "Card 9 (" in page and "link has expired" not in page, "an import makes no download to expire"
     listing = client_of.get("/contacts/").content.decode()
     assert "&lt;img src=x onerror=alert(1)&gt;Good Two" in listing and "<img src=x" not in listing
 

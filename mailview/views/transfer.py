@@ -132,7 +132,7 @@ def transfer_page(request: AuthenticatedHttpRequest, transfer_id: UUID) -> HttpR
         request, "mailview/transfer.html",
         {
             "transfer": transfer, "status": _status(transfer), "folders": folders, "current_folder": transfer.folder,
-            "expired": transfer_expired(transfer),
+            "expired": transfer.kind not in IMPORTS and transfer_expired(transfer),  # imports make no download
         },
     )
 
