@@ -10,17 +10,19 @@ import os
 import re
 import urllib.error
 import urllib.request
+from datetime import timedelta
 from urllib.parse import quote, urljoin
 
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from mailview.mime import Address
 from mailview.models import Transfer
 from mailview.services.addressbook import addresses_collect
 from mailview.services.transfer.run import transfer_execute
-from mailview.services.transfer.store import transfer_claim
+from mailview.services.transfer.store import transfer_claim, transfer_dir
 from tests.support import MailUser, RawUriClient, new_mail_user
 
 pytestmark = pytest.mark.django_db
@@ -264,6 +266,29 @@ def test_import_then_export_round_trips_and_importing_again_makes_no_duplicates(
 
     team = client.get("/contacts/export/?group=Team").content.decode()
     assert team.count("BEGIN:VCARD") == 2 and "No Address" not in team
+
+
+def test_an_import_run_again_goes_on_after_the_cards_it_recorded(browser_like, person):
+    """A worker that died mid-import: the redelivered task skips what the first run saved as
+    done and keeps its counts (cards without a UID get the same one again, so a batch written
+    twice updates, never doubles)."""
+    user = get_user_model().objects.get(username=person.email)
+    transfer = Transfer.objects.create(
+        user=user, kind="contacts", folder="", state="running", done=2, total=4,
+        report={"added": 2, "updated": 0, "failures": []}, expires_at=timezone.now() + timedelta(hours=1),
+    )
+    where = transfer_dir(transfer) / "upload"
+    where.mkdir(parents=True)
+    (where / "0000").write_bytes("".join(
+        f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Resumed {n}\r\nEMAIL:r{n}@example.org\r\nEND:VCARD\r\n" for n in range(1, 5)
+    ).encode())
+    claimed = transfer_claim(str(transfer.pk))
+    assert claimed is not None and transfer_execute(imap=None, transfer=claimed) == "done"
+    transfer.refresh_from_db()
+    assert (transfer.done, transfer.skipped, transfer.report["added"]) == (4, 0, 4)
+    names = sorted(re.search(r"FN:(.*)", c).group(1).strip() for c in server_cards(person))
+    assert names == ["Resumed 3", "Resumed 4"], "the first two were written by the run that died"
+    assert not where.exists()
 
 
 def test_a_file_naming_one_uid_twice_makes_one_contact(browser_like, person):
