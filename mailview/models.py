@@ -159,6 +159,7 @@ class Transfer(models.Model):
         MBOX = "mbox", _("export as mbox")
         EML_ZIP = "eml_zip", _("export as zip of .eml files")
         IMPORT = "import", _("import")
+        CONTACTS = "contacts", _("contacts import")
 
     class State(models.TextChoices):
         QUEUED = "queued", _("queued")
@@ -178,11 +179,13 @@ class Transfer(models.Model):
     path = models.CharField(max_length=1000, blank=True)  # under WEBMAIL_EXPORT_DIR
     total = models.PositiveIntegerField(default=0)  # messages (or attachments) to do
     done = models.PositiveIntegerField(default=0)
-    skipped = models.PositiveIntegerField(default=0)  # import: entries that were not mail
+    skipped = models.PositiveIntegerField(default=0)  # import: entries that were not mail (contacts: cards not imported)
     size = models.PositiveBigIntegerField(default=0)  # bytes written (export) or uploaded (import)
     position = models.PositiveBigIntegerField(default=0)  # import: bytes of the upload read so far
     cancel_requested = models.BooleanField(default=False)
     error = models.CharField(max_length=500, blank=True)
+    # contacts: {"added": n, "updated": n, "failures": [{"n": card number, "name": .., "reason": code}, ...]}
+    report = models.JSONField(default=dict, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     expires_at = models.DateTimeField(db_index=True)

@@ -34,7 +34,7 @@ from mailview.services.live import events
 from mailview.services.live.sync import SyncBusy, folders_sync
 from mailview.services.reading.thread_building import threads_build_done, threads_build_failed, threads_build_run
 from mailview.services.transfer.run import transfer_execute
-from mailview.services.transfer.store import transfer_claim, transfer_cleanup, transfer_finish
+from mailview.services.transfer.store import transfer_claim, transfer_cleanup, transfer_finish, transfer_uses_imap
 from mailview.templatetags.mail_list import message_rows
 
 log = logging.getLogger(__name__)
@@ -291,8 +291,11 @@ def transfer_run(self: Task, transfer_id: str) -> str:
     if user is None:
         return "finished"
     try:
-        with translation.override(settings.LANGUAGE_CODE), get_pool().session(user) as imap:
-            return transfer_execute(imap=imap, transfer=transfer)
+        with translation.override(settings.LANGUAGE_CODE):
+            if not transfer_uses_imap(transfer):
+                return transfer_execute(imap=None, transfer=transfer)  # a contacts import: CardDAV only
+            with get_pool().session(user) as imap:
+                return transfer_execute(imap=imap, transfer=transfer)
     except NoStoredCredentials:
         transfer_finish(transfer, state=Transfer.State.FAILED, error="signed out")
         return Transfer.State.FAILED

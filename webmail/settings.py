@@ -445,6 +445,8 @@ WEBMAIL_EXPORT_DIR = Path(env_str("WEBMAIL_EXPORT_DIR", str(BASE_DIR / "var" / "
 WEBMAIL_EXPORT_HOURS = env_int("WEBMAIL_EXPORT_HOURS", 24, minimum=1)
 # The largest file one import may upload (bytes), and the largest message it appends.
 WEBMAIL_IMPORT_MAX_BYTES = env_int("WEBMAIL_IMPORT_MAX_BYTES", 1024 * 1024 * 1024, minimum=1024)
+# The largest .vcf one contacts import may upload (bytes); its cards are written by a Celery task.
+WEBMAIL_CONTACTS_IMPORT_MAX_BYTES = env_int("WEBMAIL_CONTACTS_IMPORT_MAX_BYTES", 64 * 1024 * 1024, minimum=1024)
 # The message size limit when the SMTP server does not advertise SIZE (bytes, as sent).
 WEBMAIL_MAX_MESSAGE_SIZE = env_int("WEBMAIL_MAX_MESSAGE_SIZE", 25 * 1024 * 1024, minimum=64 * 1024)
 # Bytes of attachments one person may have uploaded and not yet sent or discarded (all drafts together).

@@ -4,15 +4,16 @@ Nothing outside `mailview.carddav` sees urllib3, socket or TLS exceptions. Each 
 `code` (the contacts service's word for it) and a short `detail`."""
 from __future__ import annotations
 
+from mailview.door_errors import DoorError
 
-class CardDavError(Exception):
-    """Base class of every CardDAV-layer error."""
+
+class CardDavError(DoorError):
+    """Base class of every CardDAV-layer error; `status` is the HTTP status, if any."""
 
     code = "refused"
 
     def __init__(self, detail: str = "", status: int = 0) -> None:
-        super().__init__(f"{self.code}: {detail}")
-        self.detail = detail[:500]
+        super().__init__(detail)
         self.status = status
 
 

@@ -4,15 +4,13 @@ Nothing outside `mailview.sieve` sees socket or TLS exceptions. Each carries a `
 (the filter service's word for it) and a short `detail` (the server's answer)."""
 from __future__ import annotations
 
+from mailview.door_errors import DoorError
 
-class SieveError(Exception):
+
+class SieveError(DoorError):
     """Base class of every ManageSieve-layer error."""
 
     code = "refused"
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(f"{self.code}: {detail}")
-        self.detail = detail[:500]
 
 
 class SieveUnreachable(SieveError):

@@ -6,16 +6,14 @@ a short `detail` (the server's reply) and whether trying again later may help.
 """
 from __future__ import annotations
 
+from mailview.door_errors import DoorError
 
-class SmtpError(Exception):
+
+class SmtpError(DoorError):
     """Base class of every SMTP-layer error."""
 
     code = "refused"
     transient = False
-
-    def __init__(self, detail: str = "") -> None:
-        super().__init__(f"{self.code}: {detail}")
-        self.detail = detail[:500]
 
 
 class SmtpUnreachable(SmtpError):

@@ -1,15 +1,18 @@
 """The address book at /contacts/: list with search and groups, view/edit/create/delete,
-vCard import and export. Thin: each view calls one `services.contacts` function. Without a
-CardDAV server the page lists the collected addresses instead."""
+vCard import (a Celery task with progress at /transfers/<id>/) and export. Thin: each view
+calls one service function. Without a CardDAV server the page lists the collected addresses
+instead."""
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import filesizeformat
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.http import AuthenticatedHttpRequest
 from mailview.imap import ImapError, get_pool
+from mailview.models import Transfer
 from mailview.services.addressbook import collected_list
 from mailview.services.contacts.book import (
     ContactChanged,
@@ -28,20 +32,14 @@ from mailview.services.contacts.book import (
     contact_get,
     contact_save,
     contacts_export,
-    contacts_import,
     contacts_list,
     contacts_server_configured,
+    unavailable_text,
 )
-from mailview.services.contacts.cards import MAX_GROUPS, MAX_IMPORT_BYTES, MAX_NOTE, MAX_VALUE, MAX_VALUES, Contact, valid_email
+from mailview.services.contacts.cards import MAX_GROUPS, MAX_NOTE, MAX_VALUE, MAX_VALUES, Contact, valid_email
 from mailview.services.reading.folders import FolderInfo, flatten, folder_tree
-
-UNAVAILABLE = {
-    "unreachable": gettext_lazy("The address book server cannot be reached right now. Try again in a moment."),
-    "tls": gettext_lazy("The address book server's certificate is not trusted."),
-    "auth": gettext_lazy("The address book server did not accept your mail password."),
-    "protocol": gettext_lazy("The address book server gave an answer the webmail cannot read."),
-    "refused": gettext_lazy("The address book server refused the change."),
-}
+from mailview.services.transfer.store import TransferRefused, contacts_import_too_large, transfer_start
+from mailview.tasks import transfer_enqueue
 
 
 def _folders(request: AuthenticatedHttpRequest) -> list[FolderInfo]:
@@ -54,7 +52,7 @@ def _folders(request: AuthenticatedHttpRequest) -> list[FolderInfo]:
 
 
 def _unavailable(request: AuthenticatedHttpRequest, exc: ContactsUnavailable) -> None:
-    messages.error(request, str(UNAVAILABLE.get(exc.code, UNAVAILABLE["refused"])))
+    messages.error(request, unavailable_text(exc.code))
 
 
 def _page(request: AuthenticatedHttpRequest, template: str, **context: Any) -> HttpResponse:
@@ -86,7 +84,7 @@ def contact_list(request: AuthenticatedHttpRequest) -> HttpResponse:
         shown = [c for c in shown if _matches(c, query)]
     return _page(
         request, "mailview/contacts.html", server=True, listing=listing, contacts=shown, query=query, group=group,
-        max_import=MAX_IMPORT_BYTES // (1024 * 1024),
+        max_import=filesizeformat(settings.WEBMAIL_CONTACTS_IMPORT_MAX_BYTES),
     )
 
 
@@ -239,29 +237,22 @@ def contact_remove(request: AuthenticatedHttpRequest, name: str) -> HttpResponse
 @login_required
 @require_POST
 def contact_import(request: AuthenticatedHttpRequest) -> HttpResponse:
-    refused = _require_server(request)
-    if refused:
-        return refused
-    upload = request.FILES.get("file")
-    if upload is None or not upload.size:
-        messages.error(request, _("Choose a .vcf file to import."))
-        return redirect("contacts:list")
-    if upload.size > MAX_IMPORT_BYTES:
-        messages.error(request, _("That file is too large to import (at most %(mb)d MB).") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
+    """Start importing a .vcf: the file is stored and a task writes its cards (the page it
+    redirects to shows the progress). Refused by its Content-Length before the body is read
+    when it is over WEBMAIL_CONTACTS_IMPORT_MAX_BYTES."""
+    if int(request.headers.get("Content-Length") or 0) > settings.WEBMAIL_CONTACTS_IMPORT_MAX_BYTES + 64 * 1024:
+        return HttpResponse(contacts_import_too_large(), status=413, content_type="text/plain; charset=utf-8")
+    if not contacts_server_configured(user=request.user):
+        messages.error(request, _("No address book server is configured for your account, so contacts cannot be imported."))
         return redirect("contacts:list")
     try:
-        result = contacts_import(user=request.user, data=upload.read(MAX_IMPORT_BYTES + 1))
-    except ValueError:
-        messages.error(request, _("That file is too large to import (at most %(mb)d MB).") % {"mb": MAX_IMPORT_BYTES // (1024 * 1024)})
+        transfer = transfer_start(
+            user=request.user, kind=Transfer.Kind.CONTACTS, folder="", uploads=request.FILES.getlist("file"), enqueue=transfer_enqueue,
+        )
+    except TransferRefused as exc:
+        messages.error(request, str(exc))
         return redirect("contacts:list")
-    except ContactsUnavailable as exc:
-        _unavailable(request, exc)
-        return redirect("contacts:list")
-    text = _("Imported: %(added)d new, %(updated)d updated.") % {"added": result.added, "updated": result.updated}
-    if result.skipped:
-        text += " " + _("%(n)d could not be read and were skipped.") % {"n": result.skipped}
-    messages.success(request, text)
-    return redirect("contacts:list")
+    return redirect("mailview_transfers:page", transfer_id=transfer.pk)
 
 
 @login_required

@@ -11,14 +11,17 @@ from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.http import AuthenticatedHttpRequest
 from mailview.imap import get_pool, validate
 from mailview.models import Transfer
+from mailview.services.contacts.importing import ContactsImportReport, contacts_import_report
 from mailview.services.reading.folders import flatten, folder_tree
 from mailview.services.transfer.store import (
+    IMPORTS,
     TransferRefused,
     transfer_download_path,
     transfer_expired,
@@ -47,7 +50,7 @@ def transfer_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     kind = request.POST.get("kind", "")
     uid = validate.uid(request.POST["uid"]) if request.POST.get("uid") else None
     try:
-        if kind == Transfer.Kind.IMPORT:
+        if kind in (Transfer.Kind.IMPORT, Transfer.Kind.CONTACTS):
             raise TransferRefused(_("Unknown export."))
         transfer = transfer_start(
             user=request.user, kind=kind, folder=folder, uid=uid, query=request.POST.get("q", "").strip(), enqueue=transfer_enqueue,
@@ -76,19 +79,45 @@ def import_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     return redirect("mailview_transfers:page", transfer_id=transfer.pk)
 
 
+def _contacts_summary(report: ContactsImportReport) -> str:
+    text = _("Imported: %(added)d new, %(updated)d updated.") % {"added": report.added, "updated": report.updated}
+    if report.failed:
+        text += " " + ngettext(
+            "%(n)d card could not be imported.", "%(n)d cards could not be imported.", report.failed,
+        ) % {"n": report.failed}
+    return text
+
+
+def _contacts_failures(report: ContactsImportReport) -> list[str]:
+    return [
+        _("Card %(n)d%(name)s: %(reason)s") % {"n": f.number, "name": f" ({f.name})" if f.name else "", "reason": f.reason}
+        for f in report.failures
+    ]
+
+
 def _status(transfer: Transfer) -> dict[str, object]:
+    contacts = transfer.kind == Transfer.Kind.CONTACTS
     if transfer.kind == Transfer.Kind.IMPORT:
         percent = int(100 * transfer.position / transfer.size) if transfer.size else 0
+    elif contacts:
+        percent = int(100 * (transfer.done + transfer.skipped) / transfer.total) if transfer.total else 0
     else:
         percent = int(100 * transfer.done / transfer.total) if transfer.total else 0
     if transfer.state == Transfer.State.DONE:
         percent = 100
-    ready = transfer.state == Transfer.State.DONE and transfer.kind != Transfer.Kind.IMPORT and not transfer_expired(transfer)
-    return {
+    ready = transfer.state == Transfer.State.DONE and transfer.kind not in IMPORTS and not transfer_expired(transfer)
+    status: dict[str, object] = {
         "state": transfer.state, "state_label": transfer.get_state_display(), "done": transfer.done, "total": transfer.total,
         "skipped": transfer.skipped, "percent": min(percent, 100), "error": transfer.error, "finished": transfer.finished,
         "download": reverse("mailview_transfers:download", args=[transfer.pk]) if ready else "",
     }
+    if contacts:
+        # n of N counts every card read, imported or not; the summary and failures say which.
+        report = contacts_import_report(transfer)
+        status["progress_label"] = _("%(n)d of %(total)d cards") % {"n": transfer.done + transfer.skipped, "total": transfer.total}
+        status["summary"] = _contacts_summary(report)
+        status["failures"] = _contacts_failures(report)
+    return status
 
 
 @login_required
@@ -103,7 +132,7 @@ def transfer_page(request: AuthenticatedHttpRequest, transfer_id: UUID) -> HttpR
         request, "mailview/transfer.html",
         {
             "transfer": transfer, "status": _status(transfer), "folders": folders, "current_folder": transfer.folder,
-            "expired": transfer_expired(transfer),
+            "expired": transfer.kind not in IMPORTS and transfer_expired(transfer),  # imports make no download
         },
     )
 

@@ -2,6 +2,8 @@
 without a server: what is kept, what is bounded, what never raises."""
 from __future__ import annotations
 
+import io
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -9,13 +11,15 @@ from hypothesis import strategies as st
 from mailview.carddav.client import card_name_valid, parse_multistatus
 from mailview.carddav.errors import CardDavProtocolError
 from mailview.services.contacts.cards import (
-    MAX_IMPORT_CARDS,
+    LINE_PIECE,
+    MAX_CARD_CHARS,
     Contact,
     GroupCard,
+    RawCard,
     card_parse,
     card_text,
     cards_join,
-    cards_split,
+    cards_read,
 )
 
 RICH = (
@@ -54,13 +58,32 @@ def test_group_cards_of_other_clients_are_read_as_groups():
     assert apple == GroupCard(name="Club", members=frozenset({"u-2"}))
 
 
-def test_splitting_a_file_bounds_the_number_of_cards():
+def test_reading_a_file_gives_every_card_however_many():
     one = "BEGIN:VCARD\nVERSION:3.0\nFN:x\nEND:VCARD\n"
-    cards, extra = cards_split((one * (MAX_IMPORT_CARDS + 5)).encode())
-    assert len(cards) == MAX_IMPORT_CARDS and extra == 5
-    cards, extra = cards_split(b"\xef\xbb\xbfBEGIN:VCARD\r\nFN:\xe4\r\nEND:VCARD\r\n")  # a BOM, then Latin-1
-    assert cards == ["BEGIN:VCARD\r\nFN:ä\r\nEND:VCARD\r\n"]
+    cards = list(cards_read(io.BytesIO((one * 1500).encode())))
+    assert len(cards) == 1500 and [c.number for c in cards] == list(range(1, 1501))
+    assert cards[0] == RawCard(number=1, text="BEGIN:VCARD\r\nVERSION:3.0\r\nFN:x\r\nEND:VCARD\r\n", label="x")
+    # a BOM, then a Latin-1 card among UTF-8 ones: each card is decoded on its own
+    data = b"\xef\xbb\xbfBEGIN:VCARD\r\nFN:\xe4\r\nEND:VCARD\r\nBEGIN:VCARD\r\nFN:\xc3\xbc\r\nEND:VCARD"
+    assert [c.text for c in cards_read(io.BytesIO(data))] == ["BEGIN:VCARD\r\nFN:ä\r\nEND:VCARD\r\n", "BEGIN:VCARD\r\nFN:ü\r\nEND:VCARD\r\n"]
     assert cards_join(["A\nB\n", "C\r\n"]) == "A\r\nB\r\nC\r\n"
+
+
+def test_reading_a_hostile_file_reports_cards_it_cannot_hold_and_goes_on():
+    huge_line = b"NOTE:" + b"x" * (MAX_CARD_CHARS + LINE_PIECE * 2) + b"\r\n"
+    data = (
+        b"garbage before\r\nEND:VCARD\r\n"  # an END outside a card is ignored
+        b"BEGIN:VCARD\r\nFN:Too Big\r\n" + huge_line + b"END:VCARD\r\n"
+        b"BEGIN:VCARD\r\nFN:Agent\r\nAGENT:\r\nBEGIN:VCARD\r\nFN:Inner\r\nEND:VCARD\r\nEND:VCARD\r\n"
+        b"BEGIN:VCARD\r\nNOTE:BEGIN:VCARD\r\nFN:Fine\r\nEND:VCARD\r\n"  # a marker inside a value is not one
+        b"BEGIN:VCARD\r\nFN:Cut off\r\nBEGIN:VCARD\r\n"
+    )
+    cards = list(cards_read(io.BytesIO(data)))
+    assert [(c.number, c.problem, c.label) for c in cards] == [
+        (1, "too_large", "Too Big"), (2, "", "Agent"), (3, "", "Fine"), (4, "incomplete", "Cut off"),
+    ]
+    assert "FN:Inner" in cards[1].text and cards[0].text == ""
+    assert list(cards_read(io.BytesIO(b""))) == [] and list(cards_read(io.BytesIO(b"\x00\xff" * 10_000))) == []
 
 
 @given(st.text(max_size=400))

@@ -19,20 +19,19 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.cache import cache
+from django.utils.translation import gettext_lazy
 
 from accounts.services import imap_credentials_for, server_profile_for
 from mailview.carddav.client import AddressBook, Card, CardDavClient, CardDavEndpoint, card_name_valid
-from mailview.carddav.errors import CardDavConflict, CardDavError, CardDavNotFound
+from mailview.carddav.errors import CardDavConflict, CardDavError, CardDavNotFound, CardDavRefused
 from mailview.imap.errors import NoStoredCredentials
 
 from .cards import (
-    MAX_IMPORT_BYTES,
     Contact,
     GroupCard,
     card_parse,
     card_text,
     cards_join,
-    cards_split,
     contact_groups,
 )
 
@@ -49,6 +48,21 @@ class ContactsUnavailable(Exception):
         super().__init__(f"{code}: {detail}")
         self.code = code
         self.detail = detail
+
+
+# What the person is told for each ContactsUnavailable code.
+UNAVAILABLE_TEXT = {
+    "none": gettext_lazy("No address book server is configured for your account."),
+    "unreachable": gettext_lazy("The address book server cannot be reached right now. Try again in a moment."),
+    "tls": gettext_lazy("The address book server's certificate is not trusted."),
+    "auth": gettext_lazy("The address book server did not accept your mail password."),
+    "protocol": gettext_lazy("The address book server gave an answer the webmail cannot read."),
+    "refused": gettext_lazy("The address book server refused the change."),
+}
+
+
+def unavailable_text(code: str) -> str:
+    return str(UNAVAILABLE_TEXT.get(code, UNAVAILABLE_TEXT["refused"]))
 
 
 class ContactNotFound(Exception):
@@ -70,13 +84,6 @@ class ContactList:
     contacts: list[Contact]
     groups: list[GroupInfo] = field(default_factory=list)
     skipped: int = 0  # cards that could not be read
-
-
-@dataclass
-class ImportResult:
-    added: int = 0
-    updated: int = 0
-    skipped: int = 0  # unreadable cards, or past the limit
 
 
 def carddav_endpoint_for(email: str) -> CardDavEndpoint | None:
@@ -240,38 +247,67 @@ def contact_delete(*, user: User, name: str, etag: str = "") -> None:
         _index_forget(user)
 
 
-def contacts_import(*, user: User, data: bytes) -> ImportResult:
-    """Add the cards of a .vcf (one or many). A card whose UID is already in the book
-    replaces that card (importing the same file twice makes no duplicates); cards that
-    cannot be read are counted, not fatal."""
-    result = ImportResult()
-    if len(data) > MAX_IMPORT_BYTES:
-        raise ValueError("too large")
-    texts, result.skipped = cards_split(data)
-    session = _session(user)
-    try:
-        existing = {c.uid: c for c in _load(session).contacts if c.uid}
-        for text in texts:
-            parsed = card_parse(text)
-            if not isinstance(parsed, Contact) or not (parsed.display_name or parsed.emails):
-                result.skipped += 1
-                continue
-            parsed.text = ""  # written fresh from what we read: nothing unreadable reaches the server
-            same = existing.get(parsed.uid) if parsed.uid else None
+class CardRefused(Exception):
+    """One imported card was not written: `code` is "changed" (edited elsewhere meanwhile) or
+    "refused" (the server would not take it); the import goes on with the next card."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+class ContactsWriter:
+    """Writes imported contacts into the person's book, one PUT each. The UIDs already there
+    are read once, so a card whose UID is in the book (or earlier in the file) replaces that
+    card: importing the same file twice makes no duplicates. Raises ContactsUnavailable when
+    the server cannot be used at all (the import stops), CardRefused for one card."""
+
+    def __init__(self, *, user: User) -> None:
+        self.user = user
+        self.session = _session(user)
+        try:
+            cards = self.session.client.cards(self.session.book)
+        except CardDavError as exc:
+            if isinstance(exc, CardDavNotFound):
+                self.session.forget_book()  # deleted elsewhere: found (or made) again next time
+            raise _unavailable(exc) from exc
+        self.existing: dict[str, tuple[str, str]] = {}  # UID -> (card name, ETag)
+        for card in cards:
+            parsed = card_parse(card.text, name=card.name, etag=card.etag)
+            if isinstance(parsed, Contact) and parsed.uid:
+                self.existing[parsed.uid] = (card.name, card.etag)
+
+    def put(self, contact: Contact) -> bool:
+        """Write one contact (its UID set); True when it replaced a card, False when new."""
+        client, book = self.session.client, self.session.book
+        contact.text = ""  # written fresh from what we read: nothing unreadable reaches the server
+        try:
+            text = card_text(contact)
+        except Exception as exc:  # vobject cannot write what it read: this card only, never the import
+            raise CardRefused("unreadable") from exc
+        same = self.existing.get(contact.uid)
+        try:
             if same is not None:
-                parsed.name, parsed.etag = same.name, same.etag
-                session.client.card_put(session.book, same.name, card_text(parsed), etag=same.etag)
-                result.updated += 1
+                contact.name = same[0]
+                try:
+                    etag = client.card_put(book, same[0], text, etag=same[1])
+                except CardDavNotFound:  # deleted elsewhere meanwhile: it comes back
+                    etag = client.card_put(book, same[0], text, etag=None)
             else:
-                parsed.name = f"{uuid.uuid4()}.vcf"
-                parsed.etag = session.client.card_put(session.book, parsed.name, card_text(parsed), etag=None)
-                existing[parsed.uid] = parsed  # the same UID again later in the file updates this card
-                result.added += 1
-    except CardDavError as exc:
-        raise _unavailable(exc) from exc
-    finally:
-        _index_forget(user)
-    return result
+                contact.name = f"{uuid.uuid4()}.vcf"
+                etag = client.card_put(book, contact.name, text, etag=None)
+        except CardDavConflict as exc:
+            raise CardRefused("changed") from exc
+        except (CardDavRefused, CardDavNotFound) as exc:
+            raise CardRefused("refused") from exc
+        except CardDavError as exc:
+            raise _unavailable(exc) from exc
+        self.existing[contact.uid] = (contact.name, etag)
+        return same is not None
+
+    def close(self) -> None:
+        """Completion reads the book afresh."""
+        _index_forget(self.user)
 
 
 def contacts_export(*, user: User, group: str = "") -> str:

@@ -17,20 +17,20 @@ import re
 import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, BinaryIO
 
 import vobject
 
 MAX_CARD_CHARS = 256 * 1024
-MAX_IMPORT_BYTES = 5 * 1024 * 1024
-MAX_IMPORT_CARDS = 500  # written one PUT each, within the request (see contacts_import)
 MAX_VALUE = 500  # one name, address, phone number, group name
 MAX_NOTE = 10_000
 MAX_VALUES = 20  # addresses or phone numbers on one card
 MAX_GROUPS = 20
 
-# vobject logs every line it skips at ERROR: a hostile card would fill the log.
+# vobject logs every line it skips at ERROR: a hostile card would fill the log (its `base`
+# module sets a level of its own, so the parent's is not enough).
 logging.getLogger("vobject").setLevel(logging.CRITICAL)
+logging.getLogger("vobject.base").setLevel(logging.CRITICAL)
 
 _EMAIL = re.compile(r"^[^@\s<>,;\"]{1,200}@[^@\s<>,;\"]{1,200}$")
 
@@ -160,33 +160,86 @@ def card_text(contact: Contact) -> str:
     return str(card.serialize())
 
 
-def cards_split(data: bytes) -> tuple[list[str], int]:
-    """The vCards of an uploaded .vcf (one or many), as text, and how many more there
-    were past MAX_IMPORT_CARDS. UTF-8 (with or without BOM), else Windows-1252."""
-    data = data.removeprefix(b"\xef\xbb\xbf")
+# An uploaded file is read at most this much of a line at a time (a longer line comes in pieces).
+LINE_PIECE = 64 * 1024
+# The beginning of a card kept to name it in a report, even when the card is too large to read.
+_HEAD = 4096
+_FN = re.compile(r"^(?:[A-Za-z0-9-]+\.)?FN(?:;[^:\r\n]*)?:(.*)$", re.IGNORECASE | re.MULTILINE)
+
+
+@dataclass(frozen=True)
+class RawCard:
+    """One card of an uploaded .vcf: its number in the file (from 1), its text, or why it
+    cannot be read ("too_large", "incomplete"), and a name to report it by."""
+
+    number: int
+    text: str = ""
+    problem: str = ""
+    label: str = ""
+
+
+def _decode(data: bytes) -> str:
     try:
-        text = data.decode("utf-8")
+        return data.decode("utf-8")
     except UnicodeDecodeError:
-        text = data.decode("cp1252", "replace")
-    cards: list[str] = []
-    extra = 0
-    current: list[str] = []
-    depth = 0
-    for line in text.splitlines():
-        upper = line.strip().upper()
-        if upper == "BEGIN:VCARD":
+        return data.decode("cp1252", "replace")
+
+
+def _label(head: bytes) -> str:
+    """The card's FN, when its beginning names one (to say which card failed)."""
+    try:
+        text = head.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        # cut inside a character at the end of the head: the rest is UTF-8 all the same
+        text = head[: exc.start].decode("utf-8") if exc.reason == "unexpected end of data" else _decode(head)
+    match = _FN.search(text.replace("\r\n ", "").replace("\n ", ""))
+    return _clean(match.group(1), 100) if match else ""
+
+
+def cards_read(handle: BinaryIO) -> Iterator[RawCard]:
+    """The vCards of an uploaded .vcf one at a time (pure: a file in, cards out), read line by
+    line with a bounded line length, so memory stays at about one card whatever the file.
+    Each card is UTF-8 (a BOM is dropped), else Windows-1252; one over MAX_CARD_CHARS bytes is
+    reported "too_large" (never held), one the file ends inside "incomplete". Text between
+    cards is ignored; a card inside a card (vCard 2.1 AGENT) stays part of it."""
+    number = depth = size = 0
+    parts: list[bytes] = []
+    head = b""
+    too_big = False
+    at_line_start = True
+    first = True
+    while line := handle.readline(LINE_PIECE):
+        if first:
+            line, first = line.removeprefix(b"\xef\xbb\xbf"), False
+        whole = line.endswith(b"\n")
+        # A whole line (or the file's last): only these can be BEGIN/END markers.
+        marker = line.strip().upper() if at_line_start and (whole or len(line) < LINE_PIECE) else b""
+        at_line_start = whole
+        if marker == b"BEGIN:VCARD":
+            if depth == 0:
+                number += 1
+                parts, size, head, too_big = [], 0, b"", False
             depth += 1
-        if depth:
-            current.append(line)
-        if upper == "END:VCARD" and depth:
+        if not depth:
+            continue
+        if len(head) < _HEAD:
+            head += line[: _HEAD - len(head)]
+        if not too_big:
+            size += len(line)
+            if size > MAX_CARD_CHARS:
+                too_big, parts = True, []
+            else:
+                parts.append(line)
+        if marker == b"END:VCARD":
             depth -= 1
             if depth == 0:
-                if len(cards) < MAX_IMPORT_CARDS:
-                    cards.append("\r\n".join(current) + "\r\n")
+                if too_big:
+                    yield RawCard(number=number, problem="too_large", label=_label(head))
                 else:
-                    extra += 1
-                current = []
-    return cards, extra
+                    text = _decode(b"".join(parts))
+                    yield RawCard(number=number, text="\r\n".join(text.splitlines()) + "\r\n", label=_label(head))
+    if depth:
+        yield RawCard(number=number, problem="incomplete", label=_label(head))
 
 
 def cards_join(texts: Iterable[str]) -> str:

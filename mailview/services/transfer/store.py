@@ -14,6 +14,7 @@ from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,8 @@ from mailview.models import Transfer
 
 Kind = Transfer.Kind
 State = Transfer.State
+# Kinds that read an uploaded file (and make no download).
+IMPORTS = (Kind.IMPORT, Kind.CONTACTS)
 # Rows are kept this long after their link expired (the page then says "expired").
 KEEP_ROWS = timedelta(days=7)
 
@@ -35,6 +38,11 @@ class TransferCancelled(Exception):
 
 def transfer_dir(transfer: Transfer) -> Path:
     return Path(settings.WEBMAIL_EXPORT_DIR) / str(int(transfer.user_id)) / str(transfer.pk)
+
+
+def transfer_uses_imap(transfer: Transfer) -> bool:
+    """Whether its task needs an IMAP connection (a contacts import speaks CardDAV only)."""
+    return transfer.kind != Kind.CONTACTS
 
 
 def transfer_start(
@@ -53,6 +61,12 @@ def transfer_start(
             raise TransferRefused(_("Choose an mbox file or .eml files to import."))
         if sum(int(f.size or 0) for f in files) > settings.WEBMAIL_IMPORT_MAX_BYTES:
             raise TransferRefused(_("The files are too large to import at once."))
+    if kind == Kind.CONTACTS:
+        files = [f for f in files if f.size][:1]
+        if not files:
+            raise TransferRefused(_("Choose a .vcf file to import."))
+        if int(files[0].size or 0) > settings.WEBMAIL_CONTACTS_IMPORT_MAX_BYTES:
+            raise TransferRefused(contacts_import_too_large())
     transfer = Transfer.objects.create(
         user=user, kind=kind, folder=folder, uid=uid, query=query[:1000],
         expires_at=timezone.now() + timedelta(hours=settings.WEBMAIL_EXPORT_HOURS),
@@ -70,6 +84,10 @@ def transfer_start(
     transfer_id = str(transfer.pk)
     transaction.on_commit(lambda: enqueue(transfer_id))
     return transfer
+
+
+def contacts_import_too_large() -> str:
+    return _("That file is too large to import (at most %(size)s).") % {"size": filesizeformat(settings.WEBMAIL_CONTACTS_IMPORT_MAX_BYTES)}
 
 
 def transfer_for_user(*, user: User, transfer_id: uuid.UUID | str) -> Transfer:
@@ -93,7 +111,7 @@ def transfer_cancel(*, user: User, transfer_id: uuid.UUID | str) -> Transfer:
 def transfer_download_path(*, transfer: Transfer, now: datetime | None = None) -> Path | None:
     """The finished file of an export, or None when there is none (yet, or any more)."""
     now = now or timezone.now()
-    if transfer.kind == Kind.IMPORT or transfer.state != State.DONE or transfer.expires_at <= now or not transfer.path:
+    if transfer.kind in IMPORTS or transfer.state != State.DONE or transfer.expires_at <= now or not transfer.path:
         return None
     path = Path(transfer.path)
     return path if path.is_file() else None
@@ -114,7 +132,7 @@ def transfer_claim(transfer_id: str) -> Transfer | None:
     return transfer
 
 
-def transfer_progress(transfer: Transfer, **fields: int) -> None:
+def transfer_progress(transfer: Transfer, **fields: object) -> None:
     """Save progress; raises TransferCancelled when the person pressed Cancel meanwhile."""
     for name, value in fields.items():
         setattr(transfer, name, value)
@@ -134,7 +152,7 @@ def transfer_finish(transfer: Transfer, *, state: str, error: str = "", path: st
     Transfer.objects.filter(pk=transfer.pk).update(**fields)
     if state != State.DONE:
         _remove_files(transfer)
-    elif transfer.kind == Kind.IMPORT:
+    elif transfer.kind in IMPORTS:
         shutil.rmtree(transfer_dir(transfer), ignore_errors=True)
 
 
