@@ -87,3 +87,23 @@ def test_the_last_conversation_filed_with_the_keyboard_opens_the_one_above(app_s
     assert browser.find_element(By.CSS_SELECTOR, "tr.message.open .col-subject a").text == "Note B"
     wait_until(lambda: server_subjects(person, "Archive") == ["Re: Trip", "Trip"], timeout=30, message="the archive on the server")
     assert server_subjects(person, "INBOX") == ["Note B", "Note C"]
+
+
+def test_snoozing_in_the_pane_opens_the_next_message(app_server, browser, sign_in_as):
+    person = mail_user_with("panesnooze", ["Later 0", "Later 1"])
+    browser.set_window_size(1600, 900)
+    sign_in_as(person)
+    wait = WebDriverWait(browser, 30)
+    wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-reading-pane]").is_displayed())
+    rows = listed(browser)
+    browser.find_element(By.LINK_TEXT, rows[0]).click()
+    in_the_pane(browser, wait, rows[0])
+    browser.find_element(By.CSS_SELECTOR, ".snooze-form .snooze-menu summary").click()
+    browser.find_element(By.CSS_SELECTOR, ".snooze-form button[value=tomorrow]").click()
+    browser.switch_to.default_content()
+
+    wait.until(lambda b: listed(b) == [rows[1]])
+    wait.until(lambda b: rows[1] in b.execute_script(PANE_SUBJECT))
+    wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#toast .toast-text"), "1 message snoozed."))
+    assert browser.current_url == f"{app_server}/mail/INBOX/"  # the list stayed, and the pane in it
+    assert server_subjects(person, "INBOX") == [rows[1]]
