@@ -9,7 +9,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpResponse
 from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.html import escape
@@ -44,6 +44,7 @@ from mailview.services.reading.trust import message_sender_trust
 from mailview.tasks import sync_folders, threads_build
 from mailview.templatetags.mail_styles import BODY_HEIGHT_SCRIPT_HASH, PDF_VIEWER_STYLESHEETS, PRINT_STYLESHEETS, stylesheet_text
 from mailview.templatetags.mail_urls import folder_url, message_url, part_url
+from mailview.views.common import wants_json
 from mailview.views.search import folder_query_chips, list_scope_redirect
 
 # Far beyond any folder (200 a page), and small enough that positions stay 32-bit numbers
@@ -200,10 +201,14 @@ def conversation_detail(request: AuthenticatedHttpRequest, folder: str, uid: int
         }
         for item in conversation.messages
     ]
-    return render(
+    # ?pane=1: in the list's reading pane, like a message (the conversation list's rows open here).
+    pane = request.GET.get("pane") == "1"
+    response = render(
         request,
         "mailview/conversation.html",
         {
+            "base_template": "mailview/pane_base.html" if pane else "mail_base.html",
+            "in_pane": pane,
             "folders": folders,
             "current_folder": folder,
             "current": next((f for f in folders if f.name == folder), None),
@@ -212,6 +217,15 @@ def conversation_detail(request: AuthenticatedHttpRequest, folder: str, uid: int
             "list_url": _list_url(_list_position(request, folder)),
         },
     )
+    if pane:
+        _allow_pane_frame(response)
+    return response
+
+
+def _allow_pane_frame(response: HttpResponse) -> None:
+    """The page may be shown in the list's reading pane: a frame of the app's own origin only."""
+    response["X-Frame-Options"] = "SAMEORIGIN"
+    response.frame_ancestors_self = True  # type: ignore[attr-defined] # read by ContentSecurityPolicyMiddleware
 
 
 LIST_POSITION_KEY = "mail-list-position"
@@ -306,8 +320,7 @@ def message_detail(request: AuthenticatedHttpRequest, folder: str, uid: int) -> 
         },
     )
     if pane:
-        response["X-Frame-Options"] = "SAMEORIGIN"
-        response.frame_ancestors_self = True  # type: ignore[attr-defined] # read by ContentSecurityPolicyMiddleware
+        _allow_pane_frame(response)
     return response
 
 
@@ -360,6 +373,9 @@ def message_step(request: HttpRequest, folder: str, uid: int, step: int) -> Http
     with get_pool().session(request.user) as imap:
         other = message_neighbor(imap=imap, user_key=str(request.user.pk), position=position, uid=validate.uid(uid), step=step)
     pane = "?pane=1" if request.GET.get("pane") == "1" else ""  # stepping inside the reading pane stays there
+    if wants_json(request):
+        # Asked by the message page before it files the message: where to go once it is gone.
+        return JsonResponse({"url": None if other is None else message_url(folder, other) + pane})
     if other is None:
         messages.info(request, _("There is no other message in that direction."))
         return redirect(message_url(folder, uid) + pane)

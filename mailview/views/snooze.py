@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 from accounts.http import AuthenticatedHttpRequest
 from mailview.imap import get_pool, validate
 from mailview.services.filing.snooze import SnoozeInvalid, messages_snooze, snooze_reschedule, snooze_time, snoozes_wake
+from mailview.views.common import json_when_asked
 from mailview.views.filing import _next_url, action_create_of_kind
 
 
@@ -24,6 +25,7 @@ def _chosen_time(request: AuthenticatedHttpRequest) -> datetime:
 
 @login_required
 @require_POST
+@json_when_asked  # the reading pane's snooze (static/js/message.js)
 def snooze_create(request: AuthenticatedHttpRequest) -> HttpResponse:
     """Snooze the message (or the selection) of a folder until the chosen time. A selection
     across pages ("select all N") or folders (search results) is snoozed by the filing worker,

@@ -1,5 +1,6 @@
-// What the list page (mail.js, live.js) and the message page (message.js) share: the
-// translated texts, the URLs, posting an action, waiting for its Celery task, and the toast.
+// What the list page (mail.js, live.js) and the message and conversation pages (message.js,
+// conversation.js) share: the translated texts, the URLs, posting an action, waiting for its
+// Celery task, the toast, and the filing toolbar of a message or conversation page.
 // Texts and URLs are handed over by the page as JSON data blocks (fragment_filing_scripts.html):
 // no path is written in a script.
 "use strict";
@@ -53,10 +54,12 @@ window.Webmail = (() => {
   }
   const runUndo = () => { const run = onUndo; onUndo = null; if (run) run(); };
 
-  // An action done on the message page, to be offered for undo on the list it returns to.
+  // An action done on the message page, to be offered for undo on the page it goes to (the
+  // list, or the next message). `reopen`: the filed message's page and its UID where it went,
+  // to open it again once it is back.
   const HANDOVER = "webmail:undo-after-navigation";
-  function handOver(actionId, kind) {
-    try { sessionStorage.setItem(HANDOVER, JSON.stringify({ actionId, kind, at: Date.now() })); } catch (error) { /* private mode */ }
+  function handOver(actionId, kind, reopen = null) {
+    try { sessionStorage.setItem(HANDOVER, JSON.stringify({ actionId, kind, reopen, at: Date.now() })); } catch (error) { /* private mode */ }
   }
   function takeHandOver() {
     try {
@@ -67,8 +70,9 @@ window.Webmail = (() => {
     } catch (error) { return null; }
   }
 
-  // Filed from a message page that then came back here: offer its undo on this page
-  // (the list, or an empty folder's page), which reloads once it is undone.
+  // Filed from a message page that then came here: offer its undo on this page (the list, an
+  // empty folder's page, the next message), which reloads once it is undone, or opens the
+  // message again (under its new UID: moved back, it is a new message to the server).
   const handed = takeHandOver();
   if (handed && toast) {
     document.body.dataset.quietUntil = String(Date.now() + 10500);
@@ -77,9 +81,74 @@ window.Webmail = (() => {
         const { action_id: undoId } = await post(url("actionUndo", handed.actionId), new FormData());
         const state = await waitFor(undoId);
         if (state.state !== "done") throw new Error(state.error || "undo failed");
-        window.location.reload();
+        const back = handed.reopen && state.result && state.result.moved && state.result.moved[String(handed.reopen.uid)];
+        if (back) window.location.assign(handed.reopen.page.replace(/\/\d+\/$/, `/${back}/`));
+        else window.location.reload();
       } catch (error) { showToast(say("couldNotUndo", error.message), { error: true }); }
     } });
+  }
+
+  // A message's or a conversation's page: its toolbar (`form`, a submit button per action) files
+  // `uids` without a form round trip. Kinds that `stays` keeps the page (after `change`, an
+  // optimistic change that returns its undoing); the others leave it, once done, for
+  // `whereTo(kind)` (the list by default), which offers the undo. In the list's reading pane
+  // the list files them instead: its row goes and the next one opens (reading_pane.js).
+  // Returns `act(kind, extra)`, for the keyboard.
+  const inPane = document.body.classList.contains("in-pane") && window.parent !== window;
+  function filingForm(form, { uids, stays, change = () => null, whereTo = async () => form.dataset.listUrl }) {
+    let busy = false;
+    async function act(kind, extra = {}) {
+      if (busy) return;
+      const staying = stays(kind);
+      if (inPane && !staying && fileInList({ kind, extra, folder: form.dataset.folder, uids })) return;
+      busy = true;
+      const undoChange = staying ? change(kind) : null;
+      if (!undoChange) showToast(say("working"));
+      const data = new FormData();
+      data.append("action", kind);
+      data.append("folder", form.dataset.folder);
+      uids.forEach((uid) => data.append("uid", uid));
+      for (const [k, v] of Object.entries(extra)) if (v) data.append(k, v);
+      try {
+        // Where to go is asked before the message is gone (its neighbours are found by its place).
+        const goTo = staying ? null : await whereTo(kind);
+        const { action_id: actionId } = await post(url("actions"), data);
+        const state = await waitFor(actionId, staying ? 60 : 15);
+        if (state.state === "failed") throw new Error(state.error);
+        if (staying) { showToast(state.notice || doneText(kind)); return; }
+        const moved = (state.result && state.result.moved) || {};
+        const reopen = goTo !== form.dataset.listUrl && uids.length === 1 && moved[String(uids[0])]
+          ? { page: window.location.pathname, uid: moved[String(uids[0])] } : null;
+        if (state.state === "done" && state.undo) handOver(actionId, kind, reopen);
+        else if (state.state === "queued") showToast(say("queued"));
+        (inPane ? window.top : window).location.assign(goTo);
+      } catch (error) {
+        if (undoChange) undoChange();
+        showToast(say("notDone", error.message), { error: true });
+      } finally {
+        busy = false;
+      }
+    }
+    form.addEventListener("submit", (event) => {
+      const kind = event.submitter && event.submitter.value;
+      if (!kind) return;
+      event.preventDefault();
+      if (kind === "move") {
+        const target = form.querySelector("[name=target]").value.trim();
+        if (!target) { showToast(say("chooseFolder"), { error: true }); return; }
+        act(kind, { target });
+      } else act(kind);
+    });
+    return act;
+  }
+
+  // In the reading pane: the list around it files what the pane shows, if its row is there
+  // (`what`: kind, extra, folder, uids, notice). False when it is not (the pane does it then).
+  function fileInList(what) {
+    try {
+      const list = window.parent.Webmail;
+      return Boolean(list && list.fileFromPane && list.fileFromPane(what));
+    } catch (error) { return false; } // not the app's own page around this frame
   }
 
   // A page's keyboard shortcuts: `keys()` maps a key to its action at the moment it is
@@ -116,5 +185,5 @@ window.Webmail = (() => {
     } catch (error) { return null; }
   }
 
-  return { texts, say, doneText, url, post, waitFor, showToast, runUndo, handOver, rememberRead, lastRead, onShortcuts };
+  return { texts, say, doneText, url, post, waitFor, showToast, runUndo, handOver, rememberRead, lastRead, onShortcuts, filingForm, fileInList, inPane };
 })();

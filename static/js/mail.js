@@ -53,6 +53,9 @@
     link.href = link.getAttribute("href").replace(/\/\d+\/$/, `/${uid}/`);
   }
 
+  // Rows taken off the list: the reading pane moves on if it shows one of them (reading_pane.js).
+  const leaving = (targets) => document.dispatchEvent(new CustomEvent("webmail:rows-leaving", { detail: { rows: targets } }));
+
   function applyOptimistic(kind, targets) {
     const undoers = [];
     for (const row of targets) {
@@ -72,10 +75,11 @@
     return () => undoers.forEach((f) => f());
   }
 
-  async function runAction(kind, extra = {}) {
+  // `chosen`: the rows to act on (the reading pane's), whatever is selected.
+  async function runAction(kind, extra = {}, chosen = null) {
     const all = form.querySelector("[data-select-all]");
-    const wholeFolder = kind === "empty" || kind === "mark_folder_read" || (all && all.checked);
-    let targets = wholeFolder ? rows() : checked();
+    const wholeFolder = !chosen && (kind === "empty" || kind === "mark_folder_read" || (all && all.checked));
+    let targets = chosen || (wholeFolder ? rows() : checked());
     if (!targets.length && !wholeFolder && rows()[cursor]) targets = [rows()[cursor]];
     if (!targets.length && !wholeFolder) { showToast(say("selectFirst"), { error: true }); return; }
     const data = new FormData();
@@ -101,6 +105,7 @@
     else targets.forEach((r) => (r.dataset.uids || r.dataset.uid).split(" ").forEach((uid) => data.append("uid", uid)));
     for (const [k, v] of Object.entries(extra)) if (v) data.append(k, v);
     const revert = applyOptimistic(kind, targets);
+    if (MOVE_LIKE.has(kind)) leaving(targets);
     document.body.dataset.quietUntil = String(Date.now() + 75000);
     try {
       const { action_id: actionId, action_ids: actionIds } = await post(url("actions"), data);
@@ -269,6 +274,18 @@
     cursor = at >= 0 ? at : Math.max(0, Math.min(cursor, list.length - 1));
     list.forEach((r, i) => r.classList.toggle("cursor", i === cursor));
   }
+  // The reading pane's message filed from the pane (reading_pane.js): its row, as if selected;
+  // a snoozed one is gone already (the pane snoozed it), with what the server said.
+  form.addEventListener("webmail:file-rows", (event) => {
+    const { kind, extra, rows: chosen, notice } = event.detail;
+    if (kind !== "snoozed") { runAction(kind, extra, chosen); return; }
+    chosen.forEach((row) => { row.hidden = true; row.querySelector(BOX).checked = false; });
+    leaving(chosen);
+    adjustTotal(-chosen.length);
+    showToast(notice || doneText(kind));
+    refreshTree();
+  });
+
   document.addEventListener("webmail:list-refreshed", () => { wireDropTargets(); keepCursor(); });
   document.addEventListener("webmail:rows-changed", keepCursor);
   document.addEventListener("webmail:tree-refreshed", wireDropTargets);

@@ -1,18 +1,18 @@
-// The message page: filing this message without a form round trip, stepping to the
-// previous or next message, and keyboard shortcuts. Progressive enhancement: without
-// this file the toolbar is a plain form that posts its action and returns to the list.
+// The message page: filing this message without a form round trip (then on to the next
+// message of the list, or back to the list at its end), stepping to the previous or next
+// message, and keyboard shortcuts. In the list's reading pane the list files it and opens the
+// next one. Progressive enhancement: without this file the toolbar is a plain form that posts
+// its action and returns to the list.
 "use strict";
 (() => {
   const form = document.getElementById("message-form");
   if (!form) return;
-  const { say, doneText, url, post, waitFor, showToast, handOver, rememberRead } = window.Webmail;
+  const { say, url, post, showToast, rememberRead, filingForm, fileInList, inPane } = window.Webmail;
   const listUrl = form.dataset.listUrl;
   const uid = form.querySelector("input[name=uid]").value;
   const flagButton = form.querySelector("[data-flag]");
   const star = document.querySelector(".message-subject .star");
-  const LEAVES = new Set(["archive", "junk", "notjunk", "delete", "delete_permanently", "move", "unread"]);
-  let busy = false;
-  const inPane = document.body.classList.contains("in-pane") && window.top !== window;
+  const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "delete_permanently", "move"]);
   rememberRead(form.dataset.folder, uid);
 
   function setFlagged(on) {
@@ -22,45 +22,43 @@
     if (star) star.hidden = !on;
   }
 
-  async function act(kind, extra = {}) {
-    if (busy) return;
-    busy = true;
-    const data = new FormData();
-    data.append("action", kind);
-    data.append("folder", form.dataset.folder);
-    data.append("uid", uid);
-    for (const [k, v] of Object.entries(extra)) if (v) data.append(k, v);
-    const flagging = kind === "flag" || kind === "unflag";
-    if (flagging) setFlagged(kind === "flag");
-    else showToast(say("working"));
+  // Filed away, the page goes on to the next message of the list (asked of the server while
+  // this one is still there), or back to the list when it was the last.
+  async function whereTo(kind) {
+    const next = document.querySelector("[data-step=next]");
+    if (inPane || !next || !MOVE_LIKE.has(kind)) return listUrl;
     try {
-      const { action_id: actionId } = await post(url("actions"), data);
-      const state = await waitFor(actionId, flagging ? 60 : 15);
-      if (state.state === "failed") throw new Error(state.error);
-      if (flagging) { showToast(state.notice || doneText(kind)); return; }
-      // Back to the list, which offers the undo (a moved message is gone from here).
-      if (state.state === "done" && state.undo) handOver(actionId, kind);
-      else if (state.state === "queued") showToast(say("queued"));
-      // In the list's reading pane the list itself is reloaded (it shows the undo).
-      (inPane ? window.top : window).location.assign(listUrl);
-    } catch (error) {
-      if (flagging) setFlagged(kind !== "flag");
-      showToast(say("notDone", error.message), { error: true });
-    } finally {
-      busy = false;
-    }
+      const response = await fetch(next.href, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+      const answer = response.ok ? await response.json() : {};
+      return answer.url || listUrl;
+    } catch (error) { return listUrl; }
   }
 
-  form.addEventListener("submit", (event) => {
-    const kind = event.submitter && event.submitter.value;
-    if (!kind) return;
-    event.preventDefault();
-    if (kind === "move") {
-      const target = form.querySelector("[name=target]").value.trim();
-      if (!target) { showToast(say("chooseFolder"), { error: true }); return; }
-      act(kind, { target });
-    } else if (LEAVES.has(kind) || kind === "flag" || kind === "unflag") act(kind);
+  const act = filingForm(form, {
+    uids: [uid],
+    stays: (kind) => kind === "flag" || kind === "unflag",
+    change: (kind) => { setFlagged(kind === "flag"); return () => setFlagged(kind !== "flag"); },
+    whereTo,
   });
+
+  // Snoozing in the reading pane: the list takes the row away and opens the next one, as for
+  // the filing actions (elsewhere the form posts and the whole window goes to the list).
+  const snooze = document.querySelector(".snooze-form");
+  if (inPane && snooze) {
+    snooze.addEventListener("submit", async (event) => {
+      const button = event.submitter;
+      if (!button || button.name !== "choice") return; // the attachments' zip: its own page
+      event.preventDefault();
+      try {
+        const answer = await post(button.formAction, new FormData(snooze, button));
+        const notice = (answer.messages || []).join(" ");
+        if (!answer.ok) { showToast(notice, { error: true }); return; }
+        if (!fileInList({ kind: "snoozed", extra: {}, folder: form.dataset.folder, uids: [uid], notice })) window.top.location.assign(listUrl);
+      } catch (error) {
+        showToast(say("notDone", error.message), { error: true });
+      }
+    });
+  }
 
   function deleteThis() {
     if (form.dataset.special === "trash") {
