@@ -16,8 +16,8 @@ from django.contrib.auth import get_user_model
 
 from mailview.imap import get_pool
 from mailview.services.fulltext.indexing import index_fill, index_progress, user_index_path
-from mailview.textindex import TextIndex
-from tests.support import deliver_by_smtp, imap_direct, new_mail_user, wait_until
+from mailview.textindex import TextIndex, fts_query
+from tests.support import deliver_by_smtp, imap_direct, mailbox_of_cases, new_mail_user, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -290,3 +290,178 @@ def test_the_folder_list_and_its_next_message_use_the_index(client, mailbox):
     assert response.status_code == 302 and response["Location"].endswith(f"/mail/INBOX/{CASE_UID['plain']}/")
     _, words = search_page(client, "lighthouse")
     assert sorted(words) == server_text(mailbox, "lighthouse")
+
+
+# -- text in every kind of part (BODYSTRUCTURE chooses the sections) --------------------------
+
+PNG = base64.b64encode(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 4)
+
+
+def _part(content_type: str, body: bytes, *, encoding: str = "8bit", extra: str = "") -> bytes:
+    return f"Content-Type: {content_type}\r\nContent-Transfer-Encoding: {encoding}\r\n{extra}\r\n".encode() + body
+
+
+def _nest(kind: str, parts: list[bytes], *, boundary: str, params: str = "") -> bytes:
+    """A multipart as a body part (its own Content-Type line first)."""
+    body = b"".join(b"--" + boundary.encode() + b"\r\n" + p + b"\r\n" for p in parts) + b"--" + boundary.encode() + b"--"
+    return f'Content-Type: multipart/{kind}; boundary="{boundary}"{params}\r\n\r\n'.encode() + body
+
+
+def _top(subject: str, part: bytes) -> bytes:
+    head = (
+        f"From: Sender <sender@example.org>\r\nTo: alice@example.test\r\nSubject: {subject}\r\n"
+        f"Message-ID: <{uuid.uuid4().hex}@example.org>\r\nMIME-Version: 1.0\r\n"
+    )
+    return head.encode() + part + b"\r\n"
+
+
+def _deep(levels: int, leaf: bytes) -> bytes:
+    part = leaf
+    for level in range(levels):
+        part = _nest("mixed", [part], boundary=f"deep-{level}")
+    return part
+
+
+FORWARDED = _top("Forwarded", b'Content-Type: multipart/alternative; boundary="fw"\r\n\r\n'
+                 b"--fw\r\nContent-Type: text/plain; charset=iso-8859-1\r\nContent-Transfer-Encoding: quoted-printable\r\n\r\n"
+                 b"The echidna =E4rgert sich.\r\n--fw\r\nContent-Type: text/html\r\n\r\n<p>The echidna</p>\r\n--fw--")
+FORWARDED = FORWARDED.replace(b"Subject: Forwarded", b"Subject: The flamingo report")
+
+# Each case keeps its text somewhere parts 1 and 1.1 are not; its word is found only there.
+PART_CASES = {
+    # multipart/mixed whose first part is mixed(alternative(plain, html), pdf): the text at 1.1.1.
+    "nested_alternative": _top("Nested", _nest("mixed", [
+        _nest("mixed", [
+            _nest("alternative", [
+                _part("text/plain; charset=utf-8", b"An aardvark at 1.1.1."),
+                _part("text/html; charset=utf-8", b"<p>An <b>aardvark</b> at 1.1.2.</p>"),
+            ], boundary="alt-1"),
+            _part("application/pdf; name=a.pdf", b"JVBERi0xLjQK", encoding="base64", extra="Content-Disposition: attachment; filename=a.pdf\r\n"),
+        ], boundary="mix-1"),
+    ], boundary="mix-0")),
+    # A text/plain after an inline image: the text at 2.
+    "after_image": _top("After image", _nest("mixed", [
+        _part("image/png", PNG, encoding="base64"),
+        _part("text/plain; charset=utf-8", b"A capybara after the picture."),
+    ], boundary="img-0")),
+    # mixed(mixed(image, text)): the text at 1.2.
+    "second_of_nested": _top("Second", _nest("mixed", [
+        _nest("mixed", [_part("image/png", PNG, encoding="base64"), _part("text/plain; charset=utf-8", b"A bobolink at 1.2.")], boundary="sn-1"),
+    ], boundary="sn-0")),
+    # HTML only, the root of a related whose first part is its image: the text at 1.2 (base64).
+    "html_related": _top("Related", _nest("mixed", [
+        _nest("related", [
+            _part("image/png", PNG, encoding="base64", extra="Content-ID: <logo@example.org>\r\n"),
+            _part("text/html; charset=utf-8", base64.b64encode(b'<html><body><img src="cid:logo@example.org"><p>The dromedary dances.</p></body></html>'),
+                  encoding="base64", extra="Content-ID: <root@example.org>\r\n"),
+        ], boundary="rel-1", params='; type="text/html"; start="<root@example.org>"'),
+        _part("application/pdf; name=b.pdf", b"JVBERi0xLjQK", encoding="base64", extra="Content-Disposition: attachment; filename=b.pdf\r\n"),
+    ], boundary="rel-0")),
+    # A forwarded message (message/rfc822) after the text: its text, and its subject, are indexed.
+    "forwarded": _top("Fwd", _nest("mixed", [
+        _part("text/plain; charset=utf-8", b"See the message below."),
+        _part("message/rfc822", FORWARDED, encoding="7bit"),
+    ], boundary="fwd-0")),
+    # A text/plain attachment (base64, UTF-8).
+    "text_attachment": _top("Notes attached", _nest("mixed", [
+        _part("text/plain; charset=utf-8", b"Notes attached."),
+        _part("text/plain; charset=utf-8; name=notes.txt", base64.b64encode("The gecko notes, Grüße.".encode()), encoding="base64",
+              extra="Content-Disposition: attachment; filename=notes.txt\r\n"),
+    ], boundary="att-0")),
+    # A charset nobody knows over UTF-8 bytes.
+    "bogus_charset": _top("Bogus charset", _part('text/plain; charset="x-bogus-charset-\\"9"', "The hummingbird über alles.".encode())),
+    # Forty levels of nesting (Dovecot parses a hundred), the text at the bottom.
+    "deep": _top("Deep", _deep(40, _part("text/plain; charset=utf-8", b"An ibex at the bottom."))),
+    # A hostile 3,000-part message: the first part's word is indexed, the last one's is not (bounded).
+    "many_parts": _top("Thousands of parts", _nest("mixed", [
+        _part("text/plain; charset=utf-8", b"A jackal leads." if i == 0 else b"The kookaburra trails." if i == 2999 else b"filler")
+        for i in range(3000)
+    ], boundary="many-0")),
+    # Its neighbour, indexed as any other.
+    "after_hostile": _top("Neighbour", _part("text/plain; charset=utf-8", b"A lemur next door.")),
+    # A long text: what lies beyond WEBMAIL_SEARCH_INDEX_TEXT_BYTES is not indexed.
+    "long": _top("Long", _part("text/plain; charset=utf-8", b"A marmot starts. " + b"blah " * 20000 + b"A nightjar ends.")),
+}
+PART_WORDS = {
+    "aardvark": "nested_alternative", "capybara": "after_image", "bobolink": "second_of_nested", "dromedary": "html_related",
+    "echidna": "forwarded", "ärgert": "forwarded", "flamingo": "forwarded", "gecko": "text_attachment", "grüße": "text_attachment",
+    "hummingbird": "bogus_charset", "über": "bogus_charset", "ibex": "deep", "jackal": "many_parts", "lemur": "after_hostile",
+    "marmot": "long",
+}
+
+
+@pytest.fixture(scope="module")
+def partsbox():
+    with_cases = {
+        name: raw.replace(b"MIME-Version: 1.0\r\n", f"MIME-Version: 1.0\r\nX-Test-Case: {name}\r\n".encode(), 1)
+        for name, raw in PART_CASES.items()
+    }
+    return mailbox_of_cases("ftsparts", with_cases)
+
+
+@pytest.mark.parametrize("word", sorted(PART_WORDS))
+def test_text_in_any_part_is_found_by_body_search(client, partsbox, word):
+    mail_user, uids = partsbox
+    user = sign_in(client, mail_user)
+    fill(user)
+    with TextIndex.open(user_index_path(user.pk), create=False) as index:
+        entry = index.folder("INBOX")
+        assert entry is not None and entry.indexed == len(PART_CASES) and entry.complete
+    html, found = search_page(client, word)
+    assert "search-unindexed" not in html and "Searching without an index" not in html
+    assert found == [uids[PART_WORDS[word]]]
+
+
+@pytest.mark.parametrize(("word", "case"), [("kookaburra", "many_parts"), ("nightjar", "long")])
+def test_the_text_indexed_of_a_message_is_bounded(client, partsbox, word, case):
+    """The 3,000th part and the end of a long text are past the bounds: the index does not have
+    them (the server's own unindexed search does), and the page answers from the index."""
+    mail_user, uids = partsbox
+    user = sign_in(client, mail_user)
+    fill(user)
+    assert server_text(mail_user, word) == [uids[case]]
+    html, found = search_page(client, word)
+    assert "search-unindexed" not in html
+    assert found == []
+
+
+def test_an_index_made_by_the_version_that_read_less_is_filled_again(client, partsbox):
+    mail_user, uids = partsbox
+    user = sign_in(client, mail_user)
+    fill(user)
+    with TextIndex.open(user_index_path(user.pk), create=False) as index:
+        index.db.execute("UPDATE meta SET value = '1' WHERE key = 'text'")
+        rowid = index.db.execute("SELECT rowid FROM docs WHERE uid = ?", (uids["deep"],)).fetchone()[0]
+        index.db.execute("INSERT INTO words (rowid, subject, people, body) VALUES (?, '', '', 'staleoldword')", (rowid,))
+    _, stale = search_page(client, "staleoldword")
+    assert stale == [uids["deep"]]
+    fill(user)
+    _, gone = search_page(client, "staleoldword")
+    assert gone == []
+    _, found = search_page(client, "ibex")
+    assert found == [uids["deep"]]
+
+
+def test_a_structure_too_big_to_read_is_indexed_by_its_headers_and_its_neighbours_in_full(client):
+    """6,000 parts with long names: the BODYSTRUCTURE line is over imaplib's 1 MB limit. The
+    batch is split down to that message, indexed by its header fields; the others as usual."""
+    name = "n" * 160
+    giant = _top("The quetzal structure", _nest("mixed", [
+        _part(f'text/plain; charset=us-ascii; name="{name}{i}.txt"', b"raccoon") for i in range(6000)
+    ], boundary="giant-0"))
+    mail_user = new_mail_user("ftsgiant")
+    with imap_direct(mail_user) as imap:
+        imap.append("INBOX", _top("Before", _part("text/plain; charset=utf-8", b"A salamander before.")))
+        imap.append("INBOX", giant)
+        imap.append("INBOX", _top("After", _part("text/plain; charset=utf-8", b"A tapir after.")))
+        imap.select_folder("INBOX", readonly=True)
+        uids = sorted(imap.search(["ALL"]))
+    user = sign_in(client, mail_user)
+    fill(user)
+    with TextIndex.open(user_index_path(user.pk), create=False) as index:
+        assert index.folder("INBOX").indexed == 3
+        # Asked of the index itself: a page listing that message fails on the same limit (its row's FETCH).
+        assert index.match("INBOX", fts_query("quetzal")) == {uids[1]}  # its subject
+        assert index.match("INBOX", fts_query("raccoon")) == set()  # its text could not be read
+    assert search_page(client, "salamander")[1] == [uids[0]]
+    assert search_page(client, "tapir")[1] == [uids[2]]

@@ -387,6 +387,9 @@ WEBMAIL_THREADS_INLINE_LIMIT = env_int("WEBMAIL_THREADS_INLINE_LIMIT", 20000, mi
 WEBMAIL_THREADS_BUILD_SECONDS = env_int("WEBMAIL_THREADS_BUILD_SECONDS", 300, minimum=20)
 # How long one indexing task runs before it queues the rest (tasks stay short).
 WEBMAIL_SEARCH_INDEX_TASK_SECONDS = env_int("WEBMAIL_SEARCH_INDEX_TASK_SECONDS", 20, minimum=1)
+# Bytes of a message's text the index reads at most (its text parts, attachments' text and
+# forwarded mail's, in that order); the rest of a very long message is not searchable.
+WEBMAIL_SEARCH_INDEX_TEXT_BYTES = env_int("WEBMAIL_SEARCH_INDEX_TEXT_BYTES", 64 * 1024, minimum=1024)
 # The search page is answered after this long with the folders searched by then; the
 # others go on (until WEBMAIL_SEARCH_SECONDS) and arrive on the open page ("still searching").
 WEBMAIL_SEARCH_FIRST_MS = env_int("WEBMAIL_SEARCH_FIRST_MS", 1500, minimum=50)

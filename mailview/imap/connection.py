@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from typing import Any, TypeVar
 
 from imapclient import IMAPClient
@@ -39,13 +39,15 @@ from .errors import (
     InvalidImapInput,
     MailboxNotFound,
 )
+from .fetchparse import parse_fetch_data, section_of
 from .search import flag_search_keys
-from .sequences import _uid_chunks, esearch_all, parse_sequence_list
+from .sequences import _uid_chunks, esearch_all, parse_sequence_list, uid_set_text
 from .sort import SORT_KEYS, esort_page, reverse_arrival_window
 from .threads import ThreadNode, parse_thread_response
 from .timing import timed
 
 log = logging.getLogger(__name__)
+_IMAPLIB_LOG = logging.getLogger("imapclient.imaplib")  # where imapclient sends imaplib's debug lines
 T = TypeVar("T")
 
 # Failures after which the connection is unusable: throw it away and retry once.
@@ -108,6 +110,34 @@ def _header_name(name: str) -> str:
     if not isinstance(name, str) or not _HEADER_NAME.match(name):
         raise InvalidImapInput(f"not a header field name: {str(name)[:80]!r}")
     return name
+
+
+@dataclass(frozen=True)
+class IndexHead:
+    """What the full-text indexer fetches first of a message (`fetch_index_heads`)."""
+
+    uid: int
+    header: bytes  # Subject, From, To, Cc as sent (RFC 2047 words undecoded)
+    internaldate: datetime | None
+    bodystructure: Any  # nested tuples (see `fetchparse`), None when not asked or not sent
+
+
+def _internaldate(value: object) -> datetime | None:
+    """`b"07-Dec-2026 02:59:41 +0000"` → an aware datetime (None when unreadable)."""
+    match = _INTERNALDATE.match(value) if isinstance(value, bytes) else None
+    if match is None:
+        return None
+    day, month, year, hour, minute, second, sign, zh, zm = match.groups()
+    try:
+        zone = timezone((-1 if sign == b"-" else 1) * timedelta(hours=int(zh), minutes=int(zm)))
+        return datetime(int(year), _MONTHS.index(month.lower()) + 1, int(day), int(hour), int(minute), int(second), tzinfo=zone)
+    except ValueError:
+        return None
+
+
+# Not strptime: its %b follows the process's locale.
+_INTERNALDATE = re.compile(rb" ?(\d{1,2})-([A-Za-z]{3})-(\d{4}) (\d\d):(\d\d):(\d\d) ([+-])(\d\d)(\d\d)")
+_MONTHS = [b"jan", b"feb", b"mar", b"apr", b"may", b"jun", b"jul", b"aug", b"sep", b"oct", b"nov", b"dec"]
 
 
 @dataclass(frozen=True)
@@ -1045,32 +1075,91 @@ class ImapConnection:
                 out[section] = value or b""
         return out
 
-    def fetch_text_candidates(self, uids: Iterable[int], *, max_bytes: int) -> dict[int, dict[str, object]]:
-        """For the full-text indexer, per message in one round trip: the headers it indexes and
-        the top Content-Type (`HEADER`), part 1 and part 1.1 (`<0.max_bytes>` each) with their
-        MIME headers (`1.MIME`, `1.1.MIME`), and INTERNALDATE. Where a message keeps its text
-        (a single part, or the first part of a multipart, or the first of an alternative in
-        it), without a BODYSTRUCTURE, which imapclient parses character by character, and
-        without the attachments' bytes."""
+    def fetch_index_heads(self, uids: Iterable[int], *, structure: bool = True) -> dict[int, IndexHead]:
+        """For the full-text indexer, in one round trip: the header fields it indexes (Subject,
+        From, To, Cc), INTERNALDATE and (with `structure`) BODYSTRUCTURE of these UIDs, read by
+        `fetchparse` (imapclient parses a BODYSTRUCTURE character by character: milliseconds a
+        message). The BODYSTRUCTURE comes as the nested tuples `mime.parse_bodystructure`
+        reads. A UID the session does not know yet is asked once more after a NOOP."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
-        n = int(max_bytes)
-        items = [
-            b"BODY.PEEK[HEADER.FIELDS (SUBJECT FROM TO CC CONTENT-TYPE CONTENT-TRANSFER-ENCODING CONTENT-DISPOSITION)]",
-            b"BODY.PEEK[1.MIME]", f"BODY.PEEK[1]<0.{n}>".encode(), b"BODY.PEEK[1.1.MIME]", f"BODY.PEEK[1.1]<0.{n}>".encode(),
-            b"INTERNALDATE",
-        ]
-        out: dict[int, dict[str, object]] = {}
-        for uid, data in self._fetch(wanted, items).items():
-            parts: dict[str, object] = {"INTERNALDATE": data.get(b"INTERNALDATE")}
-            for key, value in data.items():
-                name = key.decode("ascii", "replace") if isinstance(key, bytes) else str(key)
-                if name.startswith("BODY["):
-                    section = name[5 : name.index("]")]
-                    parts["HEADER" if section.startswith("HEADER") else section] = value if isinstance(value, bytes) else b""
-            out[int(uid)] = parts
+        items = b"(UID INTERNALDATE BODY.PEEK[HEADER.FIELDS (SUBJECT FROM TO CC)]" + (b" BODYSTRUCTURE)" if structure else b")")
+        before = self.selected
+        raw = self._fetch_fast([(uid_set_text(wanted), items)])
+        missing = [u for u in wanted if u not in raw]
+        if missing and before is not None and (self.selected is not before or self.sync_selected() is not before):
+            raw.update(self._fetch_fast([(uid_set_text(missing), items)]))
+        out: dict[int, IndexHead] = {}
+        for uid, data in raw.items():
+            header = next((v for k, v in data.items() if k.startswith(b"BODY[")), b"")
+            out[uid] = IndexHead(
+                uid=uid, header=header if isinstance(header, bytes) else b"",
+                internaldate=_internaldate(data.get(b"INTERNALDATE")), bodystructure=data.get(b"BODYSTRUCTURE"),
+            )
         return out
+
+    def fetch_index_sections(self, wanted: dict[int, tuple[str, ...]], *, max_bytes: int) -> dict[int, dict[str, bytes]]:
+        """The first `max_bytes` of some parts of each message (`{uid: (section, ...)}` →
+        `{uid: {section: bytes}}`, `BODY.PEEK[section]<0.max_bytes>`, never sets \\Seen):
+        one UID FETCH per distinct tuple of sections, all sent at once (pipelined) and then
+        read, so a batch of messages shaped a few ways costs one round trip."""
+        groups: dict[tuple[str, ...], list[int]] = {}
+        for uid, sections in wanted.items():
+            checked = tuple(s for s in sections if s == "TEXT" or validate.is_section(s))  # others left out, not refused
+            if checked:
+                groups.setdefault(checked, []).append(validate.uid(uid))
+        n = max(1, int(max_bytes))
+        commands = [
+            (uid_set_text(uids), b"(UID " + b" ".join(f"BODY.PEEK[{s}]<0.{n}>".encode() for s in sections) + b")")
+            for sections, uids in groups.items()
+        ]
+        out: dict[int, dict[str, bytes]] = {}
+        for start in range(0, len(commands), 50):  # a bounded number of commands in flight
+            for uid, data in self._fetch_fast(commands[start : start + 50]).items():
+                parts = out.setdefault(uid, {})
+                for key, value in data.items():
+                    section = section_of(key)
+                    if section is not None:
+                        parts[section] = value if isinstance(value, bytes) else b""
+        return out
+
+    def _fetch_fast(self, commands: list[tuple[str, bytes]]) -> dict[int, dict[bytes, Any]]:
+        """Send these `UID FETCH <set> <items>` commands at once, then read every answer with
+        `fetchparse.parse_fetch_data`. A response line over imaplib's limit (a hostile
+        BODYSTRUCTURE of thousands of parts) leaves the stream mid-line: the connection is
+        dropped (the next command opens a fresh one) and ImapProtocolError raised."""
+
+        def op(c: IMAPClient) -> list[Any]:
+            imap = c._imap  # noqa: SLF001 - imapclient has no pipelining and its parser is slow here
+            imap.untagged_responses.pop("FETCH", None)
+            # imapclient sets imaplib's debug level to 5, so imaplib formats the repr() of every
+            # line and literal it reads for a logger that is usually off: a third of the
+            # client's time on these answers. Only while this reads, and only when off.
+            debug = imap.debug
+            if not _IMAPLIB_LOG.isEnabledFor(logging.DEBUG):
+                imap.debug = 0
+            try:
+                tags = [imap._command("UID", "FETCH", uid_set, items) for uid_set, items in commands]  # noqa: SLF001
+                failed = None
+                for tag in tags:
+                    typ, data = imap._command_complete("FETCH", tag)  # noqa: SLF001
+                    if typ != "OK" and failed is None:
+                        failed = data
+            finally:
+                imap.debug = debug
+            fetched = imap.untagged_responses.pop("FETCH", [])
+            if failed is not None:
+                raise ImapProtocolError(f"UID FETCH failed: {failed!r}"[:300])
+            return list(fetched)
+
+        try:
+            data = self._run(op)
+        except ImapProtocolError as exc:
+            if len(commands) > 1 or "got more than" in str(exc):
+                self._discard()  # answers may be left unread
+            raise
+        return parse_fetch_data(data)
 
     def fetch_partial(self, uid: int, section: str, offset: int, length: int) -> bytes | None:
         """`BODY.PEEK[section]<offset.length>`: one chunk of a part (or of the whole message

@@ -69,6 +69,11 @@ def section(value: object) -> str:
     return _matching(value, _SECTION, what="part number", max_length=6 * MAX_SECTION_DEPTH + 8)
 
 
+def is_section(value: str) -> bool:
+    """Whether `section` would accept this part number (without raising)."""
+    return isinstance(value, str) and len(value) <= 6 * MAX_SECTION_DEPTH + 8 and bool(_SECTION.fullmatch(value))
+
+
 _FLAG = re.compile(r"^\\?[A-Za-z0-9$_.\-]{1,100}$")
 
 

@@ -1,29 +1,41 @@
-"""The searchable text of a message, from the few sections the indexer fetches. Pure.
+"""The searchable text of a message, for the full-text indexer. Pure.
 
-The full-text indexer does not parse whole messages (Python's `email` walks every line of
-every attachment; imapclient parses a BODYSTRUCTURE character by character: each costs
-several milliseconds a message). It fetches, per message, the headers it indexes plus the
-top Content-Type, part 1 and part 1.1 with their MIME headers (`ImapConnection.
-fetch_text_candidates`), and `text_from_sections` picks the text a reader sees:
+The indexer fetches, per message, the header fields it indexes and the BODYSTRUCTURE
+(`ImapConnection.fetch_index_heads`); `index_plan` chooses from the structure the parts
+whose text is indexed, and the indexer fetches the first bytes of exactly those
+(`fetch_index_sections`); `message_text` decodes them. The parts, in this order:
 
-- a single-part message: its body (part 1), when it is text;
-- a multipart: part 1 when it is text (plain, or HTML) and not an attachment; when part 1
-  is itself a multipart (an alternative or related inside mixed), its first part, 1.1.
+- every part a reader sees as the message's text (`display_plan` with plain text preferred
+  over its HTML alternative): text parts anywhere in a mixed or related multipart, after an
+  image or another attachment, HTML-only mail, the text of forwarded (message/rfc822)
+  messages, whose subject and senders are indexed with it;
+- then text/* attachments (a .txt, a .csv, an HTML file).
 
-HTML becomes text (`html_text.html_to_text`); base64 and quoted-printable are undone and
-charsets decoded tolerantly. Subject, From, To and Cc are decoded (RFC 2047).
+Bounded whatever the message: at most `MAX_INDEXED_PARTS` parts, taken while the parts
+before them add up to less than the byte budget, each fetched up to the budget (so at most
+twice the budget is fetched), and the text cut at `max_chars`. A part that cannot be decoded
+gives no text; the others still do. HTML becomes text (`html_text.html_to_text`);
+base64 and quoted-printable are undone (a part cut off by the budget too) and charsets
+decoded tolerantly, as the reading page does (`decode.decode_text`: unknown or bogus
+charsets fall back to UTF-8, then windows-1252). Subject, From, To and Cc are decoded
+(RFC 2047).
 """
 from __future__ import annotations
 
-import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from .decode import decode_header_value, decode_text, decode_transfer
 from .html_text import html_to_text
+from .stream import NOT_BASE64
+from .structure import MimePart, display_plan
 
-MAX_CHARS = 100_000
-_CHARSET = re.compile(r"""charset\s*=\s*["']?([^"';\s]+)""", re.IGNORECASE)
-_FILENAME = re.compile(r"""(?:^|;)\s*(?:file)?name\*?\s*=""", re.IGNORECASE)
+#: Parts whose text is indexed, per message at most (a hostile message has thousands).
+MAX_INDEXED_PARTS = 24
+#: Forwarded messages whose subject and senders are indexed, per message at most.
+MAX_EMBEDDED_HEADERS = 24
+#: Characters of those headers indexed at most.
+MAX_EMBEDDED_CHARS = 8000
 
 
 @dataclass(frozen=True)
@@ -31,6 +43,19 @@ class MessageText:
     subject: str
     people: str
     body: str
+
+
+@dataclass(frozen=True)
+class TextPlan:
+    """What to fetch for a message's indexed text: `parts` in reading order, and the
+    headers of the messages forwarded in it (already text)."""
+
+    parts: tuple[MimePart, ...]
+    embedded: str = ""
+
+    @property
+    def sections(self) -> tuple[str, ...]:
+        return tuple(part.section for part in self.parts)
 
 
 def parse_header_block(raw: bytes) -> dict[str, bytes]:
@@ -53,46 +78,64 @@ def parse_header_block(raw: bytes) -> dict[str, bytes]:
     return {k: v for k, v in fields.items()}
 
 
-def _type(fields: dict[str, bytes]) -> str:
-    value = fields.get("content-type", b"text/plain").decode("ascii", "replace")
-    return value.split(";", 1)[0].strip().lower() or "text/plain"
+def index_plan(root: MimePart, *, max_bytes: int, max_parts: int = MAX_INDEXED_PARTS) -> TextPlan:
+    """The parts whose text is indexed (see the module docstring). Never raises."""
+    try:
+        plan = display_plan(root, prefer_plain=True)
+        candidates = list(plan.body_parts) + [
+            part for part in plan.attachments if part.maintype == "text" and not part.is_multipart
+        ]
+        chosen: list[MimePart] = []
+        seen: set[str] = set()
+        used = 0
+        for part in candidates:
+            if len(chosen) >= max_parts or used >= max_bytes:
+                break
+            if part.section in seen:
+                continue
+            seen.add(part.section)
+            chosen.append(part)
+            used += max(part.size, 0)
+        lines: list[str] = []
+        for _part, message in plan.nested_messages[:MAX_EMBEDDED_HEADERS]:
+            people = " ".join(str(a) for a in (*message.from_, *message.to, *message.cc)[:20])
+            lines.append(f"{message.subject[:1000]}\n{people[:2000]}")
+        return TextPlan(parts=tuple(chosen), embedded="\n".join(lines))
+    except Exception:  # a structure nothing can be planned for: headers only
+        return TextPlan(parts=())
 
 
-def _charset(fields: dict[str, bytes]) -> str | None:
-    match = _CHARSET.search(fields.get("content-type", b"").decode("ascii", "replace"))
-    return match.group(1) if match else None
-
-
-def _is_attachment(fields: dict[str, bytes]) -> bool:
-    disposition = fields.get("content-disposition", b"").decode("ascii", "replace")
-    if disposition.split(";", 1)[0].strip().lower() == "attachment" or _FILENAME.search(disposition):
-        return True
-    return bool(_FILENAME.search(fields.get("content-type", b"").decode("ascii", "replace").partition(";")[2]))
-
-
-def _text(body: bytes, fields: dict[str, bytes]) -> str:
-    kind = _type(fields)
-    if not kind.startswith("text/") or kind not in ("text/plain", "text/html", "text/enriched") or _is_attachment(fields):
+def part_text(raw: bytes, part: MimePart) -> str:
+    """The text of a part from its first bytes as fetched (transfer-encoded, possibly cut
+    anywhere by the byte budget). Never raises: "" when nothing can be read."""
+    try:
+        encoding = part.encoding.lower()
+        if encoding == "base64" and len(raw) < part.size:
+            # Cut off: a last group of fewer than four characters would decode to junk.
+            raw = raw.translate(None, NOT_BASE64)
+            raw = raw[: len(raw) - len(raw) % 4]
+        text = decode_text(decode_transfer(raw, encoding), part.charset)
+        return html_to_text(text) if part.mime_type == "text/html" else text
+    except Exception:  # hostile input: this part gives no text, the others do
         return ""
-    encoding = fields.get("content-transfer-encoding", b"7bit").decode("ascii", "replace")
-    text = decode_text(decode_transfer(body, encoding), _charset(fields))
-    return html_to_text(text) if kind == "text/html" else text
 
 
-def text_from_sections(*, header: bytes, mime1: bytes = b"", part1: bytes = b"", mime11: bytes = b"", part11: bytes = b"") -> MessageText:
-    """Subject, people and body text from what the indexer fetched. Never raises."""
+def message_text(*, header: bytes, plan: TextPlan, sections: Mapping[str, bytes], max_chars: int) -> MessageText:
+    """Subject, people and body text of a message from its header fields and the sections
+    of `plan` as fetched (missing ones count as empty). Never raises."""
     try:
         top = parse_header_block(header)
         subject = decode_header_value(top.get("subject", b""))
         people = " ".join(decode_header_value(top[name]) for name in ("from", "to", "cc") if name in top)
-        if not _type(top).startswith("multipart/"):
-            body = _text(part1, top)
-        else:
-            first = parse_header_block(mime1)
-            if _type(first).startswith("multipart/"):
-                body = _text(part11, parse_header_block(mime11))
-            else:
-                body = _text(part1, first)
-    except Exception:
-        return MessageText("", "", "")
-    return MessageText(subject=subject, people=people, body=body[:MAX_CHARS])
+    except Exception:  # undecodable header fields: no subject, no people
+        subject, people = "", ""
+    texts: list[str] = [plan.embedded[:MAX_EMBEDDED_CHARS]] if plan.embedded else []
+    length = len(texts[0]) if texts else 0
+    for part in plan.parts:
+        if length >= max_chars:
+            break
+        text = part_text(sections.get(part.section, b""), part)
+        if text:
+            texts.append(text)
+            length += len(text) + 1
+    return MessageText(subject=subject[:2000], people=people[:10000], body="\n".join(texts)[:max_chars])

@@ -145,6 +145,22 @@ class TextIndex:
             raise
         self.db.execute("COMMIT")
 
+    # -- what the index was made with ----------------------------------------------
+
+    def meta(self, key: str) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return str(row[0]) if row else None
+
+    def clear(self, *, meta: dict[str, str] | None = None) -> None:
+        """Forget every folder and document (the text is to be read again, differently), and
+        record `meta`: one transaction."""
+        with self._write():
+            self.db.execute("DELETE FROM docs")
+            self.db.execute("DELETE FROM folders")
+            self.db.execute("INSERT INTO words (words) VALUES ('delete-all')")
+            for key, value in (meta or {}).items():
+                self.db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)", (key, value))
+
     # -- folders ------------------------------------------------------------------
 
     def folders(self) -> dict[str, FolderIndex]:

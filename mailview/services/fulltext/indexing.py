@@ -4,12 +4,13 @@ A fill pass (`index_fill`, run by the `mailview.search_index_fill` task) goes th
 person's folders, INBOX first. Per folder: `STATUS`; nothing more when the index already
 has everything below UIDNEXT and as many messages as the server. Else EXAMINE, forget
 indexed UIDs that left (one `UID SEARCH ALL`, only when the numbers do not add up), then
-`UID SEARCH UID <next>:*` and, per batch of `BATCH` UIDs, one FETCH of ENVELOPE,
-INTERNALDATE and BODYSTRUCTURE and one `BODY.PEEK[<section>]<0.64K>` FETCH per distinct text
-section (the plain part preferred over HTML, as `mime.display_plan(prefer_plain=True)`
-chooses), decoded and written in one transaction. A pass stops at its deadline and the task
-queues itself again, so a task stays short and a 100k mailbox is indexed while the person
-reads mail.
+`UID SEARCH UID <next>:*` and, per batch of `BATCH` UIDs, one FETCH of the indexed header
+fields, INTERNALDATE and BODYSTRUCTURE, and one round trip (pipelined FETCHes, one per
+shape of message) of the first bytes of the text parts `mime.index_plan` chooses (every
+part a reader sees as text, forwarded messages' text, text attachments; at most
+`WEBMAIL_SEARCH_INDEX_TEXT_BYTES` a message), decoded and written in one transaction. A
+pass stops at its deadline and the task queues itself again, so a task stays short and a
+100k mailbox is indexed while the person reads mail.
 
 One pass per person at a time (a Redis lock); asking while one runs leaves a note the
 running pass reads before it ends, so mail that arrived meanwhile is never skipped.
@@ -28,8 +29,9 @@ from django.conf import settings
 from redis.exceptions import RedisError
 
 from mailview.imap.connection import ImapConnection
-from mailview.imap.errors import MailboxNotFound
-from mailview.mime.message_text import text_from_sections
+from mailview.imap.errors import ImapProtocolError, MailboxNotFound
+from mailview.mime import parse_bodystructure
+from mailview.mime.message_text import TextPlan, index_plan, message_text
 from mailview.textindex import IndexedDoc, TextIndex, index_path, remove_index
 from webmail.redis_client import get_redis, key_prefix
 
@@ -37,8 +39,9 @@ log = logging.getLogger(__name__)
 
 #: UIDs per FETCH round (and per transaction).
 BATCH = 500
-#: Bytes of a text part fetched for the index (the start of a very long text is what is searched).
-PART_BYTES = 64 * 1024
+#: What is read of a message (`mime.index_plan`); an index made otherwise is filled again.
+#: "2": every text part, forwarded messages and text attachments (before: parts 1 and 1.1).
+TEXT_VERSION = "2"
 #: A folder whose index holds more forgotten entries than this share is indexed again.
 ORPHAN_SHARE = 0.25
 LOCK_SECONDS = 300
@@ -143,6 +146,10 @@ def index_fill(*, imap: ImapConnection, user_pk: int, seconds: float) -> FillRes
     try:
         with TextIndex.open(user_index_path(user_pk)) as index:
             wanted = _take_wanted(redis, user_pk) or {"*"}
+            if index.meta("text") != TEXT_VERSION:
+                # Made by a version that read less of each message: read it all again.
+                index.clear(meta={"text": TEXT_VERSION})
+                wanted = {"*"}
             while wanted:
                 names = _folders_to_fill(imap, index, wanted)
                 for name in names:
@@ -219,19 +226,40 @@ def _fill_folder(imap: ImapConnection, index: TextIndex, name: str, deadline: fl
     return added, True
 
 
-def message_docs(imap: ImapConnection, uids: list[int]) -> list[IndexedDoc]:
-    """The indexable text of these messages (the folder selected): one FETCH of the sections
-    where their text is (`fetch_text_candidates`), read by `mime.text_from_sections`."""
-    docs = []
-    for uid, parts in sorted(imap.fetch_text_candidates(uids, max_bytes=PART_BYTES).items()):
-        def section(name: str, parts: dict[str, object] = parts) -> bytes:
-            value = parts.get(name)
-            return value if isinstance(value, bytes) else b""
+def message_docs(imap: ImapConnection, uids: list[int], *, text_bytes: int | None = None) -> list[IndexedDoc]:
+    """The indexable text of these messages (the folder selected): one FETCH of their header
+    fields, INTERNALDATE and BODYSTRUCTURE (`fetch_index_heads`), the parts to index chosen
+    from the structure (`mime.index_plan`), then the first bytes of those parts
+    (`fetch_index_sections`: one pipelined round trip) read by `mime.message_text`. A batch
+    the server's answer to which cannot be read (a hostile message's structure too big for
+    the client) is split, down to the one message, which is then indexed from its header
+    fields alone: its neighbours are indexed whatever it holds."""
+    budget = int(text_bytes if text_bytes is not None else settings.WEBMAIL_SEARCH_INDEX_TEXT_BYTES)
+    try:
+        return _docs(imap, uids, budget, structure=True)
+    except ImapProtocolError:
+        if len(uids) > 1:
+            half = len(uids) // 2
+            return message_docs(imap, uids[:half], text_bytes=budget) + message_docs(imap, uids[half:], text_bytes=budget)
+        log.warning("indexing message %s from its header fields alone: its text could not be read", uids, exc_info=True)
+        try:
+            return _docs(imap, uids, budget, structure=False)
+        except ImapProtocolError:
+            return [IndexedDoc(uid=uid, date=0, subject="", people="", body="") for uid in uids]
 
-        text = text_from_sections(
-            header=section("HEADER"), mime1=section("1.MIME"), part1=section("1"), mime11=section("1.1.MIME"), part11=section("1.1")
-        )
-        docs.append(IndexedDoc(uid=uid, date=_unix(parts.get("INTERNALDATE")), subject=text.subject, people=text.people, body=text.body))
+
+def _docs(imap: ImapConnection, uids: list[int], budget: int, *, structure: bool) -> list[IndexedDoc]:
+    heads = imap.fetch_index_heads(uids, structure=structure)
+    plans = {
+        uid: index_plan(parse_bodystructure(head.bodystructure), max_bytes=budget) if head.bodystructure is not None else TextPlan(parts=())
+        for uid, head in heads.items()
+    }
+    wanted = {uid: plan.sections for uid, plan in plans.items() if plan.parts}
+    sections = imap.fetch_index_sections(wanted, max_bytes=budget) if wanted else {}
+    docs = []
+    for uid in sorted(heads):
+        text = message_text(header=heads[uid].header, plan=plans[uid], sections=sections.get(uid, {}), max_chars=budget)
+        docs.append(IndexedDoc(uid=uid, date=_unix(heads[uid].internaldate), subject=text.subject, people=text.people, body=text.body))
     return docs
 
 
