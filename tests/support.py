@@ -66,6 +66,15 @@ def dies_with_this_process() -> Callable[[], None]:
     return preexec
 
 
+def process_running(pid: int) -> bool:
+    """The process is alive and not a zombie (an orphan's new parent may reap it late)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def mailstack(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
     return subprocess.run(["bash", str(MAILSTACK), *args], capture_output=True, text=True, check=check, timeout=120)
 

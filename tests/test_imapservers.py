@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import REPO, TEST_VAR, wait_until
+from tests.support import REPO, TEST_VAR, process_running, wait_until
 
 IMAPSERVERS = REPO / "scripts" / "imapservers.sh"
 
@@ -28,14 +28,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return int(s.getsockname()[1])
-
-
-def _running(pid: int) -> bool:
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def _holders(port: int) -> set[int]:
@@ -53,7 +45,7 @@ def _holders(port: int) -> set[int]:
             continue
         if any(link in {f"socket:[{inode}]" for inode in inodes} for link in links):
             found.add(int(fd_dir.parent.name))
-    return {pid for pid in found if _running(pid)}
+    return {pid for pid in found if process_running(pid)}
 
 
 def _pidfile(path: Path) -> int:
@@ -112,12 +104,12 @@ def test_start_ends_the_imapd_a_dead_cyrus_master_left_holding_its_port(private_
     wait_until(lambda: _holders(private_servers.cyrus_port) - {master}, timeout=30, message="a preforked imapd holding the port")
     children = _holders(private_servers.cyrus_port) - {master}
     os.kill(master, signal.SIGKILL)  # a master that died (OOM, a killed run)
-    wait_until(lambda: not _running(master), message="the master gone")
+    wait_until(lambda: not process_running(master), message="the master gone")
     assert _holders(private_servers.cyrus_port) == children, "its imapd still holds the port"
 
     private_servers.run("start")
     assert private_servers.cyrus_master != master
-    assert not any(_running(pid) for pid in children)
+    assert not any(process_running(pid) for pid in children)
     assert private_servers.cyrus_master in _holders(private_servers.cyrus_port)
     assert _session_servers() == others, "another stack's servers are never touched"
 
@@ -132,7 +124,7 @@ def test_stop_ends_every_process_of_both_servers_even_with_a_client_connected(pr
         tree = _holders(private_servers.cyrus_port) | _holders(private_servers.courier_port)
         os.kill(private_servers.cyrus_master, signal.SIGKILL)  # its children are left to `stop` alone
         private_servers.run("stop")
-        assert not any(_running(pid) for pid in tree)
+        assert not any(process_running(pid) for pid in tree)
         assert not _holders(private_servers.cyrus_port) and not _holders(private_servers.courier_port)
     finally:
         for client in clients:

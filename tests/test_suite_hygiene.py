@@ -9,13 +9,23 @@ import signal
 import subprocess
 import sys
 import uuid
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.utils import translation
 
-from tests.support import CREATED_MAIL_USERS, REPO, MailUser, imap_direct, mailstack, new_mail_user, remove_mail_users_since, wait_until
+from tests.support import (
+    CREATED_MAIL_USERS,
+    REPO,
+    TEST_VAR,
+    MailUser,
+    imap_direct,
+    mailstack,
+    new_mail_user,
+    process_running,
+    remove_mail_users_since,
+    wait_until,
+)
 
 INNER_MODULE = '''
 import pytest
@@ -135,15 +145,6 @@ time.sleep(600)  # until it is killed
 """
 
 
-def _running(pid: int) -> bool:
-    """Alive and not a zombie (an orphan's new parent may reap it late)."""
-    try:
-        stat = Path(f"/proc/{pid}/stat").read_text()
-    except (FileNotFoundError, ProcessLookupError):
-        return False
-    return stat.rsplit(")", 1)[1].split()[0] != "Z"
-
-
 def test_a_worker_the_tests_started_ends_when_the_test_run_is_killed(tmp_path):
     """A run killed from outside (SIGKILL, a CI timeout) takes its Celery worker with it, instead of
     leaving it consuming a queue against the run's deleted database."""
@@ -157,18 +158,19 @@ def test_a_worker_the_tests_started_ends_when_the_test_run_is_killed(tmp_path):
         wait_until(lambda: out.exists() or run.poll() is not None, timeout=120, interval=0.2, message="the run to start its worker")
         assert out.exists(), (tmp_path / "run.log").read_text()[-3000:]
         worker = int(out.read_text())
-        assert _running(worker)
+        assert process_running(worker)
         run.kill()
         run.wait(timeout=30)
-        wait_until(lambda: not _running(worker), timeout=60, interval=0.2, message="the worker to end after its run was killed")
+        wait_until(lambda: not process_running(worker), timeout=60, interval=0.2, message="the worker to end after its run was killed")
     finally:
         if run.poll() is None:
             run.kill()
             run.wait(timeout=30)
-        if worker and _running(worker):  # the orphan this test is about: end it and its pool
+        if worker and process_running(worker):  # the orphan this test is about: end it and its pool
             children = subprocess.run(["pgrep", "-P", str(worker)], capture_output=True, text=True).stdout.split()
             for pid in [worker, *map(int, children)]:
                 try:
                     os.kill(pid, signal.SIGKILL)
                 except ProcessLookupError:
                     pass
+        (TEST_VAR / f"test-celery-{name}.log").unlink(missing_ok=True)
