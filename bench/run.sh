@@ -13,6 +13,10 @@
 #                                     # (bench/watcher_scale.py; its own mail stack in
 #                                     # var/bench-watch-stack, ports 23xxx, Dovecot limits raised
 #                                     # by bench/watcher-dovecot.conf)
+#   bash bench/run.sh lease           # two watcher replicas under a CPU hog: lease handovers while
+#                                     # both live (target 0), then one SIGKILLed: how long its
+#                                     # people take to move (bench/watcher_lease.py; the watcher
+#                                     # bench's stack; flags: see its -h)
 #   bash bench/run.sh sizing          # N people (default 200) sign in, list, open a message and
 #                                     # keep a tab open: memory of web/worker/watcher, Redis, IMAP
 #                                     # connections and database per person, extrapolated per
@@ -54,7 +58,7 @@ BENCH_STARTED_AT=$(date +%s.%N)
 
 [[ -x .venv/bin/python ]] || bash scripts/bootstrap.sh
 
-if [[ ${1:-} == watcher || ${1:-} == sizing ]]; then
+if [[ ${1:-} == watcher || ${1:-} == sizing || ${1:-} == lease ]]; then
   # Its own stack: thousands of idle connections need Dovecot's limits raised, which a demo's
   # or the tests' stack should not carry. MAILSTACK_*_PORT override the 23xxx defaults.
   export MAILSTACK_DIR=${BENCH_WATCH_MAILSTACK_DIR:-$repo/var/bench-watch-stack}
@@ -79,7 +83,7 @@ started_stack=0
 if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
   bash scripts/mailstack.sh start >/dev/null
   started_stack=1
-elif [[ ${1:-} == watcher || ${1:-} == sizing || ${1:-} == push ]]; then
+elif [[ ${1:-} == watcher || ${1:-} == sizing || ${1:-} == lease || ${1:-} == push ]]; then
   bash scripts/mailstack.sh restart-dovecot >/dev/null  # with the raised limits / the rawlog
 fi
 
@@ -131,7 +135,7 @@ export DJANGO_DEBUG=0 WEBMAIL_SECURE_COOKIES=0 DJANGO_ALLOWED_HOSTS="127.0.0.1,l
 # Server-Timing headers let the benchmark split an open into IMAP, database and app time.
 export WEBMAIL_SERVER_TIMING=1
 export DATABASE_URL="sqlite:///$state/webmail.sqlite3"
-[[ ${1:-} == watcher ]] && export DATABASE_URL="sqlite:///$state/watcher.sqlite3"
+[[ ${1:-} == watcher || ${1:-} == lease ]] && export DATABASE_URL="sqlite:///$state/watcher.sqlite3"
 if [[ ${1:-} == sizing ]]; then
   # Postgres, as deployed: many sign-ins at once need a database that takes concurrent writes.
   export MAILSTACK_POSTGRES_PORT=${MAILSTACK_POSTGRES_PORT:-23432}
@@ -162,6 +166,9 @@ elif [[ ${1:-} == live ]]; then
   shift
 elif [[ ${1:-} == watcher ]]; then
   script=bench/watcher_scale.py
+  shift
+elif [[ ${1:-} == lease ]]; then
+  script=bench/watcher_lease.py
   shift
 elif [[ ${1:-} == sizing ]]; then
   script=bench/sizing.py

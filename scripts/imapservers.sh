@@ -34,19 +34,17 @@
 # /etc/courier/authdaemonrc (this script sets authmodulelist="authuserdb"), the socket in
 # /run/courier/authdaemon, and /etc/courier/userdb (a directory: each state dir keeps its
 # users in its own file there). So one authdaemond serves every stack on the machine.
-set -euo pipefail
-umask 022
-export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}"
-
+#
+# `stop` ends each server's whole process tree (children left holding the port by a master
+# that died included), and `start` first ends such leftovers of an earlier run in the same
+# state directory: only processes of these servers' executables whose working directory,
+# command line, open files or listening socket are this stack's (scripts/stackdir.sh).
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
-MAILSTACK_DIR="${MAILSTACK_DIR:-$REPO_DIR/var/mailstack}"
-case "$MAILSTACK_DIR" in /*) ;; *) MAILSTACK_DIR="$PWD/$MAILSTACK_DIR" ;; esac
-S="${MAILSTACK_DIR%/}"
+# shellcheck source=scripts/stackdir.sh
+source "$SCRIPT_DIR/stackdir.sh"
 SAVED_ENV="$S/imapservers.env"
 PREFIX="${IMAPSERVERS_PREFIX:-/opt/webmail-imapservers}"
 APT_PACKAGES=(cyrus-common sasl2-bin courier-base courier-authdaemon courier-authlib-userdb)
-DEADLINE_SECS=${MAILSTACK_TIMEOUT:-30}
 
 CY="$S/cyrus"; CY_CONF="$CY/imapd.conf"; CY_MASTER_CONF="$CY/cyrus.conf"; CY_PID="$CY/run/master.pid"
 CY_SASLDB="$CY/sasldb2"; CY_ADMIN=cyrusadm; CY_SERVERNAME=cyrus.test
@@ -121,13 +119,6 @@ cmd_install() {
 
 # ---- processes -------------------------------------------------------------------
 
-pid_alive() {
-    local st
-    [[ -n "${1:-}" ]] && kill -0 "$1" 2>/dev/null || return 1
-    st="$(cat "/proc/$1/stat" 2>/dev/null)" || return 1
-    st="${st##*) }"; [[ "${st:0:1}" != Z ]]
-}
-
 pid_of() {  # PIDFILE EXE-BASENAME
     local pid real
     [[ -r "$1" ]] || return 1
@@ -142,7 +133,22 @@ cyrus_pid() { pid_of "$CY_PID" master; }
 courier_pid() { pid_of "$CO_PID" courierlogger; }
 authdaemon_pid() { pid_of "$AUTH_DIR/pid" courierlogger; }
 
-port_listening() { ss -Htln "sport = :$1" 2>/dev/null | grep -q .; }
+# The executables of each server's processes (Cyrus: master, imapd, ctl_cyrusdb, ...;
+# Courier: courierlogger, couriertcpd, imaplogin, imapd, couriertls). authdaemond is shared
+# by every stack and never named by a stack's directory or port, so it is never one of them.
+cyrus_exes() { printf '%s\n' "/usr/lib/cyrus/bin/*" "/usr/sbin/cyrus" "$PREFIX/cyrus/*"; }
+courier_exes() { printf '%s\n' "/usr/sbin/courierlogger" "/usr/sbin/couriertcpd" "/usr/bin/couriertls" "$PREFIX/courier/*"; }
+
+# end_leftovers cyrus|courier: end whatever process of that server still belongs to this stack
+end_leftovers() {
+    local -a exes pids
+    mapfile -t exes < <("$1_exes")
+    case "$1" in
+        cyrus) mapfile -t pids < <(stack_pids "$CY" "$MAILSTACK_CYRUS_PORT" "${exes[@]}") ;;
+        courier) mapfile -t pids < <(stack_pids "$CO" "$MAILSTACK_COURIER_PORT" "${exes[@]}") ;;
+    esac
+    end_pids "$1" "${pids[@]}"
+}
 
 wait_port() {  # NAME PORT
     local deadline=$((SECONDS + DEADLINE_SECS))
@@ -241,6 +247,7 @@ cyrus_admin_password() {
 
 start_cyrus() {
     cyrus_pid >/dev/null && { log "cyrus already running"; return 0; }
+    end_leftovers cyrus  # of an earlier run whose master died
     port_listening "$MAILSTACK_CYRUS_PORT" && die "port $MAILSTACK_CYRUS_PORT (MAILSTACK_CYRUS_PORT) is taken"
     render_cyrus
     /usr/lib/cyrus/bin/master -C "$CY_CONF" -M "$CY_MASTER_CONF" -p "$CY_PID" -d 8>&-
@@ -292,6 +299,7 @@ ensure_authdaemon() {
 
 start_courier() {
     courier_pid >/dev/null && { log "courier already running"; return 0; }
+    end_leftovers courier  # of an earlier run whose logger died
     port_listening "$MAILSTACK_COURIER_PORT" && die "port $MAILSTACK_COURIER_PORT (MAILSTACK_COURIER_PORT) is taken"
     render_courier
     # What /etc/courier/imapd and imapd-ssl would say, given directly (that file is the
@@ -398,10 +406,12 @@ cmd_start() {
 
 cmd_stop() {
     need_root
-    take_lock
+    take_lock; load_settings
     local pid
-    pid="$(cyrus_pid)" && stop_pid cyrus "$pid"
-    pid="$(courier_pid)" && stop_pid courier "$pid"
+    if pid="$(cyrus_pid)"; then stop_pid cyrus "$pid"; fi
+    end_leftovers cyrus  # imapd children the master left behind
+    if pid="$(courier_pid)"; then stop_pid courier "$pid"; fi
+    end_leftovers courier
     # authdaemond serves every stack on the machine: left running.
     return 0
 }

@@ -11,13 +11,9 @@
 # Environment (defaults): MAILSTACK_DIR=<repo>/var/mailstack, MAILSTACK_POSTGRES_PORT=21432
 # (scripts/test.sh: 31432). The role `webmail` (password in $MAILSTACK_DIR/postgres.secret)
 # owns the database `webmail`.
-set -euo pipefail
-umask 022
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
-MAILSTACK_DIR="${MAILSTACK_DIR:-$REPO_DIR/var/mailstack}"
-case "$MAILSTACK_DIR" in /*) ;; *) MAILSTACK_DIR="$PWD/$MAILSTACK_DIR" ;; esac
-S="${MAILSTACK_DIR%/}"
+# shellcheck source=scripts/stackdir.sh
+source "$SCRIPT_DIR/stackdir.sh"
 PGDATA="$S/postgres"
 PGUSER_OS=postgres
 # The server runs as `postgres`, which must reach its data directory: a checkout under a
@@ -29,7 +25,6 @@ if [[ $EUID -eq 0 ]] && id "$PGUSER_OS" >/dev/null 2>&1 && ! runuser -u "$PGUSER
 fi
 SECRET="$S/postgres.secret"
 SAVED_ENV="$S/postgres.env"
-DEADLINE_SECS=${MAILSTACK_TIMEOUT:-30}
 
 log() { printf 'postgres: %s\n' "$*" >&2; }
 die() { printf 'postgres: error: %s\n' "$*" >&2; exit 1; }

@@ -14,21 +14,14 @@
 # The IMAP server it checks passwords with is the mail stack's (`mailstack.sh env`:
 # WEBMAIL_IMAP_PORT, STARTTLS, its CA file). The port is sticky like the stack's: saved in
 # $MAILSTACK_DIR/radicale/radicale.env by `start`.
-set -euo pipefail
-umask 022
-export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin:${PATH:-}"
-
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
-REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
-MAILSTACK_DIR="${MAILSTACK_DIR:-$REPO_DIR/var/mailstack}"
-case "$MAILSTACK_DIR" in /*) ;; *) MAILSTACK_DIR="$PWD/$MAILSTACK_DIR" ;; esac
-S="${MAILSTACK_DIR%/}"
+# shellcheck source=scripts/stackdir.sh
+source "$SCRIPT_DIR/stackdir.sh"
 R="$S/radicale"
 CONF="$R/radicale.conf"
 PIDFILE="$R/radicale.pid"
 SAVED_ENV="$R/radicale.env"
 LOG="$S/log/radicale.log"
-DEADLINE_SECS=${MAILSTACK_TIMEOUT:-30}
 RUN_AS=radicale   # the system user Debian's package makes
 
 log() { printf 'radicale: %s\n' "$*" >&2; }
@@ -41,12 +34,6 @@ load_port() {
     fi
     : "${MAILSTACK_RADICALE_PORT:=21232}"
     [[ "$MAILSTACK_RADICALE_PORT" =~ ^[0-9]+$ ]] || die "MAILSTACK_RADICALE_PORT must be a number"
-}
-
-port_listening() {
-    local hex
-    hex="$(printf '%04X' "$1")"
-    grep -qE "^ *[0-9]+: (0100007F|00000000):$hex [0-9A-F]{8}:[0-9A-F]{4} 0A " /proc/net/tcp 2>/dev/null
 }
 
 # the pid in the pidfile, if that process is alive and runs our config

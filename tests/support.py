@@ -1,10 +1,13 @@
 """Helpers for tests that talk to the real mail stack started by scripts/test.sh."""
 from __future__ import annotations
 
+import ctypes
 import os
 import re
+import signal
 import ssl
 import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
@@ -38,6 +41,38 @@ def wait_until(predicate: Callable[[], T], *, timeout: float = 10.0, interval: f
         if time.monotonic() > deadline:
             raise AssertionError(f"timed out after {timeout}s waiting for {message}")
         time.sleep(interval)
+
+
+_PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
+# Looked up here, not after the fork: the child only calls it.
+_prctl = getattr(ctypes.CDLL(None, use_errno=True), "prctl", None) if sys.platform.startswith("linux") else None
+
+
+def dies_with_this_process() -> Callable[[], None]:
+    """A `preexec_fn` for the processes tests start (Celery workers, watchers, servers): the child
+    gets SIGTERM when this process dies, however it dies, so a test run killed from outside
+    (SIGKILL, a CI timeout) leaves nothing running against its deleted database.
+
+    Linux ties the signal to the thread that starts the child (PR_SET_PDEATHSIG): start such
+    processes from the thread that lives as long as they should (pytest's, for fixtures)."""
+    parent = os.getpid()
+
+    def preexec() -> None:
+        if _prctl is not None:
+            _prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+        if os.getppid() != parent:  # it died between the fork and the prctl: too late for the signal
+            os._exit(1)
+
+    return preexec
+
+
+def process_running(pid: int) -> bool:
+    """The process is alive and not a zombie (an orphan's new parent may reap it late)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except (FileNotFoundError, ProcessLookupError):
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
 
 
 def mailstack(*args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
@@ -280,7 +315,7 @@ class CeleryWorker:
         log = open(self.log_path, "ab")  # noqa: SIM115 - handed to the child
         self.process = subprocess.Popen(
             [self.celery, "-A", "webmail", "worker", "--concurrency", str(self.concurrency), "--loglevel", "INFO", "-Q", self.queues, "-n", f"{self.name}-{uuid.uuid4().hex[:6]}@%h", "--without-mingle", "--without-gossip"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=dies_with_this_process(),
         )
         log.close()
         from webmail.celery import app
@@ -333,7 +368,10 @@ class WatcherProcess:
     def start(self) -> None:
         env = {**os.environ, "DATABASE_URL": f"sqlite:///{self.db_name}", **self.extra_env}
         with open(self.log_path, "ab") as log:
-            self.process = subprocess.Popen([self.python, "manage.py", "watch_mailboxes"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+            self.process = subprocess.Popen(
+                [self.python, "manage.py", "watch_mailboxes"], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                preexec_fn=dies_with_this_process(),
+            )
 
     def stop(self) -> None:
         """SIGTERM: it lets go of its people (leases, budget, marks) and exits."""
@@ -396,7 +434,7 @@ class EventServer:
         self.process = subprocess.Popen(
             [self.uvicorn, "webmail.asgi:application", "--host", "127.0.0.1", "--port", str(self.port),
              "--lifespan", "off", "--no-access-log", "--timeout-graceful-shutdown", "2"],
-            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+            cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=dies_with_this_process(),
         )
         log.close()
         wait_until(lambda: port_open(self.port) or self.process.poll() is not None, timeout=60, interval=0.1, message="the event server to listen")

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.test import RequestFactory, override_settings
 
-from tests.support import REPO, TEST_VAR, mail_user_with, wait_until
+from tests.support import REPO, TEST_VAR, dies_with_this_process, mail_user_with, wait_until
 from tests.test_redis_outage import Http, PrivateRedis, free_port, port_open
 from webmail import fairness
 from webmail.fairness import RequestLeases, request_weight
@@ -86,7 +86,7 @@ def two_servers(django_db_setup):  # type: ignore[no-untyped-def]
             servers.append((port, subprocess.Popen(
                 [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1",
                  "--threads", "4", "--control-socket", str(TEST_VAR / f"test-fairness-{port}.ctl"), "--access-logfile", "-"],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=dies_with_this_process(),
             )))
         for port, process in servers:
             wait_until(lambda: port_open(port) or process.poll() is not None, timeout=60, message="gunicorn to listen")  # noqa: B023

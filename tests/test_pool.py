@@ -17,7 +17,7 @@ from accounts.services import imap_credentials_for
 from mailview.imap import InvalidImapInput, MailboxNotFound, PoolTimeout, get_pool, reset_pool_for_tests
 from mailview.imap.budget import ConnectionBudget
 from mailview.imap.pool import SessionPool
-from tests.support import REPO, DovecotLog, dovecot_connections, imap_direct, mailstack, wait_until
+from tests.support import REPO, DovecotLog, dies_with_this_process, dovecot_connections, imap_direct, mailstack, wait_until
 from webmail.redis_client import get_redis, key_prefix
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -93,7 +93,8 @@ def test_two_processes_of_8_threads_stay_within_the_users_budget(mail_user):
     env = {**os.environ, "BUDGET": str(budget), "PER_PROCESS": "4"}
     user_key = f"multi-{mail_user.email}"
     procs = [
-        subprocess.Popen([sys.executable, str(REPO / "tests" / "pool_worker.py"), mail_user.email, mail_user.password, user_key, "8", "15"], env=env, stdout=subprocess.PIPE, text=True)
+        subprocess.Popen([sys.executable, str(REPO / "tests" / "pool_worker.py"), mail_user.email, mail_user.password, user_key, "8", "15"], env=env, stdout=subprocess.PIPE, text=True,
+                         preexec_fn=dies_with_this_process())
         for _ in range(2)
     ]
     dovecot_peak = 0

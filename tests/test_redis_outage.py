@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.support import REPO, TEST_VAR, CeleryWorker, imap_direct, mail_user_with, wait_until
+from tests.support import REPO, TEST_VAR, CeleryWorker, dies_with_this_process, imap_direct, mail_user_with, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 OUTAGE_LINE = "Redis unreachable"
@@ -62,7 +62,7 @@ class PrivateRedis:
         self.process = subprocess.Popen(
             ["redis-server", "--port", str(self.port), "--bind", "127.0.0.1", "--dir", str(self.dir), "--save", "",
              "--appendonly", "yes", "--appendfsync", "always", "--daemonize", "no", "--logfile", str(self.dir / "redis.log")],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, preexec_fn=dies_with_this_process(),
         )
         wait_until(lambda: port_open(self.port) or self.process.poll() is not None, timeout=30, message="redis-server to listen")
         assert self.process.poll() is None, (self.dir / "redis.log").read_text()[-2000:]
@@ -120,7 +120,7 @@ class PrivateCeleryWorker(CeleryWorker):
         with open(self.log_path, "ab") as log:
             self.process = subprocess.Popen(
                 [self.celery, "-A", "webmail", "worker", "--concurrency", "1", "--loglevel", "INFO", "-n", f"{self.name}@%h", "--without-mingle", "--without-gossip"],
-                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+                cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=dies_with_this_process(),
             )
 
         def ready() -> bool:
@@ -152,6 +152,7 @@ def stack(django_db_setup):  # type: ignore[no-untyped-def]
         [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
          "--control-socket", str(TEST_VAR / f"test-outage-{port}.ctl")],
         cwd=REPO, env={**os.environ, **env, "DATABASE_URL": f"sqlite:///{db}"}, stdout=log, stderr=subprocess.STDOUT,
+        preexec_fn=dies_with_this_process(),
     )
     worker = PrivateCeleryWorker(db, name="outage", env=env)
     try:

@@ -35,7 +35,17 @@ import pytest
 import redis
 
 from mailview.imap.budget import ConnectionBudget
-from tests.support import REPO, TEST_VAR, MailUser, append_message, dovecot_connections, imap_direct, new_mail_user, wait_until
+from tests.support import (
+    REPO,
+    TEST_VAR,
+    MailUser,
+    append_message,
+    dies_with_this_process,
+    dovecot_connections,
+    imap_direct,
+    new_mail_user,
+    wait_until,
+)
 
 BUDGET = 3  # WEBMAIL_POOL_PER_USER_TOTAL for these processes: below what 2 web + 2 workers could open
 PREFIX = f"webmail-scale-{uuid.uuid4().hex[:6]}"
@@ -67,7 +77,9 @@ class Node:
     def start(self) -> None:
         self.log_path = TEST_VAR / f"test-scale-{self.name}.log"
         log = open(self.log_path, "wb")  # noqa: SIM115 - handed to the child
-        self.process = subprocess.Popen(self.argv, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            self.argv, cwd=REPO, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=dies_with_this_process(),
+        )
         log.close()
         wait_until(lambda: self.process.poll() is not None or self.ready in self.log_path.read_text(errors="replace"),
                    timeout=90, interval=0.2, message=f"{self.name} to start")

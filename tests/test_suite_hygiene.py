@@ -1,9 +1,11 @@
 """The test suite cleans up after itself: the mail users a test module makes are deleted with
-their mail when the module ends, so var/ does not grow with every run."""
+their mail when the module ends, so var/ does not grow with every run; the processes it starts
+end with it, even when it is killed."""
 from __future__ import annotations
 
 import os
 import re
+import signal
 import subprocess
 import sys
 import uuid
@@ -12,7 +14,18 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
-from tests.support import CREATED_MAIL_USERS, REPO, MailUser, imap_direct, mailstack, new_mail_user, remove_mail_users_since
+from tests.support import (
+    CREATED_MAIL_USERS,
+    REPO,
+    TEST_VAR,
+    MailUser,
+    imap_direct,
+    mailstack,
+    new_mail_user,
+    process_running,
+    remove_mail_users_since,
+    wait_until,
+)
 
 INNER_MODULE = '''
 import pytest
@@ -115,3 +128,49 @@ def test_tests_keep_their_files_in_the_shards_own_folder():
         if path.name != "test_suite_hygiene.py" and writes_under_var.search(path.read_text())
     ]
     assert offenders == []
+
+
+# A test run in miniature: starts a Celery worker with the suite's helper, notes its pid, waits.
+RUN_THAT_STARTS_A_WORKER = """
+import os, time
+import django
+django.setup()
+from tests.support import CeleryWorker
+worker = CeleryWorker({db!r}, {name!r}, queues={name!r}, concurrency=1)
+worker.start()
+with open({out!r} + ".tmp", "w") as handle:
+    handle.write(str(worker.process.pid))
+os.replace({out!r} + ".tmp", {out!r})
+time.sleep(600)  # until it is killed
+"""
+
+
+def test_a_worker_the_tests_started_ends_when_the_test_run_is_killed(tmp_path):
+    """A run killed from outside (SIGKILL, a CI timeout) takes its Celery worker with it, instead of
+    leaving it consuming a queue against the run's deleted database."""
+    name, out = f"orphan-{uuid.uuid4().hex[:8]}", tmp_path / "worker.pid"
+    code = RUN_THAT_STARTS_A_WORKER.format(db=str(tmp_path / "gone.sqlite3"), name=name, out=str(out))
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "webmail.settings"}
+    with open(tmp_path / "run.log", "wb") as log:
+        run = subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT)
+    worker = 0
+    try:
+        wait_until(lambda: out.exists() or run.poll() is not None, timeout=120, interval=0.2, message="the run to start its worker")
+        assert out.exists(), (tmp_path / "run.log").read_text()[-3000:]
+        worker = int(out.read_text())
+        assert process_running(worker)
+        run.kill()
+        run.wait(timeout=30)
+        wait_until(lambda: not process_running(worker), timeout=60, interval=0.2, message="the worker to end after its run was killed")
+    finally:
+        if run.poll() is None:
+            run.kill()
+            run.wait(timeout=30)
+        if worker and process_running(worker):  # the orphan this test is about: end it and its pool
+            children = subprocess.run(["pgrep", "-P", str(worker)], capture_output=True, text=True).stdout.split()
+            for pid in [worker, *map(int, children)]:
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except ProcessLookupError:
+                    pass
+        (TEST_VAR / f"test-celery-{name}.log").unlink(missing_ok=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -62,22 +62,30 @@ class Requests:
 class Running:
     """A WatchService on a thread, watching only the people this test made present."""
 
-    def __init__(self, people: dict[int, MailUser], *, budget: ConnectionBudget | None = None) -> None:
+    def __init__(
+        self, people: dict[int, MailUser], *, budget: ConnectionBudget | None = None,
+        credentials_for: Callable[[str], tuple[ServerEndpoint, Credentials]] | None = None, private: bool = False, **config: Any,
+    ) -> None:
         self.people = people
         self.requests = Requests()
         self.budget = budget or _budget()
         self.service = WatchService(
             redis=get_redis(),
             prefix=key_prefix(),
-            credentials_for=lambda key: (_endpoint(), Credentials(people[int(key)].email, people[int(key)].password)),
+            credentials_for=credentials_for or self.credentials_for,
             budget=self.budget,
             enqueue=self.requests,
-            config=WatchConfig(presence_seconds=0.2, renew_seconds=1.0, grace_seconds=0.0, backoff_base=0.5, backoff_cap=2.0),
-            present_users=lambda: [pk for pk in events.present_users() if pk in people],
+            config=WatchConfig(**{"presence_seconds": 0.2, "renew_seconds": 1.0, "grace_seconds": 0.0, "backoff_base": 0.5, "backoff_cap": 2.0, **config}),
+            # private: present are `people` (the test adds to it), unseen by other replicas (the
+            # session's watcher process, once a test started it, watches everybody present).
+            present_users=(lambda: list(people)) if private else (lambda: [pk for pk in events.present_users() if pk in people]),
         )
         self.stop = threading.Event()
         self.thread = threading.Thread(target=self.service.run, args=(self.stop,), daemon=True)
         self.thread.start()
+
+    def credentials_for(self, key: str) -> tuple[ServerEndpoint, Credentials]:
+        return _endpoint(), Credentials(self.people[int(key)].email, self.people[int(key)].password)
 
     def person(self, pk: int) -> Any:
         return self.service.people.get(pk)
@@ -98,7 +106,8 @@ def watching() -> Iterator[Any]:
 
     def start(people: dict[int, MailUser], **kwargs: Any) -> Running:
         for pk in people:
-            events.mark_present(pk)
+            if not kwargs.get("private"):
+                events.mark_present(pk)
             made_present.append(pk)
         running = Running(people, **kwargs)
         started.append(running)
@@ -320,3 +329,96 @@ def test_a_replica_that_lost_the_lease_lets_go_and_leaves_the_new_owners_lease(w
     wait_until(lambda: running.service.counters["rounds"] >= rounds + 3, message="three more rounds")
     assert pk not in running.service.people and dovecot_connections(user.email) == 0
     get_redis().delete(f"{key_prefix()}:live:watch-lease:{pk}")
+
+
+def _lease_ttl_rises(pk: int, owner: str, count: int) -> Callable[[], bool]:
+    """A condition: the person's lease has been renewed (its TTL went up) `count` times since the
+    first call, and it belonged to `owner` every time it was looked at."""
+    key = f"{key_prefix()}:live:watch-lease:{pk}"
+    seen = {"ttl": get_redis().pttl(key), "rises": 0}
+
+    def renewed() -> bool:
+        assert _lease_owner(pk) == owner, "the lease ran out or changed hands"
+        ttl = get_redis().pttl(key)
+        if ttl > seen["ttl"]:
+            seen["rises"] += 1
+        seen["ttl"] = ttl
+        return seen["rises"] >= count
+
+    return renewed
+
+
+def test_leases_are_renewed_while_the_round_is_stuck_in_slow_work(watching):
+    """A loaded machine makes the round late (connects, database, sync requests): the leases are
+    renewed on a thread of their own, so the people already watched stay with their replica."""
+    user, pk = new_mail_user("kept"), _pk()
+    slow_user, slow_pk = new_mail_user("slow"), _pk()
+    entered, release = threading.Event(), threading.Event()
+
+    def credentials_for(key: str) -> tuple[ServerEndpoint, Credentials]:
+        if int(key) == slow_pk:  # the round's thread waits here, as on a database that answers late
+            entered.set()
+            release.wait(timeout=120)
+        mail = user if int(key) == pk else slow_user
+        return _endpoint(), Credentials(mail.email, mail.password)
+
+    log = DovecotLog()
+    running = watching({pk: user}, lease_seconds=4.0, renew_seconds=1.0, credentials_for=credentials_for, private=True)
+    running.wait_up(pk)
+    claimed = running.person(pk)
+    replica = running.service.replica_id
+    running.people[slow_pk] = slow_user  # present now
+    try:
+        wait_until(entered.is_set, timeout=30, message="the round to be stuck in the slow person's connect")
+        # Renewed six times (a second apart) while the round is stuck: longer than the 4 s lease.
+        wait_until(_lease_ttl_rises(pk, replica, 6), timeout=30, interval=0.2, message="six renewals while the round is stuck")
+        release.set()
+        running.wait_up(slow_pk)
+        assert running.person(pk) is claimed and claimed.status == "up"
+        assert running.service.counters["lost_leases"] == 0
+        assert dovecot_connections(user.email) == 1 and log.logins(user.email) == 1
+    finally:
+        release.set()
+        events.clear_watched(slow_pk)
+
+
+def test_a_lease_that_ran_out_with_nobody_taking_it_is_kept_without_a_handover(watching):
+    """A renewal that comes after the lease expired, with no other replica having taken it, keeps
+    the person where they are: no new claim, no second login."""
+    user, pk = new_mail_user("late"), _pk()
+    log = DovecotLog()
+    running = watching({pk: user}, private=True)  # no other replica could take the lease
+    running.wait_up(pk)
+    claimed = running.person(pk)
+    replica = running.service.replica_id
+    get_redis().delete(f"{key_prefix()}:live:watch-lease:{pk}")  # as if it had expired
+    wait_until(lambda: _lease_owner(pk) == replica, message="the lease taken again")
+    rounds = running.service.counters["rounds"]
+    wait_until(lambda: running.service.counters["rounds"] >= rounds + 3, message="three more rounds")
+    assert running.person(pk) is claimed and claimed.status == "up"
+    assert running.service.counters["lost_leases"] == 0
+    assert dovecot_connections(user.email) == 1 and log.logins(user.email) == 1
+
+
+def test_a_replica_whose_round_hangs_stops_renewing_so_its_people_can_move(watching):
+    """The keeper renews only while the round turns: a hung replica must not keep its people."""
+    user, pk = new_mail_user("hung"), _pk()
+    slow_user, slow_pk = new_mail_user("hang"), _pk()
+    entered, release = threading.Event(), threading.Event()
+
+    def credentials_for(key: str) -> tuple[ServerEndpoint, Credentials]:
+        if int(key) == slow_pk:
+            entered.set()
+            release.wait(timeout=120)
+        mail = user if int(key) == pk else slow_user
+        return _endpoint(), Credentials(mail.email, mail.password)
+
+    running = watching({pk: user}, lease_seconds=4.0, renew_seconds=1.0, stall_seconds=2.0, credentials_for=credentials_for, private=True)
+    running.wait_up(pk)
+    running.people[slow_pk] = slow_user  # present now
+    try:
+        wait_until(entered.is_set, timeout=30, message="the round to hang")
+        wait_until(lambda: _lease_owner(pk) is None, timeout=30, message="the hung replica's lease to run out")
+    finally:
+        release.set()
+        events.clear_watched(slow_pk)

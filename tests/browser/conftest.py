@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.support import REPO, TEST_VAR, wait_until
+from tests.support import REPO, TEST_VAR, dies_with_this_process, wait_until
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -46,7 +46,7 @@ def app_server(django_db_setup, django_db_blocker, event_server):
         [str(Path(sys.executable).parent / "gunicorn"), "webmail.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "2",
          "--control-socket", str(TEST_VAR / f"test-gunicorn-{port}.ctl"),
          "--access-logfile", str(TEST_VAR / f"test-gunicorn-access-{port}.log")],
-        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=REPO, env=env, stdout=log, stderr=subprocess.STDOUT, preexec_fn=dies_with_this_process(),
     )
     try:
         wait_until(lambda: _port_open(port) or process.poll() is not None, timeout=30, message="gunicorn to listen")

@@ -6,11 +6,20 @@
 - **Whom.** Exactly the people in `events.present_users()` (an open tab), kept for
   `grace_seconds` after their last tab closed.
 - **Leases.** A person is watched by the replica holding `<prefix>:live:watch-lease:<pk>`
-  (`SET NX PX`, value = the replica's id, renewed every `renew_seconds`, expires after
-  `lease_seconds`), so two replicas never watch the same person and a dead replica's people
-  are taken over once its leases expire. Replicas announce themselves in
-  `<prefix>:live:watchers` (a sorted set scored by expiry); a free lease goes first to the
-  person's rendezvous-hash replica, and to anyone once it has stayed free for a round.
+  (`SET NX PX`, value = the replica's id, expires after `lease_seconds`), so two replicas never
+  watch the same person and a dead replica's people are taken over once its leases expire.
+  Replicas announce themselves in `<prefix>:live:watchers` (a sorted set scored by expiry); a
+  free lease goes first to the person's rendezvous-hash replica, and to anyone once it has
+  stayed free for a round (`SET NX`: only a lease that really expired, or was let go).
+  The leases are renewed by a thread of their own, the lease keeper: every quarter of the
+  lease (`renew_seconds`), all of them in one pipelined Lua call, whatever the round and the
+  selector loop are busy with, so a loaded machine (late rounds: connects, sync requests,
+  thousands of events) does not let them run out and hand people back and forth. A lease that
+  ran out with nobody taking it is taken again at once; one that another replica holds is
+  reported to the round, which drops that person (connection, budget, watched mark). If the
+  round itself stops turning for `stall_seconds`, the keeper stops renewing, so a hung
+  replica's people move on; and a round that finds leases unrenewed for `lease_seconds` lets
+  go of those people (they may be another replica's by now).
 - **Budget.** The connection holds a lease in the person's IMAP connection budget (the same
   `ConnectionBudget` the pool uses): when the budget is full the watcher asks the pools to close
   idle connections of the person and tries again with backoff.
@@ -25,12 +34,13 @@
 - **Reconnects** back off exponentially (`backoff_base` doubling up to `backoff_cap`).
 - **Stats** for the admin (`watcher_stats`) are published to Redis every few seconds.
 
-Everything but the hub's own I/O happens on the thread that calls `run()`.
+Everything but the hub's own I/O and the lease keeper happens on the thread that calls `run()`.
 """
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import itertools
 import json
 import logging
 import os
@@ -53,12 +63,17 @@ log = logging.getLogger(__name__)
 
 SYNC_TASK = "mailview.sync_folders"
 
-# Renew our leases; KEYS = lease keys, ARGV = [replica id, lease ms]. Returns the indexes (1-based) lost.
+# Renew our leases; KEYS = lease keys, ARGV = [replica id, lease ms]. Returns the indexes (1-based)
+# lost to another replica. A lease that ran out (a renewal came late) and that nobody took is
+# still ours: taken again, so a late renewal alone never hands a person over.
 _RENEW = """
 local lost = {}
 for i, key in ipairs(KEYS) do
-  if redis.call('GET', key) == ARGV[1] then
+  local owner = redis.call('GET', key)
+  if owner == ARGV[1] then
     redis.call('PEXPIRE', key, ARGV[2])
+  elseif not owner then
+    redis.call('SET', key, ARGV[1], 'PX', ARGV[2])
   else
     table.insert(lost, i)
   end
@@ -83,7 +98,9 @@ CredentialsFor = Callable[[str], tuple[ServerEndpoint, Credentials]]
 class WatchConfig:
     grace_seconds: float = 180.0
     lease_seconds: float = 8.0
-    renew_seconds: float = 3.0
+    renew_seconds: float | None = None  # None: a quarter of the lease
+    # The keeper stops renewing when the round has not turned for this long (a hung replica).
+    stall_seconds: float = 60.0
     presence_seconds: float = 1.0
     coalesce_seconds: float = 0.1
     backoff_base: float = 1.0
@@ -103,11 +120,16 @@ class WatchConfig:
     response_timeout: float = 30.0
     ignore_capabilities: frozenset[str] = frozenset()
 
+    def renew_interval(self) -> float:
+        return self.renew_seconds if self.renew_seconds is not None else self.lease_seconds / 4
+
 
 @dataclass
 class _Person:
     pk: int
     last_present: float
+    claim: int = 0  # which claim of the lease this is (a lost lease reported late is an older one's)
+    claimed_at: float = 0.0  # monotonic
     status: str = "idle"  # idle (not connected) | connecting | up
     token: str | None = None  # the budget lease of its connection
     mode: str = ""
@@ -162,15 +184,25 @@ class WatchService:
             ignore_capabilities=self.config.ignore_capabilities,
         )
         self.people: dict[int, _Person] = {}  # the people whose lease we hold
+        # Who is in `people` changes only under this lock, and the keeper renews under it: a
+        # person let go is either renewed before or released after, never revived by a renewal.
+        self._people_lock = threading.Lock()
+        self._claims = itertools.count(1)
         self._seen_free: set[int] = set()
         self._next_presence = 0.0
-        self._next_renew = 0.0
         self._next_budget_renew = 0.0
         self._next_marks = 0.0
         self._next_stats = 0.0
-        self._last_renewed = time.monotonic()
+        self._last_renewed = time.monotonic()  # when the last successful renewal started
+        self._turned = time.monotonic()  # when the round's thread last took a step
+        self._keeper: threading.Thread | None = None
+        self._keeper_stop = threading.Event()
+        self._keeper_failing = False
         self._failing = False
-        self.counters = {"rounds": 0, "reconnects": 0, "changes": 0, "syncs": 0, "budget_waits": 0, "failures": 0}
+        self.counters = {
+            "rounds": 0, "reconnects": 0, "changes": 0, "syncs": 0, "budget_waits": 0, "failures": 0,
+            "renewals": 0, "lost_leases": 0,
+        }
         self.started_at = time.time()
 
     # -- running ------------------------------------------------------------------
@@ -178,14 +210,45 @@ class WatchService:
     def run(self, stop: threading.Event) -> None:
         """Watch until `stop` is set; then let go of every person (leases, budget, marks)."""
         self.hub.start()
+        self.start_keeper()
         try:
             while not stop.is_set():
                 self.step(wait=True)
         finally:
             self.shutdown()
 
+    def start_keeper(self) -> None:
+        """Start the lease keeper's thread (`run` does)."""
+        self._turned = time.monotonic()
+        self._keeper = threading.Thread(target=self._keep_leases, name="watch-leases", daemon=True)
+        self._keeper.start()
+
+    def _keep_leases(self) -> None:
+        interval = self.config.renew_interval()
+        while True:
+            started = time.monotonic()
+            try:
+                self.renew_leases()
+            except Exception as exc:  # noqa: BLE001 - Redis away: the round lets go once the leases are too old
+                if not self._keeper_failing:
+                    self._keeper_failing = True
+                    log.warning("watcher: renewing the leases failed (%s); retrying every %.1f s", type(exc).__name__, interval)
+            else:
+                self._keeper_failing = False
+            if self._keeper_stop.wait(max(0.0, interval - (time.monotonic() - started))):
+                return
+
     def step(self, *, wait: bool) -> None:
         now = time.monotonic()
+        self._turned = now
+        if self.people and now - self._last_renewed > self.config.lease_seconds:
+            # Leases not renewed (nor claimed) for their lifetime may be another replica's by now:
+            # never watch twice.
+            stale = [p.pk for p in self.people.values() if now - max(p.claimed_at, self._last_renewed) > self.config.lease_seconds]
+            if stale:
+                log.warning("watcher: leases not renewed for %.0f s; letting go of %d people", now - self._last_renewed, len(stale))
+            for pk in stale:
+                self._let_go(pk, release_lease=False)
         timeout = max(0.0, min(self._next_presence, self._next_flush()) - now) if wait else 0.0
         try:
             if self._held is not None:
@@ -218,13 +281,11 @@ class WatchService:
         if not self._failing:
             self._failing = True
             log.warning("watcher: a round failed (%s); retrying every %.0f s", type(exc).__name__, self.config.presence_seconds)
-        # Leases not renewed for their lifetime may be another replica's by now: never watch twice.
-        if self.people and now - self._last_renewed > self.config.lease_seconds:
-            log.warning("watcher: leases not renewed for %.0f s; letting go of %d people", now - self._last_renewed, len(self.people))
-            for pk in list(self.people):
-                self._let_go(pk, release_lease=False)
 
     def shutdown(self) -> None:
+        self._keeper_stop.set()
+        if self._keeper is not None:
+            self._keeper.join(timeout=10)
         for pk in list(self.people):
             self._let_go(pk, release_lease=True)
         self.hub.stop()
@@ -246,9 +307,6 @@ class WatchService:
         for pk, person in list(self.people.items()):
             if now - person.last_present > self.config.grace_seconds:
                 self._let_go(pk, release_lease=True)
-        if now >= self._next_renew:
-            self._next_renew = now + self.config.renew_seconds
-            self._renew_leases(wall)
         self._claim([pk for pk in present if pk not in self.people], now)
         due = [p for p in self.people.values() if p.status == "idle" and now >= p.retry_at]
         for person in due[: self.config.connects_per_round]:
@@ -263,18 +321,29 @@ class WatchService:
             self._next_stats = now + self.config.stats_seconds
             self._publish_stats(wall)
 
-    def _renew_leases(self, wall: float) -> None:
-        ttl_ms = int(self.config.lease_seconds * 1000)
-        self.redis.zadd(self._replicas_key(), {self.replica_id: wall + self.config.lease_seconds})
-        self.redis.zremrangebyscore(self._replicas_key(), "-inf", wall)
-        pks = list(self.people)
+    def renew_leases(self) -> None:
+        """Renew every lease we hold and our place among the replicas, in one round trip (the
+        keeper's thread). Leases another replica holds now are handed to the round (`lost`)."""
         renewing_at = time.monotonic()
-        lost = self._renew_script(keys=[self._lease_key(pk) for pk in pks], args=[self.replica_id, ttl_ms]) if pks else []
+        if renewing_at - self._turned > self.config.stall_seconds:
+            # The round is stuck: let the leases run out so the people move to a live replica.
+            log.warning("watcher: the round has not turned for %.0f s; not renewing leases", renewing_at - self._turned)
+            return
+        wall = time.time()
+        ttl_ms = int(self.config.lease_seconds * 1000)
+        with self._people_lock:
+            held = [(pk, person.claim) for pk, person in self.people.items()]
+            pipe = self.redis.pipeline(transaction=False)
+            pipe.zadd(self._replicas_key(), {self.replica_id: wall + self.config.lease_seconds})
+            pipe.zremrangebyscore(self._replicas_key(), "-inf", wall)
+            if held:
+                self._renew_script(keys=[self._lease_key(pk) for pk, _ in held], args=[self.replica_id, ttl_ms], client=pipe)
+            replies = pipe.execute()
         self._last_renewed = renewing_at
-        for index in lost or []:
-            pk = pks[int(index) - 1]
-            log.warning("watcher: lost the lease of user %s to another replica", pk)
-            self._let_go(pk, release_lease=False)
+        self.counters["renewals"] += 1
+        for index in (replies[2] if held else None) or []:
+            pk, claim = held[int(index) - 1]
+            self._events.put(("lost", str(pk), claim))
 
     def _claim(self, candidates: list[int], now: float) -> None:
         room = self.config.max_people - len(self.people)
@@ -300,7 +369,8 @@ class WatchService:
         seen_free: set[int] = set()
         for (pk, kind), reply in zip(asked, replies, strict=True):
             if kind == "set" and reply:
-                self.people[pk] = _Person(pk=pk, last_present=now)
+                with self._people_lock:
+                    self.people[pk] = _Person(pk=pk, last_present=now, claim=next(self._claims), claimed_at=now)
                 log.info("watcher: watching user %s", pk)
             elif kind == "exists" and not reply:
                 seen_free.add(pk)
@@ -330,7 +400,8 @@ class WatchService:
         self.hub.watch(user_key, endpoint, credentials)
 
     def _let_go(self, pk: int, *, release_lease: bool) -> None:
-        person = self.people.pop(pk, None)
+        with self._people_lock:
+            person = self.people.pop(pk, None)
         if person is None:
             return
         self.hub.unwatch(str(pk))
@@ -359,7 +430,15 @@ class WatchService:
         if person is None:
             return  # let go of meanwhile
         now = time.monotonic()
-        if kind == "changes":
+        if kind == "lost":
+            if payload != person.claim:
+                return  # an earlier claim's lease; this one was taken since
+            # Another replica holds the lease now (ours ran out and it took it): drop the person
+            # (connection, budget, watched mark: the new owner marks its own watch), keep its lease.
+            self.counters["lost_leases"] += 1
+            log.warning("watcher: lost the lease of user %s to another replica", person.pk)
+            self._let_go(person.pk, release_lease=False)
+        elif kind == "changes":
             folders, at = payload
             self.counters["changes"] += 1
             person.last_event = time.time()
@@ -485,7 +564,7 @@ def watcher_overview() -> dict[str, Any]:
     except Exception:  # noqa: BLE001 - the pool's rows still show
         replicas = []
     now = time.time()
-    columns = ["replica", "people", "up", "connecting", "waiting", "reconnects", "changes", "syncs", "budget_waits", "failures"]
+    columns = ["replica", "people", "up", "connecting", "waiting", "reconnects", "changes", "syncs", "budget_waits", "failures", "lost_leases"]
     people = []
     for replica in replicas:
         for row in replica.get("rows", []):
