@@ -301,14 +301,8 @@ def test_a_watched_page_without_state_asks_for_a_sync_and_later_pages_use_it(per
 CHANGES = ["append", "smtp", "flags", "move", "expunge", "append_and_expunge"]
 
 
-@pytest.mark.parametrize("change", CHANGES)
-def test_after_every_kind_of_change_and_its_sync_the_page_matches_the_server(person, change):
-    client, user, mail_user = person
-    events.mark_watched(user.pk, 60)
-    sync_all(user, mail_user)
-    before = watched_view(client, user)
-    watched_view(client, user)  # cached now
-    uids = [uid for uid, _, _ in before["rows"]]
+def change_elsewhere(mail_user, change: str, uids: list[int]) -> None:
+    """One of `CHANGES`, made by another client on INBOX's messages `uids` (newest first)."""
     with imap_direct(mail_user) as imap:
         imap.select_folder("INBOX")
         if change == "append":
@@ -326,6 +320,17 @@ def test_after_every_kind_of_change_and_its_sync_the_page_matches_the_server(per
             append_message(imap, "INBOX", subject="replacement")
             imap.delete_messages(uids[-1:])
             imap.uid_expunge(uids[-1:])
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_after_every_kind_of_change_and_its_sync_the_page_matches_the_server(person, change):
+    client, user, mail_user = person
+    events.mark_watched(user.pk, 60)
+    sync_all(user, mail_user)
+    before = watched_view(client, user)
+    watched_view(client, user)  # cached now
+    uids = [uid for uid, _, _ in before["rows"]]
+    change_elsewhere(mail_user, change, uids)
     sync_all(user, mail_user)
     assert_page_matches_server(client, user, mail_user)
     if change == "move":
@@ -428,23 +433,7 @@ def test_an_unwatched_kept_page_follows_every_kind_of_change(person, change, vie
     before = shown(client.get("/mail/INBOX/"))
     shown(client.get("/mail/INBOX/"))  # kept now
     uids = [uid for uid, _, _ in before["rows"]]
-    with imap_direct(mail_user) as imap:
-        imap.select_folder("INBOX")
-        if change == "append":
-            append_message(imap, "INBOX", subject="appended")
-        elif change == "smtp":
-            deliver_by_smtp(mail_user, subject="delivered")
-        elif change == "flags":
-            imap.add_flags(uids[:2], [b"\\Seen", b"\\Flagged"])
-        elif change == "move":
-            imap.move(uids[1:3], "Archive")
-        elif change == "expunge":
-            imap.delete_messages(uids[:1])
-            imap.uid_expunge(uids[:1])
-        elif change == "append_and_expunge":  # EXISTS unchanged
-            append_message(imap, "INBOX", subject="replacement")
-            imap.delete_messages(uids[-1:])
-            imap.uid_expunge(uids[-1:])
+    change_elsewhere(mail_user, change, uids)
     if change == "smtp":
         wait_until(lambda: len(server_view(mail_user)["rows"]) == len(uids) + 1, timeout=30, message="the delivery")
     after = shown(client.get("/mail/INBOX/"))

@@ -517,29 +517,30 @@ def conversation_page(
     needs no IMAP at all (with CONDSTORE; without it the rows are built again)."""
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     page = max(1, page)
+
+    def kept_page(kind: str, token: str, selected: SelectedFolder) -> tuple[str, ConversationPage | None]:
+        state = f"{user_key}|{folder}|{token}|{page}|{per_page}|{order}|{view}|{show_recipient}"
+        key = f"{kind}:" + hashlib.sha256(state.encode()).hexdigest()
+        hit = cache.get(key)
+        if hit is None:
+            return key, None
+        total, rows = hit
+        return key, ConversationPage(
+            folder=folder, selected=selected, page=page, per_page=per_page, total=total, order=order, view=view, conversations=rows
+        )
+
     key = ""
     if known is not None:
-        state = f"{user_key}|{folder}|{known.cache_token}|{page}|{per_page}|{order}|{view}|{show_recipient}"
-        key = "live-conversations:" + hashlib.sha256(state.encode()).hexdigest()
-        hit = cache.get(key)
+        key, hit = kept_page("live-conversations", known.cache_token, _selection_of(known))
         if hit is not None:
-            total, rows = hit
-            return ConversationPage(
-                folder=folder, selected=_selection_of(known), page=page, per_page=per_page, total=total, order=order, view=view,
-                conversations=rows,
-            )
+            return hit
     selected = imap.select(folder, readonly=True, refresh=True)
     if known is None and (token := selected_state_token(selected)):
         # Not watched: the selection's own CONDSTORE state names the folder exactly (as
         # messages.message_page keeps its rows), so an unchanged folder costs this NOOP only.
-        state = f"{user_key}|{folder}|{token}|{page}|{per_page}|{order}|{view}|{show_recipient}"
-        key = "selected-conversations:" + hashlib.sha256(state.encode()).hexdigest()
-        hit = cache.get(key)
+        key, hit = kept_page("selected-conversations", token, selected)
         if hit is not None:
-            total, rows = hit
-            return ConversationPage(
-                folder=folder, selected=selected, page=page, per_page=per_page, total=total, order=order, view=view, conversations=rows,
-            )
+            return hit
     threads = folder_threads_kept(imap=imap, user_key=user_key, selected=selected, build_limit=build_limit)
     if threads is None:
         return None
