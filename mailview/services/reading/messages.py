@@ -185,7 +185,7 @@ def message_page(
             everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, keys=keys)
             total, uids = len(everything), everything[first - 1 : last]
     kept = previews_kept(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uids=uids)
-    raw = imap.fetch_summaries(uids, preview=[u for u in uids if u not in kept])
+    raw = imap.fetch_list_rows(uids, preview=[u for u in uids if u not in kept], recipients=show_recipient)
     previews = message_previews(imap=imap, raw=raw, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key, kept=kept)
     # A message expunged between SORT and FETCH is simply missing from the page.
     messages = [summarize(raw[uid], show_recipient=show_recipient, preview=previews.get(uid, "")) for uid in uids if uid in raw]
@@ -229,7 +229,7 @@ def _known_page(
     if selected.uidvalidity != known.uidvalidity:
         return None  # a resync is on its way: ask the server
     kept = previews_kept(user_key=user_key, folder=known.folder, uidvalidity=known.uidvalidity, uids=uids)
-    raw = imap.fetch_summaries(uids, preview=[u for u in uids if u not in kept])
+    raw = imap.fetch_list_rows(uids, preview=[u for u in uids if u not in kept], recipients=show_recipient)
     previews = message_previews(imap=imap, raw=raw, folder=known.folder, uidvalidity=known.uidvalidity, user_key=user_key, kept=kept)
     return total, [summarize(raw[uid], show_recipient=show_recipient, preview=previews.get(uid, "")) for uid in uids if uid in raw]
 
