@@ -41,13 +41,13 @@ TRICKY = {
 }
 
 
-# Where an address lacks a part Dovecot's ENVELOPE says so in its place; the header fields
-# say what the mail says (`From: foo` shows "foo", not "foo@MISSING_DOMAIN").
-DOVECOT_FILLERS = ("MISSING_MAILBOX", "MISSING_DOMAIN", "SYNTAX_ERROR")
+# Where an address lacks a part the server's ENVELOPE says so in its place (Dovecot, Cyrus);
+# the header fields say what the mail says (`From: foo` shows "foo", not "foo@MISSING_DOMAIN").
+ENVELOPE_FILLERS = ("MISSING_MAILBOX", "MISSING_DOMAIN", "SYNTAX_ERROR", "@unspecified-domain")
 
 
 def comparable(old: MessageSummary, new: MessageSummary) -> tuple[MessageSummary, MessageSummary]:
-    if old == new or not any(f in old.correspondent_email for f in DOVECOT_FILLERS):
+    if old == new or not any(f in old.correspondent_email for f in ENVELOPE_FILLERS):
         return old, new
     blank = {"correspondent_email": ""}
     if old.correspondent == old.correspondent_email:  # no name: the row shows the address
