@@ -38,6 +38,15 @@ _PLACEHOLDER_BASE = 0xE000  # the Private Use Area: never in a Latin-1 string
 _MAX_PLACEHOLDERS = 0x1800
 _PLACEHOLDER = re.compile("[\ue000-\uf7ff]")
 _BLANKS = re.compile("[ \t]+")
+# One address of the shapes `_simple_addresses` reads, and the comma after it (or the end).
+# Words and blanks never overlap and every repeat is possessive: linear on any input.
+_ATEXT = r"[^<>@ \t\",()\\:;\[\]\x00-\x1f\x7f.]++"
+_ATOMS = _ATEXT + r"(?:\." + _ATEXT + r")*+"  # a dot-atom: no dot first, last or twice
+_PHRASE = r"[^<>@ \t\",()\\:;\[\]\x00-\x1f\x7f]++(?:[ \t]++[^<>@ \t\",()\\:;\[\]\x00-\x1f\x7f]++)*+"
+_SIMPLE = re.compile(
+    r'[ \t]*+(?:(?:"(?P<quoted>[^"\\\x00-\x08\x0a-\x1f\x7f]*+)"|(?P<phrase>' + _PHRASE + r')?+)[ \t]*+<(?P<local>' + _ATOMS + r")@(?P<host>"
+    + _ATOMS + r")>|(?P<bare_local>" + _ATOMS + r")@(?P<bare_host>" + _ATOMS + r"))[ \t]*+(?:,|\Z)"
+)
 # One field: a name, a colon, the value up to a line end not followed by white space.
 _FIELD = re.compile(rb"^([!-9;-~]+)[ \t]*:(.*?)(?=\r?\n(?![ \t])|\Z)", re.M | re.S)
 
@@ -82,6 +91,12 @@ def parse_addresses(value: bytes) -> tuple[HeaderAddress, ...]:
     domain stays empty (not `MISSING_DOMAIN`). Raises on what the stdlib parser cannot read
     (the caller falls back to ENVELOPE)."""
     text = value[:MAX_VALUE_BYTES].decode("latin-1").replace("\r", "").replace("\n", "")
+    simple = _simple_addresses(text)
+    return simple if simple is not None else _stdlib_addresses(text)
+
+
+def _stdlib_addresses(text: str) -> tuple[HeaderAddress, ...]:
+    """`parse_addresses` by the stdlib's parser, encoded words swapped out meanwhile."""
     words: list[str] = []
 
     def protect(match: re.Match[str]) -> str:
@@ -111,6 +126,29 @@ def parse_addresses(value: bytes) -> tuple[HeaderAddress, ...]:
                 mailbox=local.encode("latin-1", "replace").decode("utf-8", "replace"),
                 host=host.encode("latin-1", "replace").decode("utf-8", "replace"),
             ))
+    return tuple(out)
+
+
+def _simple_addresses(text: str) -> tuple[HeaderAddress, ...] | None:
+    """The common shapes without the stdlib parser (it costs ~0.5 ms an address): a list of
+    `Name <a@b>`, `"Name, quoted" <a@b>`, `<a@b>` and `a@b` with no comment, group, escape,
+    route or domain literal; None for anything else. The same answer as the parser's (the
+    unit tests compare them)."""
+    out = []
+    pos, end = 0, len(text)
+    while pos < end:
+        match = _SIMPLE.match(text, pos)
+        if match is None or match.end() == pos:
+            return None
+        pos = match.end()
+        local, host = match.group("local") or match.group("bare_local"), match.group("host") or match.group("bare_host")
+        quoted = match.group("quoted")
+        name = _BLANKS.sub(" ", quoted if quoted is not None else match.group("phrase") or "").strip(" ")
+        out.append(HeaderAddress(
+            name=name.encode("latin-1") if name else None,
+            mailbox=local.encode("latin-1").decode("utf-8", "replace"),
+            host=host.encode("latin-1").decode("utf-8", "replace"),
+        ))
     return tuple(out)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from mailview.imap import headers
 from mailview.imap.headers import MAX_VALUE_BYTES, header_fields, parse_addresses, row_headers
 from mailview.mime import decode_header_value
 
@@ -139,3 +140,41 @@ def test_any_bytes_give_fields_or_none_never_an_exception(value):
 def test_address_syntax_soup_never_raises(pieces):
     parsed = row_headers(("From: " + "".join(pieces) + "\r\n\r\n").encode("utf-8"))
     assert parsed is None or isinstance(parsed.from_, tuple)
+
+
+# The shapes of nearly all mail take a fast path; it must answer as the stdlib parser does.
+_WORD = st.one_of(
+    st.text(alphabet=st.sampled_from(list("abcXYZ019.!#$%&'*+-/=?^_`{|}~") + ["é", "ö", "\xa0", "\x85", "…"]), min_size=1, max_size=8),
+    st.sampled_from(["=?utf-8?q?J=C3=B6rg?=", "=?utf-8?b?SsO?=", "=?iso-8859-1?q?caf=E9?="]),
+)
+_NAME = st.lists(_WORD, min_size=0, max_size=4).map(" ".join)
+_LOCAL = st.lists(st.text(alphabet=st.sampled_from(list("abcz09+-_=") + ["é"]), min_size=1, max_size=6), min_size=1, max_size=3).map(".".join)
+_HOST = st.lists(st.text(alphabet=st.sampled_from(list("abcz09-")), min_size=1, max_size=6), min_size=1, max_size=3).map(".".join)
+_ADDRESS = st.one_of(
+    st.builds(lambda n, lo, h, blank: f"{n}{blank}<{lo}@{h}>", _NAME, _LOCAL, _HOST, st.sampled_from(["", " ", "  ", "\t"])),
+    st.builds(lambda n, lo, h: f'"{n}" <{lo}@{h}>', st.one_of(_NAME, st.sampled_from(["Doe, Jane", "a;b:c", "<x@y>", "  spaced  out "])), _LOCAL, _HOST),
+    st.builds(lambda lo, h: f"{lo}@{h}", _LOCAL, _HOST),
+)
+
+
+@settings(max_examples=200)
+@given(st.lists(_ADDRESS, min_size=1, max_size=4), st.sampled_from([",", ", ", " , ", ",\t"]))
+def test_the_fast_path_answers_as_the_stdlib_parser(addresses, comma):
+    text = comma.join(addresses).encode("utf-8").decode("latin-1")
+    fast = headers._simple_addresses(text)
+    try:
+        slow = headers._stdlib_addresses(text)
+    except Exception:  # noqa: BLE001 - the stdlib's own bugs (`. <a@b>`): the row would ask ENVELOPE
+        slow = fast
+    if fast is not None:
+        assert fast == slow, text
+    if not any("\x85" in a or "\xa0" in a or "é" in a.split("@")[0] for a in addresses):
+        assert fast is not None, text  # the common shapes do take it
+
+
+def test_shapes_off_the_fast_path():
+    for text in ["a@b.c (c)", "G: a@b.c;", '"a\\"b" <a@b.c>', "<@r:a@b.c>", "a@[1.2.3.4]", "<>", "x <>", "   ", "a@b.c,,d@e.f"]:
+        assert headers._simple_addresses(text) is None, text
+    # Hostile sizes stay linear on both paths (a backtracking regex would hang here).
+    for text in [" " * 30_000 + "x", "a " * 15_000 + "x", '"' + "a" * 30_000, "a@" * 15_000, "a b" * 10_000 + "@"]:
+        assert headers._simple_addresses(text) is None
