@@ -411,6 +411,43 @@ def test_courier_gets_uidnext_from_status_and_moves_without_move(db):
     assert server.subjects(user, "Work") == ["m 0", "m 1"]
 
 
+# Where each server's ENVELOPE says something the header does not (issue #12's list rows read
+# the header fields, the same way on every server): Cyrus takes the last of two From fields,
+# Courier drops an 8-bit name's non-ASCII bytes.
+ENVELOPE_QUIRKS = {"cyrus": {"two-froms": ("First", "first@example.org")}, "courier": {"eight-bit": ("Björn", "b@example.org")}}
+
+
+def test_list_rows_from_header_fields_are_the_envelopes_rows(db, srv):
+    """The list's FETCH asks the header fields a row shows, not ENVELOPE (issue #12): on each
+    server, every row of mail with tricky headers is the row ENVELOPE gave (where the server's
+    ENVELOPE is not itself off), with and without the recipient column."""
+    from mailview.services.reading.messages import summarize
+    from tests.test_list_fetch import TRICKY, comparable, tricky
+
+    user = person_on(srv, "rows")
+    with srv.direct(user) as imap:
+        for name, headers in TRICKY.items():
+            imap.append("INBOX", tricky(name, headers))
+    connection = connection_to(srv, user)
+    try:
+        connection.select("INBOX")
+        uids = connection.search_uids(["ALL"])
+        before = connection.fetch_summaries(uids)
+        lean = connection.fetch_list_rows(uids, recipients=True)
+    finally:
+        connection.close()
+    assert len(uids) == len(TRICKY) and set(lean) == set(uids)
+    quirks = ENVELOPE_QUIRKS.get(srv.name, {})
+    for uid, name in zip(uids, TRICKY, strict=True):  # appended in this order
+        for recipient in (False, True):
+            old, new = comparable(summarize(before[uid], show_recipient=recipient), summarize(lean[uid], show_recipient=recipient))
+            if name in quirks:
+                row = new if name != "eight-bit" or recipient else None
+                assert row is None or (row.correspondent, row.correspondent_email) == quirks[name], (srv.name, name, row)
+                continue
+            assert new == old, (srv.name, name, recipient)
+
+
 def test_courier_speaks_only_tls_and_the_app_signs_in_over_starttls(client):
     """Courier has a certificate like Dovecot's: LOGIN before STARTTLS is refused, the app's
     profile (STARTTLS, certificate checked) signs in and lists the mailbox."""

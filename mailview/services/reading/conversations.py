@@ -561,7 +561,7 @@ def conversation_page(
     # A row's preview line is its newest message's (threaded: every message's).
     shown = sorted(full) if tree_view else [max(u for u, _d in tree if u in full) for tree in trees if any(u in full for u, _d in tree)]
     kept = previews_kept(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uids=shown)
-    raw = imap.fetch_summaries(sorted(full), preview=[u for u in shown if u not in kept])
+    raw = imap.fetch_list_rows(sorted(full), preview=[u for u in shown if u not in kept], recipients=show_recipient)
     previews = message_previews(
         imap=imap, raw={u: raw[u] for u in shown if u in raw}, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key, kept=kept,
     )

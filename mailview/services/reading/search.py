@@ -317,7 +317,7 @@ def _cache_set(key: str, value: object, seconds: int = CACHE_SECONDS) -> None:
 def _rows(imap: ImapConnection, folder: str, uids: list[int], *, show_recipient: bool, user_key: str) -> dict[int, MessageSummary]:
     selected = imap.select(folder, readonly=True)
     kept = previews_kept(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uids=uids)
-    raw = imap.fetch_summaries(uids, preview=[u for u in uids if u not in kept])
+    raw = imap.fetch_list_rows(uids, preview=[u for u in uids if u not in kept], recipients=show_recipient)
     previews = message_previews(imap=imap, raw=raw, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key, kept=kept)
     return {uid: summarize(raw[uid], show_recipient=show_recipient, preview=previews.get(uid, "")) for uid in uids if uid in raw}
 
