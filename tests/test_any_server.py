@@ -25,7 +25,7 @@ from imapclient import IMAPClient
 
 from accounts.models import ServerProfile
 from mailview.models import Compose
-from tests.support import CREATED_MAIL_USERS, REPO, MailUser, act, append_message, mailstack, wait_until
+from tests.support import CREATED_MAIL_USERS, REPO, MailUser, act, append_message, imap_commands_sent, mailstack, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 JSON = {"HTTP_ACCEPT": "application/json"}
@@ -166,6 +166,31 @@ def test_list_sort_and_search(client, srv, person):
     assert set(by_sender[:2]) == {"message 1", "message 4"}, f"{srv.name}: {by_sender}"  # alice first
     assert sorted(list_subjects(client, "INBOX", "?q=message+3")) == ["message 3"]
     assert sorted(list_subjects(client, "INBOX", "?q=Bob")) == ["message 2", "message 5"]
+
+
+def test_body_search_without_an_index_asks_the_server_fuzzy_where_advertised(client, srv, person, monkeypatch):
+    """A folder the webmail has not indexed is searched on the server; where the server
+    advertises SEARCH=FUZZY (Cyrus here) the text keys ask for it (RFC 6203). Cyrus without a
+    search engine answers every FUZZY key with nothing: the search is asked again without it,
+    and that server is not asked FUZZY again."""
+    from mailview.imap import connection
+
+    monkeypatch.setattr(connection, "_FUZZY_EMPTY", set())
+    with srv.direct(person) as imap:
+        imap.append(
+            "INBOX",
+            b"From: Dora <d@example.org>\r\nTo: x@example.test\r\nSubject: Travel plans\r\n"
+            b"Message-ID: <travel-" + uuid.uuid4().hex.encode() + b"@example.org>\r\n\r\nWe fly with the zeppelin tomorrow.\r\n",
+        )
+    with imap_commands_sent() as sent:
+        everywhere = client.get("/mail/search/?q=zeppelin&body=1").content.decode()
+    assert "Travel plans" in everywhere, f"{srv.name}: not found searching every folder"
+    asked_fuzzy = [c for c in sent if "FUZZY" in c.upper()]
+    assert bool(asked_fuzzy) == (srv.name == "cyrus"), f"{srv.name}: {[c for c in sent if 'SEARCH' in c.upper() or 'SORT' in c.upper()]}"
+    with imap_commands_sent() as sent:
+        found = list_subjects(client, "INBOX", "?q=zeppelin&body=1")
+    assert found == ["Travel plans"], f"{srv.name}: {found}"
+    assert not [c for c in sent if "FUZZY" in c.upper()]  # Cyrus: known now to find nothing with it
 
 
 def test_paging_past_the_first_page(client, srv, person):

@@ -228,6 +228,8 @@ class RawFolder:
 # process, not per connection, so a server that refuses it (Cyrus 3.6) is asked once per
 # process, and one that drops clients after a few refused commands (Courier) is not provoked.
 _PARTIAL_REFUSED: set[str] = set()
+# Servers (host:port) whose FUZZY searches find nothing (`ImapConnection.fuzzy_found_nothing`).
+_FUZZY_EMPTY: set[str] = set()
 _PARTIAL_REFUSED_LOCK = threading.Lock()
 
 
@@ -442,6 +444,19 @@ class ImapConnection:
 
     def has_capability(self, name: str) -> bool:
         return name.upper() in self.capabilities
+
+    @property
+    def fuzzy_search(self) -> bool:
+        """SEARCH=FUZZY (RFC 6203) is advertised and not known to find nothing here. Cyrus 3.6
+        advertises it but, without a search engine configured, answers every FUZZY key with
+        no match at all (checked against its SEARCH TEXT): `fuzzy_found_nothing` says so."""
+        return self.has_capability("SEARCH=FUZZY") and f"{self.endpoint.host}:{self.endpoint.port}" not in _FUZZY_EMPTY
+
+    def fuzzy_found_nothing(self) -> None:
+        """A FUZZY search found nothing where the same search without FUZZY found mail: this
+        server is not asked FUZZY again (by this process)."""
+        log.info("%s:%s: SEARCH FUZZY finds nothing that SEARCH finds; not asking FUZZY any more", self.endpoint.host, self.endpoint.port)
+        _FUZZY_EMPTY.add(f"{self.endpoint.host}:{self.endpoint.port}")
 
     def close(self) -> None:
         """LOGOUT, or drop the socket if that fails. Safe to call twice."""

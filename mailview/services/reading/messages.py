@@ -185,20 +185,27 @@ def message_page(
         # Newest first (the default): body text from the person's full-text index where it can.
         indexed = indexed_folder_search(
             imap=imap, user_pk=int(user_key), folder=folder, query=parse_query(query), wanted=last, selected=selected,
-            fuzzy=imap.has_capability("SEARCH=FUZZY"),
+            fuzzy=imap.fuzzy_search,
         )
     if indexed is not None:
         total, uids = indexed.count, [uid for uid, _ in indexed.newest[first - 1 : last]]
     elif selected.exists:
-        if in_body and query and imap.has_capability("SEARCH=FUZZY"):
-            keys = query_keys(parse_query(query), in_body=True, fuzzy=True)
-        hint = None if query else selected.exists
-        partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=hint)
-        if partial is not None:
-            total, uids = partial
-        else:
+
+        def window(keys: list[bytes]) -> tuple[int, list[int]]:
+            hint = None if query else selected.exists
+            partial = imap.sorted_page(sort=sort_key, reverse=reverse, first=first, last=last, keys=keys, total_hint=hint)
+            if partial is not None:
+                return partial
             everything = _cached_sorted_uids(imap=imap, user_key=user_key, selected=selected, sort=sort_key, reverse=reverse, keys=keys)
-            total, uids = len(everything), everything[first - 1 : last]
+            return len(everything), everything[first - 1 : last]
+
+        fuzzy = bool(in_body and query and imap.fuzzy_search)
+        total, uids = window(query_keys(parse_query(query), in_body=True, fuzzy=True) if fuzzy else keys)
+        if fuzzy and not total:
+            # A server may advertise FUZZY and find nothing with it (Cyrus without a search engine).
+            total, uids = window(keys)
+            if total:
+                imap.fuzzy_found_nothing()
     kept = previews_kept(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uids=uids)
     raw = imap.fetch_list_rows(uids, preview=[u for u in uids if u not in kept], recipients=show_recipient)
     previews = message_previews(imap=imap, raw=raw, folder=folder, uidvalidity=selected.uidvalidity, user_key=user_key, kept=kept)

@@ -256,14 +256,15 @@ def message_search(
 def _folder_head(
     imap: ImapConnection, folder: FolderInfo, keys: list[bytes], wanted: int, user_key: str, indexed_query: ParsedQuery | None = None
 ) -> _FolderHead:
-    fuzzy = indexed_query is not None and imap.has_capability("SEARCH=FUZZY")
+    fuzzy = indexed_query is not None and imap.fuzzy_search
     if indexed_query is not None:
         # Before any SELECT: the index needs only the folder's STATUS.
         hits = indexed_folder_search(imap=imap, user_pk=int(user_key), folder=folder.name, query=indexed_query, wanted=wanted, fuzzy=fuzzy)
         if hits is not None:
             return _FolderHead(folder, hits.count, hits.newest, indexed=True)
-        if fuzzy:
-            keys = query_keys(indexed_query, in_body=True, fuzzy=True)
+    plain_keys = keys
+    if fuzzy and indexed_query is not None:
+        keys = query_keys(indexed_query, in_body=True, fuzzy=True)
     selected = imap.select(folder.name, readonly=True, refresh=True)
     if not selected.exists:
         return _FolderHead(folder, 0, [], indexed=indexed_query is None)
@@ -279,12 +280,12 @@ def _folder_head(
         kept = _cache_get(cache_key)
         if isinstance(kept, tuple) and len(kept) == 2:
             return _FolderHead(folder, kept[0], kept[1])
-    partial = imap.sorted_page(sort="date", reverse=True, first=1, last=wanted, keys=keys)
-    if partial is not None:
-        count, uids = partial
-    else:
-        everything = imap.sorted_uids(sort="date", reverse=True, keys=keys)
-        count, uids = len(everything), everything[:wanted]
+    count, uids = _newest_matches(imap, keys, wanted)
+    if fuzzy and not count:
+        # A server may advertise FUZZY and find nothing with it (Cyrus without a search engine).
+        count, uids = _newest_matches(imap, plain_keys, wanted)
+        if count:
+            imap.fuzzy_found_nothing()
     dates = imap.fetch_dates(uids)
     epoch = datetime.min.replace(tzinfo=UTC)
     # A message expunged since the SORT has no date: it is left out.
@@ -294,6 +295,15 @@ def _folder_head(
     if cache_key is not None:
         _cache_set(cache_key, (count, newest))
     return _FolderHead(folder, count, newest)
+
+
+def _newest_matches(imap: ImapConnection, keys: list[bytes], wanted: int) -> tuple[int, list[int]]:
+    """How many messages of the selected folder match `keys`, and the `wanted` newest."""
+    partial = imap.sorted_page(sort="date", reverse=True, first=1, last=wanted, keys=keys)
+    if partial is not None:
+        return partial
+    everything = imap.sorted_uids(sort="date", reverse=True, keys=keys)
+    return len(everything), everything[:wanted]
 
 
 # The cache only saves work: with Redis down a search still runs, uncached.
