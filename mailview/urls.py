@@ -56,6 +56,7 @@ urlpatterns = [
     path("<folder:folder>/", reading.message_list, name="message_list"),
     path("<folder:folder>/<int:uid>/", reading.message_detail, name="message_detail"),
     path("<folder:folder>/thread/<int:uid>/", reading.conversation_detail, name="conversation_detail"),
+    path("<folder:folder>/thread/<int:uid>/print/", reading.conversation_print, name="conversation_print"),
     path("<folder:folder>/view/", reading.list_view_choose, name="list_view_choose"),
     path("<folder:folder>/<int:uid>/body/", reading.message_body_document, name="message_body"),
     path("<folder:folder>/<int:uid>/raw/", reading.message_raw, name="message_raw"),

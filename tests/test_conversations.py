@@ -187,10 +187,34 @@ def test_opening_a_conversation_shows_every_message_with_my_reply_and_marks_it_r
     assert client.get("/mail/INBOX/thread/999999/").status_code == 404
 
 
+def test_the_print_view_of_a_conversation_has_every_message_and_no_app_around_it(client, mailbox):
+    user, uids = mailbox
+    sign_in(client, user)
+    response = client.get(f"/mail/INBOX/thread/{uids['a3']}/print/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    # oldest first, my reply from Sent among them, each with its headers and body
+    texts = re.findall(r'Text of (?:Re: )?Plan for Friday \(<a href="mailto:(\w+)-', html)  # addresses are linked
+    assert texts == ["a1", "a2", "s1", "a3", "a4"]
+    assert html.count('<section class="print-message">') == 5 and html.count('class="hdr-from"') == 5
+    assert 'class="topbar"' not in html and 'id="folders"' not in html
+    directives = dict(d.strip().split(" ", 1) for d in response["Content-Security-Policy"].split(";"))
+    assert directives["script-src"] == "'self'" and "allow-same-origin" not in directives["sandbox"]
+    with imap_direct(user) as imap:  # printing is not reading
+        imap.select_folder("INBOX", readonly=True)
+        assert {uids["a3"], uids["a4"]} <= set(imap.search(["UNSEEN"]))
+    page = client.get(f"/mail/INBOX/thread/{uids['a3']}/").content.decode()
+    assert f'href="/mail/INBOX/thread/{uids["a1"]}/print/"' in page  # the conversation page links it
+    with imap_direct(user) as imap:
+        imap.select_folder("INBOX")
+        imap.remove_flags([uids["a3"], uids["a4"]], [b"\\Seen"])  # as it was, for the other tests
+
+
 def test_another_person_cannot_open_it(client, mailbox, other_mail_user):
     _user, uids = mailbox
     sign_in(client, other_mail_user)
     assert client.get(f"/mail/INBOX/thread/{uids['a1']}/").status_code == 404
+    assert client.get(f"/mail/INBOX/thread/{uids['a1']}/print/").status_code == 404
 
 
 def test_new_mail_joins_its_conversation_without_a_new_thread_command(client, monkeypatch):

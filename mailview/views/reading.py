@@ -43,7 +43,7 @@ from mailview.services.reading.tokens import part_token, part_token_user
 from mailview.services.reading.trust import message_sender_trust
 from mailview.tasks import sync_folders, threads_build
 from mailview.templatetags.mail_styles import BODY_HEIGHT_SCRIPT_HASH, PDF_VIEWER_STYLESHEETS, PRINT_STYLESHEETS, stylesheet_text
-from mailview.templatetags.mail_urls import folder_url, message_url, part_url
+from mailview.templatetags.mail_urls import conversation_url, folder_url, message_url, part_url
 from mailview.views.common import wants_json
 from mailview.views.search import folder_query_chips, list_scope_redirect
 
@@ -215,6 +215,7 @@ def conversation_detail(request: AuthenticatedHttpRequest, folder: str, uid: int
             "conversation": conversation,
             "items": items,
             "list_url": _list_url(_list_position(request, folder)),
+            "print_url": conversation_url(folder, min(conversation.uids, default=conversation.uid)) + "print/",
         },
     )
     if pane:
@@ -352,10 +353,51 @@ def message_print(request: AuthenticatedHttpRequest, folder: str, uid: int) -> H
             "auto_print": request.GET.get("print") == "1",
         },
     )
+    return _printable(response, remote_allowed=message.remote_allowed)
+
+
+@login_required
+@require_GET
+def conversation_print(request: AuthenticatedHttpRequest, folder: str, uid: int) -> HttpResponse:
+    """A conversation for paper: each of its messages (your replies from Sent among them),
+    oldest first, with its headers and sanitized body, no app around them."""
+    prefs = user_settings(user=request.user)
+    printed = []
+    with get_pool().session(request.user) as imap:
+        folders = flatten(folder_tree(imap=imap, max_age=settings.WEBMAIL_FOLDER_COUNTS_REUSE_SECONDS, user_key=str(request.user.pk)))
+        sent = next((f.name for f in folders if f.special_use == "sent"), None)
+        conversation = conversation_open(
+            imap=imap, user_key=str(request.user.pk), folder=folder, uid=validate.uid(uid), sent_folder=sent, mark_read=False,
+            build_limit=settings.WEBMAIL_THREADS_INLINE_LIMIT,
+        )
+        if conversation is None:  # a big folder whose threads are not built yet: the message alone
+            return redirect(message_url(folder, uid, "print"))
+        for item in conversation.messages:
+            message, body = message_printable(
+                imap=imap, user_key=str(request.user.pk), folder=item.folder, uid=item.message.uid, prefer_plain=prefs.prefer_plain_text,
+                show_remote=request.GET.get("images") == "1",
+                sender_trusted=lambda sender: sender_is_trusted(user=request.user, email=sender),
+                part_url=_part_url_factory(request, item.folder, item.message.uid),
+            )
+            printed.append((message, fill_labels(_with_quote_labels(body.html))))
+    response = render(
+        request,
+        "mailview/conversation_print.html",
+        {
+            "conversation": conversation,
+            "printed": printed,
+            "stylesheet": stylesheet_text(*PRINT_STYLESHEETS),
+            "auto_print": request.GET.get("print") == "1",
+        },
+    )
+    return _printable(response, remote_allowed=bool(printed) and all(m.remote_allowed for m, _ in printed))
+
+
+def _printable(response: HttpResponse, *, remote_allowed: bool) -> HttpResponse:
     # The mail's HTML is in this document (so it prints whole), so the document gets the body
     # frame's rules: sandboxed in an opaque origin (allow-modals for the print dialog), no
     # script but our own file, inline styles (the mail's) but no stylesheet from elsewhere.
-    img_src = "'self' data: https: http:" if message.remote_allowed else "'self' data:"
+    img_src = "'self' data: https: http:" if remote_allowed else "'self' data:"
     response["Content-Security-Policy"] = (
         f"default-src 'none'; img-src {img_src}; style-src 'unsafe-inline'; script-src 'self'; font-src 'none'; "
         "form-action 'none'; base-uri 'none'; frame-ancestors 'none'; "
