@@ -122,10 +122,13 @@ EOF
     # Debian's python3 (Radicale's package lives there, not in the app's virtualenv)
     setsid runuser -u "$RUN_AS" -- env PYTHONPATH="$SCRIPT_DIR/radicale" /usr/bin/python3 -m radicale --config "$CONF" \
         </dev/null >>"$LOG" 2>&1 9>&- &
-    echo $! > "$PIDFILE"
+    local started=$!
+    echo "$started" > "$PIDFILE"
     local deadline=$((SECONDS + DEADLINE_SECS))
     until port_listening "$MAILSTACK_RADICALE_PORT"; do
-        radicale_pid >/dev/null || die "radicale exited while starting; see $LOG"
+        # Alive is enough here: until the background shell has exec'd runuser, its command
+        # line is still this script's (on a loaded machine the first checks can see that).
+        kill -0 "$started" 2>/dev/null || die "radicale exited while starting; see $LOG"
         ((SECONDS < deadline)) || die "radicale not listening on $MAILSTACK_RADICALE_PORT after ${DEADLINE_SECS}s; see $LOG"
         sleep 0.05
     done
