@@ -50,10 +50,11 @@ def test_archiving_in_the_pane_opens_the_next_message_and_undo_brings_it_back(ap
 
     wait.until(lambda b: listed(b) == [rows[0], rows[2]])  # its row is gone
     wait.until(lambda b: rows[2] in b.execute_script(PANE_SUBJECT))  # the pane shows the next one
-    assert browser.find_element(By.CSS_SELECTOR, "tr.message.open .col-subject a").text == rows[2]
+    # its row is marked open (again after the list's live refresh, once the pane's page loaded)
+    wait.until(lambda b: [a.text for a in b.find_elements(By.CSS_SELECTOR, "tr.message.open .col-subject a")] == [rows[2]])
     assert browser.current_url == f"{app_server}/mail/INBOX/?view=flat"  # still the list, not reloaded
     undo = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#toast [data-undo]")))
-    assert "Archived" in browser.find_element(By.CSS_SELECTOR, "#toast .toast-text").text
+    wait.until(lambda b: "Archived" in b.find_element(By.CSS_SELECTOR, "#toast .toast-text").text)
     wait_until(lambda: server_subjects(person, "Archive") == [rows[1]], timeout=30, message="the archive on the server")
 
     undo.click()
