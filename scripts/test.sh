@@ -36,6 +36,24 @@ export MAILSTACK_CYRUS_PORT=${MAILSTACK_CYRUS_PORT:-31243} MAILSTACK_COURIER_POR
 export MAILSTACK_RADICALE_PORT=${MAILSTACK_RADICALE_PORT:-31232}
 export MAILSTACK_POSTGRES_PORT=${MAILSTACK_POSTGRES_PORT:-31432}
 
+# Whatever this run starts is stopped again when it ends, also when a later start fails.
+started_stack=0 started_imapservers=0 started_radicale=0 started_postgres=0
+cleanup() {
+  if [[ $started_radicale == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
+    bash scripts/radicale.sh stop >/dev/null 2>&1 || true
+  fi
+  if [[ $started_postgres == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
+    bash scripts/postgres.sh stop >/dev/null 2>&1 || true
+  fi
+  if [[ $started_stack == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
+    bash scripts/mailstack.sh stop >/dev/null 2>&1 || true
+  fi
+  if [[ $started_imapservers == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
+    bash scripts/imapservers.sh stop >/dev/null 2>&1 || true
+  fi
+}
+trap cleanup EXIT
+
 started_stack=0
 if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
   if ! bash scripts/mailstack.sh start; then
@@ -72,21 +90,6 @@ if [[ "${WEBMAIL_TEST_POSTGRES:-1}" == 1 ]] && ! bash scripts/postgres.sh status
   fi
   started_postgres=1
 fi
-cleanup() {
-  if [[ $started_radicale == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
-    bash scripts/radicale.sh stop >/dev/null 2>&1 || true
-  fi
-  if [[ $started_postgres == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
-    bash scripts/postgres.sh stop >/dev/null 2>&1 || true
-  fi
-  if [[ $started_stack == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
-    bash scripts/mailstack.sh stop >/dev/null 2>&1 || true
-  fi
-  if [[ $started_imapservers == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
-    bash scripts/imapservers.sh stop >/dev/null 2>&1 || true
-  fi
-}
-trap cleanup EXIT
 
 eval "$(bash scripts/mailstack.sh env)"
 [[ "${WEBMAIL_TEST_IMAPSERVERS:-1}" != 1 ]] || eval "$(bash scripts/imapservers.sh env)"
