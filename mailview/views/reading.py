@@ -347,6 +347,7 @@ def message_print(request: AuthenticatedHttpRequest, folder: str, uid: int) -> H
         request,
         "mailview/message_print.html",
         {
+            "subject": message.subject,
             "message": message,
             "body_html": fill_labels(_with_quote_labels(body.html)),
             "stylesheet": stylesheet_text(*PRINT_STYLESHEETS),
@@ -384,7 +385,7 @@ def conversation_print(request: AuthenticatedHttpRequest, folder: str, uid: int)
         request,
         "mailview/conversation_print.html",
         {
-            "conversation": conversation,
+            "subject": conversation.subject,
             "printed": printed,
             "stylesheet": stylesheet_text(*PRINT_STYLESHEETS),
             "auto_print": request.GET.get("print") == "1",
