@@ -71,11 +71,14 @@ def test_deleting_the_last_message_can_still_be_undone(app_server, browser, cele
     browser.find_element(By.TAG_NAME, "body").send_keys("#")
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "main"), "This folder is empty."))
     undo = wait.until(EC.visibility_of_element_located((By.CSS_SELECTOR, "#toast [data-undo]")))
-    assert "Moved to Trash" in browser.find_element(By.CSS_SELECTOR, "#toast .toast-text").text
-    assert server_subjects(person, "Trash") == ["The only one"]
+    wait.until(lambda d: "Moved to Trash" in d.find_element(By.CSS_SELECTOR, "#toast .toast-text").text)
+    wait_until(lambda: server_subjects(person, "Trash") == ["The only one"], timeout=30, message="the delete on the server")
     undo.click()
-    wait.until(EC.presence_of_element_located((By.LINK_TEXT, "The only one")))
-    assert server_subjects(person, "INBOX") == ["The only one"] and server_subjects(person, "Trash") == []
+    wait_until(lambda: server_subjects(person, "INBOX") == ["The only one"], timeout=30, message="the undo on the server")
+    # The page shows it again: the list's row, or the message itself reopened under its new UID.
+    shown = (By.XPATH, "//a[normalize-space()='The only one'] | //*[@id='message-subject'][contains(., 'The only one')]")
+    wait.until(EC.presence_of_element_located(shown))
+    assert server_subjects(person, "Trash") == []
 
 
 def test_the_keyboard_carries_on_where_the_reading_left_off(app_server, browser, sign_in_as):
