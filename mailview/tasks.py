@@ -31,6 +31,7 @@ from mailview.services.filing.labels import label_change_apply
 from mailview.services.filing.snooze import snooze_due_users, snoozes_wake
 from mailview.services.fulltext.indexing import FillResult, index_exists, index_fill, index_pending, index_request, index_take_turn
 from mailview.services.live import events
+from mailview.services.live.state import folder_states_changed
 from mailview.services.live.sync import SyncBusy, folders_sync
 from mailview.services.reading.thread_building import threads_build_done, threads_build_failed, threads_build_run
 from mailview.services.transfer.run import transfer_execute
@@ -154,10 +155,12 @@ def search_index_fill(self: Task, *, user_id: int) -> dict:
 def _sync_later(user_id: int, folders: list[str], *, reason: str) -> None:
     """Queue a sync of folders this webmail just changed, so every open tab of the person
     hears of it even without a watcher. Queued, not run here: the action's own result comes
-    first; a broker hiccup costs the live update, never the action."""
+    first; a broker hiccup costs the live update, never the action. Until that sync has run,
+    pages do not trust the folders' kept state (a reload right after "done" shows the change)."""
     names = [f for f in dict.fromkeys(folders) if f]
     if not names and reason != "sent":
         return
+    folder_states_changed(user_pk=int(user_id), folders=names)
     try:
         sync_folders.apply_async(kwargs={"user_id": int(user_id), "folders": names, "reason": reason})
     except Exception:  # the broker is down: the pages' own polling still catches up

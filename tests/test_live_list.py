@@ -371,6 +371,59 @@ def test_a_change_made_in_this_webmail_reaches_the_state_and_the_page(person, ce
     assert_page_matches_server(client, user, mail_user)
 
 
+
+def test_a_page_loaded_after_an_action_is_done_shows_it_before_the_sync_ran(person, monkeypatch):
+    """A reload right after "done" (undo, filing from a message page) must not show the folder
+    as the kept state last saw it: the action marks its folders changed until their sync ran."""
+    import uuid
+
+    from mailview.services.live.state import folder_states_trusted
+    from mailview.tasks import mail_action
+
+    client, user, mail_user = person
+    events.mark_watched(user.pk, 60)
+    sync_all(user, mail_user)
+    rows = watched_view(client, user)["rows"]
+    assert watched_view(client, user)["rows"] == rows  # kept under the synced state now
+    assert {"INBOX", "Archive"} <= set(folder_states_trusted(user_pk=user.pk) or {})
+    queued = []  # the sync the action asks for: held back, as if the workers were busy
+    monkeypatch.setattr("mailview.tasks.sync_folders.apply_async", lambda **kw: queued.append(kw))
+    moved = rows[0][0]
+    result = mail_action.apply(kwargs={
+        "action_id": str(uuid.uuid4()), "user_id": user.pk, "kind": "move", "folder": "INBOX", "uids": [moved], "target": "Archive",
+    }).get()
+    assert result["ok"] and queued
+    trusted = folder_states_trusted(user_pk=user.pk) or {}
+    assert "INBOX" not in trusted and "Archive" not in trusted
+    assert_page_matches_server(client, user, mail_user)
+    assert moved not in [uid for uid, _, _ in watched_view(client, user)["rows"]]
+    assert_page_matches_server(client, user, mail_user, "Archive")
+    sync_all(user, mail_user)  # the held-back sync: the kept state is current and trusted again
+    assert {"INBOX", "Archive"} <= set(folder_states_trusted(user_pk=user.pk) or {})
+    commands = Commands(monkeypatch)
+    assert watched_view(client, user)["rows"] == server_view(mail_user)["rows"]
+    watched_view(client, user)
+    assert (commands.sorts, commands.statuses) == (0, 0)
+
+
+def test_a_sync_that_began_before_a_change_was_marked_leaves_the_folder_untrusted(person):
+    """A sync's STATUS may have come before the action changed the folder: only a sync that
+    began after the mark makes the folder's kept state trusted again."""
+    from mailview.services.live.state import folder_states_changed, folder_states_save, folder_states_trusted, redis_clock
+
+    _client, user, mail_user = person
+    events.mark_watched(user.pk, 60)
+    sync_all(user, mail_user)
+    kept = folder_states(user_pk=user.pk)["INBOX"]
+    began = redis_clock()
+    folder_states_changed(user_pk=user.pk, folders=["INBOX"])
+    assert 0 < get_redis().ttl(f"{get_redis_prefix()}:live:changed:{user.pk}") <= 300  # a lost sync does not leave it untrusted for ever
+    folder_states_save(user_pk=user.pk, states=[kept], synced_since=began)
+    assert "INBOX" not in (folder_states_trusted(user_pk=user.pk) or {})
+    folder_states_save(user_pk=user.pk, states=[kept], synced_since=redis_clock())
+    assert "INBOX" in (folder_states_trusted(user_pk=user.pk) or {})
+
+
 def test_without_condstore_the_kept_page_fetches_its_rows_so_flags_are_current(person, monkeypatch):
     client, user, mail_user = person
     events.mark_watched(user.pk, 60)

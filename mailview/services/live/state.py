@@ -4,6 +4,11 @@ and what pages may use instead of asking the server while the person is watched.
 One hash per person, `<prefix>:live:state:<user_pk>`, a field per folder (its IMAP name)
 holding a `FolderState` as JSON. Only `services.live.sync` writes it: the state is the
 baseline of the events already published, so a page must never write it.
+
+A second hash, `<prefix>:live:changed:<user_pk>`, names the folders this webmail has just
+changed (a filing action, an undo, a snooze) and when, by Redis's clock: until a sync that began
+after that moment has saved them, their kept state is not trusted, so a page loaded right
+after "done" (a reload after undo) asks the server instead of showing the folder as it was.
 """
 from __future__ import annotations
 
@@ -78,7 +83,11 @@ def _parse_states(raw: Any) -> dict[str, FolderState]:
     return out
 
 
-def folder_states_save(*, user_pk: int, states: list[FolderState], forget: list[str] | None = None) -> None:
+def folder_states_save(
+    *, user_pk: int, states: list[FolderState], forget: list[str] | None = None, synced_since: int | None = None
+) -> None:
+    """Keep the synced `states` (and drop `forget`). `synced_since`: when the sync began
+    (`redis_clock`); the folders it saved that were marked changed before then are trusted again."""
     redis: Any = get_redis()
     key = _key(user_pk)
     pipe = redis.pipeline()
@@ -87,6 +96,9 @@ def folder_states_save(*, user_pk: int, states: list[FolderState], forget: list[
     if forget:
         pipe.hdel(key, *forget)
     pipe.expire(key, STATE_TTL)
+    saved = [s.folder for s in states] + list(forget or [])
+    if synced_since is not None and saved:
+        pipe.eval(_CLEAR_CHANGED, 1, _changed_key(user_pk), str(synced_since), *saved)
     pipe.execute()
 
 
@@ -94,22 +106,74 @@ def folder_states_forget(*, user_pk: int) -> None:
     get_redis().delete(_key(user_pk))
 
 
+def _changed_key(user_pk: int) -> str:
+    return f"{key_prefix()}:live:changed:{int(user_pk)}"
+
+
+# A folder marked changed whose sync never comes (the broker down) is trusted again after this:
+# meanwhile its pages ask the server, which is only slower.
+CHANGED_TTL = 300
+
+# Marks folders changed now, by Redis's clock in microseconds (one clock for every worker).
+_MARK_CHANGED = """
+local t = redis.call('TIME')
+local now = t[1] .. string.format('%06d', tonumber(t[2]))
+for i = 2, #ARGV do redis.call('HSET', KEYS[1], ARGV[i], now) end
+redis.call('EXPIRE', KEYS[1], tonumber(ARGV[1]))
+return now
+"""
+
+# Unmarks the folders whose mark is not newer than ARGV[1] (the sync saw their change).
+_CLEAR_CHANGED = """
+local since = tonumber(ARGV[1])
+for i = 2, #ARGV do
+  local mark = redis.call('HGET', KEYS[1], ARGV[i])
+  if mark and tonumber(mark) <= since then redis.call('HDEL', KEYS[1], ARGV[i]) end
+end
+return 0
+"""
+
+
+def redis_clock() -> int:
+    """Now by Redis's clock, in microseconds: what a sync records as its start, before it asks
+    the server anything (`folder_states_save(synced_since=...)`)."""
+    seconds, micros = get_redis().time()
+    return int(seconds) * 1_000_000 + int(micros)
+
+
+def folder_states_changed(*, user_pk: int, folders: list[str]) -> None:
+    """This webmail has just changed `folders` on the server (call it after the change, before
+    the action reports done): pages stop trusting their kept state until a sync that began after
+    now has saved it. Redis down: nothing is marked (the pages are then not watched anyway)."""
+    names = [name for name in dict.fromkeys(folders) if name]
+    if not names:
+        return
+    try:
+        get_redis().eval(_MARK_CHANGED, 1, _changed_key(user_pk), str(CHANGED_TTL), *names)
+    except RedisError:
+        log.warning("could not mark folders of user %s changed", user_pk, exc_info=True)
+
+
 def folder_states_trusted(*, user_pk: int) -> dict[str, FolderState] | None:
     """The kept states a page may use instead of asking the server: None unless a watcher
     watches the person now; then only states synced under the current watch (older ones
-    may have missed changes made while nobody watched)."""
+    may have missed changes made while nobody watched) and not changed by this webmail since
+    (`folder_states_changed`)."""
     try:
         # One round trip for the mark and the states (every watched page asks this).
         pipe = get_redis().pipeline(transaction=False)
         pipe.get(events.watched_key(user_pk))
         pipe.hgetall(_key(user_pk))
-        raw_token, raw_states = pipe.execute()
+        pipe.hkeys(_changed_key(user_pk))
+        raw_token, raw_states, raw_changed = pipe.execute()
     except RedisError:
         return None  # Redis is down: the page asks the server, as it does unwatched
     if raw_token is None:
         return None
     token = raw_token.decode() if isinstance(raw_token, bytes) else str(raw_token)
-    return {name: state for name, state in _parse_states(raw_states).items() if state.watch == token}
+    # Changed by this webmail since their last sync: the kept state is behind the server.
+    changed = {name.decode() if isinstance(name, bytes) else str(name) for name in raw_changed or ()}
+    return {name: state for name, state in _parse_states(raw_states).items() if state.watch == token and name not in changed}
 
 
 def folder_states_read(known: dict[str, FolderState], *, folder: str, count: int) -> dict[str, FolderState]:

@@ -40,7 +40,7 @@ from mailview.services.special_folders import special_folders
 from webmail.redis_client import get_redis, key_prefix
 
 from . import events
-from .state import FolderState, folder_states, folder_states_save, now
+from .state import FolderState, folder_states, folder_states_save, now, redis_clock
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,7 @@ def _reselect(imap: ImapConnection, folder: str | None) -> None:
 
 
 def _sync_locked(*, imap: ImapConnection, user_pk: int, folders: list[str], render_rows: RenderRows) -> SyncResult:
+    started = redis_clock()  # before the server is asked: changes marked until now are seen (state.folder_states_changed)
     token = events.watch_token(user_pk)  # read first: state synced from here on is current under it
     known = folder_states(user_pk=user_pk)
     imap.enable_qresync()
@@ -134,6 +135,7 @@ def _sync_locked(*, imap: ImapConnection, user_pk: int, folders: list[str], rend
         user_pk=user_pk,
         states=[d.state for d in deltas.values() if d.state is not None],
         forget=[name for name, d in deltas.items() if d.state is None and name in known],
+        synced_since=started,
     )
     published: list[str] = []
     recipients_shown: set[str] | None = None
