@@ -172,6 +172,8 @@
     const joins = list.grouped && (list.threaded || fresh.some((r) => r.alone !== true));
     if (joins) { if (list.page === 1 && byDateNewestFirst()) keepingScroll(refresh); else showBar(fresh.map((r) => r.uid)); return; }
     const body = document.querySelector(".message-list tbody");
+    // "This folder is empty." has no rows to insert into: its first message is fetched as a page.
+    if (!body && list.page === 1 && !list.searching) { refresh(); return; }
     if (!body || list.page !== 1 || !byDateNewestFirst()) { showBar(fresh.map((r) => r.uid)); return; }
     keepingScroll(() => {
       for (const item of fresh) {

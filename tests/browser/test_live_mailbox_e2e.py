@@ -90,6 +90,22 @@ def test_a_new_conversation_is_inserted_into_the_open_conversation_list_as_it_is
     assert browser.execute_script("return document.body.dataset.sameDocument") == "yes"
 
 
+
+def test_the_first_message_of_an_empty_folder_shows_in_its_open_page(app_server, browser, sign_in_as, celery_worker, watcher_process):
+    """"This folder is empty." has no rows to insert into: the first new message still shows
+    (the page fetches itself), not only the "1 new message — show" bar."""
+    person = new_mail_user("e2e-empty")
+    sign_in_as(person)
+    WebDriverWait(browser, DEADLINE).until(lambda b: b.execute_script("return document.body.dataset.live") == "up")
+    assert "This folder is empty." in browser.find_element(By.TAG_NAME, "main").text
+    pk = _user_pk(person)
+    wait_until(lambda: events.is_watched(pk) and "INBOX" in folder_states(user_pk=pk), timeout=DEADLINE,
+               message="the watcher to watch the person and the first sync to record INBOX")
+    deliver_by_smtp(person, subject="Into the empty folder")
+    _wait(browser, lambda b: "Into the empty folder" in _subjects(b), "the first message to appear in the empty folder's page")
+    assert _subjects(browser) == ["Into the empty folder"]
+
+
 def test_another_device_reading_and_deleting_changes_every_open_tab(browser, live_inbox):
     person, _ = live_inbox
     first_tab = browser.current_window_handle
