@@ -18,7 +18,11 @@ from django.contrib.auth import get_user_model
 from mailview.imap import connection as imap_connection
 from mailview.imap import get_pool
 from mailview.imap.connection import RawAddress
-from tests.support import imap_direct, mailbox_of_cases
+from mailview.services.live import events
+from mailview.services.live.state import folder_states_forget
+from mailview.services.live.sync import folders_sync
+from mailview.templatetags.mail_list import message_rows
+from tests.support import imap_direct, mailbox_of_cases, new_mail_user
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -226,3 +230,32 @@ def test_row_fetches_isolate_the_message_and_remember_it(reader, mailbox):
         assert imap.fetch_list_rows(everything).keys() == set(everything)
         assert imap.fetch_summaries(everything, preview=everything).keys() == set(everything)
         assert pool.stats()["logins"] == logins  # remembered: asked the way that works at once
+
+
+def test_the_live_sync_adds_its_row_with_its_neighbours(client):
+    """A hostile message arriving while a tab is open: the sync's one FETCH of the new rows
+    isolates it, one rows_added event carries both new rows, and the next sync says nothing."""
+    mail_user = new_mail_user("bigsync")
+    assert client.post("/accounts/login/", {"email": mail_user.email, "password": mail_user.password}).status_code == 302
+    user = get_user_model().objects.get(username=mail_user.email)
+    folder_states_forget(user_pk=user.pk)
+    with imap_direct(mail_user) as imap:
+        imap.append("INBOX", _plain("first", "Hotel first", "Already there."))
+
+    def run_sync() -> list[events.Event]:
+        before = events.latest_event_id(user.pk)
+        with get_pool().session(user) as imap:
+            folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        return events.events_after(user.pk, before) or []
+
+    assert run_sync() == []
+    with imap_direct(mail_user) as imap:
+        imap.append("INBOX", _huge_filename())
+        imap.append("INBOX", _plain("after", "India after", "Arrived after it."))
+    found = run_sync()
+    assert [e.kind for e in found] == ["rows_added", "counts"]
+    rows = found[0].data["rows"]
+    assert [r["uid"] for r in rows] == [2, 3]
+    assert "Echo huge filename" in rows[0]["html"] and "India after" in rows[1]["html"]
+    assert run_sync() == []
+    folder_states_forget(user_pk=user.pk)
