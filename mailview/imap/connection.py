@@ -1083,9 +1083,9 @@ class ImapConnection:
         BODYSTRUCTURE, then with only its flags, size, date and a few header fields (which come
         as literals, never one long line); its neighbours are answered in full. Such a message
         is remembered (per process, by server, user, folder and UIDVALIDITY), so the next page
-        asks for it the way that worked at once. After `_MAX_TOO_LARGE` overflows in one call
-        whatever is left is asked the lean way (a page of such messages costs a few
-        connections, not one per row). An ENVELOPE too large (a megabyte of Subject or of
+        asks for it the way that worked at once. Overflows are bounded per call (enough to
+        find two such messages by halving); past that, whatever is left is asked the lean way
+        (a page full of such messages costs a few connections, not one per row). An ENVELOPE too large (a megabyte of Subject or of
         recipients) is swapped for the same header fields, keeping the structure."""
         steps = _row_steps(items)
         scope = self._oversized_scope() + "|" + b" ".join(items).decode("ascii", "replace")
@@ -1096,6 +1096,7 @@ class ImapConnection:
         out: dict[int, dict[bytes, Any]] = {}
         oversized: set[int] = set()
         overflows = [0]
+        most = 2 * (len(uids).bit_length() + 1)
 
         def fetch(group: list[int], step: int) -> None:
             try:
@@ -1103,7 +1104,7 @@ class ImapConnection:
             except ImapResponseTooLarge:
                 overflows[0] += 1
                 last = step == len(steps) - 1
-                if len(group) > 1 and (last or overflows[0] < _MAX_TOO_LARGE):
+                if len(group) > 1 and (last or overflows[0] < most):
                     half = len(group) // 2
                     fetch(group[:half], step)
                     fetch(group[half:], step)
@@ -1692,8 +1693,6 @@ _OVERSIZED: OrderedDict[str, dict[int, int]] = OrderedDict()
 _OVERSIZED_LOCK = threading.Lock()
 _OVERSIZED_SCOPES = 512
 _OVERSIZED_PER_SCOPE = 1000
-# Overflows one `_fetch_rows` call may cost before the rest is asked the lean way.
-_MAX_TOO_LARGE = 8
 
 
 def _oversized_known(scope: str) -> dict[int, int]:
