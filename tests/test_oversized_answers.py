@@ -259,3 +259,25 @@ def test_the_live_sync_adds_its_row_with_its_neighbours(client):
     assert "Echo huge filename" in rows[0]["html"] and "India after" in rows[1]["html"]
     assert run_sync() == []
     folder_states_forget(user_pk=user.pk)
+
+
+def test_a_connection_left_mid_line_is_closed_not_handed_out_again(reader, mailbox):
+    """The raw overflow, with no command after it in the same session: the connection says it
+    is not open, the pool closes it when it comes back, and the next session gets a fresh one."""
+    from mailview.imap import ImapResponseTooLarge
+
+    user, uids = mailbox
+    account = get_user_model().objects.get(username=user.email)
+    pool = get_pool()
+    with pool.session(account) as imap:
+        imap.select("INBOX")
+        with pytest.raises(ImapResponseTooLarge):
+            imap._fetch([uids["huge-name"]], [b"UID", b"BODYSTRUCTURE"])
+        assert not imap.is_open
+        dropped = imap
+    closed = pool.stats()["closed"]
+    with pool.session(account) as imap:
+        assert imap is not dropped
+        imap.select("INBOX")
+        assert imap.fetch_flags([uids["delta"]]).keys() == {uids["delta"]}
+    assert closed >= 1 and dropped._client is None
