@@ -1076,29 +1076,32 @@ class ImapConnection:
         """`_fetch` of list rows or summaries, whatever the messages hold: the answers, and the
         UIDs answered without their structure.
 
-        A hostile message (tens of thousands of parts, huge parameter values, deep nesting)
-        can have a BODYSTRUCTURE longer than imaplib reads in one line (1 MB; raising the limit
-        would only let a 50 MB line into memory). Then the batch is halved until the message
-        is found (each overflow costs a fresh connection), and that one is asked again without
-        BODYSTRUCTURE, then with only its flags, size, date and a few header fields (which come
-        as literals, never one long line); its neighbours are answered in full. Such a message
-        is remembered (per process, by server, user, folder and UIDVALIDITY), so the next page
-        asks for it the way that worked at once. Overflows are bounded per call (enough to
-        find two such messages by halving); past that, whatever is left is asked the lean way
-        (a page full of such messages costs a few connections, not one per row). An ENVELOPE too large (a megabyte of Subject or of
-        recipients) is swapped for the same header fields, keeping the structure."""
+        A hostile message (tens of thousands of parts, huge parameter values) can have a
+        BODYSTRUCTURE longer than imaplib reads in one line (1 MB; raising the limit would only
+        let a 50 MB line into memory), or an ENVELOPE of 50,000 recipients. Then the batch is
+        halved until the message is found (each overflow costs a fresh connection), and that
+        one is asked again step by step (`_row_steps`: without BODYSTRUCTURE; with ENVELOPE
+        swapped for its header fields, which come as a literal, never one long line; with only
+        flags, size, arrival and those fields); its neighbours are answered in full. What was
+        too large is remembered per message (per process, by server, user, folder and
+        UIDVALIDITY), so the next page, the message page too, asks for it without that at once.
+        Overflows are bounded per call (enough to find two such messages by halving); past
+        that, whatever is left is asked the lean way (a page full of such messages costs a few
+        connections, not one per row)."""
         steps = _row_steps(items)
-        scope = self._oversized_scope() + "|" + b" ".join(items).decode("ascii", "replace")
+        scope = self._oversized_scope()
         known = _oversized_known(scope)
         by_step: dict[int, list[int]] = {}
         for uid in uids:
-            by_step.setdefault(min(known.get(uid, 0), len(steps) - 1), []).append(uid)
+            dropped = known.get(uid, frozenset())
+            first = next((n for n, step in enumerate(steps) if not dropped & set(step)), len(steps) - 1)
+            by_step.setdefault(first, []).append(uid)
         out: dict[int, dict[bytes, Any]] = {}
         oversized: set[int] = set()
         overflows = [0]
         most = 2 * (len(uids).bit_length() + 1)
 
-        def fetch(group: list[int], step: int) -> None:
+        def fetch(group: list[int], step: int, *, alone: bool = False) -> None:
             try:
                 raw = self._fetch(group, steps[step])
             except ImapResponseTooLarge:
@@ -1109,13 +1112,15 @@ class ImapConnection:
                     fetch(group[:half], step)
                     fetch(group[half:], step)
                     return
-                if len(group) == 1:
-                    _oversized_remember(scope, group[0], step + 1)
                 if last:
                     log.warning("message %s left out of the rows: even its flags and size are too large to read", group)
                     return
-                fetch(group, step + 1)
+                fetch(group, step + 1, alone=len(group) == 1)
                 return
+            if alone and group[0] in raw:
+                # Found alone, answered at this step: what the steps before had and this one
+                # has not was too large.
+                _oversized_remember(scope, group[0], frozenset(steps[0]) - frozenset(steps[step]))
             out.update(raw)
             if b"BODYSTRUCTURE" in items and b"BODYSTRUCTURE" not in steps[step]:
                 oversized.update(int(u) for u in raw)
@@ -1687,15 +1692,15 @@ def _addresses(items: Iterable[Any] | None) -> tuple[RawAddress, ...]:
 
 
 # Messages whose row answer was too large to read (`ImapConnection._fetch_rows`): by scope
-# (server, user, folder, UIDVALIDITY, items asked), UID → the step of `_row_steps` that worked. Bounded:
-# the least recently used scopes go first.
-_OVERSIZED: OrderedDict[str, dict[int, int]] = OrderedDict()
+# (server, user, folder, UIDVALIDITY), UID → the FETCH items not to ask of it (BODYSTRUCTURE,
+# ENVELOPE). Bounded: the least recently used scopes go first.
+_OVERSIZED: OrderedDict[str, dict[int, frozenset[bytes]]] = OrderedDict()
 _OVERSIZED_LOCK = threading.Lock()
 _OVERSIZED_SCOPES = 512
 _OVERSIZED_PER_SCOPE = 1000
 
 
-def _oversized_known(scope: str) -> dict[int, int]:
+def _oversized_known(scope: str) -> dict[int, frozenset[bytes]]:
     with _OVERSIZED_LOCK:
         found = _OVERSIZED.get(scope)
         if found is None:
@@ -1704,12 +1709,12 @@ def _oversized_known(scope: str) -> dict[int, int]:
         return dict(found)
 
 
-def _oversized_remember(scope: str, uid: int, step: int) -> None:
+def _oversized_remember(scope: str, uid: int, dropped: frozenset[bytes]) -> None:
     with _OVERSIZED_LOCK:
         found = _OVERSIZED.setdefault(scope, {})
         _OVERSIZED.move_to_end(scope)
         if uid in found or len(found) < _OVERSIZED_PER_SCOPE:
-            found[uid] = max(step, found.get(uid, 0))
+            found[uid] = found.get(uid, frozenset()) | dropped
         while len(_OVERSIZED) > _OVERSIZED_SCOPES:
             _OVERSIZED.popitem(last=False)
 
