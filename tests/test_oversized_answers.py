@@ -182,6 +182,7 @@ def test_a_message_too_complex_to_read_opens_with_a_way_to_its_source(reader, ma
     assert "notice-too-complex" in page
     assert f"/mail/INBOX/{uids[case]}/raw/" in page
     assert _page(reader, f"/mail/INBOX/{uids[case]}/body/")  # the body document answers too
+    assert "notice-too-complex" in _page(reader, f"/mail/INBOX/{uids[case]}/print/")
     raw = reader.get(f"/mail/INBOX/{uids[case]}/raw/")
     assert raw.status_code == 200 and SUBJECTS[case].encode() in b"".join(raw.streaming_content)
     assert "The text beside a PDF." in _page(reader, f"/mail/INBOX/{uids['attachment']}/body/")
