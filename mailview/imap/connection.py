@@ -15,11 +15,12 @@ import re
 import ssl
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta, timezone
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
@@ -34,13 +35,14 @@ from .errors import (
     ImapConnectionError,
     ImapError,
     ImapProtocolError,
+    ImapResponseTooLarge,
     ImapServerBusy,
     ImapTimeout,
     InvalidImapInput,
     MailboxNotFound,
 )
 from .fetchparse import parse_fetch_data, section_of
-from .headers import HeaderAddress, row_headers
+from .headers import HeaderAddress, header_fields, parse_addresses, row_headers
 from .search import flag_search_keys
 from .sequences import _uid_chunks, esearch_all, parse_sequence_list, uid_set_text
 from .sort import SORT_KEYS, esort_page, reverse_arrival_window
@@ -53,6 +55,9 @@ T = TypeVar("T")
 
 # Failures after which the connection is unusable: throw it away and retry once.
 _BROKEN = (IMAPClientAbortError, imaplib.IMAP4.abort, OSError, EOFError)
+
+# The longest answer line imaplib reads (its `_MAXLINE`); longer: `ImapResponseTooLarge`.
+_LINE_LIMIT = int(getattr(imaplib, "_MAXLINE", 1_000_000))
 
 # Untagged responses that report changes to the selected folder (imaplib's names).
 _UNSOLICITED = ("EXISTS", "EXPUNGE", "VANISHED", "FETCH", "RECENT")
@@ -178,6 +183,10 @@ class RawSummary:
     size: int
     bodystructure: object  # imapclient BodyData, for mailview.mime
     preview: object = None  # the server's PREVIEW (bytes) when asked for and advertised, else None
+    # The server's answer for this message was too large to read whole (a hostile structure):
+    # it was asked again without BODYSTRUCTURE (so `bodystructure` is None), perhaps with
+    # only its flags, size, date and a few header fields. See `ImapConnection._fetch_rows`.
+    oversized: bool = False
 
 
 @dataclass(frozen=True)
@@ -363,6 +372,12 @@ def _timed_out(exc: BaseException) -> bool:
     return isinstance(exc, TimeoutError) or isinstance(exc.__cause__ or exc.__context__, TimeoutError)
 
 
+def _line_too_long(exc: BaseException | None) -> bool:
+    """imaplib refused an answer line over its limit (`imaplib._MAXLINE`): it raises a plain
+    `error` (not `abort`) saying "got more than N bytes", with the rest of the line unread."""
+    return isinstance(exc, imaplib.IMAP4.error) and not isinstance(exc, imaplib.IMAP4.abort) and "got more than" in str(exc)
+
+
 def _close_quietly(client: IMAPClient) -> None:
     try:
         client.shutdown()
@@ -524,9 +539,13 @@ class ImapConnection:
                 if attempt == 2 or not retry:
                     raise ImapConnectionError("the connection to the mail server broke") from exc
             except (IMAPClientError, imaplib.IMAP4.error) as exc:
+                if _line_too_long(exc):
+                    self._too_large(exc)
                 self._on_error("protocol")
                 raise ImapProtocolError(str(exc)[:300]) from exc
-            except ImapError:
+            except ImapError as exc:
+                if not isinstance(exc, ImapResponseTooLarge) and _line_too_long(exc.__cause__ or exc.__context__):
+                    self._too_large(exc)  # an operation that turned imaplib's error into one of ours
                 raise
             except Exception as exc:
                 # Anything else (a parser failure mid-response) leaves the stream in an
@@ -536,6 +555,16 @@ class ImapConnection:
                 self.broken = True
                 raise ImapProtocolError(f"unexpected answer from the mail server ({type(exc).__name__})") from exc
         raise AssertionError("unreachable")
+
+    def _too_large(self, exc: BaseException) -> NoReturn:
+        """An answer line over imaplib's limit: the rest of it is still on the socket, so this
+        connection would read it as the next command's answer. Dropped (the next command here
+        opens a fresh one; the pool closes it if none comes), never retried: the same command
+        gets the same answer."""
+        self._on_error("too_large")
+        log.info("IMAP answer line over %d bytes; connection dropped", _LINE_LIMIT)
+        self._discard()
+        raise ImapResponseTooLarge(f"an answer of the mail server was longer than {_LINE_LIMIT} bytes a line") from exc
 
     def _discard(self) -> None:
         client, self._client = self._client, None
@@ -968,18 +997,29 @@ class ImapConnection:
     def fetch_summaries(self, uids: Iterable[int], *, preview: Iterable[int] = ()) -> dict[int, RawSummary]:
         """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs; for
         those also in `preview`, PREVIEW (RFC 8970) too where the server advertises it (a
-        second FETCH only when some UIDs want it and some do not)."""
+        second FETCH only when some UIDs want it and some do not). A message whose answer is
+        too large to read comes back `oversized` (`_fetch_rows`)."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
         with_preview = set(validate.uids(preview)) & set(wanted) if self.has_capability("PREVIEW") else set()
         rest = [u for u in wanted if u not in with_preview]
-        raw = self._fetch(rest, SUMMARY_ITEMS) if rest else {}
+        raw, oversized = self._fetch_rows(rest, SUMMARY_ITEMS) if rest else ({}, set())
         if with_preview:
-            raw.update(self._fetch([u for u in wanted if u in with_preview], SUMMARY_ITEMS + [b"PREVIEW"]))
+            more, more_oversized = self._fetch_rows([u for u in wanted if u in with_preview], SUMMARY_ITEMS + [b"PREVIEW"])
+            raw.update(more)
+            oversized |= more_oversized
         out: dict[int, RawSummary] = {}
         for uid, data in raw.items():
             envelope = data.get(b"ENVELOPE")
+            if b"ENVELOPE" not in data and any(bytes(k).upper().startswith(b"BODY[HEADER.FIELDS") for k in data):
+                # Its ENVELOPE was too large to read: the same fields from the header, or
+                # nothing but flags, size and arrival when even they do not parse.
+                out[int(uid)] = (
+                    _summary_of_fields(int(uid), data, _SUMMARY_FIELD_NAMES, oversized=int(uid) in oversized)
+                    or _bare_summary(int(uid), data, oversized=int(uid) in oversized)
+                )
+                continue
             out[int(uid)] = RawSummary(
                 uid=int(uid),
                 flags=frozenset(_text_of(f) for f in data.get(b"FLAGS", ())),
@@ -993,6 +1033,7 @@ class ImapConnection:
                 size=int(data.get(b"RFC822.SIZE", 0) or 0),
                 bodystructure=data.get(b"BODYSTRUCTURE"),
                 preview=data.get(b"PREVIEW"),
+                oversized=int(uid) in oversized,
             )
         return out
 
@@ -1005,42 +1046,94 @@ class ImapConnection:
         The summaries have what ENVELOPE would have given for those fields, in the same raw
         form (`headers.row_headers`); cc, reply_to and the Date header are left empty (a row
         shows the arrival time). A message whose header fields did not come back or do not
-        parse is asked for with ENVELOPE instead (the old way, kept for what needs it)."""
+        parse is asked for with ENVELOPE instead (the old way, kept for what needs it). A
+        message whose answer is too large to read comes back `oversized` (`_fetch_rows`)."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
         items = list_fetch_items(recipients=recipients)
         with_preview = set(validate.uids(preview)) & set(wanted) if self.has_capability("PREVIEW") else set()
         rest = [u for u in wanted if u not in with_preview]
-        raw = self._fetch(rest, items) if rest else {}
+        raw, oversized = self._fetch_rows(rest, items) if rest else ({}, set())
         if with_preview:
-            raw.update(self._fetch([u for u in wanted if u in with_preview], [*items, b"PREVIEW"]))
+            more, more_oversized = self._fetch_rows([u for u in wanted if u in with_preview], [*items, b"PREVIEW"])
+            raw.update(more)
+            oversized |= more_oversized
         out: dict[int, RawSummary] = {}
         unparsed: list[int] = []
         names = [f.decode().lower() for f in LIST_HEADER_FIELDS + ((b"TO",) if recipients else ())]
         for uid, data in raw.items():
-            block = next((v for k, v in data.items() if bytes(k).upper().startswith(b"BODY[HEADER.FIELDS")), None)
-            parsed = row_headers(block, fields=names) if isinstance(block, bytes) else None
-            if parsed is None:
+            summary = _summary_of_fields(int(uid), data, names, oversized=int(uid) in oversized)
+            if summary is None:
                 unparsed.append(int(uid))
                 continue
-            out[int(uid)] = RawSummary(
-                uid=int(uid),
-                flags=frozenset(_text_of(f) for f in data.get(b"FLAGS", ())),
-                subject=parsed.subject,
-                sender=_header_addresses(parsed.from_ or parsed.sender),
-                to=_header_addresses(parsed.to),
-                cc=(),
-                reply_to=(),
-                date_header=parsed.date,
-                internaldate=data.get(b"INTERNALDATE"),
-                size=int(data.get(b"RFC822.SIZE", 0) or 0),
-                bodystructure=data.get(b"BODYSTRUCTURE"),
-                preview=data.get(b"PREVIEW"),
-            )
+            out[int(uid)] = summary
         if unparsed:
             out.update(self.fetch_summaries(unparsed, preview=[u for u in unparsed if u in with_preview]))
         return out
+
+    def _fetch_rows(self, uids: list[int], items: list[bytes]) -> tuple[dict[int, dict[bytes, Any]], set[int]]:
+        """`_fetch` of list rows or summaries, whatever the messages hold: the answers, and the
+        UIDs answered without their structure.
+
+        A hostile message (tens of thousands of parts, huge parameter values) can have a
+        BODYSTRUCTURE longer than imaplib reads in one line (1 MB; raising the limit would only
+        let a 50 MB line into memory), or an ENVELOPE of 50,000 recipients. Then the batch is
+        halved until the message is found (each overflow costs a fresh connection), and that
+        one is asked again step by step (`_row_steps`: without BODYSTRUCTURE; with ENVELOPE
+        swapped for its header fields, which come as a literal, never one long line; with only
+        flags, size, arrival and those fields); its neighbours are answered in full. What was
+        too large is remembered per message (per process, by server, user, folder and
+        UIDVALIDITY), so the next page, the message page too, asks for it without that at once.
+        Overflows are bounded per call (enough to find two such messages by halving); past
+        that, whatever is left is asked the lean way (a page full of such messages costs a few
+        connections, not one per row)."""
+        steps = _row_steps(items)
+        scope = self._oversized_scope()
+        known = _oversized_known(scope)
+        by_step: dict[int, list[int]] = {}
+        for uid in uids:
+            dropped = known.get(uid, frozenset())
+            first = next((n for n, step in enumerate(steps) if not dropped & set(step)), len(steps) - 1)
+            by_step.setdefault(first, []).append(uid)
+        out: dict[int, dict[bytes, Any]] = {}
+        oversized: set[int] = set()
+        overflows = [0]
+        most = 2 * (len(uids).bit_length() + 1)
+
+        def fetch(group: list[int], step: int, *, alone: bool = False) -> None:
+            try:
+                raw = self._fetch(group, steps[step])
+            except ImapResponseTooLarge:
+                overflows[0] += 1
+                last = step == len(steps) - 1
+                if len(group) > 1 and (last or overflows[0] < most):
+                    half = len(group) // 2
+                    fetch(group[:half], step)
+                    fetch(group[half:], step)
+                    return
+                if last:
+                    log.warning("message %s left out of the rows: even its flags and size are too large to read", group)
+                    return
+                fetch(group, step + 1, alone=len(group) == 1)
+                return
+            if alone and group[0] in raw:
+                # Found alone, answered at this step: what the steps before had and this one
+                # has not was too large.
+                _oversized_remember(scope, group[0], frozenset(steps[0]) - frozenset(steps[step]))
+            out.update(raw)
+            if b"BODYSTRUCTURE" in items and b"BODYSTRUCTURE" not in steps[step]:
+                oversized.update(int(u) for u in raw)
+
+        for step, group in sorted(by_step.items()):
+            fetch(group, step)
+        return out, oversized
+
+    def _oversized_scope(self) -> str:
+        """Where a UID names one message: this server and user, the selected folder and its UIDVALIDITY."""
+        selected = self.selected
+        folder = f"{selected.name}|{selected.uidvalidity}" if selected is not None else ""
+        return f"{self.endpoint.host}:{self.endpoint.port}|{self._credentials.username}|{folder}"
 
     def fetch_heads(self, wanted: dict[int, tuple[str, int]]) -> dict[int, bytes]:
         """The first bytes of one part of each message: `{uid: (section, max_bytes)}` →
@@ -1218,7 +1311,7 @@ class ImapConnection:
         try:
             data = self._run(op)
         except ImapProtocolError as exc:
-            if len(commands) > 1 or "got more than" in str(exc):
+            if len(commands) > 1 or isinstance(exc, ImapResponseTooLarge):
                 self._discard()  # answers may be left unread
             raise
         return parse_fetch_data(data)
@@ -1598,6 +1691,93 @@ def _addresses(items: Iterable[Any] | None) -> tuple[RawAddress, ...]:
     return tuple(out)
 
 
+# Messages whose row answer was too large to read (`ImapConnection._fetch_rows`): by scope
+# (server, user, folder, UIDVALIDITY), UID → the FETCH items not to ask of it (BODYSTRUCTURE,
+# ENVELOPE). Bounded: the least recently used scopes go first.
+_OVERSIZED: OrderedDict[str, dict[int, frozenset[bytes]]] = OrderedDict()
+_OVERSIZED_LOCK = threading.Lock()
+_OVERSIZED_SCOPES = 512
+_OVERSIZED_PER_SCOPE = 1000
+
+
+def _oversized_known(scope: str) -> dict[int, frozenset[bytes]]:
+    with _OVERSIZED_LOCK:
+        found = _OVERSIZED.get(scope)
+        if found is None:
+            return {}
+        _OVERSIZED.move_to_end(scope)
+        return dict(found)
+
+
+def _oversized_remember(scope: str, uid: int, dropped: frozenset[bytes]) -> None:
+    with _OVERSIZED_LOCK:
+        found = _OVERSIZED.setdefault(scope, {})
+        _OVERSIZED.move_to_end(scope)
+        if uid in found or len(found) < _OVERSIZED_PER_SCOPE:
+            found[uid] = found.get(uid, frozenset()) | dropped
+        while len(_OVERSIZED) > _OVERSIZED_SCOPES:
+            _OVERSIZED.popitem(last=False)
+
+
+def forget_oversized() -> None:
+    """For tests: no message is known to have an answer too large to read."""
+    with _OVERSIZED_LOCK:
+        _OVERSIZED.clear()
+
+
+def _row_steps(items: list[bytes]) -> list[list[bytes]]:
+    """The items of a row FETCH, step by step for a message whose answer is too large: as
+    asked; without BODYSTRUCTURE; with ENVELOPE swapped for its header fields (which come as
+    a literal, never a long line) and BODYSTRUCTURE kept; only what is small whatever the
+    message holds (flags, size, arrival, those header fields)."""
+    lean = [i for i in items if i != b"BODYSTRUCTURE"]
+    steps = [items, lean]
+    if b"ENVELOPE" in items:
+        steps.append([i for i in items if i != b"ENVELOPE"] + [_SUMMARY_FIELDS])
+    steps.append(_ROW_SMALL_ITEMS)
+    return [step for index, step in enumerate(steps) if index == 0 or step != steps[index - 1]]
+
+
+def _summary_of_fields(uid: int, data: dict[bytes, Any], names: list[str], *, oversized: bool) -> RawSummary | None:
+    """A row's summary from its `HEADER.FIELDS` answer (`fetch_list_rows`), Cc and Reply-To
+    too when among `names`; None when the fields did not come back or an address does not parse."""
+    block = next((v for k, v in data.items() if bytes(k).upper().startswith(b"BODY[HEADER.FIELDS")), None)
+    parsed = row_headers(block, fields=names) if isinstance(block, bytes) else None
+    if parsed is None or not isinstance(block, bytes):
+        return None
+    more: dict[str, tuple[RawAddress, ...]] = {}
+    if "cc" in names or "reply-to" in names:
+        found = header_fields(block)
+        try:
+            more = {name: _header_addresses(parse_addresses(found[name])) for name in ("cc", "reply-to") if name in names and name in found}
+        except Exception:  # noqa: BLE001 - the stdlib parser's failures are not one type (as row_headers)
+            more = {}
+    return RawSummary(
+        uid=uid,
+        flags=frozenset(_text_of(f) for f in data.get(b"FLAGS", ())),
+        subject=parsed.subject,
+        sender=_header_addresses(parsed.from_ or parsed.sender),
+        to=_header_addresses(parsed.to),
+        cc=more.get("cc", ()),
+        reply_to=more.get("reply-to", ()),
+        date_header=parsed.date,
+        internaldate=data.get(b"INTERNALDATE"),
+        size=int(data.get(b"RFC822.SIZE", 0) or 0),
+        bodystructure=data.get(b"BODYSTRUCTURE"),
+        preview=data.get(b"PREVIEW"),
+        oversized=oversized,
+    )
+
+
+def _bare_summary(uid: int, data: dict[bytes, Any], *, oversized: bool) -> RawSummary:
+    """Flags, size, arrival (and structure, if it came) only: all that could be read of a message."""
+    return RawSummary(
+        uid=uid, flags=frozenset(_text_of(f) for f in data.get(b"FLAGS", ())), subject=None, sender=(), to=(), cc=(), reply_to=(),
+        date_header=None, internaldate=data.get(b"INTERNALDATE"), size=int(data.get(b"RFC822.SIZE", 0) or 0),
+        bodystructure=data.get(b"BODYSTRUCTURE"), oversized=oversized,
+    )
+
+
 SUMMARY_ITEMS = [b"UID", b"FLAGS", b"ENVELOPE", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
 # A list row (`fetch_list_rows`): SUMMARY_ITEMS with only the header fields a row shows
 # instead of ENVELOPE, and To only where the row shows the recipient.
@@ -1609,3 +1789,10 @@ def list_fetch_items(*, recipients: bool = False) -> list[bytes]:
     """The items of a list page's FETCH (`fetch_list_rows`; the bench asks the same)."""
     fields = LIST_HEADER_FIELDS + ((b"TO",) if recipients else ())
     return [*LIST_ITEMS, b"BODY.PEEK[HEADER.FIELDS (" + b" ".join(fields) + b")]"]
+
+
+# The last step of `_row_steps`: what is small whatever a message holds.
+# ENVELOPE's fields from the header, for a message whose ENVELOPE is too large to read.
+_SUMMARY_FIELD_NAMES = ["from", "sender", "subject", "to", "cc", "reply-to", "date"]
+_SUMMARY_FIELDS = b"BODY.PEEK[HEADER.FIELDS (" + " ".join(_SUMMARY_FIELD_NAMES).upper().encode() + b")]"
+_ROW_SMALL_ITEMS = [b"UID", b"FLAGS", b"RFC822.SIZE", b"INTERNALDATE", _SUMMARY_FIELDS]

@@ -37,6 +37,13 @@ class ImapProtocolError(ImapError):
     """The server answered NO/BAD, or something we cannot parse."""
 
 
+class ImapResponseTooLarge(ImapProtocolError):
+    """An answer line longer than the client reads (imaplib's limit, 1,000,000 bytes): a
+    hostile message's BODYSTRUCTURE (tens of thousands of parts, huge parameter values) or
+    envelope. The rest of the line was left unread, so the connection was dropped (the next
+    command opens a fresh one); the same command would fail the same way, so it is not retried."""
+
+
 class MailboxNotFound(ImapProtocolError):
     """The folder does not exist (or is not selectable)."""
 

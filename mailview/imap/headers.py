@@ -90,7 +90,12 @@ def parse_addresses(value: bytes) -> tuple[HeaderAddress, ...]:
     unreadable address (`MAILER-DAEMON <>`) is kept. Unlike Dovecot, a missing local part or
     domain stays empty (not `MISSING_DOMAIN`). Raises on what the stdlib parser cannot read
     (the caller falls back to ENVELOPE)."""
-    text = value[:MAX_VALUE_BYTES].decode("latin-1").replace("\r", "").replace("\n", "")
+    raw = value[:MAX_VALUE_BYTES]
+    if len(value) > MAX_VALUE_BYTES and (comma := raw.rfind(b",")) > 0:
+        # Cut after the last whole address (as a rule): no half address shown, and the list
+        # stays one the fast reader takes (the stdlib parser needs ~1.5 s for 32 KB of them).
+        raw = raw[:comma]
+    text = raw.decode("latin-1").replace("\r", "").replace("\n", "")
     simple = _simple_addresses(text)
     return simple if simple is not None else _stdlib_addresses(text)
 

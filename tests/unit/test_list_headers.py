@@ -123,6 +123,15 @@ def test_huge_values_are_cut_before_parsing():
     assert parsed.to[0].mailbox == "p0" and len(parsed.to) < 2000
 
 
+def test_a_cut_list_of_addresses_ends_at_its_last_whole_address():
+    """50,000 recipients (a hostile Cc; its ENVELOPE is over imaplib's line limit, so the
+    message page reads the header field): the cut keeps whole addresses only."""
+    many = b",\r\n ".join(f"p{i}@example.org".encode() for i in range(50_000))
+    found = parse_addresses(many)
+    assert found[0].mailbox == "p0" and len(found) > 1000
+    assert all(a.host == "example.org" for a in found)
+
+
 @settings(max_examples=300)
 @given(st.binary(max_size=400))
 def test_any_bytes_give_fields_or_none_never_an_exception(value):

@@ -29,7 +29,7 @@ from mailview.mime import (
 )
 from mailview.mime.html_text import html_to_text
 from mailview.services.compose.headers import clean_message_ids, format_addresses
-from mailview.services.reading.message_view import MAX_TEXT_PART, recipient_addresses, sender_addresses
+from mailview.services.reading.message_view import MAX_TEXT_PART, NOTHING_SHOWN, recipient_addresses, sender_addresses
 
 MAX_QUOTED_CHARS = 200_000
 _REPLY_PREFIX = re.compile(r"^\s*(re|aw|sv|antw|odp|vs)\s*(\[\d+\])?\s*:", re.IGNORECASE)
@@ -146,7 +146,8 @@ def original_read(*, imap: ImapConnection, folder: str, uid: int) -> Original:
         raise MessageNotFound(f"{folder}/{uid}")
     header = email.message_from_bytes(imap.fetch_header(uid) or b"", policy=policy.compat32)
     root = parse_bodystructure(meta.bodystructure)
-    plan = display_plan(root, prefer_plain=True)
+    # A structure too large to read quotes nothing (rather than a guess at its first part).
+    plan = NOTHING_SHOWN if meta.oversized else display_plan(root, prefer_plain=True)
     bodies = [p for p in plan.body_parts if plan.message_of(p) is None]
     raw = imap.fetch_sections(uid, [p.section for p in bodies], max_bytes=MAX_TEXT_PART) if bodies else {}
     texts = []

@@ -100,6 +100,9 @@ class MessageView:
     shown_text_parts: int = 0
     marked_read: bool = False  # this open marked it read (it was unread)
     labels: tuple[Label, ...] = ()  # its keywords a person set (not $Junk and other plumbing)
+    # Its structure (BODYSTRUCTURE) was too large to read (`RawSummary.oversized`): no text or
+    # attachments shown, the page offers the original instead.
+    too_complex: bool = False
 
     @property
     def sender_email(self) -> str:
@@ -166,7 +169,7 @@ def message_open(
     selected, meta = message_meta(imap=imap, folder=folder, uid=uid, readonly=not mark_read)
     envelope_from = sender_addresses(meta)
     root = parse_bodystructure(meta.bodystructure)
-    plan, text_parts = bounded_plan(display_plan(root, prefer_plain=prefer_plain))
+    plan, text_parts = message_plan(meta, root, prefer_plain=prefer_plain)
 
     def key_for(remote: bool) -> str:
         return body_cache_key(user_key=user_key, folder=folder, uidvalidity=selected.uidvalidity, uid=uid, remote=remote, prefer_plain=prefer_plain)
@@ -233,6 +236,7 @@ def message_open(
         damaged=body.damaged,
         more_addresses=more_addresses,
         more_headers=more_headers,
+        too_complex=meta.oversized,
     )
 
 
@@ -245,6 +249,18 @@ def _clip_address(address: Address) -> Address:
     if len(address.name) <= MAX_HEADER_CHARS and len(address.email) <= MAX_HEADER_CHARS:
         return address
     return Address(name=clip(address.name), email=clip(address.email))
+
+
+# What a message whose structure could not be read shows: nothing of its own (no guess at
+# its first part, which may be anything), a note and its source instead.
+NOTHING_SHOWN = DisplayPlan(body_parts=(), inline_images=(), attachments=(), nested_messages=(), has_attachments=False)
+
+
+def message_plan(meta: RawSummary, root: MimePart, *, prefer_plain: bool) -> tuple[DisplayPlan, int]:
+    """`bounded_plan` of the message's structure; nothing when it was too large to read."""
+    if meta.oversized:
+        return NOTHING_SHOWN, 0
+    return bounded_plan(display_plan(root, prefer_plain=prefer_plain))
 
 
 def bounded_plan(plan: DisplayPlan) -> tuple[DisplayPlan, int]:
@@ -322,7 +338,7 @@ def message_body(
         return body
     _selected, meta = message_meta(imap=imap, folder=folder, uid=uid)  # selected already: no command
     root = parse_bodystructure(meta.bodystructure)
-    plan, _count = bounded_plan(display_plan(root, prefer_plain=prefer_plain))
+    plan, _count = message_plan(meta, root, prefer_plain=prefer_plain)
     body = render_body(imap=imap, uid=uid, root=root, plan=plan, allow_remote=remote, part_url=part_url)
     _keep_body(key, body)
     return body
