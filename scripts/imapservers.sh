@@ -277,6 +277,22 @@ render_courier() {
     copy_tls "$CO" courier
 }
 
+# Another stack's user file whose mail directory is gone (its checkout was deleted without
+# `stop`): its users would clash with this stack's (makeuserdb refuses a duplicate address).
+prune_stale_userdb() {
+    local file home
+    for file in "$USERDB_DIR"/webmail-*; do
+        [[ -f "$file" && "$file" != "$USERDB_FILE" && "$file" != *.tmp* ]] || continue
+        home="$(sed -n 's/.*|home=\([^|]*\)|.*/\1/p' "$file" | head -n 1)"
+        [[ -n "$home" ]] || continue
+        home="$(dirname -- "$(dirname -- "$home")")"  # <stack>/courier/mail (homes are mail/<domain>/<user>)
+        if [[ ! -d "$home" ]]; then
+            log "removing $file: its stack ($home) is gone"
+            rm -f -- "$file"
+        fi
+    done
+}
+
 ensure_authdaemon() {
     local rc=/etc/courier/authdaemonrc
     if ! grep -q '^authmodulelist="authuserdb"' "$rc"; then
@@ -285,6 +301,7 @@ ensure_authdaemon() {
     fi
     install -d -m 0700 "$USERDB_DIR"
     [[ -f "$USERDB_FILE" ]] || install -m 0600 /dev/null "$USERDB_FILE"
+    prune_stale_userdb
     makeuserdb
     if ! authdaemon_pid >/dev/null; then
         install -d -o courier -g courier -m 0750 /run/courier "$AUTH_DIR"
