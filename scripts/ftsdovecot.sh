@@ -130,6 +130,8 @@ userdb {
   default_fields = uid=$uid gid=$gid home=$D/mail/%d/%n
 }
 
+# INDEX= outside the Maildir: fts-xapian keeps its databases in the index directory
+# (xapian-indexes/), which in the Maildir would be listed as a folder (LAYOUT=fs).
 mail_location = maildir:~/Maildir:LAYOUT=fs:INBOX=~/Maildir/INBOX:INDEX=~/index
 mail_uid = $uid
 mail_gid = $gid

@@ -79,7 +79,9 @@ SEED = [
     ("Trash", "trash", _mail("trash", "Gone", "text/plain; charset=utf-8", "A deleted budget about the zebracorn.")),
 ]
 SEARCHED = ["INBOX", "Work", "Archive"]  # what "all folders" covers here (not Trash and Junk)
-WORDS = ["budget", "zebracorn", "Käsekuchen"]
+# A word in three folders, one only in a second text part, a non-ASCII one, and two words, one
+# in the subject and one in the text.
+WORDS = ["budget", "zebracorn", "Käsekuchen", "numbers ready"]
 NOTHING = "quixotrelp"
 
 
@@ -97,13 +99,14 @@ class Mailbox:
         client.login(self.user.email, self.user.password)
         return client
 
-    def server_text(self, word: str, folders: list[str]) -> dict[str, list[int]]:
-        """`SEARCH TEXT word` in each folder, as the server answers it."""
+    def server_text(self, words: str, folders: list[str]) -> dict[str, list[int]]:
+        """`SEARCH TEXT w1 TEXT w2 ...` (each word of `words`) in each folder, as the server answers it."""
+        criteria = [key for word in words.split() for key in ("TEXT", word)]
         with self.direct() as imap:
             found = {}
             for folder in folders:
                 imap.select_folder(folder, readonly=True)
-                found[folder] = sorted(imap.search(["TEXT", word], charset="UTF-8"))
+                found[folder] = sorted(imap.search(criteria, charset="UTF-8"))
             return found
 
     @property
