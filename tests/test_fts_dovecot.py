@@ -291,3 +291,39 @@ def test_the_webmails_own_index_finds_the_same_beside_the_servers(signed_in, mai
             if late := imap.search(["HEADER", "X-Test-Case", "late"]):
                 imap.delete_messages(late)
                 imap.expunge()
+
+
+def test_a_conversation_shows_my_reply_from_sent_though_the_server_cannot_search_its_headers(signed_in, mailbox):
+    """The person's replies in Sent are found by `SEARCH HEADER References/In-Reply-To`; a
+    Dovecot with fts-xapian answers those from an index without these headers: nothing. The
+    webmail notices (a reply in Sent its search does not find) and reads the threading headers
+    of the Sent mail since the conversation began instead."""
+    tag = uuid.uuid4().hex[:8]
+    first = f"<plan-{tag}-{uuid.uuid4().hex}@example.org>"
+    mine = (
+        f"From: Me <{mailbox.user.email}>\r\nTo: Ann <ann@example.org>\r\nSubject: Re: Plan {tag}\r\n"
+        f"Message-ID: <re-{tag}@example.test>\r\nIn-Reply-To: {first}\r\nReferences: {first}\r\n"
+        f"Date: Wed, 02 Dec 2026 10:00:00 +0000\r\n\r\nMy answer.\r\n"
+    ).encode()
+    theirs = (
+        f"From: Ann <ann@example.org>\r\nTo: {mailbox.user.email}\r\nSubject: Plan {tag}\r\nMessage-ID: {first}\r\n"
+        f"Date: Tue, 01 Dec 2026 10:00:00 +0000\r\n\r\nA plan.\r\n"
+    ).encode()
+    with mailbox.direct() as imap:
+        imap.append("Sent", mine, flags=[b"\\Seen"])
+        imap.append("INBOX", theirs, flags=[b"\\Seen"])
+        imap.select_folder("INBOX", readonly=True)
+        (uid,) = imap.search(["SUBJECT", f"Plan {tag}"])
+        imap.select_folder("Sent", readonly=True)
+        (reply,) = imap.search(["SUBJECT", f"Plan {tag}"])
+    try:
+        response = signed_in.get(f"/mail/INBOX/thread/{uid}/")
+        assert response.status_code == 200
+        items = re.findall(r'<li class="conversation-message[^"]*" data-uid="(\d+)" data-folder="([^"]+)">', response.content.decode())
+        assert [(folder, int(u)) for u, folder in items] == [("INBOX", uid), ("Sent", reply)]
+    finally:
+        with mailbox.direct() as imap:  # the module's other tests search every folder
+            for folder, found in (("INBOX", uid), ("Sent", reply)):
+                imap.select_folder(folder)
+                imap.delete_messages([found])
+                imap.expunge()

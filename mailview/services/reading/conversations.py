@@ -31,7 +31,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Any
@@ -662,8 +662,9 @@ def conversation_open(
     if sent_folder and sent_folder != folder:
         ids = [h.message_id for h in thread_headers(imap=imap, uids=sorted(raw)).values() if h.message_id and _searchable(h.message_id)]
         if ids:
-            sent = imap.select(sent_folder, readonly=True)
-            replies = imap.uids_referring_to(ids[-25:])
+            dated = [at for at in when.values() if at > 0]
+            began = datetime.fromtimestamp(min(dated), tz=UTC) if dated else None
+            sent, replies = _own_replies(imap=imap, sent_folder=sent_folder, ids=ids[-25:], began=began)
             mine = imap.fetch_summaries(replies) if replies else {}
             items += [(sent_folder, sent.uidvalidity, summarize(mine[u], show_recipient=True), True) for u in sorted(mine)]
             when.update({(sent_folder, u): _sent_at(r) for u, r in mine.items()})
@@ -681,6 +682,56 @@ def conversation_open(
     return OpenConversation(
         folder=folder, uid=uid, uidvalidity=selected.uidvalidity, uids=tuple(sorted(raw)), subject=first.subject, messages=messages
     )
+
+
+# Servers ("host:port") whose `SEARCH HEADER References/In-Reply-To` misses messages that have
+# those headers (True) or finds them (False), as `_header_search_blind` saw, per process. A
+# Dovecot with fts-xapian answers header searches from its full-text index, which has only the
+# address headers and Subject: nothing is ever found there by References or In-Reply-To.
+_HEADER_SEARCH_BLIND: dict[str, bool] = {}
+#: How many of the newest Sent messages (since the conversation began) are read instead there.
+SENT_SCAN = 500
+#: How many of the newest Sent messages `_header_search_blind` looks at for one to check with.
+_PROBE_MESSAGES = 20
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def _own_replies(*, imap: ImapConnection, sent_folder: str, ids: list[str], began: datetime | None) -> tuple[SelectedFolder, list[int]]:
+    """The Sent folder (selected) and the UIDs there of the person's replies to the messages
+    with these Message-IDs: one `UID SEARCH` of their References/In-Reply-To, or, on a server
+    whose header search is blind to those headers, the threading headers of the Sent mail since
+    the conversation began (the newest `SENT_SCAN`)."""
+    sent = imap.select(sent_folder, readonly=True)
+    replies = imap.uids_referring_to(ids)
+    if replies or not sent.exists or not _header_search_blind(imap, sent):
+        return sent, replies
+    if began is None:
+        candidates = imap.uids_from(max(1, sent.uidnext - SENT_SCAN))
+    else:
+        day = began.date() - timedelta(days=1)  # a day early: time zones
+        candidates = imap.search_uids([b"SINCE", f"{day.day}-{_MONTHS[day.month - 1]}-{day.year}".encode()])
+    wanted = set(ids)
+    headers = thread_headers(imap=imap, uids=sorted(candidates)[-SENT_SCAN:])
+    return sent, sorted(uid for uid, h in headers.items() if wanted & set(h.parent_ids()))
+
+
+def _header_search_blind(imap: ImapConnection, sent: SelectedFolder) -> bool:
+    """Does this server's `SEARCH HEADER` miss the References/In-Reply-To its messages have?
+    Checked once per process and server, on the newest message of the selected Sent folder
+    that is a reply: the search must find it. Unknown (no reply there yet): False."""
+    key = f"{imap.endpoint.host}:{imap.endpoint.port}"
+    if key in _HEADER_SEARCH_BLIND:
+        return _HEADER_SEARCH_BLIND[key]
+    newest = imap.uids_from(max(1, sent.uidnext - _PROBE_MESSAGES))
+    for uid, h in sorted(thread_headers(imap=imap, uids=newest).items(), reverse=True):
+        parents = [ref for ref in h.parent_ids() if _searchable(ref)]
+        if parents:
+            blind = uid not in imap.uids_referring_to(parents[-1:])
+            if blind:
+                log.info("%s: SEARCH HEADER misses References/In-Reply-To; reading Sent's headers for replies", key)
+            _HEADER_SEARCH_BLIND[key] = blind
+            return blind
+    return False
 
 
 def _sent_at(raw: Any) -> float:
