@@ -327,3 +327,52 @@ def test_a_conversation_shows_my_reply_from_sent_though_the_server_cannot_search
                 imap.select_folder(folder)
                 imap.delete_messages([found])
                 imap.expunge()
+
+
+def test_a_snooze_return_stopped_after_its_append_leaves_one_copy_though_the_server_cannot_search_its_marker(signed_in, mailbox, monkeypatch):
+    """A return that stopped between putting the copy back and expunging the original is tried
+    again; the copy is known by its marker header (`SEARCH HEADER X-Webmail-Snooze-Return`),
+    which a Dovecot with fts-xapian never finds: there the marker is read from the newest mail."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from mailview.imap import ImapConnectionError
+    from mailview.models import Snooze
+    from mailview.services.filing.snooze import snoozes_wake
+
+    subject = f"Snooze me {uuid.uuid4().hex[:8]}"
+    with mailbox.direct() as imap:
+        imap.append("INBOX", _mail("snooze", subject, "text/plain; charset=utf-8", "Later."), flags=[b"\\Seen"])
+        imap.select_folder("INBOX", readonly=True)
+        (uid,) = imap.search(["SUBJECT", subject])
+    try:
+        assert signed_in.post("/snooze/", {"folder": "INBOX", "uid": [uid], "choice": "tomorrow", "next": "/mail/INBOX/"}).status_code == 302
+        Snooze.objects.filter(user__username=mailbox.user.email).update(due_at=timezone.now() - timedelta(seconds=1))
+        user = get_user_model().objects.get(username=mailbox.user.email)
+        with get_pool().session(user) as imap:
+            append = imap.append
+
+            def append_then_stop(*args, **kwargs):
+                append(*args, **kwargs)
+                raise ImapConnectionError("connection lost")
+
+            monkeypatch.setattr(imap, "append", append_then_stop)
+            with pytest.raises(ImapConnectionError):
+                snoozes_wake(imap=imap, user=user)
+            monkeypatch.undo()
+            snoozes_wake(imap=imap, user=user)  # the next sweep
+        with mailbox.direct() as imap:
+            imap.select_folder("INBOX", readonly=True)
+            assert len(imap.search(["SUBJECT", subject])) == 1, "exactly one copy back"
+            imap.select_folder("Snoozed", readonly=True)
+            assert imap.search(["SUBJECT", subject]) == []
+        assert not Snooze.objects.filter(user__username=mailbox.user.email).exists()
+    finally:
+        with mailbox.direct() as imap:  # the module's other tests search every folder
+            for folder in ("INBOX", "Snoozed"):
+                if imap.folder_exists(folder):
+                    imap.select_folder(folder)
+                    if found := imap.search(["SUBJECT", subject]):
+                        imap.delete_messages(found)
+                        imap.expunge()

@@ -684,54 +684,28 @@ def conversation_open(
     )
 
 
-# Servers ("host:port") whose `SEARCH HEADER References/In-Reply-To` misses messages that have
-# those headers (True) or finds them (False), as `_header_search_blind` saw, per process. A
-# Dovecot with fts-xapian answers header searches from its full-text index, which has only the
-# address headers and Subject: nothing is ever found there by References or In-Reply-To.
-_HEADER_SEARCH_BLIND: dict[str, bool] = {}
-#: How many of the newest Sent messages (since the conversation began) are read instead there.
+#: How many of the newest Sent messages (since the conversation began) are read for replies on
+#: a server whose header search cannot see References and In-Reply-To.
 SENT_SCAN = 500
-#: How many of the newest Sent messages `_header_search_blind` looks at for one to check with.
-_PROBE_MESSAGES = 20
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
 def _own_replies(*, imap: ImapConnection, sent_folder: str, ids: list[str], began: datetime | None) -> tuple[SelectedFolder, list[int]]:
     """The Sent folder (selected) and the UIDs there of the person's replies to the messages
     with these Message-IDs: one `UID SEARCH` of their References/In-Reply-To, or, on a server
-    whose header search is blind to those headers, the threading headers of the Sent mail since
-    the conversation began (the newest `SENT_SCAN`)."""
+    whose header search is blind to those (`ImapConnection.header_search_blind`: Dovecot with
+    fts-xapian), the threading headers of the Sent mail since the conversation began (the
+    newest `SENT_SCAN`)."""
     sent = imap.select(sent_folder, readonly=True)
     replies = imap.uids_referring_to(ids)
-    if replies or not sent.exists or not _header_search_blind(imap, sent):
+    if replies or not sent.exists or not imap.header_search_blind():
         return sent, replies
     if began is None:
         candidates = imap.uids_from(max(1, sent.uidnext - SENT_SCAN))
     else:
-        day = began.date() - timedelta(days=1)  # a day early: time zones
-        candidates = imap.search_uids([b"SINCE", f"{day.day}-{_MONTHS[day.month - 1]}-{day.year}".encode()])
+        candidates = imap.uids_since(began.date() - timedelta(days=1))  # a day early: time zones
     wanted = set(ids)
-    headers = thread_headers(imap=imap, uids=sorted(candidates)[-SENT_SCAN:])
+    headers = thread_headers(imap=imap, uids=candidates[-SENT_SCAN:])
     return sent, sorted(uid for uid, h in headers.items() if wanted & set(h.parent_ids()))
-
-
-def _header_search_blind(imap: ImapConnection, sent: SelectedFolder) -> bool:
-    """Does this server's `SEARCH HEADER` miss the References/In-Reply-To its messages have?
-    Checked once per process and server, on the newest message of the selected Sent folder
-    that is a reply: the search must find it. Unknown (no reply there yet): False."""
-    key = f"{imap.endpoint.host}:{imap.endpoint.port}"
-    if key in _HEADER_SEARCH_BLIND:
-        return _HEADER_SEARCH_BLIND[key]
-    newest = imap.uids_from(max(1, sent.uidnext - _PROBE_MESSAGES))
-    for uid, h in sorted(thread_headers(imap=imap, uids=newest).items(), reverse=True):
-        parents = [ref for ref in h.parent_ids() if _searchable(ref)]
-        if parents:
-            blind = uid not in imap.uids_referring_to(parents[-1:])
-            if blind:
-                log.info("%s: SEARCH HEADER misses References/In-Reply-To; reading Sent's headers for replies", key)
-            _HEADER_SEARCH_BLIND[key] = blind
-            return blind
-    return False
 
 
 def _sent_at(raw: Any) -> float:
