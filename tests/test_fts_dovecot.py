@@ -47,7 +47,7 @@ def _mail(case: str, subject: str, content_type: str, body: str) -> bytes:
     return (
         f"From: Sender <sender@example.org>\r\nTo: reader@example.test\r\nSubject: {subject}\r\n"
         f"Message-ID: <{uuid.uuid4().hex}@example.org>\r\nX-Test-Case: {case}\r\nMIME-Version: 1.0\r\n"
-        f"Content-Type: {content_type}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
+        f"Date: Mon, 30 Nov 2026 09:00:00 +0000\r\nContent-Type: {content_type}\r\nContent-Transfer-Encoding: 8bit\r\n\r\n{body}\r\n"
     ).encode()
 
 
@@ -376,3 +376,16 @@ def test_a_snooze_return_stopped_after_its_append_leaves_one_copy_though_the_ser
                     if found := imap.search(["SUBJECT", subject]):
                         imap.delete_messages(found)
                         imap.expunge()
+
+
+def test_the_header_search_check_tells_the_server_with_the_index_from_the_one_without(signed_in, mailbox):
+    from mailview.imap import connection
+
+    user = get_user_model().objects.get(username=mailbox.user.email)
+    with get_pool().session(user) as imap:
+        connection._HEADER_SEARCH_BLIND.pop(f"{imap.endpoint.host}:{imap.endpoint.port}", None)  # checked afresh
+        imap.select("INBOX", readonly=True)
+        assert imap.header_search_blind() is (mailbox.server == "fts")
+        with imap_commands_sent() as sent:
+            assert imap.header_search_blind() is (mailbox.server == "fts")
+        assert sent == [], "checked once per process and server"

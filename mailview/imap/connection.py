@@ -1320,22 +1320,26 @@ class ImapConnection:
         address fields, Subject and Message-ID: References, In-Reply-To, Date, Content-Type or a
         header of ours are never found there. Checked once per process and server, on the
         selected folder's newest message: `UID SEARCH UID <it> HEADER Date <its Date>` must find
-        it. Unknown (an empty folder, a Date unfit to search): False, checked again next time."""
+        it (the newest of its last 20 with a Date fit to search). Unknown (none): False, checked
+        again next time."""
         key = f"{self.endpoint.host}:{self.endpoint.port}"
         if key in _HEADER_SEARCH_BLIND:
             return _HEADER_SEARCH_BLIND[key]
         selected = self.selected
         if selected is None or not selected.exists:
             return False
-        newest = self.uids_from(max(1, selected.uidnext - 20))[-1:]
-        if not newest:
+        dates = self.fetch_header_fields(self.uids_from(max(1, selected.uidnext - 20)), ["Date"])
+        usable = [
+            (uid, value)
+            for uid, raw in sorted(dates.items(), reverse=True)
+            if _PROBE_VALUE.fullmatch(value := raw.decode("ascii", "replace").partition(":")[2].strip())
+            and '"' not in value and "\\" not in value
+        ]
+        if not usable:
             return False
-        raw = self.fetch_header_fields(newest, ["Date"]).get(newest[0], b"")
-        value = raw.decode("ascii", "replace").partition(":")[2].strip()
-        if not _PROBE_VALUE.fullmatch(value) or '"' in value or "\\" in value:
-            return False
-        criteria = [b"UID", str(newest[0]).encode(), b"HEADER", b"Date", validate.search_text(value)]
-        blind = newest[0] not in {int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8"))}
+        uid, value = usable[0]
+        criteria = [b"UID", str(uid).encode(), b"HEADER", b"Date", validate.search_text(value)]
+        blind = uid not in {int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8"))}
         if blind:
             log.info("%s: SEARCH HEADER misses header fields its messages have; reading them instead where it matters", key)
         _HEADER_SEARCH_BLIND[key] = blind
