@@ -23,8 +23,11 @@
 # - Search: `mail_plugins = fts fts_xapian`, `fts_xapian = partial=3 full=20`, `fts_autoindex = no`:
 #   nothing is indexed as mail arrives; a SEARCH BODY/TEXT first indexes what the folder's index
 #   lacks (fts-xapian 1.5.5 indexes about 7.5 messages/s on one core), then answers from it.
-#   The index is ~/xapian-indexes in each home. `fts_enforced = yes`: a search the index cannot
-#   answer fails instead of quietly scanning the mail, so a broken plugin shows.
+#   The index is ~/index/xapian-indexes in each home. `fts_enforced = yes`: a search whose index
+#   cannot be brought up to date fails instead of quietly scanning the mail, so a broken plugin
+#   shows. Header searches are answered from the index too, which has only the address fields,
+#   Subject and Message-ID: `HEADER References ...`, `HEADER Date ...`, `HEADER Content-Type ...`
+#   find nothing here (docs/architecture.md, "On a server with its own index").
 # - State in $MAILSTACK_FTS_DIR = $MAILSTACK_DIR-fts (beside the stack's directory, not in it:
 #   `mailstack.sh stop` ends every Dovecot process found in the stack's directory). Dovecot's
 #   sockets live in a short directory, /tmp/webmail-fts-<hash> (a socket path has at most 107 bytes).
