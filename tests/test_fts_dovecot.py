@@ -10,7 +10,10 @@ word in every folder, and a word nothing has ("No messages match", not an error)
 own index (services/fulltext/) answers the same beside the server's.
 
 Dovecot with fts-xapian 1.5.5 does not advertise SEARCH=FUZZY (only SNIPPET=FUZZY and
-PREVIEW=FUZZY): the webmail asks it plain `TEXT`, and its index-building answers them anyway.
+PREVIEW=FUZZY): the webmail asks it plain `TEXT`, which it answers from its index. It answers
+header searches from that index too, which lacks References, In-Reply-To, Date and headers of
+ours: the person's replies in Sent (conversations) and a snooze return's marker are read from
+the headers there instead (`ImapConnection.header_search_blind`).
 """
 from __future__ import annotations
 
