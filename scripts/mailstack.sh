@@ -91,7 +91,8 @@ REPO_DIR="$(cd "$SCRIPT_DIR/.." && pwd)"
 TMPL_DIR="$SCRIPT_DIR/mailstack"
 
 MAIL_USER=wmvmail
-PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-managesieved postfix redis-server openssl)
+# dovecot-fts-xapian: the full-text search plugin of the tests' second Dovecot (scripts/ftsdovecot.sh)
+PACKAGES=(dovecot-core dovecot-imapd dovecot-lmtpd dovecot-sieve dovecot-managesieved dovecot-fts-xapian postfix redis-server openssl)
 BINARIES=(dovecot doveadm postfix postmap redis-server openssl sievec /usr/lib/dovecot/managesieve)
 DEADLINE_SECS=${MAILSTACK_TIMEOUT:-30}
 
@@ -698,6 +699,8 @@ cmd_stop() {
     [[ ! -f "$S/imapservers.env" ]] || MAILSTACK_DIR="$S" bash "$SCRIPT_DIR/imapservers.sh" stop 9>&- || true
     # Radicale (the address book), if scripts/radicale.sh started it for this state dir.
     [[ ! -f "$S/radicale/radicale.pid" ]] || MAILSTACK_DIR="$S" bash "$SCRIPT_DIR/radicale.sh" stop 9>&- || true
+    # The second Dovecot, with full-text search, if scripts/ftsdovecot.sh started it beside this stack.
+    [[ ! -f "$S-fts/ftsdovecot.env" ]] || MAILSTACK_DIR="$S" bash "$SCRIPT_DIR/ftsdovecot.sh" stop 9>&- || true
     log "stopped ($S)"
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole test suite: installs what is missing, starts the tests' own mail stack
-# (Dovecot, Postfix, Redis; var/test-mailstack, ports 31xxx; Cyrus, Courier and PostgreSQL beside it) on loopback if it is not
+# (Dovecot, Postfix, Redis; var/test-mailstack, ports 31xxx; Cyrus, Courier, PostgreSQL and a second
+# Dovecot with full-text search beside it) on loopback if it is not
 # running, runs pytest, and stops the stack again if it started it (KEEP_MAILSTACK=1
 # keeps it; stop it with `MAILSTACK_DIR=var/test-mailstack bash scripts/mailstack.sh stop`).
 # Extra arguments go to pytest. The processes that need the tests' database (a Celery worker,
@@ -34,11 +35,15 @@ export MAILSTACK_DOVECOT_AUTH_PORT=${MAILSTACK_DOVECOT_AUTH_PORT:-31012} MAILSTA
 export MAILSTACK_MANAGESIEVE_PORT=${MAILSTACK_MANAGESIEVE_PORT:-31190}
 export MAILSTACK_CYRUS_PORT=${MAILSTACK_CYRUS_PORT:-31243} MAILSTACK_COURIER_PORT=${MAILSTACK_COURIER_PORT:-31343}
 export MAILSTACK_RADICALE_PORT=${MAILSTACK_RADICALE_PORT:-31232}
+export MAILSTACK_FTS_IMAP_PORT=${MAILSTACK_FTS_IMAP_PORT:-31144}
 export MAILSTACK_POSTGRES_PORT=${MAILSTACK_POSTGRES_PORT:-31432}
 
 # Whatever this run starts is stopped again when it ends, also when a later start fails.
-started_stack=0 started_imapservers=0 started_radicale=0 started_postgres=0
+started_stack=0 started_imapservers=0 started_radicale=0 started_postgres=0 started_ftsdovecot=0
 cleanup() {
+  if [[ $started_ftsdovecot == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
+    bash scripts/ftsdovecot.sh stop >/dev/null 2>&1 || true
+  fi
   if [[ $started_radicale == 1 && -z "${KEEP_MAILSTACK:-}" ]]; then
     bash scripts/radicale.sh stop >/dev/null 2>&1 || true
   fi
@@ -61,6 +66,16 @@ if ! bash scripts/mailstack.sh status >/dev/null 2>&1; then
     exit 2
   fi
   started_stack=1
+fi
+# A second Dovecot with the full-text search plugin (fts + fts-xapian; scripts/ftsdovecot.sh), IMAP
+# only, for the people of tests/test_fts_dovecot.py: a fraction of a second to start.
+started_ftsdovecot=0
+if ! bash scripts/ftsdovecot.sh status >/dev/null 2>&1; then
+  if ! bash scripts/ftsdovecot.sh start >/dev/null; then
+    echo "test.sh: could not start the full-text search Dovecot (MAILSTACK_FTS_IMAP_PORT=$MAILSTACK_FTS_IMAP_PORT)" >&2
+    exit 2
+  fi
+  started_ftsdovecot=1
 fi
 # Cyrus and Courier beside Dovecot (scripts/imapservers.sh; the any-server tests use them).
 started_imapservers=0
@@ -92,6 +107,7 @@ if [[ "${WEBMAIL_TEST_POSTGRES:-1}" == 1 ]] && ! bash scripts/postgres.sh status
 fi
 
 eval "$(bash scripts/mailstack.sh env)"
+eval "$(bash scripts/ftsdovecot.sh env)"
 [[ "${WEBMAIL_TEST_IMAPSERVERS:-1}" != 1 ]] || eval "$(bash scripts/imapservers.sh env)"
 # The contacts tests point WEBMAIL_CARDDAV_URL (or a server profile) at MAILSTACK_RADICALE_URL
 # themselves; the rest of the suite runs without an address book server (the fallback).

@@ -239,6 +239,10 @@ class RawFolder:
 _PARTIAL_REFUSED: set[str] = set()
 # Servers (host:port) whose FUZZY searches find nothing (`ImapConnection.fuzzy_found_nothing`).
 _FUZZY_EMPTY: set[str] = set()
+# Servers (host:port) whose `SEARCH HEADER` misses header fields their messages have (True) or
+# finds them (False), as `ImapConnection.header_search_blind` checked, once per process.
+_HEADER_SEARCH_BLIND: dict[str, bool] = {}
+_PROBE_VALUE = re.compile(r"[\x20-\x7e]{8,200}")
 _PARTIAL_REFUSED_LOCK = threading.Lock()
 
 
@@ -1397,6 +1401,42 @@ class ImapConnection:
         criteria: list[object] = [b"SINCE", since] if since is not None else []
         criteria += [b"HEADER", _header_name(field).encode(), validate.search_text(value)]
         return sorted(int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8")))
+
+    def uids_since(self, day: date) -> list[int]:
+        """UIDs of the selected folder's messages that arrived on or after `day` (UID SEARCH
+        SINCE: the server's index of arrival dates, no mail read)."""
+        return sorted(int(u) for u in self._run(lambda c: c.search([b"SINCE", day])))
+
+    def header_search_blind(self) -> bool:
+        """Does this server's `SEARCH HEADER` miss header fields its messages have? A Dovecot
+        with fts-xapian answers header searches from its full-text index, which holds only the
+        address fields, Subject and Message-ID: References, In-Reply-To, Date, Content-Type or a
+        header of ours are never found there. Checked once per process and server, on the
+        selected folder's newest message: `UID SEARCH UID <it> HEADER Date <its Date>` must find
+        it (the newest of its last 20 with a Date fit to search). Unknown (none): False, checked
+        again next time."""
+        key = f"{self.endpoint.host}:{self.endpoint.port}"
+        if key in _HEADER_SEARCH_BLIND:
+            return _HEADER_SEARCH_BLIND[key]
+        selected = self.selected
+        if selected is None or not selected.exists:
+            return False
+        dates = self.fetch_header_fields(self.uids_from(max(1, selected.uidnext - 20)), ["Date"])
+        usable = [
+            (uid, value)
+            for uid, raw in sorted(dates.items(), reverse=True)
+            if _PROBE_VALUE.fullmatch(value := raw.decode("ascii", "replace").partition(":")[2].strip())
+            and '"' not in value and "\\" not in value
+        ]
+        if not usable:
+            return False
+        uid, value = usable[0]
+        criteria = [b"UID", str(uid).encode(), b"HEADER", b"Date", validate.search_text(value)]
+        blind = uid not in {int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8"))}
+        if blind:
+            log.info("%s: SEARCH HEADER misses header fields its messages have; reading them instead where it matters", key)
+        _HEADER_SEARCH_BLIND[key] = blind
+        return blind
 
     # -- changing messages (need the folder selected read-write) --------------------
 

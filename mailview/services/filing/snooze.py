@@ -17,7 +17,7 @@ import email.policy
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.contrib.auth.models import User
@@ -243,7 +243,23 @@ def _returned_already(*, imap: ImapConnection, row: Snooze, marker: str) -> bool
             continue
         if imap.uids_with_header(RETURN_HEADER, marker, since=since):
             return True
+        if imap.header_search_blind() and _marked_copy_read(imap=imap, marker=marker, since=since):
+            return True
     return False
+
+
+#: How many of the newest messages since the snooze are read for the marker on a server whose
+#: header search cannot see it (the copy is APPENDed: among the newest).
+MARKER_SCAN = 1000
+
+
+def _marked_copy_read(*, imap: ImapConnection, marker: str, since: date) -> bool:
+    """The marked copy looked for by reading RETURN_HEADER of the selected folder's newest mail
+    since `since`, on a server whose `SEARCH HEADER` cannot see our header (Dovecot with
+    fts-xapian answers it from a full-text index without it)."""
+    uids = imap.uids_since(since)[-MARKER_SCAN:]
+    fields = imap.fetch_header_fields(uids, [RETURN_HEADER]) if uids else {}
+    return any(line.partition(b":")[2].strip() == marker.encode() for raw in fields.values() for line in raw.splitlines())
 
 
 def _bring_back(*, imap: ImapConnection, row: Snooze, now: datetime) -> bool:

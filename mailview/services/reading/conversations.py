@@ -31,7 +31,7 @@ from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from email.parser import BytesHeaderParser
 from email.policy import compat32
 from typing import Any
@@ -662,8 +662,9 @@ def conversation_open(
     if sent_folder and sent_folder != folder:
         ids = [h.message_id for h in thread_headers(imap=imap, uids=sorted(raw)).values() if h.message_id and _searchable(h.message_id)]
         if ids:
-            sent = imap.select(sent_folder, readonly=True)
-            replies = imap.uids_referring_to(ids[-25:])
+            dated = [at for at in when.values() if at > 0]
+            began = datetime.fromtimestamp(min(dated), tz=UTC) if dated else None
+            sent, replies = _own_replies(imap=imap, sent_folder=sent_folder, ids=ids[-25:], began=began)
             mine = imap.fetch_summaries(replies) if replies else {}
             items += [(sent_folder, sent.uidvalidity, summarize(mine[u], show_recipient=True), True) for u in sorted(mine)]
             when.update({(sent_folder, u): _sent_at(r) for u, r in mine.items()})
@@ -681,6 +682,30 @@ def conversation_open(
     return OpenConversation(
         folder=folder, uid=uid, uidvalidity=selected.uidvalidity, uids=tuple(sorted(raw)), subject=first.subject, messages=messages
     )
+
+
+#: How many of the newest Sent messages (since the conversation began) are read for replies on
+#: a server whose header search cannot see References and In-Reply-To.
+SENT_SCAN = 500
+
+
+def _own_replies(*, imap: ImapConnection, sent_folder: str, ids: list[str], began: datetime | None) -> tuple[SelectedFolder, list[int]]:
+    """The Sent folder (selected) and the UIDs there of the person's replies to the messages
+    with these Message-IDs: one `UID SEARCH` of their References/In-Reply-To, or, on a server
+    whose header search is blind to those (`ImapConnection.header_search_blind`: Dovecot with
+    fts-xapian), the threading headers of the Sent mail since the conversation began (the
+    newest `SENT_SCAN`)."""
+    sent = imap.select(sent_folder, readonly=True)
+    replies = imap.uids_referring_to(ids)
+    if replies or not sent.exists or not imap.header_search_blind():
+        return sent, replies
+    if began is None:
+        candidates = imap.uids_from(max(1, sent.uidnext - SENT_SCAN))
+    else:
+        candidates = imap.uids_since(began.date() - timedelta(days=1))  # a day early: time zones
+    wanted = set(ids)
+    headers = thread_headers(imap=imap, uids=candidates[-SENT_SCAN:])
+    return sent, sorted(uid for uid, h in headers.items() if wanted & set(h.parent_ids()))
 
 
 def _sent_at(raw: Any) -> float:
