@@ -309,6 +309,7 @@ def login(endpoint: ServerEndpoint, credentials: Credentials, *, client_ip: str 
     except (OSError, IMAPClientError, imaplib.IMAP4.error) as exc:
         raise ImapConnectionError(f"cannot connect to {endpoint.host}:{endpoint.port}: {exc}") from exc
     client.normalise_times = False  # keep the server's timezone-aware datetimes
+    _quiet_imaplib(client)
     try:
         if endpoint.security == "starttls":
             client.starttls(endpoint.ssl_context())
@@ -335,6 +336,16 @@ def login(endpoint: ServerEndpoint, credentials: Credentials, *, client_ip: str 
         # Not the exception text: some servers echo arguments, and the password is one.
         raise ImapConnectionError(f"connection to {endpoint.host}:{endpoint.port} failed ({type(exc).__name__})") from exc
     return client
+
+
+def _quiet_imaplib(client: IMAPClient) -> None:
+    """imapclient sets imaplib's debug level to 5 on every connection it makes, so imaplib
+    formats the repr() of every line, literal and untagged answer it reads and sends for the
+    `imapclient.imaplib` logger, which settings.LOGGING keeps off (WARNING): work for nobody,
+    on every command of every pooled connection. Level 0 unless that logger is on for DEBUG
+    (the explicit way to see the protocol; imapclient's adapter hides LOGIN's password)."""
+    if not _IMAPLIB_LOG.isEnabledFor(logging.DEBUG):
+        client._imap.debug = 0  # noqa: SLF001 - imapclient has no switch for it
 
 
 def _send_originating_ip(client: IMAPClient, client_ip: str) -> None:
