@@ -438,3 +438,53 @@ def test_without_kept_conversations_pushed_rows_say_nothing_about_them(person):
         found = run_sync(user, "INBOX")
     assert not [c for c in sent if "THREAD" in c.upper()]  # nothing is built for the list here
     assert ["alone" in r for r in next(e for e in found if e.kind == "rows_added").data["rows"]] == [False]
+
+
+def sync_of_one_new_message(user, mail_user, *, warm_up: bytes, raw: bytes) -> tuple[list[str], list[events.Event], int]:
+    """The IMAP commands and events of a sync of INBOX after one message (`raw`) arrived, the
+    folder caught up in place (left selected by the sync of `warm_up` before), and the new
+    message's UID."""
+    with get_pool().session(user) as imap:
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        with imap_direct(mail_user) as other:
+            other.append("INBOX", warm_up)
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)  # leaves INBOX selected
+        with imap_direct(mail_user) as other:
+            other.append("INBOX", raw)
+        before = events.latest_event_id(user.pk)
+        with imap_commands_sent() as sent:
+            folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+    return sent, events.events_after(user.pk, before) or [], uids_of(mail_user)[-1]
+
+
+def test_a_sync_of_one_new_message_with_conversations_kept_asks_for_it_once(person, signed_in):
+    """The conversation list was shown (the default view), so the sync joins new mail to the
+    kept conversations: the new message's threading headers come in the FETCH of its row, and
+    the UIDs the sync searched are reused, not asked again (no second UID SEARCH, no second
+    FETCH of the message): NOOP, STATUS, UID SEARCH, UID FETCH CHANGEDSINCE, UID FETCH."""
+    user, mail_user = person
+    assert signed_in.get("/mail/INBOX/?view=conversations").status_code == 200  # conversations kept now
+    root = b"From: a@example.org\r\nSubject: Root\r\nMessage-ID: <root-2@example.org>\r\n\r\nroot\r\n"
+    reply = (
+        b"From: b@example.org\r\nSubject: Re: Root\r\nMessage-ID: <reply-2@example.org>\r\n"
+        b"In-Reply-To: <root-2@example.org>\r\nReferences: <root-2@example.org>\r\n\r\nreply\r\n"
+    )
+    sent, found, new_uid = sync_of_one_new_message(user, mail_user, warm_up=root, raw=reply)
+    assert [c.split(" (")[0].split(' "')[0] for c in sent] == ["NOOP", "STATUS", f"UID SEARCH UID {new_uid}:*", f"UID FETCH 1:{new_uid - 1}", f"UID FETCH {new_uid}"], sent
+    assert "IN-REPLY-TO" in sent[-1] and "ENVELOPE" in sent[-1]  # its row and its threading headers, together
+    rows = next(e for e in found if e.kind == "rows_added").data["rows"]
+    assert [(r["uid"], r["alone"]) for r in rows] == [(new_uid, False)]  # joined to Root's conversation
+    with imap_commands_sent() as sent:
+        page = signed_in.get("/mail/INBOX/?view=conversations").context["page"]
+    assert not [c for c in sent if "THREAD" in c.upper() or "IN-REPLY-TO" in c.upper()]  # the sync did the joining
+    assert (new_uid - 1, new_uid) in [c.uids for c in page.conversations]  # Root and its reply
+
+
+def test_a_sync_of_one_new_message_without_kept_conversations_asks_no_threading_headers(person):
+    user, mail_user = person
+    raw = b"From: a@example.org\r\nSubject: plain\r\nMessage-ID: <plain-2@example.org>\r\n\r\nplain\r\n"
+    warm_up = b"From: a@example.org\r\nSubject: first\r\nMessage-ID: <first-2@example.org>\r\n\r\nfirst\r\n"
+    sent, found, new_uid = sync_of_one_new_message(user, mail_user, warm_up=warm_up, raw=raw)
+    assert [c.split(" (")[0].split(' "')[0] for c in sent] == ["NOOP", "STATUS", f"UID SEARCH UID {new_uid}:*", f"UID FETCH 1:{new_uid - 1}", f"UID FETCH {new_uid}"], sent
+    assert "IN-REPLY-TO" not in sent[-1]
+    assert [r["uid"] for r in next(e for e in found if e.kind == "rows_added").data["rows"]] == [new_uid]

@@ -178,6 +178,8 @@ class RawSummary:
     size: int
     bodystructure: object  # imapclient BodyData, for mailview.mime
     preview: object = None  # the server's PREVIEW (bytes) when asked for and advertised, else None
+    # The threading header fields (THREAD_HEADER_FIELDS, raw) when asked for with the row, else None.
+    thread_headers: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -976,21 +978,26 @@ class ImapConnection:
             raw.update(self._run(lambda c: c.fetch(missing, items), retry=retry))
         return raw
 
-    def fetch_summaries(self, uids: Iterable[int], *, preview: Iterable[int] = ()) -> dict[int, RawSummary]:
+    def fetch_summaries(self, uids: Iterable[int], *, preview: Iterable[int] = (), thread_headers: bool = False) -> dict[int, RawSummary]:
         """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs; for
         those also in `preview`, PREVIEW (RFC 8970) too where the server advertises it (a
-        second FETCH only when some UIDs want it and some do not)."""
+        second FETCH only when some UIDs want it and some do not). `thread_headers`: the
+        header fields threading reads too, in the same FETCH (`RawSummary.thread_headers`,
+        as `fetch_thread_headers` gives them), for the live sync joining new mail to kept
+        conversations without a FETCH of its own."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
+        items = SUMMARY_ITEMS + ([THREAD_HEADER_ITEM] if thread_headers else [])
         with_preview = set(validate.uids(preview)) & set(wanted) if self.has_capability("PREVIEW") else set()
         rest = [u for u in wanted if u not in with_preview]
-        raw = self._fetch(rest, SUMMARY_ITEMS) if rest else {}
+        raw = self._fetch(rest, items) if rest else {}
         if with_preview:
-            raw.update(self._fetch([u for u in wanted if u in with_preview], SUMMARY_ITEMS + [b"PREVIEW"]))
+            raw.update(self._fetch([u for u in wanted if u in with_preview], items + [b"PREVIEW"]))
         out: dict[int, RawSummary] = {}
         for uid, data in raw.items():
             envelope = data.get(b"ENVELOPE")
+            header_block = _header_fields_block(data) if thread_headers else None
             out[int(uid)] = RawSummary(
                 uid=int(uid),
                 flags=frozenset(_text_of(f) for f in data.get(b"FLAGS", ())),
@@ -1004,6 +1011,7 @@ class ImapConnection:
                 size=int(data.get(b"RFC822.SIZE", 0) or 0),
                 bodystructure=data.get(b"BODYSTRUCTURE"),
                 preview=data.get(b"PREVIEW"),
+                thread_headers=header_block,
             )
         return out
 
@@ -1091,12 +1099,11 @@ class ImapConnection:
         """The header fields threading reads (Message-ID, In-Reply-To, References, Subject,
         Date) as raw bytes, and INTERNALDATE, of these UIDs; in chunks, so a whole folder can be asked."""
         wanted = validate.uids(uids)
-        items = [b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES SUBJECT DATE)]", b"INTERNALDATE"]
+        items = [THREAD_HEADER_ITEM, b"INTERNALDATE"]
         out: dict[int, tuple[bytes, object]] = {}
         for start in range(0, len(wanted), 5000):
             for uid, data in self._fetch(wanted[start : start + 5000], items).items():
-                raw = next((v for k, v in data.items() if bytes(k).startswith(b"BODY[")), b"") or b""
-                out[int(uid)] = (bytes(raw), data.get(b"INTERNALDATE"))
+                out[int(uid)] = (_header_fields_block(data), data.get(b"INTERNALDATE"))
         return out
 
     def uids_with_message_ids(self, ids: Iterable[str]) -> list[int]:
@@ -1610,6 +1617,14 @@ def _addresses(items: Iterable[Any] | None) -> tuple[RawAddress, ...]:
 
 
 SUMMARY_ITEMS = [b"UID", b"FLAGS", b"ENVELOPE", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
+# The header fields threading reads (`fetch_thread_headers`; `fetch_summaries(thread_headers=True)`).
+THREAD_HEADER_ITEM = b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES SUBJECT DATE)]"
+
+
+def _header_fields_block(data: dict[bytes, Any]) -> bytes:
+    """The one `BODY[...]` item of a FETCH answer as bytes (empty when missing)."""
+    raw = next((v for k, v in data.items() if bytes(k).startswith(b"BODY[")), b"") or b""
+    return bytes(raw)
 # A list row (`fetch_list_rows`): SUMMARY_ITEMS with only the header fields a row shows
 # instead of ENVELOPE, and To only where the row shows the recipient.
 LIST_ITEMS = [b"UID", b"FLAGS", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
