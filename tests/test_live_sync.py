@@ -488,3 +488,70 @@ def test_a_sync_of_one_new_message_without_kept_conversations_asks_no_threading_
     assert [c.split(" (")[0].split(' "')[0] for c in sent] == ["NOOP", "STATUS", f"UID SEARCH UID {new_uid}:*", f"UID FETCH 1:{new_uid - 1}", f"UID FETCH {new_uid}"], sent
     assert "IN-REPLY-TO" not in sent[-1]
     assert [r["uid"] for r in next(e for e in found if e.kind == "rows_added").data["rows"]] == [new_uid]
+
+
+def test_a_new_message_gone_between_the_search_and_the_fetch_is_fetched_once(person):
+    """The sync FETCHes only UIDs its own UID SEARCH returned, which the session has been told
+    of: a message not in the answer was expunged meanwhile, never "not visible yet", so the
+    FETCH is not asked again after a NOOP (the connection's safety net for UIDs learnt
+    elsewhere). Here another client moves the new message away right after the SEARCH."""
+    user, mail_user = person
+    with imap_direct(mail_user) as imap:
+        imap.create_folder("Spam")
+    with get_pool().session(user) as imap:
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        with imap_direct(mail_user) as other:
+            append_message(other, "INBOX", subject="warm-up")
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)  # leaves INBOX selected
+        with imap_direct(mail_user) as other:
+            append_message(other, "INBOX", subject="moved away at once")
+        new_uid = uids_of(mail_user)[-1]
+        searched = imap.uids_from
+        with imap_direct(mail_user) as other:  # a filter on another device
+            other.select_folder("INBOX")
+            assert other.has_capability("MOVE")  # asked now, not in the middle of the sync
+
+            def search_then_move(first_uid: int) -> list[int]:
+                found = searched(first_uid)
+                other.move([new_uid], "Spam")  # between the sync's two commands
+                return found
+
+            imap.uids_from = search_then_move  # type: ignore[method-assign]
+            before = events.latest_event_id(user.pk)
+            try:
+                with imap_commands_sent() as both:
+                    folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+            finally:
+                del imap.uids_from
+    sent = [c for c in both if not c.startswith("UID MOVE")]  # the other client's
+    assert [c for c in sent if c.startswith("UID SEARCH")] == [f"UID SEARCH UID {new_uid}:*"]
+    assert len([c for c in sent if c.startswith(f"UID FETCH {new_uid} ")]) == 1, sent
+    assert "NOOP" not in [c.split()[0] for c in sent[1:]], sent  # only the catch-up's, first
+    assert "rows_added" not in kinds(events.events_after(user.pk, before) or [])
+    assert run_sync(user, "INBOX") != []  # the next sync sees the move (and publishes it)
+    assert_state_matches_server(user, mail_user)
+
+
+def test_without_condstore_a_message_gone_from_the_first_page_costs_no_second_look(person):
+    """Without CONDSTORE the newest known messages' flags are FETCHed after the folder was
+    caught up: one not answered has left (a `vanished` event), without a NOOP after the FETCH."""
+    user, mail_user = person
+    with get_pool().session(user) as imap:
+        imap.capabilities = imap.capabilities - {"CONDSTORE", "QRESYNC"}
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        with imap_direct(mail_user) as other:
+            append_message(other, "INBOX", subject="warm-up")
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        gone = uids_of(mail_user)[1]
+        with imap_direct(mail_user) as other:
+            other.select_folder("INBOX")
+            other.delete_messages([gone])
+            other.uid_expunge([gone])
+        before = events.latest_event_id(user.pk)
+        with imap_commands_sent() as sent:
+            folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+    flags_fetch = next((i for i, c in enumerate(sent) if c.startswith("UID FETCH") and "(FLAGS)" in c), None)
+    assert flags_fetch is not None, sent
+    assert "NOOP" not in [c.split()[0] for c in sent[flags_fetch:]], sent
+    found = events.events_after(user.pk, before) or []
+    assert kinds(found) == ["vanished", "counts"] and found[0].data["uids"] == [gone]

@@ -821,12 +821,12 @@ class ImapConnection:
         data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [b"RETURN", b"(ALL)", b"ALL"], response_name="ESEARCH"))  # noqa: SLF001
         return sorted(esearch_all(data))
 
-    def fetch_flags(self, uids: Iterable[int]) -> dict[int, frozenset[str]]:
-        """FLAGS of these UIDs (those still there)."""
+    def fetch_flags(self, uids: Iterable[int], *, announced: bool = False) -> dict[int, frozenset[str]]:
+        """FLAGS of these UIDs (those still there). `announced`: see `_fetch`."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
-        raw = self._fetch(wanted, [b"FLAGS"])
+        raw = self._fetch(wanted, [b"FLAGS"], announced=announced)
         return {int(uid): frozenset(_text_of(f) for f in data.get(b"FLAGS", ())) for uid, data in raw.items()}
 
     def select(self, name: str, *, readonly: bool = True, refresh: bool = False) -> SelectedFolder:
@@ -962,38 +962,43 @@ class ImapConnection:
         uids = sorted(int(u) for u in (data or b"").split())
         return uids[::-1] if reverse else uids
 
-    def _fetch(self, uids: list[int], items: list[bytes], *, retry: bool = True) -> dict[int, dict[bytes, Any]]:
+    def _fetch(self, uids: list[int], items: list[bytes], *, retry: bool = True, announced: bool = False) -> dict[int, dict[bytes, Any]]:
         """UID FETCH; UIDs the server did not answer for are asked once more after a NOOP.
 
         A message that arrived after this connection's last command is unknown to the
         session until the server announces it, and Dovecot answers a FETCH of it with
         nothing: the NOOP makes it announce new mail. Costs a round trip only on a miss.
+        `announced`: the caller knows the session has been told of every one of `uids`
+        (its own SEARCH returned them, as the live sync's): a miss is a message expunged
+        meanwhile, and asking again after a NOOP would only cost one or two round trips.
         """
         before = self.selected
         raw: dict[int, dict[bytes, Any]] = self._run(lambda c: c.fetch(uids, items), retry=retry)
-        missing = [u for u in uids if u not in raw]
+        missing = [] if announced else [u for u in uids if u not in raw]
         # The announcement may come with the FETCH's own answer, or only after a NOOP;
         # either way the selection was replaced (see _absorb_unsolicited).
         if missing and before is not None and (self.selected is not before or self.sync_selected() is not before):
             raw.update(self._run(lambda c: c.fetch(missing, items), retry=retry))
         return raw
 
-    def fetch_summaries(self, uids: Iterable[int], *, preview: Iterable[int] = (), thread_headers: bool = False) -> dict[int, RawSummary]:
+    def fetch_summaries(
+        self, uids: Iterable[int], *, preview: Iterable[int] = (), thread_headers: bool = False, announced: bool = False
+    ) -> dict[int, RawSummary]:
         """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs; for
         those also in `preview`, PREVIEW (RFC 8970) too where the server advertises it (a
         second FETCH only when some UIDs want it and some do not). `thread_headers`: the
         header fields threading reads too, in the same FETCH (`RawSummary.thread_headers`,
         as `fetch_thread_headers` gives them), for the live sync joining new mail to kept
-        conversations without a FETCH of its own."""
+        conversations without a FETCH of its own. `announced`: see `_fetch`."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
         items = SUMMARY_ITEMS + ([THREAD_HEADER_ITEM] if thread_headers else [])
         with_preview = set(validate.uids(preview)) & set(wanted) if self.has_capability("PREVIEW") else set()
         rest = [u for u in wanted if u not in with_preview]
-        raw = self._fetch(rest, items) if rest else {}
+        raw = self._fetch(rest, items, announced=announced) if rest else {}
         if with_preview:
-            raw.update(self._fetch([u for u in wanted if u in with_preview], items + [b"PREVIEW"]))
+            raw.update(self._fetch([u for u in wanted if u in with_preview], items + [b"PREVIEW"], announced=announced))
         out: dict[int, RawSummary] = {}
         for uid, data in raw.items():
             envelope = data.get(b"ENVELOPE")

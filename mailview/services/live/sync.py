@@ -223,7 +223,9 @@ def _folder_delta(*, imap: ImapConnection, folder: str, known: FolderState | Non
         if new_uids and user_pk else None
     )
     # PREVIEW where advertised; with conversations kept, their threading headers in the same FETCH.
-    added = imap.fetch_summaries(new_uids, preview=new_uids, thread_headers=threads is not None) if new_uids else {}
+    # `announced`: the UIDs come from this session's SEARCH, so one not answered was expunged
+    # meanwhile (no NOOP and second FETCH).
+    added = imap.fetch_summaries(new_uids, preview=new_uids, thread_headers=threads is not None, announced=True) if new_uids else {}
     alone = None
     if threads is not None:
         # While the folder is selected: its kept conversations take the new mail now (the tab's
@@ -269,7 +271,9 @@ def _with_top(imap: ImapConnection, state: FolderState) -> FolderState:
 
 def _top_changes(imap: ImapConnection, known: FolderState, new_uids: list[int]) -> tuple[dict[int, frozenset[str]], list[int], dict[int, list[str]]]:
     """Without CONDSTORE: which of the newest known messages changed flags or left."""
-    now_flags = imap.fetch_flags(list(known.top)) if known.top else {}
+    # Below the UIDNEXT of the view just selected or caught up: every one still there has been
+    # announced to the session, so one not answered has left (no NOOP and second FETCH).
+    now_flags = imap.fetch_flags(list(known.top), announced=True) if known.top else {}
     vanished = sorted(uid for uid in known.top if uid not in now_flags)
     changed = {uid: flags for uid, flags in now_flags.items() if sorted(flags) != sorted(known.top[uid])}
     top = {uid: sorted(flags) for uid, flags in now_flags.items()}
