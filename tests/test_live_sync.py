@@ -555,3 +555,37 @@ def test_without_condstore_a_message_gone_from_the_first_page_costs_no_second_lo
     assert "NOOP" not in [c.split()[0] for c in sent[flags_fetch:]], sent
     found = events.events_after(user.pk, before) or []
     assert kinds(found) == ["vanished", "counts"] and found[0].data["uids"] == [gone]
+
+
+def test_conversations_kept_from_before_the_last_sync_still_take_all_the_new_mail(person, signed_in):
+    """Kept conversations older than the sync's own state (the cache had an older copy) are
+    brought up from their own UIDNEXT (their SEARCH and FETCH), not from the sync's answers,
+    which start later: mail between the two is joined too."""
+    from mailview.services.reading.conversations import _cache_key
+    from webmail.cache import optional_cache as cache
+
+    user, mail_user = person
+    assert signed_in.get("/mail/INBOX/?view=conversations").status_code == 200  # conversations kept now
+    key = _cache_key(str(user.pk), "INBOX")
+    older = cache.get(key)
+    run_sync(user, "INBOX")
+    with imap_direct(mail_user) as imap:
+        imap.append("INBOX", b"From: a@example.org\r\nSubject: Root\r\nMessage-ID: <root-3@example.org>\r\n\r\nroot\r\n")
+    run_sync(user, "INBOX")  # the state moves past Root; the conversations too
+    cache.set(key, older)  # ... but an older copy is what is kept now
+    with imap_direct(mail_user) as imap:
+        imap.append(
+            "INBOX",
+            b"From: b@example.org\r\nSubject: Re: Root\r\nMessage-ID: <reply-3@example.org>\r\n"
+            b"In-Reply-To: <root-3@example.org>\r\nReferences: <root-3@example.org>\r\n\r\nreply\r\n",
+        )
+    *_, root, reply = uids_of(mail_user)
+    with imap_commands_sent() as sent:
+        found = run_sync(user, "INBOX")
+    assert f"UID SEARCH UID {root}:*" in sent and "IN-REPLY-TO" not in next(c for c in sent if c.startswith(f"UID FETCH {reply} ("))
+    rows = next(e for e in found if e.kind == "rows_added").data["rows"]
+    assert [(r["uid"], r["alone"]) for r in rows] == [(reply, False)]
+    with imap_commands_sent() as sent:
+        page = signed_in.get("/mail/INBOX/?view=conversations").context["page"]
+    assert not [c for c in sent if "THREAD" in c.upper() or "IN-REPLY-TO" in c.upper()]
+    assert (root, reply) in [c.uids for c in page.conversations]

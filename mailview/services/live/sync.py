@@ -222,10 +222,12 @@ def _folder_delta(*, imap: ImapConnection, folder: str, known: FolderState | Non
         threads_kept_for_sync(user_key=str(user_pk), folder=folder, uidvalidity=selected.uidvalidity, uidnext=selected.uidnext)
         if new_uids and user_pk else None
     )
-    # PREVIEW where advertised; with conversations kept, their threading headers in the same FETCH.
+    # Kept conversations as old as our state or newer take the new mail from this sync's answers.
+    join = threads is not None and threads.uidnext >= known.uidnext
+    # PREVIEW where advertised; the threading headers in the same FETCH when they are joined.
     # `announced`: the UIDs come from this session's SEARCH, so one not answered was expunged
     # meanwhile (no NOOP and second FETCH).
-    added = imap.fetch_summaries(new_uids, preview=new_uids, thread_headers=threads is not None, announced=True) if new_uids else {}
+    added = imap.fetch_summaries(new_uids, preview=new_uids, thread_headers=join, announced=True) if new_uids else {}
     alone = None
     if threads is not None:
         # While the folder is selected: its kept conversations take the new mail now (the tab's
@@ -234,7 +236,8 @@ def _folder_delta(*, imap: ImapConnection, folder: str, known: FolderState | Non
         headers = {uid: (raw.thread_headers or b"", raw.internaldate) for uid, raw in added.items()}
         alone = kept_threads_with_new_mail(
             imap=imap, user_key=str(user_pk), folder=folder, uidvalidity=selected.uidvalidity, uidnext=selected.uidnext,
-            exists=selected.exists, new=new_uids, kept=threads, known=NewMail(first=known.uidnext, uids=new_uids, headers=headers),
+            exists=selected.exists, new=new_uids, kept=threads,
+            known=NewMail(first=known.uidnext, uids=new_uids, headers=headers) if join else None,
         )
     if state.highestmodseq is None:
         top = dict(state.top)
