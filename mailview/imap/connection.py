@@ -178,7 +178,7 @@ class RawSummary:
     size: int
     bodystructure: object  # imapclient BodyData, for mailview.mime
     preview: object = None  # the server's PREVIEW (bytes) when asked for and advertised, else None
-    # The threading header fields (THREAD_HEADER_FIELDS, raw) when asked for with the row, else None.
+    # The threading header fields (THREAD_HEADER_ITEM's answer, raw) when asked for with the row, else None.
     thread_headers: bytes | None = None
 
 
@@ -1630,6 +1630,8 @@ def _header_fields_block(data: dict[bytes, Any]) -> bytes:
     """The one `BODY[...]` item of a FETCH answer as bytes (empty when missing)."""
     raw = next((v for k, v in data.items() if bytes(k).startswith(b"BODY[")), b"") or b""
     return bytes(raw)
+
+
 # A list row (`fetch_list_rows`): SUMMARY_ITEMS with only the header fields a row shows
 # instead of ENVELOPE, and To only where the row shows the recipient.
 LIST_ITEMS = [b"UID", b"FLAGS", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
