@@ -438,3 +438,154 @@ def test_without_kept_conversations_pushed_rows_say_nothing_about_them(person):
         found = run_sync(user, "INBOX")
     assert not [c for c in sent if "THREAD" in c.upper()]  # nothing is built for the list here
     assert ["alone" in r for r in next(e for e in found if e.kind == "rows_added").data["rows"]] == [False]
+
+
+def sync_of_one_new_message(user, mail_user, *, warm_up: bytes, raw: bytes) -> tuple[list[str], list[events.Event], int]:
+    """The IMAP commands and events of a sync of INBOX after one message (`raw`) arrived, the
+    folder caught up in place (left selected by the sync of `warm_up` before), and the new
+    message's UID."""
+    with get_pool().session(user) as imap:
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        with imap_direct(mail_user) as other:
+            other.append("INBOX", warm_up)
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)  # leaves INBOX selected
+        with imap_direct(mail_user) as other:
+            other.append("INBOX", raw)
+        before = events.latest_event_id(user.pk)
+        with imap_commands_sent() as sent:
+            folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+    return sent, events.events_after(user.pk, before) or [], uids_of(mail_user)[-1]
+
+
+def test_a_sync_of_one_new_message_with_conversations_kept_asks_for_it_once(person, signed_in):
+    """The conversation list was shown (the default view), so the sync joins new mail to the
+    kept conversations: the new message's threading headers come in the FETCH of its row, and
+    the UIDs the sync searched are reused, not asked again (no second UID SEARCH, no second
+    FETCH of the message): NOOP, STATUS, UID SEARCH, UID FETCH CHANGEDSINCE, UID FETCH."""
+    user, mail_user = person
+    assert signed_in.get("/mail/INBOX/?view=conversations").status_code == 200  # conversations kept now
+    root = b"From: a@example.org\r\nSubject: Root\r\nMessage-ID: <root-2@example.org>\r\n\r\nroot\r\n"
+    reply = (
+        b"From: b@example.org\r\nSubject: Re: Root\r\nMessage-ID: <reply-2@example.org>\r\n"
+        b"In-Reply-To: <root-2@example.org>\r\nReferences: <root-2@example.org>\r\n\r\nreply\r\n"
+    )
+    sent, found, new_uid = sync_of_one_new_message(user, mail_user, warm_up=root, raw=reply)
+    assert [c.split(" (")[0].split(' "')[0] for c in sent] == ["NOOP", "STATUS", f"UID SEARCH UID {new_uid}:*", f"UID FETCH 1:{new_uid - 1}", f"UID FETCH {new_uid}"], sent
+    assert "IN-REPLY-TO" in sent[-1] and "ENVELOPE" in sent[-1]  # its row and its threading headers, together
+    rows = next(e for e in found if e.kind == "rows_added").data["rows"]
+    assert [(r["uid"], r["alone"]) for r in rows] == [(new_uid, False)]  # joined to Root's conversation
+    with imap_commands_sent() as sent:
+        page = signed_in.get("/mail/INBOX/?view=conversations").context["page"]
+    assert not [c for c in sent if "THREAD" in c.upper() or "IN-REPLY-TO" in c.upper()]  # the sync did the joining
+    assert (new_uid - 1, new_uid) in [c.uids for c in page.conversations]  # Root and its reply
+
+
+def test_a_sync_of_one_new_message_without_kept_conversations_asks_no_threading_headers(person):
+    user, mail_user = person
+    raw = b"From: a@example.org\r\nSubject: plain\r\nMessage-ID: <plain-2@example.org>\r\n\r\nplain\r\n"
+    warm_up = b"From: a@example.org\r\nSubject: first\r\nMessage-ID: <first-2@example.org>\r\n\r\nfirst\r\n"
+    sent, found, new_uid = sync_of_one_new_message(user, mail_user, warm_up=warm_up, raw=raw)
+    assert [c.split(" (")[0].split(' "')[0] for c in sent] == ["NOOP", "STATUS", f"UID SEARCH UID {new_uid}:*", f"UID FETCH 1:{new_uid - 1}", f"UID FETCH {new_uid}"], sent
+    assert "IN-REPLY-TO" not in sent[-1]
+    assert [r["uid"] for r in next(e for e in found if e.kind == "rows_added").data["rows"]] == [new_uid]
+
+
+def test_a_new_message_gone_between_the_search_and_the_fetch_is_fetched_once(person):
+    """The sync FETCHes only UIDs its own UID SEARCH returned, which the session has been told
+    of: a message not in the answer was expunged meanwhile, never "not visible yet", so the
+    FETCH is not asked again after a NOOP (the connection's safety net for UIDs learnt
+    elsewhere). Here another client moves the new message away right after the SEARCH."""
+    user, mail_user = person
+    with imap_direct(mail_user) as imap:
+        imap.create_folder("Spam")
+    with get_pool().session(user) as imap:
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        with imap_direct(mail_user) as other:
+            append_message(other, "INBOX", subject="warm-up")
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)  # leaves INBOX selected
+        with imap_direct(mail_user) as other:
+            append_message(other, "INBOX", subject="moved away at once")
+        new_uid = uids_of(mail_user)[-1]
+        searched = imap.uids_from
+        with imap_direct(mail_user) as other:  # a filter on another device
+            other.select_folder("INBOX")
+            assert other.has_capability("MOVE")  # asked now, not in the middle of the sync
+
+            def search_then_move(first_uid: int) -> list[int]:
+                found = searched(first_uid)
+                other.move([new_uid], "Spam")  # between the sync's two commands
+                return found
+
+            imap.uids_from = search_then_move  # type: ignore[method-assign]
+            before = events.latest_event_id(user.pk)
+            try:
+                with imap_commands_sent() as both:
+                    folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+            finally:
+                del imap.uids_from
+    sent = [c for c in both if not c.startswith("UID MOVE")]  # the other client's
+    assert [c for c in sent if c.startswith("UID SEARCH")] == [f"UID SEARCH UID {new_uid}:*"]
+    assert len([c for c in sent if c.startswith(f"UID FETCH {new_uid} ")]) == 1, sent
+    assert "NOOP" not in [c.split()[0] for c in sent[1:]], sent  # only the catch-up's, first
+    assert "rows_added" not in kinds(events.events_after(user.pk, before) or [])
+    assert run_sync(user, "INBOX") != []  # the next sync sees the move (and publishes it)
+    assert_state_matches_server(user, mail_user)
+
+
+def test_without_condstore_a_message_gone_from_the_first_page_costs_no_second_look(person):
+    """Without CONDSTORE the newest known messages' flags are FETCHed after the folder was
+    caught up: one not answered has left (a `vanished` event), without a NOOP after the FETCH."""
+    user, mail_user = person
+    with get_pool().session(user) as imap:
+        imap.capabilities = imap.capabilities - {"CONDSTORE", "QRESYNC"}
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        with imap_direct(mail_user) as other:
+            append_message(other, "INBOX", subject="warm-up")
+        folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+        gone = uids_of(mail_user)[1]
+        with imap_direct(mail_user) as other:
+            other.select_folder("INBOX")
+            other.delete_messages([gone])
+            other.uid_expunge([gone])
+        before = events.latest_event_id(user.pk)
+        with imap_commands_sent() as sent:
+            folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+    flags_fetch = next((i for i, c in enumerate(sent) if c.startswith("UID FETCH") and "(FLAGS)" in c), None)
+    assert flags_fetch is not None, sent
+    assert "NOOP" not in [c.split()[0] for c in sent[flags_fetch:]], sent
+    found = events.events_after(user.pk, before) or []
+    assert kinds(found) == ["vanished", "counts"] and found[0].data["uids"] == [gone]
+
+
+def test_conversations_kept_from_before_the_last_sync_still_take_all_the_new_mail(person, signed_in):
+    """Kept conversations older than the sync's own state (the cache had an older copy) are
+    brought up from their own UIDNEXT (their SEARCH and FETCH), not from the sync's answers,
+    which start later: mail between the two is joined too."""
+    from mailview.services.reading.conversations import _cache_key
+    from webmail.cache import optional_cache as cache
+
+    user, mail_user = person
+    assert signed_in.get("/mail/INBOX/?view=conversations").status_code == 200  # conversations kept now
+    key = _cache_key(str(user.pk), "INBOX")
+    older = cache.get(key)
+    run_sync(user, "INBOX")
+    with imap_direct(mail_user) as imap:
+        imap.append("INBOX", b"From: a@example.org\r\nSubject: Root\r\nMessage-ID: <root-3@example.org>\r\n\r\nroot\r\n")
+    run_sync(user, "INBOX")  # the state moves past Root; the conversations too
+    cache.set(key, older)  # ... but an older copy is what is kept now
+    with imap_direct(mail_user) as imap:
+        imap.append(
+            "INBOX",
+            b"From: b@example.org\r\nSubject: Re: Root\r\nMessage-ID: <reply-3@example.org>\r\n"
+            b"In-Reply-To: <root-3@example.org>\r\nReferences: <root-3@example.org>\r\n\r\nreply\r\n",
+        )
+    *_, root, reply = uids_of(mail_user)
+    with imap_commands_sent() as sent:
+        found = run_sync(user, "INBOX")
+    assert f"UID SEARCH UID {root}:*" in sent and "IN-REPLY-TO" not in next(c for c in sent if c.startswith(f"UID FETCH {reply} ("))
+    rows = next(e for e in found if e.kind == "rows_added").data["rows"]
+    assert [(r["uid"], r["alone"]) for r in rows] == [(reply, False)]
+    with imap_commands_sent() as sent:
+        page = signed_in.get("/mail/INBOX/?view=conversations").context["page"]
+    assert not [c for c in sent if "THREAD" in c.upper() or "IN-REPLY-TO" in c.upper()]
+    assert (root, reply) in [c.uids for c in page.conversations]

@@ -340,3 +340,40 @@ def test_past_a_few_waiters_one_more_request_of_a_busy_user_is_refused_at_once_a
         wait_until(lambda: "waiter" in results, timeout=60, message="the waiting request to get a freed slot")
         assert getattr(results["waiter"], "status_code", results["waiter"]) == 200
     reset_pool_for_tests()
+
+
+def test_pooled_connections_do_not_format_imaplibs_debug_lines_for_nobody(client, mail_user):
+    """imapclient turns imaplib's debug level to 5 on every connection: imaplib then formats a
+    repr() of each line it reads for a logger that settings keep off. After login (also a
+    reconnect's) the level is 0 and a command formats nothing; with that logger on for DEBUG
+    (the explicit way to see the protocol) the lines still come."""
+    import logging
+
+    from mailview.imap.connection import login
+
+    user = django_user(client, mail_user)
+    formatted: list[object] = []
+    with get_pool().session(user) as imap:
+        for reconnect in (False, True):
+            if reconnect:
+                imap._discard()
+                imap.noop()  # logs in again on a fresh socket (INBOX selected again)
+            imap.select("INBOX")
+            imaplib_client = imap._client._imap
+            assert imaplib_client.debug == 0
+            imaplib_client._mesg = lambda text, secs=None: formatted.append(text)
+            imap.list_folders()
+            imap.fetch_flags([1, 2, 3])
+            assert formatted == []
+        endpoint, credentials = imap.endpoint, imap._credentials
+    debug_log = logging.getLogger("imapclient.imaplib")
+    level = debug_log.level
+    debug_log.setLevel(logging.DEBUG)
+    try:
+        raw = login(endpoint, credentials)
+        try:
+            assert raw._imap.debug == 5
+        finally:
+            raw.logout()
+    finally:
+        debug_log.setLevel(level)

@@ -187,6 +187,8 @@ class RawSummary:
     # it was asked again without BODYSTRUCTURE (so `bodystructure` is None), perhaps with
     # only its flags, size, date and a few header fields. See `ImapConnection._fetch_rows`.
     oversized: bool = False
+    # The threading header fields (THREAD_HEADER_ITEM's answer, raw) when asked for with the row, else None.
+    thread_headers: bytes | None = None
 
 
 @dataclass(frozen=True)
@@ -322,6 +324,7 @@ def login(endpoint: ServerEndpoint, credentials: Credentials, *, client_ip: str 
     except (OSError, IMAPClientError, imaplib.IMAP4.error) as exc:
         raise ImapConnectionError(f"cannot connect to {endpoint.host}:{endpoint.port}: {exc}") from exc
     client.normalise_times = False  # keep the server's timezone-aware datetimes
+    _quiet_imaplib(client)
     try:
         if endpoint.security == "starttls":
             client.starttls(endpoint.ssl_context())
@@ -348,6 +351,16 @@ def login(endpoint: ServerEndpoint, credentials: Credentials, *, client_ip: str 
         # Not the exception text: some servers echo arguments, and the password is one.
         raise ImapConnectionError(f"connection to {endpoint.host}:{endpoint.port} failed ({type(exc).__name__})") from exc
     return client
+
+
+def _quiet_imaplib(client: IMAPClient) -> None:
+    """imapclient sets imaplib's debug level to 5 on every connection it makes, so imaplib
+    formats the repr() of every line, literal and untagged answer it reads and sends for the
+    `imapclient.imaplib` logger, which settings.LOGGING keeps off (WARNING): work for nobody,
+    on every command of every pooled connection. Level 0 unless that logger is on for DEBUG
+    (the explicit way to see the protocol; imapclient's adapter hides LOGIN's password)."""
+    if not _IMAPLIB_LOG.isEnabledFor(logging.DEBUG):
+        client._imap.debug = 0  # noqa: SLF001 - imapclient has no switch for it
 
 
 def _send_originating_ip(client: IMAPClient, client_ip: str) -> None:
@@ -841,12 +854,12 @@ class ImapConnection:
         data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [b"RETURN", b"(ALL)", b"ALL"], response_name="ESEARCH"))  # noqa: SLF001
         return sorted(esearch_all(data))
 
-    def fetch_flags(self, uids: Iterable[int]) -> dict[int, frozenset[str]]:
-        """FLAGS of these UIDs (those still there)."""
+    def fetch_flags(self, uids: Iterable[int], *, announced: bool = False) -> dict[int, frozenset[str]]:
+        """FLAGS of these UIDs (those still there). `announced`: see `_fetch`."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
-        raw = self._fetch(wanted, [b"FLAGS"])
+        raw = self._fetch(wanted, [b"FLAGS"], announced=announced)
         return {int(uid): frozenset(_text_of(f) for f in data.get(b"FLAGS", ())) for uid, data in raw.items()}
 
     def select(self, name: str, *, readonly: bool = True, refresh: bool = False) -> SelectedFolder:
@@ -982,47 +995,61 @@ class ImapConnection:
         uids = sorted(int(u) for u in (data or b"").split())
         return uids[::-1] if reverse else uids
 
-    def _fetch(self, uids: list[int], items: list[bytes], *, retry: bool = True) -> dict[int, dict[bytes, Any]]:
+    def _fetch(self, uids: list[int], items: list[bytes], *, retry: bool = True, announced: bool = False) -> dict[int, dict[bytes, Any]]:
         """UID FETCH; UIDs the server did not answer for are asked once more after a NOOP.
 
         A message that arrived after this connection's last command is unknown to the
         session until the server announces it, and Dovecot answers a FETCH of it with
         nothing: the NOOP makes it announce new mail. Costs a round trip only on a miss.
+        `announced`: the caller knows the session has been told of every one of `uids`
+        (its own SEARCH returned them, as the live sync's): a miss is a message expunged
+        meanwhile, and asking again after a NOOP would only cost one or two round trips.
         """
         before = self.selected
         raw: dict[int, dict[bytes, Any]] = self._run(lambda c: c.fetch(uids, items), retry=retry)
-        missing = [u for u in uids if u not in raw]
+        missing = [] if announced else [u for u in uids if u not in raw]
         # The announcement may come with the FETCH's own answer, or only after a NOOP;
         # either way the selection was replaced (see _absorb_unsolicited).
         if missing and before is not None and (self.selected is not before or self.sync_selected() is not before):
             raw.update(self._run(lambda c: c.fetch(missing, items), retry=retry))
         return raw
 
-    def fetch_summaries(self, uids: Iterable[int], *, preview: Iterable[int] = ()) -> dict[int, RawSummary]:
+    def fetch_summaries(
+        self, uids: Iterable[int], *, preview: Iterable[int] = (), thread_headers: bool = False, announced: bool = False
+    ) -> dict[int, RawSummary]:
         """ENVELOPE FLAGS RFC822.SIZE INTERNALDATE BODYSTRUCTURE of exactly these UIDs; for
         those also in `preview`, PREVIEW (RFC 8970) too where the server advertises it (a
         second FETCH only when some UIDs want it and some do not). A message whose answer is
-        too large to read comes back `oversized` (`_fetch_rows`)."""
+        too large to read comes back `oversized` (`_fetch_rows`). `thread_headers`: the
+        header fields threading reads too, in the same FETCH (`RawSummary.thread_headers`,
+        as `fetch_thread_headers` gives them), for the live sync joining new mail to kept
+        conversations without a FETCH of its own. `announced`: see `_fetch`."""
         wanted = validate.uids(uids)
         if not wanted:
             return {}
+        items = SUMMARY_ITEMS + ([THREAD_HEADER_ITEM] if thread_headers else [])
         with_preview = set(validate.uids(preview)) & set(wanted) if self.has_capability("PREVIEW") else set()
         rest = [u for u in wanted if u not in with_preview]
-        raw, oversized = self._fetch_rows(rest, SUMMARY_ITEMS) if rest else ({}, set())
+        raw, oversized = self._fetch_rows(rest, items, announced=announced) if rest else ({}, set())
         if with_preview:
-            more, more_oversized = self._fetch_rows([u for u in wanted if u in with_preview], SUMMARY_ITEMS + [b"PREVIEW"])
+            more, more_oversized = self._fetch_rows([u for u in wanted if u in with_preview], items + [b"PREVIEW"], announced=announced)
             raw.update(more)
             oversized |= more_oversized
         out: dict[int, RawSummary] = {}
         for uid, data in raw.items():
             envelope = data.get(b"ENVELOPE")
-            if b"ENVELOPE" not in data and any(bytes(k).upper().startswith(b"BODY[HEADER.FIELDS") for k in data):
+            header_block = _item_answer(data, THREAD_HEADER_ITEM) if thread_headers else None
+            if b"ENVELOPE" not in data and any(_is_summary_fields(k) for k in data):
                 # Its ENVELOPE was too large to read: the same fields from the header, or
                 # nothing but flags, size and arrival when even they do not parse.
-                out[int(uid)] = (
-                    _summary_of_fields(int(uid), data, _SUMMARY_FIELD_NAMES, oversized=int(uid) in oversized)
+                fields = {k: v for k, v in data.items() if _is_summary_fields(k)} | {
+                    k: v for k, v in data.items() if not bytes(k).upper().startswith(b"BODY[")
+                }
+                summary = (
+                    _summary_of_fields(int(uid), fields, _SUMMARY_FIELD_NAMES, oversized=int(uid) in oversized)
                     or _bare_summary(int(uid), data, oversized=int(uid) in oversized)
                 )
+                out[int(uid)] = replace(summary, thread_headers=header_block)
                 continue
             out[int(uid)] = RawSummary(
                 uid=int(uid),
@@ -1038,6 +1065,7 @@ class ImapConnection:
                 bodystructure=data.get(b"BODYSTRUCTURE"),
                 preview=data.get(b"PREVIEW"),
                 oversized=int(uid) in oversized,
+                thread_headers=header_block,
             )
         return out
 
@@ -1076,7 +1104,9 @@ class ImapConnection:
             out.update(self.fetch_summaries(unparsed, preview=[u for u in unparsed if u in with_preview]))
         return out
 
-    def _fetch_rows(self, uids: list[int], items: list[bytes]) -> tuple[dict[int, dict[bytes, Any]], set[int]]:
+    def _fetch_rows(
+        self, uids: list[int], items: list[bytes], *, announced: bool = False
+    ) -> tuple[dict[int, dict[bytes, Any]], set[int]]:
         """`_fetch` of list rows or summaries, whatever the messages hold: the answers, and the
         UIDs answered without their structure.
 
@@ -1107,7 +1137,7 @@ class ImapConnection:
 
         def fetch(group: list[int], step: int, *, alone: bool = False) -> None:
             try:
-                raw = self._fetch(group, steps[step])
+                raw = self._fetch(group, steps[step], announced=announced)
             except ImapResponseTooLarge:
                 overflows[0] += 1
                 last = step == len(steps) - 1
@@ -1177,12 +1207,11 @@ class ImapConnection:
         """The header fields threading reads (Message-ID, In-Reply-To, References, Subject,
         Date) as raw bytes, and INTERNALDATE, of these UIDs; in chunks, so a whole folder can be asked."""
         wanted = validate.uids(uids)
-        items = [b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES SUBJECT DATE)]", b"INTERNALDATE"]
+        items = [THREAD_HEADER_ITEM, b"INTERNALDATE"]
         out: dict[int, tuple[bytes, object]] = {}
         for start in range(0, len(wanted), 5000):
             for uid, data in self._fetch(wanted[start : start + 5000], items).items():
-                raw = next((v for k, v in data.items() if bytes(k).startswith(b"BODY[")), b"") or b""
-                out[int(uid)] = (bytes(raw), data.get(b"INTERNALDATE"))
+                out[int(uid)] = (_header_fields_block(data), data.get(b"INTERNALDATE"))
         return out
 
     def uids_with_message_ids(self, ids: Iterable[str]) -> list[int]:
@@ -1819,6 +1848,28 @@ def _bare_summary(uid: int, data: dict[bytes, Any], *, oversized: bool) -> RawSu
 
 
 SUMMARY_ITEMS = [b"UID", b"FLAGS", b"ENVELOPE", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]
+# The header fields threading reads (`fetch_thread_headers`; `fetch_summaries(thread_headers=True)`).
+THREAD_HEADER_ITEM = b"BODY.PEEK[HEADER.FIELDS (MESSAGE-ID IN-REPLY-TO REFERENCES SUBJECT DATE)]"
+
+
+def _item_answer(data: dict[bytes, Any], item: bytes) -> bytes | None:
+    """The answer to one `BODY.PEEK[...]` item of a FETCH (the server names it without .PEEK), or None."""
+    name = item.upper().replace(b".PEEK", b"")
+    raw = next((v for k, v in data.items() if bytes(k).upper() == name), None)
+    return bytes(raw) if isinstance(raw, bytes | bytearray) else None
+
+
+def _is_summary_fields(key: object) -> bool:
+    """Is this FETCH answer key the header fields that stand in for an ENVELOPE too large to read?"""
+    return isinstance(key, bytes | bytearray) and bytes(key).upper() == _SUMMARY_FIELDS.upper().replace(b".PEEK", b"")
+
+
+def _header_fields_block(data: dict[bytes, Any]) -> bytes:
+    """The one `BODY[...]` item of a FETCH answer as bytes (empty when missing)."""
+    raw = next((v for k, v in data.items() if bytes(k).startswith(b"BODY[")), b"") or b""
+    return bytes(raw)
+
+
 # A list row (`fetch_list_rows`): SUMMARY_ITEMS with only the header fields a row shows
 # instead of ENVELOPE, and To only where the row shows the recipient.
 LIST_ITEMS = [b"UID", b"FLAGS", b"RFC822.SIZE", b"INTERNALDATE", b"BODYSTRUCTURE"]

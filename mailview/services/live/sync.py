@@ -13,7 +13,9 @@ sending send it after they changed folders). Per folder:
    Another UIDVALIDITY: record it, publish `resync` (every UID the pages hold is void).
 3. Else EXAMINE, and with CONDSTORE `UID FETCH 1:<known UIDNEXT-1> (FLAGS)
    (CHANGEDSINCE <known modseq> VANISHED)` (QRESYNC enabled first) for changed flags and
-   expunged UIDs; new mail is `UID SEARCH UID <known UIDNEXT>:*`, FETCHed as list rows.
+   expunged UIDs; new mail is `UID SEARCH UID <known UIDNEXT>:*`, FETCHed as list rows
+   (with the threading headers when the folder's conversations are kept: they take the new
+   mail from that answer, no SEARCH or FETCH of their own).
    Without CONDSTORE: the new UIDs plus the flags of the newest `TOP_SIZE` known
    messages (the first page); when the numbers do not add up, `resync`.
 4. `counts` with every synced folder when any folder's counts changed.
@@ -34,7 +36,7 @@ from django.utils import timezone
 from mailview.imap.connection import ImapConnection, RawSummary
 from mailview.imap.errors import ImapError, MailboxNotFound
 from mailview.mime.preview import preview_from_server
-from mailview.services.reading.conversations import kept_threads_with_new_mail
+from mailview.services.reading.conversations import NewMail, kept_threads_with_new_mail, threads_kept_for_sync
 from mailview.services.reading.messages import MessageSummary, labels_of, summarize
 from mailview.services.special_folders import special_folders
 from webmail.redis_client import get_redis, key_prefix
@@ -218,14 +220,26 @@ def _folder_delta(*, imap: ImapConnection, folder: str, known: FolderState | Non
     if too_big or (not complete and not adds_up):
         # Too much to send row by row, or changes we cannot see (expunges without QRESYNC).
         return FolderDelta(state=_with_top(imap, state) if state.highestmodseq is None else state, resync=True, counts_changed=True)
-    added = imap.fetch_summaries(new_uids, preview=new_uids) if new_uids else {}  # PREVIEW where advertised
+    threads = (
+        threads_kept_for_sync(user_key=str(user_pk), folder=folder, uidvalidity=selected.uidvalidity, uidnext=selected.uidnext)
+        if new_uids and user_pk else None
+    )
+    # Kept conversations as old as our state or newer take the new mail from this sync's answers.
+    join = threads is not None and threads.uidnext >= known.uidnext
+    # PREVIEW where advertised; the threading headers in the same FETCH when they are joined.
+    # `announced`: the UIDs come from this session's SEARCH, so one not answered was expunged
+    # meanwhile (no NOOP and second FETCH).
+    added = imap.fetch_summaries(new_uids, preview=new_uids, thread_headers=join, announced=True) if new_uids else {}
     alone = None
-    if new_uids and user_pk:
+    if threads is not None:
         # While the folder is selected: its kept conversations take the new mail now (the tab's
-        # next page needs no threading), and rows that start a conversation can be shown as they are.
+        # next page needs no threading), and rows that start a conversation can be shown as they
+        # are. The new UIDs and their headers are the ones just asked: no second SEARCH or FETCH.
+        headers = {uid: (raw.thread_headers or b"", raw.internaldate) for uid, raw in added.items()}
         alone = kept_threads_with_new_mail(
             imap=imap, user_key=str(user_pk), folder=folder, uidvalidity=selected.uidvalidity, uidnext=selected.uidnext,
-            exists=selected.exists, new=new_uids,
+            exists=selected.exists, new=new_uids, kept=threads,
+            known=NewMail(first=known.uidnext, uids=new_uids, headers=headers) if join else None,
         )
     if state.highestmodseq is None:
         top = dict(state.top)
@@ -262,7 +276,9 @@ def _with_top(imap: ImapConnection, state: FolderState) -> FolderState:
 
 def _top_changes(imap: ImapConnection, known: FolderState, new_uids: list[int]) -> tuple[dict[int, frozenset[str]], list[int], dict[int, list[str]]]:
     """Without CONDSTORE: which of the newest known messages changed flags or left."""
-    now_flags = imap.fetch_flags(list(known.top)) if known.top else {}
+    # Below the UIDNEXT of the view just selected or caught up: every one still there has been
+    # announced to the session, so one not answered has left (no NOOP and second FETCH).
+    now_flags = imap.fetch_flags(list(known.top), announced=True) if known.top else {}
     vanished = sorted(uid for uid in known.top if uid not in now_flags)
     changed = {uid: flags for uid, flags in now_flags.items() if sorted(flags) != sorted(known.top[uid])}
     top = {uid: sorted(flags) for uid, flags in now_flags.items()}

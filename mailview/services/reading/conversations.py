@@ -12,7 +12,8 @@ incrementally:
   threading headers, and only when one refers to a message whose Message-ID is not in the
   folder's id index (Redis hash) one `UID SEARCH OR HEADER Message-ID ...`: each new message
   joins its parent's conversation (or, for a reply to a message that is not in the folder, the
-  conversation of another message referring to the same one), else starts its own;
+  conversation of another message referring to the same one), else starts its own (the live
+  sync hands over the UIDs it searched and the headers it FETCHed with the rows: `NewMail`);
 - mail went away (EXISTS lower than the kept UIDs): one `UID SEARCH ALL`, the gone UIDs dropped;
 - a new UIDVALIDITY, or nothing kept: the full THREAD (or every message's headers); on a
   folder bigger than the caller's `build_limit` not here but in a Celery task
@@ -251,22 +252,49 @@ def folder_threads_kept(
     return built
 
 
+@dataclass(frozen=True)
+class NewMail:
+    """What the live sync already asked the server about a folder's new mail, so the kept
+    conversations take it without asking again: `uids` are every UID from `first` up to the
+    view's UIDNEXT (its `UID SEARCH UID <first>:*`), and `headers` their threading header
+    fields and INTERNALDATE, FETCHed with their rows (as `fetch_thread_headers` gives them; a
+    UID missing there had gone by then)."""
+
+    first: int
+    uids: list[int]
+    headers: dict[int, tuple[bytes, object]]
+
+
+def threads_kept_for_sync(*, user_key: str, folder: str, uidvalidity: int, uidnext: int) -> FolderThreads | None:
+    """The folder's kept conversations when the live sync can bring them up to its view
+    (`kept_threads_with_new_mail`), else None: read before its FETCH of the new rows, so the
+    threading headers come in that same FETCH only when something will join them."""
+    kept = FolderThreads.unpacked(cache.get(_cache_key(user_key, folder)))
+    if kept is None or kept.uidvalidity != uidvalidity or kept.uidnext > uidnext:
+        return None
+    return kept
+
+
 def kept_threads_with_new_mail(
-    *, imap: ImapConnection, user_key: str, folder: str, uidvalidity: int, uidnext: int, exists: int, new: list[int]
+    *, imap: ImapConnection, user_key: str, folder: str, uidvalidity: int, uidnext: int, exists: int, new: list[int],
+    kept: FolderThreads | None = None, known: NewMail | None = None,
 ) -> set[int] | None:
     """For the live sync, with `folder` selected and its view at (`uidvalidity`, `uidnext`,
     `exists`): the folder's kept conversations brought up to it (so the next page needs no
     threading), and which of the `new` UIDs are a conversation of their own (an open list
     inserts those rows as they are; a message joining a conversation changes a row instead).
-    None when no conversations are kept: building them (a full THREAD) is the page's job."""
+    None when no conversations are kept: building them (a full THREAD) is the page's job.
+    `kept`: as `threads_kept_for_sync` read them (else read here); `known`: what the sync
+    already asked (no second SEARCH or FETCH of the new mail when it covers it)."""
     key = _cache_key(user_key, folder)
-    kept = FolderThreads.unpacked(cache.get(key))
+    if kept is None:
+        kept = threads_kept_for_sync(user_key=user_key, folder=folder, uidvalidity=uidvalidity, uidnext=uidnext)
     if kept is None or kept.uidvalidity != uidvalidity or kept.uidnext > uidnext:
         return None
     if (kept.uidnext, kept.exists) != (uidnext, exists):
         view = SelectedFolder(name=folder, readonly=True, uidvalidity=uidvalidity, exists=exists, uidnext=uidnext, highestmodseq=None)
         try:
-            updated = _update(imap=imap, user_key=user_key, kept=kept, selected=view)
+            updated = _update(imap=imap, user_key=user_key, kept=kept, selected=view, known=known)
         except ImapTimeout:
             return None  # a slow server: the page's upkeep or the background build catches up
         if updated is None:
@@ -297,11 +325,14 @@ def _build(*, imap: ImapConnection, user_key: str, selected: SelectedFolder) -> 
     return FolderThreads.of((n.walk() for n in nodes), selected=selected, source="headers")
 
 
-def thread_headers(*, imap: ImapConnection, uids: Iterable[int]) -> dict[int, ThreadHeaders]:
-    """Each message's threading headers, decoded (one FETCH, in chunks)."""
+def thread_headers(*, imap: ImapConnection, uids: Iterable[int], fetched: dict[int, tuple[bytes, object]] | None = None) -> dict[int, ThreadHeaders]:
+    """Each message's threading headers, decoded (one FETCH, in chunks), or from `fetched`
+    (`fetch_thread_headers`' answer for these UIDs, already asked: no FETCH)."""
     parser = BytesHeaderParser(policy=compat32)
     out: dict[int, ThreadHeaders] = {}
-    for uid, (raw, internaldate) in imap.fetch_thread_headers(uids).items():
+    wanted = list(uids)
+    answered = {uid: fetched[uid] for uid in wanted if uid in fetched} if fetched is not None else imap.fetch_thread_headers(wanted)
+    for uid, (raw, internaldate) in answered.items():
         header = parser.parsebytes(raw)
         date: datetime | None = None
         try:
@@ -367,15 +398,20 @@ def _lookup(user_key: str, selected: SelectedFolder, names: list[str]) -> dict[s
     return {name: int(v) for name, v in zip(names, values, strict=True) if v is not None}
 
 
-def _update(*, imap: ImapConnection, user_key: str, kept: FolderThreads, selected: SelectedFolder) -> FolderThreads | None:
+def _update(
+    *, imap: ImapConnection, user_key: str, kept: FolderThreads, selected: SelectedFolder, known: NewMail | None = None
+) -> FolderThreads | None:
     """`kept` brought up to the folder's state: new mail joined to its conversations, gone
-    mail dropped; None when a full build is cheaper or needed."""
+    mail dropped; None when a full build is cheaper or needed. `known`: the new mail the live
+    sync already asked for, used when it covers all of it (no SEARCH, no FETCH here)."""
     if selected.uidnext > kept.uidnext:
-        new = imap.uids_from(kept.uidnext)
+        asked = known if known is not None and known.first <= kept.uidnext else None
+        new = [u for u in asked.uids if u >= kept.uidnext] if asked is not None else imap.uids_from(kept.uidnext)
         if len(new) > 5000:
             return None  # a big import: one full THREAD is cheaper
         if new:
-            kept = _join_new(imap=imap, user_key=user_key, selected=selected, kept=kept, new=new)
+            fetched = asked.headers if asked is not None else None
+            kept = _join_new(imap=imap, user_key=user_key, selected=selected, kept=kept, new=new, fetched=fetched)
     if len(kept.uids) != selected.exists:
         gone = set(kept.uids) - set(imap.all_uids())
         if gone:
@@ -383,10 +419,14 @@ def _update(*, imap: ImapConnection, user_key: str, kept: FolderThreads, selecte
     return dataclasses.replace(kept, uidvalidity=selected.uidvalidity, uidnext=selected.uidnext, exists=selected.exists)
 
 
-def _join_new(*, imap: ImapConnection, user_key: str, selected: SelectedFolder, kept: FolderThreads, new: list[int]) -> FolderThreads:
+def _join_new(
+    *, imap: ImapConnection, user_key: str, selected: SelectedFolder, kept: FolderThreads, new: list[int],
+    fetched: dict[int, tuple[bytes, object]] | None = None,
+) -> FolderThreads:
     """`kept` with the `new` messages joined to their parents' conversations (or their
-    siblings', or their own): only the conversations they join are unpacked."""
-    headers = thread_headers(imap=imap, uids=new)
+    siblings', or their own): only the conversations they join are unpacked. `fetched`: their
+    threading headers, already asked (see `thread_headers`)."""
+    headers = thread_headers(imap=imap, uids=new, fetched=fetched)
     changed: dict[int, list[tuple[int, int]]] = {}  # kept conversation index -> its messages now
     added: list[list[tuple[int, int]]] = []
     placed: dict[int, list[tuple[int, int]]] = {}  # UID -> the unpacked conversation holding it
