@@ -17,7 +17,7 @@ from django.contrib.auth import get_user_model
 from mailview.imap import get_pool
 from mailview.services.fulltext.indexing import index_fill, index_progress, user_index_path
 from mailview.textindex import TextIndex, fts_query
-from tests.support import deliver_by_smtp, imap_direct, mailbox_of_cases, new_mail_user, wait_until
+from tests.support import append_message, deliver_by_smtp, imap_direct, mailbox_of_cases, new_mail_user, wait_until
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -103,6 +103,27 @@ def server_text(mail_user, word: str, folder: str = "INBOX") -> list[int]:
     with imap_direct(mail_user) as imap:
         imap.select_folder(folder, readonly=True)
         return sorted(imap.search(["TEXT", word], charset="UTF-8"))
+
+
+def test_new_mail_in_the_folder_the_connection_has_selected_is_indexed_without_leaving_it(client):
+    """The fill a live sync asks for runs on a connection that still has INBOX selected: it
+    catches up in place (NOOP, STATUS of the view), with no UNSELECT and no new EXAMINE."""
+    from tests.support import imap_commands_sent
+
+    person = new_mail_user("fts-selected")
+    with imap_direct(person) as imap:
+        append_message(imap, "INBOX", subject="An aardvark before")
+    user = sign_in(client, person)
+    fill(user)
+    with imap_direct(person) as imap:
+        append_message(imap, "INBOX", subject="A wombat in the selected folder")
+    with get_pool().session(user) as imap:
+        imap.select("INBOX", readonly=True)
+        with imap_commands_sent() as sent:
+            result = index_fill(imap=imap, user_pk=user.pk, seconds=60)
+    assert result.done and result.added == 1
+    assert not [c for c in sent if c.split()[0] in ("UNSELECT", "EXAMINE", "SELECT", "CLOSE")], sent
+    assert search_page(client, "wombat")[1] == server_text(person, "wombat") != []
 
 
 @pytest.mark.parametrize("word", WORDS)

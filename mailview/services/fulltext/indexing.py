@@ -191,7 +191,11 @@ def _folders_to_fill(imap: ImapConnection, index: TextIndex, wanted: set[str]) -
 
 def _fill_folder(imap: ImapConnection, index: TextIndex, name: str, deadline: float) -> tuple[int, bool]:
     """Index what is new in one folder: (messages added, whether the folder is complete)."""
-    counts = imap.folder_counts(name)
+    # The folder this connection has selected (INBOX, after the live sync that asked for this
+    # fill) is caught up in place: leaving it for STATUS and EXAMINEing it again costs ~0.3 s
+    # each on a 100k Maildir.
+    in_place = imap.selected_counts(name)
+    counts = in_place or imap.folder_counts(name)
     entry = index.folder(name)
     if (
         entry is not None
@@ -206,7 +210,7 @@ def _fill_folder(imap: ImapConnection, index: TextIndex, name: str, deadline: fl
     if entry.orphans > max(1000, entry.indexed * ORPHAN_SHARE / (1 - ORPHAN_SHARE)):
         index.folder_reset(name)
         entry = index.folder_start(name, uidvalidity=counts.uidvalidity, total=counts.messages)
-    selected = imap.select(name, readonly=True, refresh=True)
+    selected = imap.select(name, readonly=True, refresh=in_place is None)
     if selected.uidvalidity != entry.uidvalidity:
         entry = index.folder_start(name, uidvalidity=selected.uidvalidity, total=selected.exists)
     new_uids = imap.uids_from(entry.next_uid) if selected.uidnext > entry.next_uid else []
