@@ -15,6 +15,7 @@ from mailview.imap import (
     ImapAuthenticationError,
     ImapConnectionError,
     ImapError,
+    ImapResponseTooLarge,
     ImapTimeout,
     InvalidImapInput,
     MailboxNotFound,
@@ -161,6 +162,14 @@ class ImapErrorMiddleware:
             log.warning("IMAP connection error on %s %s: %s", request.method, request.path, exception)
             unreachable = _("The mail server cannot be reached right now. Please try again in a few minutes.")
             response = _error(request, 503, _("Mail server unavailable"), unreachable, retry_after=60)
+        elif isinstance(exception, ImapResponseTooLarge):
+            # Trying again gets the same answer: say what it is, not "try again".
+            log.warning("IMAP answer too large on %s %s: %s", request.method, request.path, exception)
+            too_large = _(
+                "The mail server's answer to this request is larger than this webmail reads at once "
+                "(a message built to be unreadable, or a folder beyond the configured limit). Other folders and messages still work."
+            )
+            response = _error(request, 502, _("Answer too large"), too_large)
         else:
             log.warning("IMAP error on %s %s: %s", request.method, request.path, exception)
             response = _error(request, 502, _("Mail server error"), _("The mail server gave an answer we could not use. Please try again."))
