@@ -210,6 +210,31 @@ def test_the_print_view_of_a_conversation_has_every_message_and_no_app_around_it
         imap.remove_flags([uids["a3"], uids["a4"]], [b"\\Seen"])  # as it was, for the other tests
 
 
+
+def test_stepping_goes_through_the_conversations_in_the_lists_order(client, mailbox):
+    """Previous/next on a conversation page (and where filing goes on to): the list's order,
+    newest first (e, d, a, c, b), each as the UID its row links (its oldest)."""
+    user, uids = mailbox
+    sign_in(client, user)
+
+    def step(uid: int, way: str):
+        response = client.get(f"/mail/INBOX/thread/{uid}/{way}/", HTTP_ACCEPT="application/json")
+        assert response.status_code == 200
+        return response.json()["url"]
+
+    page = client.get(f"/mail/INBOX/thread/{uids['a3']}/").content.decode()
+    assert f'href="/mail/INBOX/thread/{uids["a3"]}/next/"' in page and 'data-step="previous"' in page
+    assert step(uids["a3"], "next") == f"/mail/INBOX/thread/{uids['c1']}/"
+    assert step(uids["a1"], "previous") == f"/mail/INBOX/thread/{uids['d1']}/"
+    assert step(uids["d2"], "previous") == f"/mail/INBOX/thread/{uids['e1']}/"
+    assert step(uids["e1"], "previous") is None
+    assert step(uids["b1"], "next") is None
+    assert step(uids["c2"], "next") == f"/mail/INBOX/thread/{uids['b1']}/"
+    # Without JavaScript: a redirect there, or back to the same conversation with a note.
+    assert client.get(f"/mail/INBOX/thread/{uids['e1']}/next/")["Location"] == f"/mail/INBOX/thread/{uids['d1']}/"
+    assert client.get(f"/mail/INBOX/thread/{uids['b1']}/next/")["Location"] == f"/mail/INBOX/thread/{uids['b1']}/"
+    assert client.get("/mail/INBOX/thread/999999/next/", HTTP_ACCEPT="application/json").json() == {"url": None}
+
 def test_another_person_cannot_open_it(client, mailbox, other_mail_user):
     _user, uids = mailbox
     sign_in(client, other_mail_user)

@@ -25,7 +25,7 @@ from mailview.imap import get_pool, validate
 from mailview.imap.query import MAX_QUERY_CHARS
 from mailview.services.addressbook import senders_remember
 from mailview.services.live.state import folder_states_prime, folder_states_read, folder_states_trusted
-from mailview.services.reading.conversations import VIEWS, ConversationPage, conversation_open, conversation_page
+from mailview.services.reading.conversations import VIEWS, ConversationPage, conversation_neighbor, conversation_open, conversation_page
 from mailview.services.reading.folders import flatten, folder_state_token, folder_tree, folders_without_state
 from mailview.services.reading.message_view import (
     RenderedBody,
@@ -216,6 +216,8 @@ def conversation_detail(request: AuthenticatedHttpRequest, folder: str, uid: int
             "items": items,
             "list_url": _list_url(_list_position(request, folder)),
             "print_url": conversation_url(folder, min(conversation.uids, default=conversation.uid)) + "print/",
+            "previous_url": conversation_url(folder, uid) + "previous/" + ("?pane=1" if pane else ""),
+            "next_url": conversation_url(folder, uid) + "next/" + ("?pane=1" if pane else ""),
         },
     )
     if pane:
@@ -424,6 +426,25 @@ def message_step(request: HttpRequest, folder: str, uid: int, step: int) -> Http
         return redirect(message_url(folder, uid) + pane)
     return redirect(message_url(folder, other) + pane)
 
+
+@login_required
+@require_GET
+def conversation_step(request: HttpRequest, folder: str, uid: int, step: int) -> HttpResponse:
+    """To the previous (-1) or next (+1) conversation of the folder's conversation list."""
+    position = _list_position(request, folder)
+    with get_pool().session(request.user) as imap:
+        other = conversation_neighbor(
+            imap=imap, user_key=str(request.user.pk), folder=folder, uid=validate.uid(uid), step=step, order=position.order,
+            build_limit=settings.WEBMAIL_THREADS_INLINE_LIMIT,
+        )
+    pane = "?pane=1" if request.GET.get("pane") == "1" else ""
+    if wants_json(request):
+        # Asked by the conversation page before it files the conversation: where to go once it is gone.
+        return JsonResponse({"url": None if other is None else conversation_url(folder, other) + pane})
+    if other is None:
+        messages.info(request, _("There is no other conversation in that direction."))
+        return redirect(conversation_url(folder, uid) + pane)
+    return redirect(conversation_url(folder, other) + pane)
 
 @login_required
 @require_GET

@@ -48,6 +48,26 @@ def test_open_a_conversation_archive_it_and_it_is_gone(app_server, browser, cele
     wait_until(lambda: inbox_count(person) == 1, timeout=30, message="the archive on the server")
 
 
+
+def test_archiving_a_conversation_goes_on_to_the_next_one(app_server, browser, celery_worker, sign_in_as):
+    """From the full conversation page (not the pane): filed away, the next conversation of the
+    list opens, as the message page opens the next message; k steps back up the list."""
+    person, _root = person_with_a_conversation()
+    with imap_direct(person) as imap:
+        imap.append("INBOX", message(f"n-{uuid.uuid4().hex}@example.org", "Newest topic"))
+    wait = WebDriverWait(browser, 30)
+    sign_in_as(person)
+    browser.get(f"{app_server}/mail/INBOX/")
+    browser.find_element(By.LINK_TEXT, "Something else").click()  # the list: Newest topic, Something else, Trip to Lisbon
+    browser.get(browser.current_url.replace("/INBOX/", "/INBOX/thread/"))  # its conversation page
+    wait.until(EC.presence_of_element_located((By.ID, "conversation-form")))
+    browser.find_element(By.CSS_SELECTOR, "#conversation-form button[value=archive]").click()
+    wait.until(lambda d: "/thread/" in d.current_url and "Trip to Lisbon" in d.find_element(By.ID, "message-subject").text)
+    assert len(browser.find_elements(By.CSS_SELECTOR, ".conversation-message")) == 2
+    wait_until(lambda: inbox_count(person) == 3, timeout=30, message="the archive on the server")
+    browser.find_element(By.TAG_NAME, "body").send_keys("k")
+    wait.until(lambda d: "Newest topic" in d.find_element(By.ID, "message-subject").text)
+
 def test_a_reply_arriving_updates_its_conversations_row(app_server, browser, sign_in_as, event_server):
     # The event stream blocked: the list polls the folder's state and refetches its rows.
     browser.execute_cdp_cmd("Network.enable", {})

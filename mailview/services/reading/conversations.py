@@ -620,6 +620,25 @@ def conversation_page(
     )
 
 
+
+def conversation_neighbor(
+    *, imap: ImapConnection, user_key: str, folder: str, uid: int, step: int, order: str = "desc", build_limit: int | None = None
+) -> int | None:
+    """The conversation `step` places after (or before, if negative) the one holding `uid`, in
+    the conversation list's order (`order` "asc": oldest first), as the UID its row links (its
+    oldest); None at either end, when `uid` is in none, or when the folder's conversations are
+    not kept and bigger than `build_limit` (see `folder_threads_kept`). Needs a checked-out connection. Costs the NOOP and the
+    kept threads' upkeep (nothing more when the folder did not change)."""
+    selected = imap.select(folder, readonly=True, refresh=True)
+    threads = folder_threads_kept(imap=imap, user_key=user_key, selected=selected, build_limit=build_limit)
+    index = threads.index_of(uid) if threads is not None else None
+    if threads is None or index is None:
+        return None
+    other = index + (step if order != "asc" else -step)
+    if not 0 <= other < threads.count:
+        return None
+    return min(u for u, _d in threads.thread(other))
+
 def _picklable_conversation(c: Conversation) -> Conversation:
     return dataclasses.replace(c, latest=_picklable(c.latest), messages=tuple((_picklable(m), d) for m, d in c.messages))
 
