@@ -119,6 +119,53 @@ def test_a_failed_build_backs_off_and_the_flat_list_keeps_working(client, big, m
     assert thread_building.threads_build_failed(user_pk=person.pk, folder="Gone", token=queued.calls[0]["token"]) == 2 * thread_building.BACKOFF_SECONDS
 
 
+
+def age_kept_threads(person, folder: str = "INBOX", days: int = 2) -> None:
+    """Make the kept threads look built `days` ago (as if nothing had rebuilt them since)."""
+    from mailview.services.reading.conversations import THREADS_KEPT_SECONDS, FolderThreads, _cache_key
+    from webmail.cache import optional_cache as cache
+
+    key = _cache_key(str(person.pk), folder)
+    kept = FolderThreads.unpacked(cache.get(key))
+    assert kept is not None and not kept.due()
+    kept.built_at -= days * 24 * 3600
+    cache.set(key, kept.packed(), THREADS_KEPT_SECONDS)
+
+
+def test_a_big_folders_threads_due_for_a_rebuild_are_shown_while_the_worker_rebuilds_them(client, big, monkeypatch):
+    """A day after its last full build, a big folder still lists as conversations (no flat list,
+    no THREAD in the request), and the worker builds them afresh."""
+    user, _uids = big
+    person = sign_in(client, user)
+    queued = Recorder()
+    monkeypatch.setattr("mailview.views.reading.threads_build", queued)
+    client.get("/mail/INBOX/")
+    threads_build.run(**queued.calls[0])  # the first build
+    age_kept_threads(person)
+    with imap_commands_sent() as sent:
+        html = client.get("/mail/INBOX/?view=conversations").content.decode()
+    assert threads_sent(sent) == [], sent
+    assert NOTICE not in unescape(html) and len(rows(html)) == 5  # the kept conversations
+    assert len(queued.calls) == 2 and queued.calls[1]["folder"] == "INBOX"  # and a rebuild asked for
+    with imap_commands_sent() as sent:
+        assert threads_build.run(**queued.calls[1]) == {"ok": True, "conversations": 5}
+    assert len(threads_sent(sent)) == 1  # built afresh, not only brought up to date
+    with get_pool().session(person) as imap:
+        assert not folder_threads(imap=imap, user_key=str(person.pk), selected=imap.select("INBOX")).due()
+
+
+def test_a_small_folders_threads_due_for_a_rebuild_are_built_afresh_in_the_request(client, settings):
+    settings.WEBMAIL_THREADS_INLINE_LIMIT = 10
+    user = new_mail_user("duethreads")
+    seed(user, uuid.uuid4().hex[:8])
+    person = sign_in(client, user)
+    client.get("/mail/INBOX/")
+    age_kept_threads(person)
+    with imap_commands_sent() as sent:
+        html = client.get("/mail/INBOX/?view=threads").content.decode()
+    assert len(threads_sent(sent)) == 1, sent
+    assert len(rows(html)) == 10  # the threaded view: every message, indented
+
 def test_a_folder_under_the_limit_is_still_threaded_in_the_request(client, settings):
     settings.WEBMAIL_THREADS_INLINE_LIMIT = 10
     user = new_mail_user("smallthreads")

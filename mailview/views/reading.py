@@ -143,9 +143,10 @@ def message_list(request: AuthenticatedHttpRequest, folder: str) -> HttpResponse
             "views": VIEWS,
         },
     )
-    if threads_pending:
+    if threads_pending or (isinstance(page, ConversationPage) and page.rebuild_due):
         # After rendering: the page's live stream starts after the event id it was rendered
-        # with, so even a build done at once reaches it as `threads_ready`.
+        # with, so even a build done at once reaches it as `threads_ready`. (Kept threads due
+        # to be built afresh are shown meanwhile: the open list does not reload for them.)
         _threads_build_request(request, folder)
     return response
 

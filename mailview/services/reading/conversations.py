@@ -28,6 +28,7 @@ import dataclasses
 import hashlib
 import logging
 import re
+import time
 from array import array
 from bisect import bisect_right
 from collections.abc import Iterable
@@ -63,8 +64,12 @@ from webmail.redis_client import get_redis, key_prefix
 log = logging.getLogger(__name__)
 
 VIEWS = ("conversations", "threads", "flat")
-# A folder's threads are kept this long; then one full THREAD (subject joins catch up).
+# A folder's threads are built afresh after this (one full THREAD: subject joins catch up); a
+# big folder's in the background (`thread_building`), its kept threads shown meanwhile.
 THREADS_SECONDS = 24 * 3600
+# Kept this long after their last change, so a big folder that nobody changed for a day still
+# shows its conversations while they are built afresh.
+THREADS_KEPT_SECONDS = 7 * 24 * 3600
 # A conversation row is built from the newest this many of its messages (flags of all): its
 # participants, attachment mark and labels; fewer rows to FETCH than every message of long ones.
 ROW_MESSAGES = 4
@@ -82,6 +87,11 @@ class FolderThreads:
     depths: bytearray  # each message's depth in its thread's tree
     starts: array[int]  # where each thread begins in `uids`
     source: str = "thread"  # "thread" (the server's THREAD) or "headers"
+    built_at: float = 0.0  # when the whole folder was last threaded (wall clock); updates keep it
+
+    def due(self, now: float | None = None) -> bool:
+        """Built more than `THREADS_SECONDS` ago: time for a full THREAD."""
+        return (time.time() if now is None else now) - self.built_at > THREADS_SECONDS
 
     @property
     def count(self) -> int:
@@ -112,7 +122,7 @@ class FolderThreads:
             starts.append(len(uids))
             uids.extend(u for u, _d in thread)
             depths.extend(min(d, MAX_DEPTH) for _u, d in thread)
-        return cls(selected.uidvalidity, selected.uidnext, selected.exists, uids, depths, starts, source)
+        return cls(selected.uidvalidity, selected.uidnext, selected.exists, uids, depths, starts, source, time.time())
 
     def threads(self) -> list[list[tuple[int, int]]]:
         return [self.thread(i) for i in range(self.count)]
@@ -175,7 +185,7 @@ class FolderThreads:
                 next_skip += 1
             else:
                 break
-        return FolderThreads(self.uidvalidity, self.uidnext, self.exists, uids, depths, starts, self.source)
+        return FolderThreads(self.uidvalidity, self.uidnext, self.exists, uids, depths, starts, self.source, self.built_at)
 
     def without(self, gone: set[int]) -> FolderThreads:
         """These conversations without the messages `gone` (expunged, moved away)."""
@@ -186,7 +196,7 @@ class FolderThreads:
     def packed(self) -> dict[str, Any]:
         return {
             "v": 1, "uidvalidity": self.uidvalidity, "uidnext": self.uidnext, "exists": self.exists, "source": self.source,
-            "uids": self.uids.tobytes(), "depths": bytes(self.depths), "starts": self.starts.tobytes(),
+            "uids": self.uids.tobytes(), "depths": bytes(self.depths), "starts": self.starts.tobytes(), "built_at": self.built_at,
         }
 
     @classmethod
@@ -196,7 +206,10 @@ class FolderThreads:
         uids, starts = array("I"), array("I")
         uids.frombytes(data["uids"])
         starts.frombytes(data["starts"])
-        return cls(data["uidvalidity"], data["uidnext"], data["exists"], uids, bytearray(data["depths"]), starts, data["source"])
+        return cls(
+            data["uidvalidity"], data["uidnext"], data["exists"], uids, bytearray(data["depths"]), starts, data["source"],
+            float(data.get("built_at", 0.0)),
+        )
 
 
 def _folder_key(user_key: str, folder: str) -> str:
@@ -227,10 +240,15 @@ def folder_threads_kept(
     on a big folder, more than a web request may wait on a cold server; the caller lists the
     folder flat and has the threads built in the background (`thread_building`). Keeping kept
     threads up to date stays here (it costs a few small commands); None too when that upkeep
-    timed out (with a `build_limit`: in a request)."""
+    timed out (with a `build_limit`: in a request).
+
+    Kept threads built more than `THREADS_SECONDS` ago (`FolderThreads.due`) are built afresh
+    here, unless the folder is over `build_limit`: then they are still used (brought up to
+    date), and the caller asks for the background build (`ConversationPage.rebuild_due`)."""
     key = _cache_key(user_key, selected.name)
     kept = FolderThreads.unpacked(cache.get(key))
-    if kept is not None and kept.uidvalidity == selected.uidvalidity and selected.uidnext:
+    too_big_here = build_limit is not None and selected.exists > build_limit
+    if kept is not None and kept.uidvalidity == selected.uidvalidity and selected.uidnext and (too_big_here or not kept.due()):
         if kept.uidnext == selected.uidnext and kept.exists == selected.exists:
             return kept
         try:
@@ -243,12 +261,12 @@ def folder_threads_kept(
             log.info("thread upkeep timed out; left to the background build")
             return None
         if updated is not None:
-            cache.set(key, updated.packed(), THREADS_SECONDS)
+            cache.set(key, updated.packed(), THREADS_KEPT_SECONDS)
             return updated
-    if build_limit is not None and selected.exists > build_limit:
+    if too_big_here:
         return None
     built = _build(imap=imap, user_key=user_key, selected=selected)
-    cache.set(key, built.packed(), THREADS_SECONDS)
+    cache.set(key, built.packed(), THREADS_KEPT_SECONDS)
     return built
 
 
@@ -299,7 +317,7 @@ def kept_threads_with_new_mail(
             return None  # a slow server: the page's upkeep or the background build catches up
         if updated is None:
             return None
-        cache.set(key, updated.packed(), THREADS_SECONDS)
+        cache.set(key, updated.packed(), THREADS_KEPT_SECONDS)
         kept = updated
     alone = set()
     for uid in new:
@@ -526,6 +544,9 @@ class ConversationPage(Paging):
     conversations: list[Conversation] = field(default_factory=list)
     sort: str = "date"
     query: str = ""
+    # The folder's threads are due to be built afresh and too big to build in this request:
+    # the view asks for the background build (`thread_building.threads_build_request`).
+    rebuild_due: bool = False
 
     # What the list template and live.js read of a `MessagePage`.
     @property
@@ -616,7 +637,8 @@ def conversation_page(
         cache.set(key, (total, [_picklable_conversation(c) for c in conversations]), KNOWN_PAGE_SECONDS)
     _remember_labels(user_key, [m for c in conversations for m in (c.latest, *(m for m, _d in c.messages))])
     return ConversationPage(
-        folder=folder, selected=selected, page=page, per_page=per_page, total=total, order=order, view=view, conversations=conversations
+        folder=folder, selected=selected, page=page, per_page=per_page, total=total, order=order, view=view, conversations=conversations,
+        rebuild_due=threads.due(),
     )
 
 
