@@ -58,8 +58,9 @@ def test_archiving_a_conversation_goes_on_to_the_next_one(app_server, browser, c
     wait = WebDriverWait(browser, 30)
     sign_in_as(person)
     browser.get(f"{app_server}/mail/INBOX/")
-    browser.find_element(By.LINK_TEXT, "Something else").click()  # the list: Newest topic, Something else, Trip to Lisbon
-    browser.get(browser.current_url.replace("/INBOX/", "/INBOX/thread/"))  # its conversation page
+    # The list: Newest topic, Something else, Trip to Lisbon; the middle one's conversation page.
+    href = browser.find_element(By.LINK_TEXT, "Something else").get_attribute("href")
+    browser.get(href.replace("/INBOX/", "/INBOX/thread/"))
     wait.until(EC.presence_of_element_located((By.ID, "conversation-form")))
     browser.find_element(By.CSS_SELECTOR, "#conversation-form button[value=archive]").click()
     wait.until(lambda d: "/thread/" in d.current_url and "Trip to Lisbon" in d.find_element(By.ID, "message-subject").text)
