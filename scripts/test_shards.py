@@ -7,7 +7,7 @@ machine finish in a little more than half the time of one.
 
 Nothing is shared between shards, so no test has to know it runs beside another: shard N
 runs `scripts/test.sh <its files>` with its own stack directory (var/test-mailstack-N), its
-own ports (the test ports + 1000 × (N-1)), its own test database and Redis, and its own folder
+own ports (the test ports + 500 × (N-1)), its own test database and Redis, and its own folder
 for logs and private servers (WEBMAIL_TEST_VAR, var/test-shard-N). Shard 1 is the plain run:
 var/test-mailstack, the usual ports, var/.
 
@@ -32,7 +32,9 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 DURATIONS = REPO / "tests" / "durations.json"
-PORT_SHIFT = 1000
+# Two shards' ports stay below Linux's ephemeral range (32768 and up): a port in it can be
+# held by any outgoing connection at the moment a server binds it ("address already in use").
+PORT_SHIFT = 500
 # The test ports scripts/test.sh uses when none are set.
 TEST_PORTS = {
     "MAILSTACK_IMAP_PORT": 31143, "MAILSTACK_IMAPS_PORT": 31993, "MAILSTACK_LMTP_PORT": 31024,
