@@ -8,15 +8,18 @@ never reused mid-line).
 A scale model, so the suite needs no 200,000-message folder: imaplib's limit is lowered to
 `SCALED_LINE` (4 kB instead of 1 MB) and a folder of 2,000 messages stands in (its plain SORT
 answer is ~9 kB, its THREAD ~12 kB). The door's allowance (EXISTS × bytes per message, capped
-by `WEBMAIL_IMAP_MAX_ANSWER_BYTES`) is the real one.
+by `WEBMAIL_IMAP_MAX_ANSWER_BYTES`) is the real one. The last test needs no model: an answer
+really over 1 MB (its setup takes ~10 s, see there).
 """
 from __future__ import annotations
 
 import imaplib
+import os
 import re
 import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -231,3 +234,54 @@ def test_an_answer_over_the_configured_cap_fails_cleanly(reader, short_lines):
         assert _step(client, middle, "next") == f"/mail/INBOX/{orders['arrival'][101]}/"
 
 
+
+# The real thing, no scale model: UIDs of ten digits (Dovecot keeps a Maildir's UIDs in its
+# `dovecot-uidlist`, written here before Dovecot first reads the folder), so 95,000 messages
+# answer a plain SEARCH or SORT with 1,045,000 bytes on one line. The messages are hard links
+# to one tiny file (one inode: no 95,000 writes); setting up costs ~5-10 s.
+HUGE = 95_000
+FIRST_HUGE_UID = 4_000_000_000
+
+
+@pytest.fixture(scope="module")
+def huge():
+    """(person, folder) whose folder holds HUGE messages with UIDs from FIRST_HUGE_UID."""
+    user = new_mail_user("bigline")
+    with imap_direct(user) as imap:
+        imap.create_folder("Huge")
+        imap.append("INBOX", b"Subject: first\r\n\r\nmakes the Maildir\r\n")
+    local, domain = user.email.split("@")
+    folder = Path(os.environ["MAILSTACK_DIR"]) / "mail" / domain / local / "Maildir" / "Huge"
+    owner = folder.stat().st_uid, folder.stat().st_gid
+    for name in ("cur", "new", "tmp"):
+        (folder / name).mkdir(exist_ok=True)
+        os.chown(folder / name, *owner)
+    for index_file in folder.glob("dovecot.index*"):
+        index_file.unlink()
+    names = [f"1796600000.M{index}P1.bigsort,S=80:2,S" for index in range(HUGE)]
+    for start in range(0, HUGE, 60_000):  # a file system's links per inode are bounded (ext4: 65,000)
+        source = folder / "tmp" / "one"
+        source.write_bytes(b"From: a@example.org\r\nSubject: one of many\r\nDate: Tue, 01 Dec 2026 10:00:00 +0000\r\n\r\nx\r\n")
+        os.chown(source, *owner)
+        for name in names[start : start + 60_000]:
+            os.link(source, folder / "cur" / name)
+        source.unlink()
+    lines = [f"3 V1796600000 N{FIRST_HUGE_UID + HUGE} G{uuid.uuid4().hex}"]
+    lines += [f"{FIRST_HUGE_UID + index} :{name.split(':')[0]}" for index, name in enumerate(names)]
+    uidlist = folder / "dovecot-uidlist"
+    uidlist.write_text("\n".join(lines) + "\n")
+    os.chown(uidlist, *owner)
+    with imap_direct(user) as imap:
+        imap.select_folder("Huge", readonly=True)
+        with pytest.raises(imaplib.IMAP4.error, match="got more than"):  # what the test relies on
+            imap.search(["ALL"])
+    return user
+
+
+def test_a_plain_answer_over_one_megabyte_is_read(client, huge, without_esort):
+    assert client.post("/accounts/login/", {"email": huge.email, "password": huge.password}).status_code == 302
+    expected = list(range(FIRST_HUGE_UID, FIRST_HUGE_UID + HUGE))
+    with get_pool().session(_account(huge)) as imap:
+        imap.select("Huge")
+        assert imap.all_uids() == expected  # a plain SEARCH ALL: 1,045,000 bytes
+        assert imap.sorted_uids(sort="date", reverse=False) == expected  # a plain SORT (ARRIVAL)
