@@ -906,8 +906,7 @@ class ImapConnection:
         with self._folder_sized(_UID_LIST_BYTES):
             if self.has_capability("ESEARCH"):
                 args = [b"RETURN", b"(ALL)", *head, *keys]
-                data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", args, response_name="ESEARCH"))  # noqa: SLF001
-                return esearch_all(data)
+                return self._run(lambda c: _returned_all(c, b"SEARCH", args))
             data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [*head, *keys], unpack=True))  # noqa: SLF001
         return [int(u) for u in (data or b"").split()]
 
@@ -1060,14 +1059,12 @@ class ImapConnection:
             if self.has_capability("ESORT") and key not in _ESORT_ALL_REFUSED:
                 returned = [b"RETURN", b"(ALL)", *args]
                 try:
-                    data = self._run(lambda c: c._raw_command_untagged(b"SORT", returned, response_name="ESEARCH"))  # noqa: SLF001
+                    return self._run(lambda c: _returned_all(c, b"SORT", returned))
                 except ImapResponseTooLarge:
                     raise
                 except ImapProtocolError:
                     log.info("%s refuses SORT RETURN (ALL); using plain SORT", key)
                     _ESORT_ALL_REFUSED.add(key)
-                else:
-                    return esearch_all(data)
             data = self._run(lambda c: c._raw_command_untagged(b"SORT", args, unpack=True))  # noqa: SLF001
         return [int(u) for u in (data or b"").split()]
 
@@ -1756,6 +1753,21 @@ def _list_extended(client: IMAPClient, *, with_status: bool, special_use: bool =
             )
         )
     return folders
+
+
+def _returned_all(client: IMAPClient, command: bytes, args: list[bytes]) -> list[int]:
+    """`UID SEARCH|SORT RETURN (ALL) ...`'s UIDs in the answer's order: from its ESEARCH
+    sequence set, or from a plain SEARCH/SORT line where a server that advertises the extension
+    answers the old way after all (an older Cyrus does for SORT); none when nothing matched."""
+    imap = client._imap  # noqa: SLF001 - both answers' untagged lines are needed
+    name = command.decode()
+    typ, data = client._raw_command(command, args)  # noqa: SLF001
+    _typ, plain = imap._untagged_response(typ, data, name)  # noqa: SLF001
+    typ, data = imap._untagged_response(typ, data, "ESEARCH")  # noqa: SLF001
+    client._checkok(name.lower(), typ, data)  # noqa: SLF001
+    if any(item not in (None, b"") for item in data):
+        return esearch_all(data)
+    return [int(u) for item in plain if isinstance(item, bytes) for u in item.split()]
 
 
 def _pop_copyuid(client: IMAPClient) -> dict[int, int]:
