@@ -252,8 +252,8 @@ class RawFolder:
 # process, not per connection, so a server that refuses it (Cyrus 3.6) is asked once per
 # process, and one that drops clients after a few refused commands (Courier) is not provoked.
 _PARTIAL_REFUSED: set[str] = set()
-# Servers (host:port) that refused `SORT RETURN (ALL)` though advertising ESORT (`_sorted_all`).
-_ESORT_ALL_REFUSED: set[str] = set()
+# Servers (host:port) that advertise ESORT and refused `SORT RETURN (ALL)` (`_sorted_all`).
+_SORT_ALL_REFUSED: set[str] = set()
 # Servers (host:port) whose FUZZY searches find nothing (`ImapConnection.fuzzy_found_nothing`).
 _FUZZY_EMPTY: set[str] = set()
 _PARTIAL_REFUSED_LOCK = threading.Lock()
@@ -1003,7 +1003,7 @@ class ImapConnection:
             # Refused for this request only (its keys), or is partial SORT not supported at
             # all? A plain SORT with the same keys tells, and answers this request: when it
             # works, the server does not do PARTIAL (one refused command per endpoint).
-            everything = self.sorted_uids(sort=sort, reverse=reverse, keys=keys)
+            everything = self.sorted_uids(sort=sort, reverse=reverse, keys=keys, returned=False)
             log.info("%s:%s refuses SORT RETURN (PARTIAL); using plain SORT", self.endpoint.host, self.endpoint.port)
             _remember_partial_refused(self.endpoint)
             return len(everything), everything[max(first - 1, 0) : last]
@@ -1034,11 +1034,12 @@ class ImapConnection:
             return b"DISPLAY" + SORT_KEYS[sort]
         return SORT_KEYS[sort]
 
-    def sorted_uids(self, *, sort: str, reverse: bool, keys: list[bytes] | None = None) -> list[int]:
+    def sorted_uids(self, *, sort: str, reverse: bool, keys: list[bytes] | None = None, returned: bool = True) -> list[int]:
         """Every matching UID of the selected folder in sort order (SORT, else SEARCH:
         UID order is arrival order). With ESORT (ESEARCH) the answer is a sequence set
         (`RETURN (ALL)`), a few bytes for a folder in arrival order however big; without, the
-        answer line may be as long as the folder needs (`_folder_sized`)."""
+        answer line may be as long as the folder needs (`_folder_sized`). `returned=False`
+        asks a plain SORT (what tells whether a refused `RETURN` was refused for its keys)."""
         keys = keys or [b"ALL"]
         if self.has_capability("SORT"):
             # Newest first by arrival: ascending turned round, so same-second arrivals are
@@ -1046,27 +1047,34 @@ class ImapConnection:
             newest_first = reverse and sort == "date"
             criteria = (b"REVERSE " if reverse and not newest_first else b"") + self._sort_key(sort)
             args = [b"(" + criteria + b")", b"UTF-8", *keys]
-            found = self._sorted_all(args)
+            found = self._sorted_all(args, returned=returned)
             return found[::-1] if newest_first else found
         uids = sorted(self._uids_searched(keys, charset=True))
         return uids[::-1] if reverse else uids
 
-    def _sorted_all(self, args: list[bytes]) -> list[int]:
+    def _sorted_all(self, args: list[bytes], *, returned: bool = True) -> list[int]:
         """`UID SORT <args>`'s UIDs in sort order: `RETURN (ALL)` where ESORT is advertised
-        and not known refused here (then remembered per endpoint, like PARTIAL), else plain."""
+        (Dovecot and Cyrus 3.6 answer it; Cyrus refuses only PARTIAL), else plain. A refused
+        RETURN (ALL) is asked plain; when that works, the refusal is remembered for the
+        endpoint (this process), so it is not asked again."""
         key = f"{self.endpoint.host}:{self.endpoint.port}"
+
+        def plain(c: IMAPClient) -> list[int]:
+            data = c._raw_command_untagged(b"SORT", args, unpack=True)  # noqa: SLF001
+            return [int(u) for u in (data or b"").split()]
+
         with self._folder_sized(_UID_LIST_BYTES):
-            if self.has_capability("ESORT") and key not in _ESORT_ALL_REFUSED:
-                returned = [b"RETURN", b"(ALL)", *args]
+            if returned and self.has_capability("ESORT") and key not in _SORT_ALL_REFUSED:
                 try:
-                    return self._run(lambda c: _returned_all(c, b"SORT", returned))
+                    return self._run(lambda c: _returned_all(c, b"SORT", [b"RETURN", b"(ALL)", *args]))
                 except ImapResponseTooLarge:
                     raise
                 except ImapProtocolError:
+                    found = self._run(plain)  # refused for its keys? then this fails too: nothing remembered
                     log.info("%s refuses SORT RETURN (ALL); using plain SORT", key)
-                    _ESORT_ALL_REFUSED.add(key)
-            data = self._run(lambda c: c._raw_command_untagged(b"SORT", args, unpack=True))  # noqa: SLF001
-        return [int(u) for u in (data or b"").split()]
+                    _SORT_ALL_REFUSED.add(key)
+                    return found
+            return self._run(plain)
 
     def _fetch(self, uids: list[int], items: list[bytes], *, retry: bool = True) -> dict[int, dict[bytes, Any]]:
         """UID FETCH; UIDs the server did not answer for are asked once more after a NOOP.
