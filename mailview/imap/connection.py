@@ -1766,7 +1766,7 @@ def _list_extended(client: IMAPClient, *, with_status: bool, special_use: bool =
 def _returned_all(client: IMAPClient, command: bytes, args: list[bytes]) -> list[int]:
     """`UID SEARCH|SORT RETURN (ALL) ...`'s UIDs in the answer's order: from its ESEARCH
     sequence set, or from a plain SEARCH/SORT line where a server that advertises the extension
-    answers the old way after all (an older Cyrus does for SORT); none when nothing matched."""
+    answers the old way after all (never taken for "nothing matched"); none when nothing did."""
     imap = client._imap  # noqa: SLF001 - both answers' untagged lines are needed
     name = command.decode()
     typ, data = client._raw_command(command, args)  # noqa: SLF001
