@@ -176,6 +176,23 @@ def test_select_all_files_every_message_of_a_big_folder(reader, short_lines, req
         assert imap.folder_status(done, ["MESSAGES"])[b"MESSAGES"] == COUNT
 
 
+def test_select_all_on_a_server_with_esearch_reads_no_long_line(reader, short_lines):
+    """Where ESORT and ESEARCH are advertised (Dovecot) the whole-folder answers of select-all
+    are sequence sets (`1:2000`): it works with no allowance beyond the ordinary line at all."""
+    _client, user, _orders = reader
+    with short_lines_off():
+        _fill(user, "Stack", COUNT, "Stack")
+        with imap_direct(user) as imap:
+            imap.create_folder("Stacked")
+    with override_settings(WEBMAIL_IMAP_MAX_ANSWER_BYTES=SCALED_LINE), get_pool().session(_account(user)) as imap:
+        every = folder_uid_set(imap=imap, folder="Stack", query="Stack")
+        assert every == f"1:{COUNT}"
+        result = message_action_apply(imap=imap, action_id=uuid.uuid4().hex, kind="move", folder="Stack", uids=every, target="Stacked")
+        assert result.ok and result.count == COUNT, result
+        imap.select("Stacked")
+        assert imap.uids_with_flag(f"1:{COUNT}", "\\Seen", present=False) == list(range(1, COUNT + 1))
+
+
 @pytest.mark.parametrize("hidden", [set(), {"THREAD=REFERENCES", *EXTENSIONS}], ids=["thread", "headers"])
 def test_the_conversations_of_a_big_folder_are_built(reader, short_lines, monkeypatch, hidden):
     """By the server's THREAD (its whole tree on one line), or where it has none from every UID

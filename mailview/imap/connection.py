@@ -25,6 +25,7 @@ from typing import Any, NoReturn, TypeVar
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 from imapclient.imap_utf7 import decode as decode_utf7
+from imapclient.imapclient import _normalise_search_criteria  # how its search() quotes criteria
 from imapclient.response_parser import parse_fetch_response, parse_response
 
 from mailview.tls import Endpoint
@@ -1544,9 +1545,15 @@ class ImapConnection:
         return self._search(checked, charset="UTF-8")
 
     def _search(self, criteria: list[Any], *, charset: str | None = None) -> list[int]:
-        """imapclient's UID SEARCH (it quotes the criteria and sends 8-bit text as literals):
-        every matching UID on one line, which may be as long as the folder needs (`_folder_sized`)."""
+        """UID SEARCH with imapclient's criteria (quoted, 8-bit text sent as literals), ascending.
+        With ESEARCH `RETURN (ALL)`: `UID 1:200000` of a whole folder (a select-all action's
+        check of what is there) answers `1:200000`, not 200,000 numbers; without, every match
+        on one line, which may be as long as the folder needs (`_folder_sized`)."""
         with self._folder_sized(_UID_LIST_BYTES):
+            if self.has_capability("ESEARCH"):
+                head = [b"RETURN", b"(ALL)", *([b"CHARSET", charset.encode("ascii")] if charset else [])]
+                args = head + _normalise_search_criteria(criteria, charset)
+                return sorted(self._run(lambda c: _returned_all(c, b"SEARCH", args)))
             return [int(u) for u in self._run(lambda c: c.search(criteria, charset=charset))]
 
     def copy(self, uids: UidSet, target: str) -> dict[int, int]:
