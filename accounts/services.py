@@ -103,6 +103,7 @@ def imap_endpoint_for(email: str) -> ServerEndpoint:
     """The IMAP server for an address: its domain's profile, else the default from the environment."""
     profile = server_profile_for(email)
     timeout = float(settings.WEBMAIL_IMAP_TIMEOUT)
+    max_answer = int(settings.WEBMAIL_IMAP_MAX_ANSWER_BYTES)
     if profile is not None:
         return ServerEndpoint(
             host=profile.imap_host,
@@ -111,6 +112,7 @@ def imap_endpoint_for(email: str) -> ServerEndpoint:
             verify_tls=profile.verify_tls,
             ca_file=profile.ca_file,
             timeout=timeout,
+            max_answer_bytes=max_answer,
         )
     return ServerEndpoint(
         host=settings.WEBMAIL_IMAP_HOST,
@@ -119,6 +121,7 @@ def imap_endpoint_for(email: str) -> ServerEndpoint:
         verify_tls=settings.WEBMAIL_TLS_VERIFY,
         ca_file=settings.WEBMAIL_IMAP_CA_FILE,
         timeout=timeout,
+        max_answer_bytes=max_answer,
     )
 
 

@@ -393,6 +393,41 @@ def test_cyrus_is_asked_for_partial_sort_once_per_process_not_per_connection(db)
     finally:
         first.close()
         second.close()
+
+
+def test_cyrus_answers_a_whole_folder_sort_as_a_sequence_set(db):
+    """A whole folder's SORT (previous/next, select all) asks `RETURN (ALL)` where ESORT is
+    advertised: a few bytes for a big folder in arrival order. Cyrus 3.6 refuses PARTIAL but
+    answers ALL (one command, sort order kept), also once PARTIAL's refusal is known."""
+    from mailview.imap.connection import forget_partial_refusals, partial_sort_refused
+    from mailview.wiring import _partial_refusals_key
+    from webmail.redis_client import get_redis
+
+    server = Server(**{**SERVERS["cyrus"].__dict__, "port": int(os.environ["MAILSTACK_CYRUS_PORT"])})
+    user = person_on(server, "esortall")
+    with server.direct(user) as imap:
+        for subject in ("charlie", "alpha", "bravo", "delta"):
+            append_message(imap, "INBOX", subject=subject)
+        imap.select_folder("INBOX", readonly=True)
+        expected = [int(u) for u in imap.sort(["SUBJECT"])]
+    forget_partial_refusals()
+    get_redis().delete(_partial_refusals_key())
+    connection = connection_to(server, user)
+    try:
+        assert connection.has_capability("ESORT")
+        connection.select("INBOX")
+        with imap_commands_sent() as sent:
+            assert connection.sorted_uids(sort="subject", reverse=False) == expected
+            assert connection.sorted_uids(sort="date", reverse=True) == sorted(expected, reverse=True)
+        assert [c.split()[:4] for c in sent] == [["UID", "SORT", "RETURN", "(ALL)"]] * 2
+        assert connection.sorted_page(sort="subject", reverse=False, first=1, last=2) == (4, expected[:2])
+        assert partial_sort_refused(connection.endpoint)
+        with imap_commands_sent() as sent:
+            assert connection.sorted_uids(sort="subject", reverse=False) == expected
+        assert [c.split()[:4] for c in sent] == [["UID", "SORT", "RETURN", "(ALL)"]]
+    finally:
+        connection.close()
+        forget_partial_refusals()
         forget_partial_refusals()
 
 

@@ -279,6 +279,10 @@ WEBMAIL_CARDDAV_TIMEOUT = env_int("WEBMAIL_CARDDAV_TIMEOUT", 15, minimum=1)
 WEBMAIL_CARDDAV_CACHE_SECONDS = env_int("WEBMAIL_CARDDAV_CACHE_SECONDS", 60, minimum=0)
 
 WEBMAIL_IMAP_TIMEOUT = env_int("WEBMAIL_IMAP_TIMEOUT", 20, minimum=1)
+# The longest answer line about a whole folder (a plain SEARCH, SORT or THREAD of every message:
+# ~7 bytes a message, 1.4 MB at 200,000) read from the IMAP server; every other line keeps
+# imaplib's 1 MB. 50 MB: folders of several million messages (see mailview/imap/connection.py).
+WEBMAIL_IMAP_MAX_ANSWER_BYTES = env_int("WEBMAIL_IMAP_MAX_ANSWER_BYTES", 50_000_000, minimum=1_000_000)
 # The session pool (see mailview/imap/pool.py).
 WEBMAIL_POOL_PER_PROCESS = env_int("WEBMAIL_POOL_PER_PROCESS", 2, minimum=1)
 WEBMAIL_POOL_PER_USER_TOTAL = env_int("WEBMAIL_POOL_PER_USER_TOTAL", 4, minimum=1)

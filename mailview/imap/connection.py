@@ -25,6 +25,7 @@ from typing import Any, NoReturn, TypeVar
 from imapclient import IMAPClient
 from imapclient.exceptions import IMAPClientAbortError, IMAPClientError, LoginError
 from imapclient.imap_utf7 import decode as decode_utf7
+from imapclient.imapclient import _normalise_search_criteria  # how its search() quotes criteria
 from imapclient.response_parser import parse_fetch_response, parse_response
 
 from mailview.tls import Endpoint
@@ -56,8 +57,20 @@ T = TypeVar("T")
 # Failures after which the connection is unusable: throw it away and retry once.
 _BROKEN = (IMAPClientAbortError, imaplib.IMAP4.abort, OSError, EOFError)
 
-# The longest answer line imaplib reads (its `_MAXLINE`); longer: `ImapResponseTooLarge`.
-_LINE_LIMIT = int(getattr(imaplib, "_MAXLINE", 1_000_000))
+
+def _line_limit() -> int:
+    """The longest answer line read (imaplib's `_MAXLINE`, 1 MB), unless the command's answer
+    is about the whole folder (`ImapConnection._folder_sized`); longer: `ImapResponseTooLarge`."""
+    return int(getattr(imaplib, "_MAXLINE", 1_000_000))
+
+
+# What one answer line about the whole selected folder may take per message it holds (see
+# `ImapConnection._folder_sized`): a plain SEARCH or SORT answer is every matching UID on one
+# line (at most 10 digits and a space); a THREAD answer adds parentheses (a branch's and a
+# dummy parent's). The slack covers the line's own words and mail arriving meanwhile.
+_UID_LIST_BYTES = 12
+_THREAD_BYTES = 16
+_ANSWER_SLACK = 64 * 1024
 
 # Untagged responses that report changes to the selected folder (imaplib's names).
 _UNSOLICITED = ("EXISTS", "EXPUNGE", "VANISHED", "FETCH", "RECENT")
@@ -68,6 +81,9 @@ class ServerEndpoint(Endpoint):
     """Where and how to reach an IMAP server."""
 
     timeout: float = 20.0
+    # The most bytes one answer line about a whole folder may take (a SEARCH, SORT or THREAD
+    # of a folder of millions of messages); every other line keeps imaplib's 1 MB limit.
+    max_answer_bytes: int = 50_000_000
 
 
 @dataclass(frozen=True)
@@ -239,6 +255,8 @@ class RawFolder:
 # process, not per connection, so a server that refuses it (Cyrus 3.6) is asked once per
 # process, and one that drops clients after a few refused commands (Courier) is not provoked.
 _PARTIAL_REFUSED: set[str] = set()
+# Servers (host:port) that advertise ESORT and refused `SORT RETURN (ALL)` (`_sorted_all`).
+_SORT_ALL_REFUSED: set[str] = set()
 # Servers (host:port) whose FUZZY searches find nothing (`ImapConnection.fuzzy_found_nothing`).
 _FUZZY_EMPTY: set[str] = set()
 # Servers (host:port) whose `SEARCH HEADER` misses header fields their messages have (True) or
@@ -390,9 +408,27 @@ def _timed_out(exc: BaseException) -> bool:
 
 
 def _line_too_long(exc: BaseException | None) -> bool:
-    """imaplib refused an answer line over its limit (`imaplib._MAXLINE`): it raises a plain
-    `error` (not `abort`) saying "got more than N bytes", with the rest of the line unread."""
+    """imaplib refused an answer line over its limit (`_limit_lines`; imaplib's `_MAXLINE` by
+    default): a plain `error` (not `abort`) saying "got more than N bytes", with the rest of
+    the line unread."""
     return isinstance(exc, imaplib.IMAP4.error) and not isinstance(exc, imaplib.IMAP4.abort) and "got more than" in str(exc)
+
+
+def _limit_lines(client: IMAPClient, limit: Callable[[], int]) -> None:
+    """Make this client's imaplib object read answer lines up to `limit()` bytes (asked at each
+    line) instead of imaplib's module-wide `_MAXLINE`: a per-connection override, so a command
+    allowed a longer line on one connection changes nothing for another thread's connection
+    (changing the module global would). Refused lines raise imaplib's own error, as before."""
+    imap = client._imap  # noqa: SLF001 - the one reading method imaplib offers to override
+
+    def readline() -> bytes:
+        most = limit()
+        line: bytes = imap.file.readline(most + 1)
+        if len(line) > most:
+            raise imap.error(f"got more than {most} bytes")
+        return line
+
+    imap.readline = readline
 
 
 def _close_quietly(client: IMAPClient) -> None:
@@ -438,6 +474,9 @@ class ImapConnection:
         self._listing: tuple[float, list[RawFolder]] | None = None
         # How long a command may take to be answered, when not the endpoint's timeout (see slow_commands).
         self._read_timeout: float | None = None
+        # Bytes per message of the selected folder the running command's answer line may take
+        # (0: imaplib's 1 MB); see `_folder_sized`.
+        self._answer_bytes_per_message = 0
         self._connect()
 
     # -- lifecycle ---------------------------------------------------------
@@ -463,6 +502,7 @@ class ImapConnection:
         except _BROKEN as exc:
             _close_quietly(client)
             raise ImapConnectionError("the connection broke right after login") from exc
+        _limit_lines(client, self._answer_line_limit)
         self._client = client
         self.broken = False
         if self._read_timeout is not None:
@@ -515,6 +555,30 @@ class ImapConnection:
         finally:
             self._read_timeout = previous
             self._apply_read_timeout()
+
+    @contextmanager
+    def _folder_sized(self, bytes_per_message: int) -> Iterator[None]:
+        """Commands in the block answer about the whole selected folder on one line (every UID
+        of a plain SEARCH or SORT, a THREAD's tree): that line may take `bytes_per_message` for
+        each message the folder holds (its EXISTS), up to the endpoint's `max_answer_bytes`,
+        never less than imaplib's 1 MB. A folder of 200,000 messages answers SORT in about
+        1.4 MB; past the cap the answer fails as any line too long (`ImapResponseTooLarge`,
+        connection dropped). Every other line keeps the 1 MB limit (a hostile FETCH answer)."""
+        previous = self._answer_bytes_per_message
+        self._answer_bytes_per_message = bytes_per_message
+        try:
+            yield
+        finally:
+            self._answer_bytes_per_message = previous
+
+    def _answer_line_limit(self) -> int:
+        """The longest answer line read now (see `_folder_sized`)."""
+        base = _line_limit()
+        if not self._answer_bytes_per_message:
+            return base
+        exists = self.selected.exists if self.selected is not None else 0
+        allowed = exists * self._answer_bytes_per_message + _ANSWER_SLACK
+        return max(base, min(int(self.endpoint.max_answer_bytes), allowed))
 
     def _apply_read_timeout(self) -> None:
         if self._client is None:
@@ -579,9 +643,10 @@ class ImapConnection:
         opens a fresh one; the pool closes it if none comes), never retried: the same command
         gets the same answer."""
         self._on_error("too_large")
-        log.info("IMAP answer line over %d bytes; connection dropped", _LINE_LIMIT)
+        limit = self._answer_line_limit()
+        log.info("IMAP answer line over %d bytes; connection dropped", limit)
         self._discard()
-        raise ImapResponseTooLarge(f"an answer of the mail server was longer than {_LINE_LIMIT} bytes a line") from exc
+        raise ImapResponseTooLarge(f"an answer of the mail server was longer than {limit} bytes a line") from exc
 
     def _discard(self) -> None:
         client, self._client = self._client, None
@@ -842,17 +907,26 @@ class ImapConnection:
         """UIDs ≥ `first_uid` in the selected folder (`UID SEARCH UID first:*`; `n:*` always
         matches the highest UID, which is left out when it is lower)."""
         first = validate.uid(first_uid)
-        found = self._run(lambda c: c.search([b"UID", f"{first}:*".encode()]))
-        return sorted(int(u) for u in found if int(u) >= first)
+        return sorted(u for u in self._uids_searched([b"UID", f"{first}:*".encode()]) if u >= first)
 
     def all_uids(self) -> list[int]:
         """Every UID of the selected folder, ascending. With ESEARCH one compact answer
         (`UID SEARCH RETURN (ALL) ALL` → `1:9000,9002:10000`), which reads in a millisecond
         where a plain SEARCH answer of 100k numbers takes imapclient a second."""
-        if not self.has_capability("ESEARCH"):
-            return sorted(int(u) for u in self._run(lambda c: c.search([b"ALL"])))
-        data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [b"RETURN", b"(ALL)", b"ALL"], response_name="ESEARCH"))  # noqa: SLF001
-        return sorted(esearch_all(data))
+        return sorted(self._uids_searched([b"ALL"]))
+
+    def _uids_searched(self, keys: list[bytes], *, charset: bool = False) -> list[int]:
+        """The UIDs matching these search keys (already in wire form), in no particular order.
+        With ESEARCH `UID SEARCH RETURN (ALL)`: a sequence set, a few bytes for contiguous UIDs
+        however many; else a plain SEARCH, every UID on one line, which may be as long as the
+        folder needs (`_folder_sized`: a folder of 170,000 messages passes imaplib's 1 MB)."""
+        head = [b"CHARSET", b"UTF-8"] if charset else []
+        with self._folder_sized(_UID_LIST_BYTES):
+            if self.has_capability("ESEARCH"):
+                args = [b"RETURN", b"(ALL)", *head, *keys]
+                return self._run(lambda c: _returned_all(c, b"SEARCH", args))
+            data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [*head, *keys], unpack=True))  # noqa: SLF001
+        return [int(u) for u in (data or b"").split()]
 
     def fetch_flags(self, uids: Iterable[int], *, announced: bool = False) -> dict[int, frozenset[str]]:
         """FLAGS of these UIDs (those still there). `announced`: see `_fetch`."""
@@ -947,7 +1021,7 @@ class ImapConnection:
             # Refused for this request only (its keys), or is partial SORT not supported at
             # all? A plain SORT with the same keys tells, and answers this request: when it
             # works, the server does not do PARTIAL (one refused command per endpoint).
-            everything = self.sorted_uids(sort=sort, reverse=reverse, keys=keys)
+            everything = self.sorted_uids(sort=sort, reverse=reverse, keys=keys, returned=False)
             log.info("%s:%s refuses SORT RETURN (PARTIAL); using plain SORT", self.endpoint.host, self.endpoint.port)
             _remember_partial_refused(self.endpoint)
             return len(everything), everything[max(first - 1, 0) : last]
@@ -978,9 +1052,12 @@ class ImapConnection:
             return b"DISPLAY" + SORT_KEYS[sort]
         return SORT_KEYS[sort]
 
-    def sorted_uids(self, *, sort: str, reverse: bool, keys: list[bytes] | None = None) -> list[int]:
+    def sorted_uids(self, *, sort: str, reverse: bool, keys: list[bytes] | None = None, returned: bool = True) -> list[int]:
         """Every matching UID of the selected folder in sort order (SORT, else SEARCH:
-        UID order is arrival order)."""
+        UID order is arrival order). With ESORT (ESEARCH) the answer is a sequence set
+        (`RETURN (ALL)`), a few bytes for a folder in arrival order however big; without, the
+        answer line may be as long as the folder needs (`_folder_sized`). `returned=False`
+        asks a plain SORT (what tells whether a refused `RETURN` was refused for its keys)."""
         keys = keys or [b"ALL"]
         if self.has_capability("SORT"):
             # Newest first by arrival: ascending turned round, so same-second arrivals are
@@ -988,12 +1065,34 @@ class ImapConnection:
             newest_first = reverse and sort == "date"
             criteria = (b"REVERSE " if reverse and not newest_first else b"") + self._sort_key(sort)
             args = [b"(" + criteria + b")", b"UTF-8", *keys]
-            data = self._run(lambda c: c._raw_command_untagged(b"SORT", args, unpack=True))  # noqa: SLF001
-            found = [int(u) for u in (data or b"").split()]
+            found = self._sorted_all(args, returned=returned)
             return found[::-1] if newest_first else found
-        data = self._run(lambda c: c._raw_command_untagged(b"SEARCH", [b"CHARSET", b"UTF-8", *keys], unpack=True))  # noqa: SLF001
-        uids = sorted(int(u) for u in (data or b"").split())
+        uids = sorted(self._uids_searched(keys, charset=True))
         return uids[::-1] if reverse else uids
+
+    def _sorted_all(self, args: list[bytes], *, returned: bool = True) -> list[int]:
+        """`UID SORT <args>`'s UIDs in sort order: `RETURN (ALL)` where ESORT is advertised
+        (Dovecot and Cyrus 3.6 answer it; Cyrus refuses only PARTIAL), else plain. A refused
+        RETURN (ALL) is asked plain; when that works, the refusal is remembered for the
+        endpoint (this process), so it is not asked again."""
+        key = f"{self.endpoint.host}:{self.endpoint.port}"
+
+        def plain(c: IMAPClient) -> list[int]:
+            data = c._raw_command_untagged(b"SORT", args, unpack=True)  # noqa: SLF001
+            return [int(u) for u in (data or b"").split()]
+
+        with self._folder_sized(_UID_LIST_BYTES):
+            if returned and self.has_capability("ESORT") and key not in _SORT_ALL_REFUSED:
+                try:
+                    return self._run(lambda c: _returned_all(c, b"SORT", [b"RETURN", b"(ALL)", *args]))
+                except ImapResponseTooLarge:
+                    raise
+                except ImapProtocolError:
+                    found = self._run(plain)  # refused for its keys? then this fails too: nothing remembered
+                    log.info("%s refuses SORT RETURN (ALL); using plain SORT", key)
+                    _SORT_ALL_REFUSED.add(key)
+                    return found
+            return self._run(plain)
 
     def _fetch(self, uids: list[int], items: list[bytes], *, retry: bool = True, announced: bool = False) -> dict[int, dict[bytes, Any]]:
         """UID FETCH; UIDs the server did not answer for are asked once more after a NOOP.
@@ -1200,7 +1299,8 @@ class ImapConnection:
         one `ThreadNode` per thread; None when the server does not advertise the algorithm."""
         if not self.has_capability(f"THREAD={algorithm}"):
             return None
-        data = self._run(lambda c: c.thread(algorithm=algorithm, criteria="ALL", charset="UTF-8"))
+        with self._folder_sized(_THREAD_BYTES):  # the whole folder's tree on one line
+            data = self._run(lambda c: c.thread(algorithm=algorithm, criteria="ALL", charset="UTF-8"))
         return parse_thread_response(data)
 
     def fetch_thread_headers(self, uids: Iterable[int]) -> dict[int, tuple[bytes, object]]:
@@ -1225,7 +1325,7 @@ class ImapConnection:
             if index < len(wanted) - 1:
                 criteria.append(b"OR")
             criteria += [b"HEADER", b"Message-ID", value]
-        return sorted(int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8")))
+        return sorted(self._search(criteria, charset="UTF-8"))
 
     def uids_referring_to(self, ids: Iterable[str]) -> list[int]:
         """UIDs of the selected folder's messages whose References or In-Reply-To name one of
@@ -1239,7 +1339,7 @@ class ImapConnection:
             if index < len(keys) - 1:
                 criteria.append(b"OR")
             criteria += key
-        return sorted(int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8")))
+        return sorted(self._search(criteria, charset="UTF-8"))
 
     # -- one message (needs the folder selected) ---------------------------------
 
@@ -1429,7 +1529,7 @@ class ImapConnection:
         server narrows by its index first: cheap on a big folder)."""
         criteria: list[object] = [b"SINCE", since] if since is not None else []
         criteria += [b"HEADER", _header_name(field).encode(), validate.search_text(value)]
-        return sorted(int(u) for u in self._run(lambda c: c.search(criteria, charset="UTF-8")))
+        return sorted(self._search(criteria, charset="UTF-8"))
 
     def uids_since(self, day: date) -> list[int]:
         """UIDs of the selected folder's messages that arrived on or after `day` (UID SEARCH
@@ -1485,7 +1585,7 @@ class ImapConnection:
         found: set[int] = set()
         for chunk in _uid_chunks(_uid_arg(uids)):
             criteria = [b"UID", chunk.encode(), *keys]
-            found.update(int(u) for u in self._run(lambda c: c.search(criteria)))  # noqa: B023 - _run calls it at once
+            found.update(self._search(criteria))
         return sorted(found)
 
     def add_flags(self, uids: UidSet, flags: Iterable[str]) -> None:
@@ -1511,7 +1611,19 @@ class ImapConnection:
     def search_uids(self, criteria: list[str | bytes | int]) -> list[int]:
         """UID SEARCH with imapclient's criteria list; text arguments are validated."""
         checked = [validate.search_text(c) if isinstance(c, str) else c for c in criteria]
-        return [int(u) for u in self._run(lambda c: c.search(checked, charset="UTF-8"))]
+        return self._search(checked, charset="UTF-8")
+
+    def _search(self, criteria: list[Any], *, charset: str | None = None) -> list[int]:
+        """UID SEARCH with imapclient's criteria (quoted, 8-bit text sent as literals), ascending.
+        With ESEARCH `RETURN (ALL)`: `UID 1:200000` of a whole folder (a select-all action's
+        check of what is there) answers `1:200000`, not 200,000 numbers; without, every match
+        on one line, which may be as long as the folder needs (`_folder_sized`)."""
+        with self._folder_sized(_UID_LIST_BYTES):
+            if self.has_capability("ESEARCH"):
+                head = [b"RETURN", b"(ALL)", *([b"CHARSET", charset.encode("ascii")] if charset else [])]
+                args = head + _normalise_search_criteria(criteria, charset)
+                return sorted(self._run(lambda c: _returned_all(c, b"SEARCH", args)))
+            return [int(u) for u in self._run(lambda c: c.search(criteria, charset=charset))]
 
     def copy(self, uids: UidSet, target: str) -> dict[int, int]:
         """UID COPY; returns old UID → new UID from COPYUID (UIDPLUS), empty without it.
@@ -1579,7 +1691,8 @@ class ImapConnection:
             finally:
                 if others:
                     c.add_flags(others, [b"\\Deleted"], silent=True)
-        self._run(op, retry=False)
+        with self._folder_sized(_UID_LIST_BYTES):  # its SEARCHes may name the whole folder
+            self._run(op, retry=False)
 
     def append(self, folder: str, message: bytes, *, flags: Iterable[str] = (), when: object = None) -> int | None:
         """APPEND; returns the new UID from APPENDUID (UIDPLUS) or None."""
@@ -1724,6 +1837,21 @@ def _list_extended(client: IMAPClient, *, with_status: bool, special_use: bool =
             )
         )
     return folders
+
+
+def _returned_all(client: IMAPClient, command: bytes, args: list[bytes]) -> list[int]:
+    """`UID SEARCH|SORT RETURN (ALL) ...`'s UIDs in the answer's order: from its ESEARCH
+    sequence set, or from a plain SEARCH/SORT line where a server that advertises the extension
+    answers the old way after all (never taken for "nothing matched"); none when nothing did."""
+    imap = client._imap  # noqa: SLF001 - both answers' untagged lines are needed
+    name = command.decode()
+    typ, data = client._raw_command(command, args)  # noqa: SLF001
+    _typ, plain = imap._untagged_response(typ, data, name)  # noqa: SLF001
+    typ, data = imap._untagged_response(typ, data, "ESEARCH")  # noqa: SLF001
+    client._checkok(name.lower(), typ, data)  # noqa: SLF001
+    if any(item not in (None, b"") for item in data):
+        return esearch_all(data)
+    return [int(u) for item in plain if isinstance(item, bytes) for u in item.split()]
 
 
 def _pop_copyuid(client: IMAPClient) -> dict[int, int]:
