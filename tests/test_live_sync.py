@@ -35,6 +35,11 @@ def person(signed_in, mail_user):
     folder_states_forget(user_pk=user.pk)
 
 
+
+def plain(command: str) -> str:
+    """A command as sent, without ESEARCH's `RETURN (ALL)` (Dovecot gets it: the answer is a sequence set)."""
+    return command.replace(" RETURN (ALL)", "")
+
 def run_sync(user, *folders: str, reason: str = "") -> list[events.Event]:
     """Sync in this process (as the task does) and return the events it published."""
     before = events.latest_event_id(user.pk)
@@ -470,7 +475,7 @@ def test_a_sync_of_one_new_message_with_conversations_kept_asks_for_it_once(pers
         b"In-Reply-To: <root-2@example.org>\r\nReferences: <root-2@example.org>\r\n\r\nreply\r\n"
     )
     sent, found, new_uid = sync_of_one_new_message(user, mail_user, warm_up=root, raw=reply)
-    assert [c.split(" (")[0].split(' "')[0] for c in sent] == ["NOOP", "STATUS", f"UID SEARCH UID {new_uid}:*", f"UID FETCH 1:{new_uid - 1}", f"UID FETCH {new_uid}"], sent
+    assert [plain(c).split(" (")[0].split(' "')[0] for c in sent] == ["NOOP", "STATUS", f"UID SEARCH UID {new_uid}:*", f"UID FETCH 1:{new_uid - 1}", f"UID FETCH {new_uid}"], sent
     assert "IN-REPLY-TO" in sent[-1] and "ENVELOPE" in sent[-1]  # its row and its threading headers, together
     rows = next(e for e in found if e.kind == "rows_added").data["rows"]
     assert [(r["uid"], r["alone"]) for r in rows] == [(new_uid, False)]  # joined to Root's conversation
@@ -485,7 +490,7 @@ def test_a_sync_of_one_new_message_without_kept_conversations_asks_no_threading_
     raw = b"From: a@example.org\r\nSubject: plain\r\nMessage-ID: <plain-2@example.org>\r\n\r\nplain\r\n"
     warm_up = b"From: a@example.org\r\nSubject: first\r\nMessage-ID: <first-2@example.org>\r\n\r\nfirst\r\n"
     sent, found, new_uid = sync_of_one_new_message(user, mail_user, warm_up=warm_up, raw=raw)
-    assert [c.split(" (")[0].split(' "')[0] for c in sent] == ["NOOP", "STATUS", f"UID SEARCH UID {new_uid}:*", f"UID FETCH 1:{new_uid - 1}", f"UID FETCH {new_uid}"], sent
+    assert [plain(c).split(" (")[0].split(' "')[0] for c in sent] == ["NOOP", "STATUS", f"UID SEARCH UID {new_uid}:*", f"UID FETCH 1:{new_uid - 1}", f"UID FETCH {new_uid}"], sent
     assert "IN-REPLY-TO" not in sent[-1]
     assert [r["uid"] for r in next(e for e in found if e.kind == "rows_added").data["rows"]] == [new_uid]
 
@@ -524,7 +529,7 @@ def test_a_new_message_gone_between_the_search_and_the_fetch_is_fetched_once(per
             finally:
                 del imap.uids_from
     sent = [c for c in both if not c.startswith("UID MOVE")]  # the other client's
-    assert [c for c in sent if c.startswith("UID SEARCH")] == [f"UID SEARCH UID {new_uid}:*"]
+    assert [plain(c) for c in sent if c.startswith("UID SEARCH")] == [f"UID SEARCH UID {new_uid}:*"]
     assert len([c for c in sent if c.startswith(f"UID FETCH {new_uid} ")]) == 1, sent
     assert "NOOP" not in [c.split()[0] for c in sent[1:]], sent  # only the catch-up's, first
     assert "rows_added" not in kinds(events.events_after(user.pk, before) or [])
@@ -582,7 +587,7 @@ def test_conversations_kept_from_before_the_last_sync_still_take_all_the_new_mai
     *_, root, reply = uids_of(mail_user)
     with imap_commands_sent() as sent:
         found = run_sync(user, "INBOX")
-    assert f"UID SEARCH UID {root}:*" in sent and "IN-REPLY-TO" not in next(c for c in sent if c.startswith(f"UID FETCH {reply} ("))
+    assert f"UID SEARCH UID {root}:*" in [plain(c) for c in sent] and "IN-REPLY-TO" not in next(c for c in sent if c.startswith(f"UID FETCH {reply} ("))
     rows = next(e for e in found if e.kind == "rows_added").data["rows"]
     assert [(r["uid"], r["alone"]) for r in rows] == [(reply, False)]
     with imap_commands_sent() as sent:
