@@ -289,6 +289,26 @@ def test_without_condstore_new_mail_and_first_page_flags_and_expunges_still_arri
         assert third in folder_states(user_pk=user.pk)["INBOX"].top
 
 
+
+def test_without_condstore_the_newest_messages_are_found_without_listing_the_folder(person):
+    """The flags kept to compare (the first page's) are the newest TOP_SIZE by arrival, asked as
+    the last sequence numbers: no UID list of the whole folder (over a megabyte at 200k)."""
+    from mailview.services.live.sync import TOP_SIZE
+
+    user, mail_user = person
+    with imap_direct(mail_user) as imap:
+        for n in range(TOP_SIZE + 7):
+            append_message(imap, "INBOX", subject=f"filler {n}")
+        imap.select_folder("INBOX", readonly=True)
+        newest = sorted(imap.search(["ALL"]))[-TOP_SIZE:]
+    with get_pool().session(user) as imap:
+        imap.capabilities = imap.capabilities - {"CONDSTORE", "QRESYNC"}
+        with imap_commands_sent() as sent:
+            folders_sync(imap=imap, user_pk=user.pk, folders=["INBOX"], render_rows=message_rows)
+    assert sorted(folder_states(user_pk=user.pk)["INBOX"].top) == newest
+    searches = [plain(c) for c in sent if c.startswith("UID SEARCH")]
+    assert searches and not [c for c in searches if c.split()[-1] == "ALL"], searches
+
 # -- through Celery ---------------------------------------------------------------------
 
 

@@ -269,8 +269,12 @@ def _with_top(imap: ImapConnection, state: FolderState) -> FolderState:
     """Without CONDSTORE, remember the flags of the newest messages (to compare next time)."""
     if state.highestmodseq is not None or not state.messages:
         return replace(state, top={})
-    imap.select(state.folder, readonly=True, refresh=True)
-    newest = imap.search_uids(["ALL"])[-TOP_SIZE:]
+    selected = imap.select(state.folder, readonly=True, refresh=True)
+    if not selected.exists:
+        return replace(state, top={})
+    # The newest by arrival are the last sequence numbers: a search of those, not of the whole
+    # folder (a UID list of 200,000 messages is over a megabyte).
+    newest = imap.search_uids([b"%d:*" % max(1, selected.exists - TOP_SIZE + 1)])[-TOP_SIZE:]
     return replace(state, top={uid: sorted(flags) for uid, flags in sorted(imap.fetch_flags(newest).items())})
 
 
