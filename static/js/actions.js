@@ -185,5 +185,21 @@ window.Webmail = (() => {
     } catch (error) { return null; }
   }
 
-  return { texts, say, doneText, url, post, waitFor, showToast, runUndo, handOver, rememberRead, lastRead, onShortcuts, filingForm, fileInList, inPane };
+  // Where a message or conversation page goes once filed away (`filingForm`'s `whereTo`): the
+  // next one of the list (its page's `[data-step=next]` link, asked of the server while this one
+  // is still there), or back to `listUrl` at the list's end, in the pane, or for other kinds.
+  const MOVES_AWAY = new Set(["archive", "junk", "notjunk", "delete", "delete_permanently", "move"]);
+  function nextOrList(listUrl) {
+    return async (kind) => {
+      const next = document.querySelector("[data-step=next]");
+      if (inPane || !next || !MOVES_AWAY.has(kind)) return listUrl;
+      try {
+        const response = await fetch(next.href, { headers: { Accept: "application/json" }, credentials: "same-origin" });
+        const answer = response.ok ? await response.json() : {};
+        return answer.url || listUrl;
+      } catch (error) { return listUrl; }
+    };
+  }
+
+  return { texts, say, doneText, url, post, waitFor, showToast, runUndo, handOver, rememberRead, lastRead, onShortcuts, filingForm, fileInList, inPane, nextOrList };
 })();

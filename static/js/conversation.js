@@ -7,27 +7,12 @@
 (() => {
   const form = document.getElementById("conversation-form");
   if (!form) return;
-  const { say, filingForm } = window.Webmail;
-  const listUrl = form.dataset.listUrl;
-  const inPane = document.body.classList.contains("in-pane") && window.parent !== window;
-  const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "delete_permanently", "move"]);
-
-  // Filed away, the page goes on to the next conversation of the list (asked of the server
-  // while this one is still there), or back to the list when it was the last.
-  async function whereTo(kind) {
-    const next = document.querySelector("[data-step=next]");
-    if (inPane || !next || !MOVE_LIKE.has(kind)) return listUrl;
-    try {
-      const response = await fetch(next.href, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      const answer = response.ok ? await response.json() : {};
-      return answer.url || listUrl;
-    } catch (error) { return listUrl; }
-  }
-
+  const { say, filingForm, nextOrList } = window.Webmail;
+  // Filed away, the page goes on to the next conversation of the list, or back to the list at its end.
   const act = filingForm(form, {
     uids: Array.from(form.querySelectorAll("input[name=uid]"), (box) => box.value),
     stays: (kind) => kind === "flag" || kind === "unflag" || kind === "read",
-    whereTo,
+    whereTo: nextOrList(form.dataset.listUrl),
   });
 
   const follow = (selector) => {

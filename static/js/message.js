@@ -7,12 +7,11 @@
 (() => {
   const form = document.getElementById("message-form");
   if (!form) return;
-  const { say, url, post, showToast, rememberRead, filingForm, fileInList, inPane } = window.Webmail;
+  const { say, url, post, showToast, rememberRead, filingForm, fileInList, inPane, nextOrList } = window.Webmail;
   const listUrl = form.dataset.listUrl;
   const uid = form.querySelector("input[name=uid]").value;
   const flagButton = form.querySelector("[data-flag]");
   const star = document.querySelector(".message-subject .star");
-  const MOVE_LIKE = new Set(["archive", "junk", "notjunk", "delete", "delete_permanently", "move"]);
   rememberRead(form.dataset.folder, uid);
 
   function setFlagged(on) {
@@ -22,23 +21,12 @@
     if (star) star.hidden = !on;
   }
 
-  // Filed away, the page goes on to the next message of the list (asked of the server while
-  // this one is still there), or back to the list when it was the last.
-  async function whereTo(kind) {
-    const next = document.querySelector("[data-step=next]");
-    if (inPane || !next || !MOVE_LIKE.has(kind)) return listUrl;
-    try {
-      const response = await fetch(next.href, { headers: { Accept: "application/json" }, credentials: "same-origin" });
-      const answer = response.ok ? await response.json() : {};
-      return answer.url || listUrl;
-    } catch (error) { return listUrl; }
-  }
-
+  // Filed away, the page goes on to the next message of the list, or back to the list at its end.
   const act = filingForm(form, {
     uids: [uid],
     stays: (kind) => kind === "flag" || kind === "unflag",
     change: (kind) => { setFlagged(kind === "flag"); return () => setFlagged(kind !== "flag"); },
-    whereTo,
+    whereTo: nextOrList(listUrl),
   });
 
   // Snoozing in the reading pane: the list takes the row away and opens the next one, as for
