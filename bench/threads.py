@@ -163,6 +163,9 @@ def main() -> int:
     log(f"floor: THREAD {floor_thread}, THREAD + page FETCH {floor_page}, {server_threads} conversations")
     report: dict = {"mailbox": user.label, "seeding": seeding, "load_average": load, "floor_thread": floor_thread, "floor_page": floor_page,
                     "server_conversations": server_threads}
+    # "cold" is the whole-folder THREAD in the request, as a folder under the inline limit
+    # gets it (over the limit, 20,000 by default, a page lists it flat while a worker builds).
+    os.environ["WEBMAIL_THREADS_INLINE_LIMIT"] = str(10**9)
     app = App(free_port(int(os.environ.get("BENCH_PORT_FIRST", "23100")), int(os.environ.get("BENCH_PORT_LAST", "23999"))))
     try:
         app.start()
