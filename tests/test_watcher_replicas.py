@@ -132,6 +132,23 @@ def _watched_once_by(crowd: dict[int, MailUser], holders: list[Replica]) -> bool
     return all(connections[user.email] == 1 for user in crowd.values())
 
 
+def _situation(crowd: dict[int, MailUser], *holders: Replica) -> str:
+    """For a failure's message: who watches how many, and the connections counted."""
+    connections = _connections(crowd)
+    return "; ".join(
+        [f"{r.service.replica_id}: {len(r.up())} up of {len(r.service.people)} ({r.service.counters})" for r in holders]
+        + [f"connections per person: {sorted(Counter(connections[u.email] for u in crowd.values()).items())}"]
+    )
+
+
+def _wait_shared_evenly(crowd: dict[int, MailUser], first: Replica, second: Replica) -> None:
+    try:
+        wait_until(lambda: _shared_evenly(crowd, first, second), timeout=180, interval=0.5,
+                   message=f"each replica to watch {PEOPLE // 2} ± {SLACK}, everybody once")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}: {_situation(crowd, first, second)}") from None
+
+
 def _shared_evenly(crowd: dict[int, MailUser], first: Replica, second: Replica) -> bool:
     share = len(crowd) // 2
     return all(share - SLACK <= len(r.up()) <= share + SLACK for r in (first, second)) and _watched_once_by(crowd, [first, second])
@@ -145,8 +162,7 @@ def test_a_replica_started_after_another_gets_its_share_handed_over_without_a_ga
     wait_until(lambda: all(events.watch_token(pk) for pk in crowd), timeout=30, message="everybody marked watched")
     tokens = {pk: events.watch_token(pk) for pk in crowd}
     second = replicas().start()
-    wait_until(lambda: _shared_evenly(crowd, first, second), timeout=180, interval=0.5,
-               message=f"each replica to watch {PEOPLE // 2} ± {SLACK}, everybody once")
+    _wait_shared_evenly(crowd, first, second)
     moved = second.up()
     # No gap: the watch of everybody who moved went on unbroken (same token, never cleared).
     assert {pk: events.watch_token(pk) for pk in crowd} == tokens
@@ -163,8 +179,7 @@ def test_replicas_started_together_share_and_a_dead_ones_people_are_logged_in_ag
     first, second = replicas(), replicas()
     first.start()
     second.start()
-    wait_until(lambda: _shared_evenly(crowd, first, second), timeout=180, interval=0.5,
-               message=f"each replica to watch {PEOPLE // 2} ± {SLACK}, everybody once")
+    _wait_shared_evenly(crowd, first, second)
     theirs = second.up()
     first.service.hub.reset_connecting_peak()
     second.crash()

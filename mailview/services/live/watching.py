@@ -527,6 +527,8 @@ class WatchService:
                 events.clear_watched(pk)
             if release_lease and not person.incoming:
                 self._release_script(keys=[self._lease_key(pk)], args=[self.replica_id])
+                if self._offers.pop(pk, None) is not None:
+                    self.redis.delete(self._handover_key(pk))  # gone: nobody is to take them over
         except Exception as exc:  # noqa: BLE001 - both expire by themselves
             log.warning("watcher: could not clear user %s's marks (%s)", pk, type(exc).__name__)
         log.info("watcher: stopped watching user %s", pk)
