@@ -92,7 +92,7 @@ def up_by_replica() -> dict[int, set[int]]:
 
 
 def counters() -> dict[int, dict[str, int]]:
-    keys = ("lost_leases", "reconnects", "failures", "rounds", "renewals")
+    keys = ("lost_leases", "reconnects", "failures", "rounds", "renewals", "handed_over")
     return {int(str(r["replica"]).split(":")[1]): {k: int(r.get(k, 0) or 0) for k in keys} for r in watcher_stats(get_redis(), key_prefix())}
 
 
@@ -212,6 +212,8 @@ def main() -> int:
             loads.append(float(Path("/proc/loadavg").read_text().split()[0]))
         after = counters()
         lost = sum(after.get(pid, {}).get("lost_leases", 0) - before.get(pid, {}).get("lost_leases", 0) for pid in after)
+        # Handovers the replicas made on purpose (sharing the arrivals evenly: new owner up first).
+        results.update(balanced=sum(after.get(pid, {}).get("handed_over", 0) - before.get(pid, {}).get("handed_over", 0) for pid in after))
         results.update(
             handovers=handovers, gaps=gaps, lost_leases=lost, logins_in_window=len(logins.new()),
             load_avg_max=max(loads), load_avg_mean=round(sum(loads) / len(loads), 1),
@@ -281,6 +283,7 @@ def main() -> int:
     rows = (
         ("start_split", "people per replica at the start", ""),
         ("handovers", "handovers, both replicas alive, under load", "0"),
+        ("balanced", "of which handed over to share evenly", ""),
         ("gaps", "leases seen free, both alive", "0"),
         ("lost_leases", "leases a replica found taken, both alive", "0"),
         ("logins_in_window", "LOGINs in the window, both alive", f"{len(arriving)}"),

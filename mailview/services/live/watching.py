@@ -30,9 +30,12 @@
   connection is up takes the lease (a Lua script: only while the offer stands and the lease is
   still the offerer's, or free); the offerer finds the lease taken at its next renewal and lets
   go, leaving the watched mark (and its token: the watch was never broken) to the new owner. An
-  offer not taken in time lapses and the offerer keeps the person. The next offers wait until
-  the last ones are settled and the loads republished, so replicas started together, or one
-  started after the others, end up sharing evenly without people moving back and forth.
+  offer not taken in time lapses, and one the receiver refuses (it is handing people over
+  itself) or gives up (its connection failed) is deleted: the offerer keeps the person. Every
+  replica decides from the published counts (its own too), so two replicas agree on who is
+  over; the next offers wait until the last ones are settled and the counts republished, so
+  replicas started together, or one started after the others, end up sharing evenly without
+  people moving back and forth.
 - **Budget.** The connection holds a lease in the person's IMAP connection budget (the same
   `ConnectionBudget` the pool uses): when the budget is full the watcher asks the pools to close
   idle connections of the person and tries again with backoff.
@@ -105,9 +108,18 @@ if not sep or string.sub(offer, sep + 1) ~= ARGV[1] then return 0 end
 local owner = redis.call('GET', KEYS[1])
 if owner and owner ~= string.sub(offer, 1, sep - 1) then return 0 end
 redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
-redis.call('DEL', KEYS[2])
+redis.call('SET', KEYS[2], 'taken', 'PX', ARGV[2])  -- the offerer waits for its lost lease, not for a refusal
 if owner then return 1 end
 return 2
+"""
+# Refuse (or give up) an offer made to us; KEYS = [offer], ARGV = [replica id]: the offerer sees it
+# gone and keeps the person.
+_REFUSE = """
+local offer = redis.call('GET', KEYS[1])
+if not offer then return 0 end
+local sep = string.find(offer, string.char(10), 1, true)
+if sep and string.sub(offer, sep + 1) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
 """
 # Delete a lease only if it is still ours.
 _RELEASE = """
@@ -209,6 +221,7 @@ class WatchService:
         self._renew_script = redis.register_script(_RENEW)
         self._release_script = redis.register_script(_RELEASE)
         self._take_script = redis.register_script(_TAKE)
+        self._refuse_script = redis.register_script(_REFUSE)
         self._events: queue.SimpleQueue[tuple[str, str, Any]] = queue.SimpleQueue()
         self._held: tuple[str, str, Any] | None = None
         self.hub = WatchHub(
@@ -432,7 +445,12 @@ class WatchService:
         pipe.delete(self._offers_key(self.replica_id))
         offered = sorted(int(_text(m)) for m in pipe.execute()[0])
         for pk in offered:
-            if pk in self.people or len(self.people) >= self.config.max_people:
+            if pk in self.people:
+                continue
+            if self._offers or len(self.people) >= self.config.max_people:
+                # We are handing people over ourselves (two replicas offering each other, each
+                # from a stale count of the other's), or full: refuse, the offerer keeps them.
+                self._refuse_script(keys=[self._handover_key(pk)], args=[self.replica_id])
                 continue
             with self._people_lock:
                 self.people[pk] = _Person(pk=pk, last_present=now, claim=next(self._claims), claimed_at=now, incoming=True)
@@ -441,10 +459,14 @@ class WatchService:
     def _balance(self, now: float) -> None:
         """Hand people over to replicas under their fair share while we are over ours (plus the
         slack): one wave at a time, the next once the loads show where the last one went."""
-        for pk, (_, lapses) in list(self._offers.items()):
-            if pk not in self.people or now >= lapses:
-                del self._offers[pk]  # handed over (let go at the lost lease), left, or lapsed
-                self._settle_until = now + 2 * self.config.renew_interval()
+        if self._offers:
+            pending = list(self._offers)
+            standing = self.redis.mget([self._handover_key(pk) for pk in pending])
+            for pk, offer in zip(pending, standing, strict=True):
+                # Handed over (let go at the lost lease), left, lapsed, or refused (offer gone).
+                if pk not in self.people or now >= self._offers[pk][1] or offer is None:
+                    del self._offers[pk]
+                    self._settle_until = now + 2 * self.config.renew_interval()
         if self._offers or now < self._settle_until or len(self.people) < 2:
             return
         pipe = self.redis.pipeline(transaction=False)
@@ -457,13 +479,15 @@ class WatchService:
             self.redis.hdel(self._loads_key(), *gone)  # replicas that died without saying so
         if len(replicas) < 2:
             return
-        loads = {r: published.get(r, 0) for r in replicas}
-        loads[self.replica_id] = len(self.people)
+        # Every replica's count as published, ours too: replicas deciding from one snapshot agree
+        # on who is over and who is under (our own live count against another's older one would
+        # let two replicas each find the other under its share while both claim arrivals).
+        loads = {r: published.get(r, len(self.people) if r == self.replica_id else 0) for r in replicas}
         share = -(-sum(loads.values()) // len(replicas))  # the ceiling
         slack = max(1, int(share * self.config.balance_slack))
-        if len(self.people) <= share + slack:
+        if min(loads[self.replica_id], len(self.people)) <= share + slack:
             return
-        surplus = len(self.people) - share
+        surplus = min(loads[self.replica_id], len(self.people)) - share
         movable = [p.pk for p in self.people.values() if p.status == "up" and not p.incoming]
         offers: list[tuple[int, str]] = []
         for receiver in sorted((r for r in replicas if r != self.replica_id and loads[r] < share), key=lambda r: loads[r]):
@@ -488,7 +512,7 @@ class WatchService:
         for (pk, receiver), made in zip(offers, replies, strict=False):
             if made:
                 self._offers[pk] = (receiver, lapses)
-        log.info("watcher: offering %d people to replicas under their share (%d each)", len(self._offers), share)
+        log.info("watcher %s: offering %d people to replicas under their share (%d each; loads %s)", self.replica_id, len(self._offers), share, loads)
 
     def _connect(self, person: _Person, now: float) -> None:
         user_key = str(person.pk)
@@ -597,6 +621,7 @@ class WatchService:
         elif kind == "down":
             info = payload
             if person.incoming:  # the offering replica still watches: it offers again later
+                self._refuse_script(keys=[self._handover_key(person.pk)], args=[self.replica_id])
                 self._let_go(person.pk, release_lease=False)
                 return
             was_up = person.status == "up"
