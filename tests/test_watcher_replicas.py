@@ -137,8 +137,19 @@ def _situation(crowd: dict[int, MailUser], *holders: Replica) -> str:
     connections = _connections(crowd)
     return "; ".join(
         [f"{r.service.replica_id}: {len(r.up())} up of {len(r.service.people)} ({r.service.counters})" for r in holders]
-        + [f"connections per person: {sorted(Counter(connections[u.email] for u in crowd.values()).items())}"]
+        + [f"connections per person: {sorted(Counter(connections[u.email] for u in crowd.values()).items())}",
+           f"IMAP connections by client process (this one is {os.getpid()}): {_imap_clients()}"]
     )
+
+
+def _imap_clients() -> dict[str, int]:
+    """Which local processes hold connections to the test IMAP port (`ss -tnp`), counted."""
+    import re
+    import subprocess
+
+    port = os.environ["WEBMAIL_IMAP_PORT"]
+    out = subprocess.run(["ss", "-tnpH", "state", "established", f"dport = :{port}"], capture_output=True, text=True, timeout=30).stdout
+    return dict(Counter(m.group(1) for line in out.splitlines() if (m := re.search(r"pid=(\d+)", line))))
 
 
 def _wait_shared_evenly(crowd: dict[int, MailUser], first: Replica, second: Replica) -> None:

@@ -176,7 +176,14 @@ class WatchHub:
         self._post("stop", None)
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self._connectors.shutdown(wait=False, cancel_futures=True)
+        # Logins still in flight (a replica stopped while taking people over) end here, and the
+        # connections they opened after the loop ended are logged out, not left open.
+        self._connectors.shutdown(wait=True, cancel_futures=True)
+        while self._inbox:
+            what, arg = self._inbox.popleft()
+            if what == "connected":
+                arg.closed = False  # closed (cancelled) before its socket existed: close the socket now
+                self._close(arg, logout=True)
 
     def watch(self, key: str, endpoint: ServerEndpoint, credentials: Credentials) -> None:
         """Open a connection for `key` and wait for changes on it (replaces an existing one)."""
