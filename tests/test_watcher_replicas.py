@@ -148,7 +148,10 @@ def _imap_clients() -> dict[str, int]:
     import subprocess
 
     port = os.environ["WEBMAIL_IMAP_PORT"]
-    out = subprocess.run(["ss", "-tnpH", "state", "established", f"dport = :{port}"], capture_output=True, text=True, timeout=30).stdout
+    try:
+        out = subprocess.run(["ss", "-tnpH", "state", "established", f"dport = :{port}"], capture_output=True, text=True, timeout=30).stdout
+    except OSError:  # no iproute2: the message does without
+        return {}
     return dict(Counter(m.group(1) for line in out.splitlines() if (m := re.search(r"pid=(\d+)", line))))
 
 
