@@ -33,7 +33,8 @@
   offer not taken in time lapses, and one the receiver refuses (it is handing people over
   itself) or gives up (its connection failed) is deleted: the offerer keeps the person. Every
   replica decides from the published counts (its own too), so two replicas agree on who is
-  over; the next offers wait until the last ones are settled and the counts republished, so
+  over; nothing is offered while people are being claimed (the counts lag behind), and the
+  next offers wait until the last ones are settled and the counts republished, so
   replicas started together, or one started after the others, end up sharing evenly without
   people moving back and forth.
 - **Budget.** The connection holds a lease in the person's IMAP connection budget (the same
@@ -244,6 +245,7 @@ class WatchService:
         # People we offered to another replica: pk -> (that replica, when the offer lapses).
         self._offers: dict[int, tuple[str, float]] = {}
         self._settle_until = 0.0  # no new offers before then (the loads catch up with the last ones)
+        self._claiming_at = 0.0  # when we last claimed someone or saw a free lease (counts still moving)
         self._next_presence = 0.0
         self._next_budget_renew = 0.0
         self._next_marks = 0.0
@@ -431,12 +433,15 @@ class WatchService:
         seen_free: set[int] = set()
         for (pk, kind), reply in zip(asked, replies, strict=True):
             if kind == "set" and reply:
+                self._claiming_at = now
                 with self._people_lock:
                     self.people[pk] = _Person(pk=pk, last_present=now, claim=next(self._claims), claimed_at=now)
                 log.info("watcher: watching user %s", pk)
             elif kind == "exists" and not reply:
                 seen_free.add(pk)
         self._seen_free = seen_free
+        if seen_free:
+            self._claiming_at = now
 
     def _take_offers(self, now: float) -> None:
         """People other replicas offered us: connect to them now, take their leases once up."""
@@ -468,6 +473,10 @@ class WatchService:
                     del self._offers[pk]
                     self._settle_until = now + 2 * self.config.renew_interval()
         if self._offers or now < self._settle_until or len(self.people) < 2:
+            return
+        if now - self._claiming_at < 2 * self.config.renew_interval():
+            # People are still being claimed (arrivals, a takeover): the published counts lag
+            # behind, and a replica claiming its own share would be sent ours on top.
             return
         pipe = self.redis.pipeline(transaction=False)
         pipe.zrangebyscore(self._replicas_key(), time.time(), "+inf")
