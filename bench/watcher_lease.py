@@ -16,6 +16,9 @@ WEBMAIL_WATCH_LEASE_SECONDS unless set), share --people present people. Then:
    survivor's connection for them has logged in (Dovecot's log). Target for the lease: the
    lease plus one renewal interval (a quarter of the lease).
 
+`--together` makes the people present before the two replicas start (both start at the same
+moment, as after a deploy) and reports how they split once settled (target: about half each).
+
 `--watcher-repo DIR` runs the two watchers from another checkout (e.g. `git worktree add` of an
 older commit), to compare.
 """
@@ -89,7 +92,7 @@ def up_by_replica() -> dict[int, set[int]]:
 
 
 def counters() -> dict[int, dict[str, int]]:
-    keys = ("lost_leases", "reconnects", "failures", "rounds", "renewals")
+    keys = ("lost_leases", "reconnects", "failures", "rounds", "renewals", "handed_over")
     return {int(str(r["replica"]).split(":")[1]): {k: int(r.get(k, 0) or 0) for k in keys} for r in watcher_stats(get_redis(), key_prefix())}
 
 
@@ -120,6 +123,8 @@ def main() -> int:
     parser.add_argument("--kill-timeout", type=float, default=60)
     parser.add_argument("--up-timeout", type=float, default=300)
     parser.add_argument("--watcher-repo", type=Path, default=REPO)
+    parser.add_argument("--together", action="store_true",
+                        help="the people are present before the two replicas start (as when both start at once): how they split")
     args = parser.parse_args()
     password = os.environ.get("BENCH_PASSWORD", "bench-password")
     lease = float(settings.WEBMAIL_WATCH_LEASE_SECONDS)
@@ -135,8 +140,14 @@ def main() -> int:
     redis.delete("celery")
     requests = SyncRequests()  # keeps the unconsumed sync requests off the queue
     requests.start()
-    watchers = {name: start_watcher(name, args.watcher_repo.resolve()) for name in ("a", "b")}
+    watchers: dict[str, subprocess.Popen[bytes]] = {}
+    if not args.together:
+        watchers = {name: start_watcher(name, args.watcher_repo.resolve()) for name in ("a", "b")}
     presence = Presence(pks)
+    if args.together:
+        presence.mark()
+        presence.start()
+        watchers = {name: start_watcher(name, args.watcher_repo.resolve()) for name in ("a", "b")}
     hogs: list[subprocess.Popen[bytes]] = []
     results: dict[str, object] = {"people": args.people, "lease_s": lease, "hog": args.hog, "window_s": args.window,
                                   "watchers_from": str(args.watcher_repo)}
@@ -148,8 +159,9 @@ def main() -> int:
             if any(w.poll() is not None for w in watchers.values()) or time.monotonic() > deadline:
                 raise SystemExit("the two watchers did not start; see var/bench/watcher-lease-*.log")
             time.sleep(0.2)
-        presence.mark()
-        presence.start()
+        if not args.together:
+            presence.mark()
+            presence.start()
         started = time.monotonic()
         while True:
             owners = lease_owners(pks)
@@ -162,6 +174,16 @@ def main() -> int:
                 raise SystemExit(f"not all {args.people} watched after {args.up_timeout:.0f} s")
             time.sleep(0.5)
         split = {pid: len(v) for pid, v in up.items()}
+        if args.together:
+            # Rebalancing moves people after the first claims: the split once it settled.
+            settled = time.monotonic() + 30
+            while time.monotonic() < settled:
+                time.sleep(1)
+                up = up_by_replica()
+                split = {pid: len(v) for pid, v in up.items()}
+                if len(split) == 2 and max(split.values()) - min(split.values()) <= max(2, args.people // 10):
+                    break
+        results.update(start_split=sorted(split.values()))
         log(f"all {args.people} watched after {time.monotonic() - started:.1f} s; split {split}")
         time.sleep(2)
 
@@ -190,6 +212,8 @@ def main() -> int:
             loads.append(float(Path("/proc/loadavg").read_text().split()[0]))
         after = counters()
         lost = sum(after.get(pid, {}).get("lost_leases", 0) - before.get(pid, {}).get("lost_leases", 0) for pid in after)
+        # Handovers the replicas made on purpose (sharing the arrivals evenly: new owner up first).
+        results.update(balanced=sum(after.get(pid, {}).get("handed_over", 0) - before.get(pid, {}).get("handed_over", 0) for pid in after))
         results.update(
             handovers=handovers, gaps=gaps, lost_leases=lost, logins_in_window=len(logins.new()),
             load_avg_max=max(loads), load_avg_mean=round(sum(loads) / len(loads), 1),
@@ -257,7 +281,9 @@ def main() -> int:
     print()
     print(f"{'measure':<52}{'value':>10}{'target':>10}")
     rows = (
+        ("start_split", "people per replica at the start", ""),
         ("handovers", "handovers, both replicas alive, under load", "0"),
+        ("balanced", "of which handed over to share evenly", ""),
         ("gaps", "leases seen free, both alive", "0"),
         ("lost_leases", "leases a replica found taken, both alive", "0"),
         ("logins_in_window", "LOGINs in the window, both alive", f"{len(arriving)}"),

@@ -216,3 +216,16 @@ def test_folder_names_come_back_as_the_app_writes_them(hub, ignored, name):
         append_message(other_device, name, subject="into the odd folder")
     wait_until(lambda: recorder.changed(name, mark), timeout=15, message="the odd folder reported changed")
     assert recorder.state("down") is None
+
+
+def test_stopping_while_logins_are_in_flight_leaves_no_connection_open(hub):
+    """A replica stopped while taking people over: logins that finish after the hub's loop ended
+    are logged out, not left open on the server (seen as a person with two connections)."""
+    users = [new_mail_user("hub-stop") for _ in range(6)]
+    watch_hub, recorder = hub()
+    for key, user in enumerate(users):
+        watch_hub.watch(str(key), _endpoint(), Credentials(user.email, user.password))
+    # Stop with logins in flight (or, on a fast machine that finished them all, right after).
+    wait_until(lambda: watch_hub.connecting > 0 or recorder.state("up"), timeout=20, interval=0.001, message="logins in flight")
+    watch_hub.stop()
+    wait_until(lambda: all(dovecot_connections(u.email) == 0 for u in users), timeout=30, message="no connection left open")

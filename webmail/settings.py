@@ -431,6 +431,13 @@ WEBMAIL_WATCH_POLL_SECONDS = env_int("WEBMAIL_WATCH_POLL_SECONDS", 120, minimum=
 # silence from the server (Dovecot speaks every 2 min while idling), to find dead connections.
 WEBMAIL_WATCH_REIDLE_SECONDS = env_int("WEBMAIL_WATCH_REIDLE_SECONDS", 600, minimum=10)
 WEBMAIL_WATCH_KEEPALIVE_SECONDS = env_int("WEBMAIL_WATCH_KEEPALIVE_SECONDS", 300, minimum=5)
+# Connections a watcher process opens at once (connect, TLS, LOGIN: mostly waiting for the
+# server). A replica taking over a dead one's people logs them in this many at a time; bounded
+# so the IMAP server's login processes (Dovecot: imap-login's process_limit, default 100) and
+# per-IP limits are never flooded.
+WEBMAIL_WATCH_CONNECT_WORKERS = env_int("WEBMAIL_WATCH_CONNECT_WORKERS", 16, minimum=1)
+if WEBMAIL_WATCH_CONNECT_WORKERS > 64:
+    raise ImproperlyConfigured("WEBMAIL_WATCH_CONNECT_WORKERS must be at most 64 (simultaneous logins to the IMAP server)")
 # Capabilities the watcher acts as if the server lacked (e.g. "NOTIFY" for a server whose NOTIFY misbehaves).
 WEBMAIL_WATCH_IGNORE_CAPABILITIES = [c.upper() for c in env_list("WEBMAIL_WATCH_IGNORE_CAPABILITIES", "")]
 if WEBMAIL_WATCH_REIDLE_SECONDS > 29 * 60:

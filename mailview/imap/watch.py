@@ -2,8 +2,11 @@
 
 `WatchHub` holds one connection per watched key (a person) and turns what the server pushes
 into "these folders changed". All connections are multiplexed in one thread with `selectors`;
-a small pool of threads only runs the blocking connect + TLS + LOGIN (the same `login()` the
-pool's connections use). After LOGIN the socket is taken over, made non-blocking, and spoken
+a pool of threads only runs the blocking connect + TLS + LOGIN (the same `login()` the
+pool's connections use): `connect_workers` of them, so at most that many connections are being
+opened at once, whoever asked (a replica taking over a dead one's people logs them in that many
+at a time: LOGIN mostly waits for the server, so more threads mean shorter waits, and the bound
+keeps a server's login processes and per-IP limits safe). After LOGIN the socket is taken over, made non-blocking, and spoken
 to directly: the server has sent nothing since the tagged OK, so nothing is left in imaplib's
 read buffer.
 
@@ -128,7 +131,7 @@ class WatchHub:
         *,
         on_changes: OnChanges,
         on_state: OnState,
-        connect_workers: int = 4,
+        connect_workers: int = 16,
         reidle_seconds: float = 600.0,
         keepalive_seconds: float = 300.0,
         sweep_seconds: float = 60.0,
@@ -154,7 +157,12 @@ class WatchHub:
         self._watches: dict[str, _Watch] = {}
         self._timers: list[tuple[float, int, int, _Watch]] = []
         self._seq = itertools.count()
+        self.connect_workers = connect_workers
         self._connectors = ThreadPoolExecutor(max_workers=connect_workers, thread_name_prefix="watch-connect")
+        # Connects (connect + TLS + LOGIN) running now, and the most seen at once (for stats).
+        self._connecting_lock = threading.Lock()
+        self.connecting = 0
+        self.connecting_peak = 0
         self._thread: threading.Thread | None = None
         self._stopping = False
 
@@ -168,7 +176,14 @@ class WatchHub:
         self._post("stop", None)
         if self._thread is not None:
             self._thread.join(timeout=10)
-        self._connectors.shutdown(wait=False, cancel_futures=True)
+        # Logins still in flight (a replica stopped while taking people over) end here, and the
+        # connections they opened after the loop ended are logged out, not left open.
+        self._connectors.shutdown(wait=True, cancel_futures=True)
+        while self._inbox:
+            what, arg = self._inbox.popleft()
+            if what == "connected":
+                arg.closed = False  # closed (cancelled) before its socket existed: close the socket now
+                self._close(arg, logout=True)
 
     def watch(self, key: str, endpoint: ServerEndpoint, credentials: Credentials) -> None:
         """Open a connection for `key` and wait for changes on it (replaces an existing one)."""
@@ -180,6 +195,12 @@ class WatchHub:
 
     def count(self) -> int:
         return len(self._watches)
+
+    def reset_connecting_peak(self) -> int:
+        """Start counting the most connects at once afresh (from those running now); returns the old peak."""
+        with self._connecting_lock:
+            old, self.connecting_peak = self.connecting_peak, self.connecting
+        return old
 
     # -- the loop ----------------------------------------------------------------
 
@@ -257,11 +278,17 @@ class WatchHub:
     def _connect(self, watch: _Watch) -> None:
         if watch.cancelled:
             return
+        with self._connecting_lock:
+            self.connecting += 1
+            self.connecting_peak = max(self.connecting_peak, self.connecting)
         try:
             client = login(watch.endpoint, watch.credentials)
         except ImapError as exc:
             self._post("failed", (watch, f"{type(exc).__name__}: {exc}"))
             return
+        finally:
+            with self._connecting_lock:
+                self.connecting -= 1
         try:
             watch.capabilities = frozenset(
                 (c.decode("ascii", "replace") if isinstance(c, bytes) else str(c)).upper() for c in client.capabilities()

@@ -34,6 +34,7 @@ def watch_config_from_settings(**overrides: Any) -> WatchConfig:
         "reidle_seconds": float(settings.WEBMAIL_WATCH_REIDLE_SECONDS),
         "keepalive_seconds": float(settings.WEBMAIL_WATCH_KEEPALIVE_SECONDS),
         "ignore_capabilities": frozenset(settings.WEBMAIL_WATCH_IGNORE_CAPABILITIES),
+        "connect_workers": settings.WEBMAIL_WATCH_CONNECT_WORKERS,
     }
     values.update(overrides)
     return WatchConfig(**values)

@@ -20,6 +20,23 @@
   round itself stops turning for `stall_seconds`, the keeper stops renewing, so a hung
   replica's people move on; and a round that finds leases unrenewed for `lease_seconds` lets
   go of those people (they may be another replica's by now).
+- **Sharing.** The keeper also publishes how many people the replica has
+  (`<prefix>:live:watcher-load`, a hash by replica). A replica holding more than its fair share
+  (everybody the live replicas hold, divided by their number) plus a slack (`balance_slack` of
+  the share, at least one person), while another live replica is under its share, hands the
+  surplus over without a gap in watching: it offers the person (`<prefix>:live:watch-handover:<pk>`
+  = the two replica ids, a newline between, expiring after `handover_seconds`, and the pk in the receiver's
+  `<prefix>:live:watch-offers:<replica>`); the receiver connects first, and only once its
+  connection is up takes the lease (a Lua script: only while the offer stands and the lease is
+  still the offerer's, or free); the offerer finds the lease taken at its next renewal and lets
+  go, leaving the watched mark (and its token: the watch was never broken) to the new owner. An
+  offer not taken in time lapses, and one the receiver refuses (it is handing people over
+  itself) or gives up (its connection failed) is deleted: the offerer keeps the person. Every
+  replica decides from the published counts (its own too), so two replicas agree on who is
+  over; nothing is offered while people are being claimed (the counts lag behind), and the
+  next offers wait until the last ones are settled and the counts republished, so
+  replicas started together, or one started after the others, end up sharing evenly without
+  people moving back and forth.
 - **Budget.** The connection holds a lease in the person's IMAP connection budget (the same
   `ConnectionBudget` the pool uses): when the budget is full the watcher asks the pools to close
   idle connections of the person and tries again with backoff.
@@ -80,6 +97,31 @@ for i, key in ipairs(KEYS) do
 end
 return lost
 """
+# Take over a person offered to us; KEYS = [lease, offer], ARGV = [replica id, lease ms]. Only
+# while the offer (offerer, newline, receiver) names us and the lease is still the offerer's (or ran out):
+# never from a third replica that took it meanwhile. 1: taken from the offerer (who still watched),
+# 2: the lease had run out (the offerer died: its watch may have missed changes).
+_TAKE = """
+local offer = redis.call('GET', KEYS[2])
+if not offer then return 0 end
+local sep = string.find(offer, string.char(10), 1, true)
+if not sep or string.sub(offer, sep + 1) ~= ARGV[1] then return 0 end
+local owner = redis.call('GET', KEYS[1])
+if owner and owner ~= string.sub(offer, 1, sep - 1) then return 0 end
+redis.call('SET', KEYS[1], ARGV[1], 'PX', ARGV[2])
+redis.call('SET', KEYS[2], 'taken', 'PX', ARGV[2])  -- the offerer waits for its lost lease, not for a refusal
+if owner then return 1 end
+return 2
+"""
+# Refuse (or give up) an offer made to us; KEYS = [offer], ARGV = [replica id]: the offerer sees it
+# gone and keeps the person.
+_REFUSE = """
+local offer = redis.call('GET', KEYS[1])
+if not offer then return 0 end
+local sep = string.find(offer, string.char(10), 1, true)
+if sep and string.sub(offer, sep + 1) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0
+"""
 # Delete a lease only if it is still ours.
 _RELEASE = """
 if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
@@ -108,10 +150,16 @@ class WatchConfig:
     watched_ttl: int = 30
     max_people: int = 5000
     stats_seconds: float = 5.0
-    connect_workers: int = 4
+    # Connections opened at once (connect + TLS + LOGIN, each mostly waiting for the server): a
+    # replica taking over a dead one's people logs them in this many at a time.
+    connect_workers: int = 16
     # Work per round is bounded so lease renewals are never starved (thousands at start-up).
     connects_per_round: int = 100
     events_per_step: int = 200
+    # Sharing between replicas: hand people over beyond the fair share plus this fraction of it
+    # (at least one person); an offer not taken within `handover_seconds` lapses.
+    balance_slack: float = 0.1
+    handover_seconds: float = 30.0
     # The hub's clock (see mailview/imap/watch.py).
     reidle_seconds: float = 600.0
     keepalive_seconds: float = 300.0
@@ -145,6 +193,9 @@ class _Person:
     last_lag: float = 0.0  # seconds from the server's report to the sync request
     syncs: int = 0
     reason: str = ""
+    # Offered to us by this replica, which still holds the lease: we connect first and take the
+    # lease once our connection is up (until then the keeper does not renew it, nor do we let it go).
+    incoming: bool = False
 
 
 class WatchService:
@@ -170,6 +221,8 @@ class WatchService:
         self._present_users = present_users
         self._renew_script = redis.register_script(_RENEW)
         self._release_script = redis.register_script(_RELEASE)
+        self._take_script = redis.register_script(_TAKE)
+        self._refuse_script = redis.register_script(_REFUSE)
         self._events: queue.SimpleQueue[tuple[str, str, Any]] = queue.SimpleQueue()
         self._held: tuple[str, str, Any] | None = None
         self.hub = WatchHub(
@@ -189,6 +242,10 @@ class WatchService:
         self._people_lock = threading.Lock()
         self._claims = itertools.count(1)
         self._seen_free: set[int] = set()
+        # People we offered to another replica: pk -> (that replica, when the offer lapses).
+        self._offers: dict[int, tuple[str, float]] = {}
+        self._settle_until = 0.0  # no new offers before then (the loads catch up with the last ones)
+        self._claiming_at = 0.0  # when we last claimed someone or saw a free lease (counts still moving)
         self._next_presence = 0.0
         self._next_budget_renew = 0.0
         self._next_marks = 0.0
@@ -201,7 +258,7 @@ class WatchService:
         self._failing = False
         self.counters = {
             "rounds": 0, "reconnects": 0, "changes": 0, "syncs": 0, "budget_waits": 0, "failures": 0,
-            "renewals": 0, "lost_leases": 0,
+            "renewals": 0, "lost_leases": 0, "handed_over": 0, "taken_over": 0,
         }
         self.started_at = time.time()
 
@@ -291,6 +348,7 @@ class WatchService:
         self.hub.stop()
         try:
             self.redis.zrem(self._replicas_key(), self.replica_id)
+            self.redis.hdel(self._loads_key(), self.replica_id)
             self.redis.delete(self._stats_key(self.replica_id))
         except Exception:  # noqa: BLE001 - Redis gone: everything expires by itself
             pass
@@ -307,7 +365,11 @@ class WatchService:
         for pk, person in list(self.people.items()):
             if now - person.last_present > self.config.grace_seconds:
                 self._let_go(pk, release_lease=True)
+            elif person.incoming and now - person.claimed_at > self.config.handover_seconds:
+                self._let_go(pk, release_lease=False)  # the offer lapsed: its replica keeps the person
+        self._take_offers(now)
         self._claim([pk for pk in present if pk not in self.people], now)
+        self._balance(now)
         due = [p for p in self.people.values() if p.status == "idle" and now >= p.retry_at]
         for person in due[: self.config.connects_per_round]:
             self._connect(person, now)
@@ -332,16 +394,18 @@ class WatchService:
         wall = time.time()
         ttl_ms = int(self.config.lease_seconds * 1000)
         with self._people_lock:
-            held = [(pk, person.claim) for pk, person in self.people.items()]
+            # Not the people offered to us: their lease is still the offerer's until we take it.
+            held = [(pk, person.claim) for pk, person in self.people.items() if not person.incoming]
             pipe = self.redis.pipeline(transaction=False)
             pipe.zadd(self._replicas_key(), {self.replica_id: wall + self.config.lease_seconds})
             pipe.zremrangebyscore(self._replicas_key(), "-inf", wall)
+            pipe.hset(self._loads_key(), self.replica_id, len(self.people))  # how other replicas see our share
             if held:
                 self._renew_script(keys=[self._lease_key(pk) for pk, _ in held], args=[self.replica_id, ttl_ms], client=pipe)
             replies = pipe.execute()
         self._last_renewed = renewing_at
         self.counters["renewals"] += 1
-        for index in (replies[2] if held else None) or []:
+        for index in (replies[3] if held else None) or []:
             pk, claim = held[int(index) - 1]
             self._events.put(("lost", str(pk), claim))
 
@@ -369,12 +433,95 @@ class WatchService:
         seen_free: set[int] = set()
         for (pk, kind), reply in zip(asked, replies, strict=True):
             if kind == "set" and reply:
+                self._claiming_at = now
                 with self._people_lock:
                     self.people[pk] = _Person(pk=pk, last_present=now, claim=next(self._claims), claimed_at=now)
                 log.info("watcher: watching user %s", pk)
             elif kind == "exists" and not reply:
                 seen_free.add(pk)
         self._seen_free = seen_free
+        if seen_free:
+            self._claiming_at = now
+
+    def _take_offers(self, now: float) -> None:
+        """People other replicas offered us: connect to them now, take their leases once up."""
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.smembers(self._offers_key(self.replica_id))
+        pipe.delete(self._offers_key(self.replica_id))
+        offered = sorted(int(_text(m)) for m in pipe.execute()[0])
+        for pk in offered:
+            if pk in self.people:
+                continue
+            if self._offers or len(self.people) >= self.config.max_people:
+                # We are handing people over ourselves (two replicas offering each other, each
+                # from a stale count of the other's), or full: refuse, the offerer keeps them.
+                self._refuse_script(keys=[self._handover_key(pk)], args=[self.replica_id])
+                continue
+            with self._people_lock:
+                self.people[pk] = _Person(pk=pk, last_present=now, claim=next(self._claims), claimed_at=now, incoming=True)
+            log.info("watcher: taking over user %s from another replica", pk)
+
+    def _balance(self, now: float) -> None:
+        """Hand people over to replicas under their fair share while we are over ours (plus the
+        slack): one wave at a time, the next once the loads show where the last one went."""
+        if self._offers:
+            pending = list(self._offers)
+            standing = self.redis.mget([self._handover_key(pk) for pk in pending])
+            for pk, offer in zip(pending, standing, strict=True):
+                # Handed over (let go at the lost lease), left, lapsed, or refused (offer gone).
+                if pk not in self.people or now >= self._offers[pk][1] or offer is None:
+                    del self._offers[pk]
+                    self._settle_until = now + 2 * self.config.renew_interval()
+        if self._offers or now < self._settle_until or len(self.people) < 2:
+            return
+        if now - self._claiming_at < 2 * self.config.renew_interval():
+            # People are still being claimed (arrivals, a takeover): the published counts lag
+            # behind, and a replica claiming its own share would be sent ours on top.
+            return
+        pipe = self.redis.pipeline(transaction=False)
+        pipe.zrangebyscore(self._replicas_key(), time.time(), "+inf")
+        pipe.hgetall(self._loads_key())
+        members, raw_loads = pipe.execute()
+        replicas = sorted({_text(m) for m in members} | {self.replica_id})
+        published = {_text(k): int(v) for k, v in raw_loads.items()}
+        if gone := [r for r in published if r not in replicas]:
+            self.redis.hdel(self._loads_key(), *gone)  # replicas that died without saying so
+        if len(replicas) < 2:
+            return
+        # Every replica's count as published, ours too: replicas deciding from one snapshot agree
+        # on who is over and who is under (our own live count against another's older one would
+        # let two replicas each find the other under its share while both claim arrivals).
+        loads = {r: published.get(r, len(self.people) if r == self.replica_id else 0) for r in replicas}
+        share = -(-sum(loads.values()) // len(replicas))  # the ceiling
+        slack = max(1, int(share * self.config.balance_slack))
+        if min(loads[self.replica_id], len(self.people)) <= share + slack:
+            return
+        surplus = min(loads[self.replica_id], len(self.people)) - share
+        movable = [p.pk for p in self.people.values() if p.status == "up" and not p.incoming]
+        offers: list[tuple[int, str]] = []
+        for receiver in sorted((r for r in replicas if r != self.replica_id and loads[r] < share), key=lambda r: loads[r]):
+            room = min(share - loads[receiver], surplus - len(offers), self.config.connects_per_round - len(offers))
+            if room <= 0:
+                break
+            # Those whose rendezvous replica the receiver is first: a free lease would go there too.
+            movable.sort(key=lambda pk, r=receiver: _preferred(pk, replicas) != r)  # type: ignore[misc]
+            chosen, movable = movable[:room], movable[room:]
+            offers.extend((pk, receiver) for pk in chosen)
+        if not offers:
+            return
+        ttl_ms = int(self.config.handover_seconds * 1000)
+        pipe = self.redis.pipeline(transaction=False)
+        for pk, receiver in offers:
+            pipe.set(self._handover_key(pk), f"{self.replica_id}\n{receiver}", nx=True, px=ttl_ms)
+        for receiver in {r for _, r in offers}:
+            pipe.sadd(self._offers_key(receiver), *[pk for pk, r in offers if r == receiver])
+            pipe.pexpire(self._offers_key(receiver), ttl_ms)
+        replies = pipe.execute()
+        lapses = now + self.config.handover_seconds
+        for (pk, receiver), made in zip(offers, replies, strict=False):
+            if made:
+                self._offers[pk] = (receiver, lapses)
+        log.info("watcher %s: offering %d people to replicas under their share (%d each; loads %s)", self.replica_id, len(self._offers), share, loads)
 
     def _connect(self, person: _Person, now: float) -> None:
         user_key = str(person.pk)
@@ -399,7 +546,9 @@ class WatchService:
         person.status = "connecting"
         self.hub.watch(user_key, endpoint, credentials)
 
-    def _let_go(self, pk: int, *, release_lease: bool) -> None:
+    def _let_go(self, pk: int, *, release_lease: bool, handed_over: bool = False) -> None:
+        """Stop watching `pk`. A person offered to us and not taken yet, or one we handed over,
+        keeps the lease and the watched mark of the replica that watches them."""
         with self._people_lock:
             person = self.people.pop(pk, None)
         if person is None:
@@ -407,9 +556,12 @@ class WatchService:
         self.hub.unwatch(str(pk))
         self._release_budget(person)
         try:
-            events.clear_watched(pk)
-            if release_lease:
+            if not person.incoming and not handed_over:
+                events.clear_watched(pk)
+            if release_lease and not person.incoming:
                 self._release_script(keys=[self._lease_key(pk)], args=[self.replica_id])
+                if self._offers.pop(pk, None) is not None:
+                    self.redis.delete(self._handover_key(pk))  # gone: nobody is to take them over
         except Exception as exc:  # noqa: BLE001 - both expire by themselves
             log.warning("watcher: could not clear user %s's marks (%s)", pk, type(exc).__name__)
         log.info("watcher: stopped watching user %s", pk)
@@ -431,8 +583,14 @@ class WatchService:
             return  # let go of meanwhile
         now = time.monotonic()
         if kind == "lost":
-            if payload != person.claim:
+            if payload != person.claim or person.incoming:
                 return  # an earlier claim's lease; this one was taken since
+            if person.pk in self._offers:
+                # The replica we offered the person to took the lease once its connection was up.
+                self.counters["handed_over"] += 1
+                log.info("watcher: handed user %s over to %s", person.pk, self._offers[person.pk][0])
+                self._let_go(person.pk, release_lease=False, handed_over=True)
+                return
             # Another replica holds the lease now (ours ran out and it took it): drop the person
             # (connection, budget, watched mark: the new owner marks its own watch), keep its lease.
             self.counters["lost_leases"] += 1
@@ -448,12 +606,20 @@ class WatchService:
             person.pending |= set(folders)
         elif kind == "up":
             info: WatchInfo = payload
+            unbroken = False
+            if person.incoming:
+                taken = self._take(person, now)
+                if not taken:
+                    return
+                unbroken = taken == 1
             person.status, person.mode, person.folders = "up", info.mode, info.folders
             person.failures = 0
             person.reason = ""
             if info.mode == "notify":
                 events.mark_watched(person.pk, self.config.watched_ttl)
-            if person.lost:
+            if unbroken:
+                pass  # handed over while the other replica still watched: nothing was missed, no sync
+            elif person.lost:
                 person.lost = False
                 person.reconnects += 1
                 self.counters["reconnects"] += 1
@@ -463,6 +629,10 @@ class WatchService:
                 self._request(person, list(info.folders), "watch-start")
         elif kind == "down":
             info = payload
+            if person.incoming:  # the offering replica still watches: it offers again later
+                self._refuse_script(keys=[self._handover_key(person.pk)], args=[self.replica_id])
+                self._let_go(person.pk, release_lease=False)
+                return
             was_up = person.status == "up"
             person.status = "idle"
             person.reason = info.reason
@@ -476,6 +646,23 @@ class WatchService:
             delay = min(self.config.backoff_cap, self.config.backoff_base * 2 ** (person.failures - 1))
             person.retry_at = now + delay * (0.5 + _jitter() / 2)
             log.info("watcher: user %s's connection is down (%s); again in %.1fs", person.pk, info.reason, delay)
+
+    def _take(self, person: _Person, now: float) -> int:
+        """Our connection for a person offered to us is up: take the lease (the offerer lets go at
+        its next renewal). 1: taken, the watch went on unbroken; 2: taken, but the offerer's
+        lease had run out; 0 (let go) when the offer lapsed or a third replica holds the person."""
+        ttl_ms = int(self.config.lease_seconds * 1000)
+        taken = int(self._take_script(keys=[self._lease_key(person.pk), self._handover_key(person.pk)], args=[self.replica_id, ttl_ms]))
+        if not taken:
+            log.info("watcher: the offer of user %s lapsed; not taking over", person.pk)
+            self._let_go(person.pk, release_lease=False)
+            return 0
+        with self._people_lock:
+            person.incoming = False
+            person.claim = next(self._claims)
+            person.claimed_at = now
+        self.counters["taken_over"] += 1
+        return taken
 
     def _next_flush(self) -> float:
         times = [p.flush_at for p in self.people.values() if p.pending]
@@ -505,6 +692,15 @@ class WatchService:
     def _replicas_key(self) -> str:
         return f"{self.prefix}:live:watchers"
 
+    def _loads_key(self) -> str:
+        return f"{self.prefix}:live:watcher-load"
+
+    def _handover_key(self, pk: int) -> str:
+        return f"{self.prefix}:live:watch-handover:{int(pk)}"
+
+    def _offers_key(self, replica: str) -> str:
+        return f"{self.prefix}:live:watch-offers:{replica}"
+
     def _stats_key(self, replica: str) -> str:
         return f"{self.prefix}:live:watcher-stats:{replica}"
 
@@ -515,6 +711,8 @@ class WatchService:
             "people": len(self.people),
             "up": sum(1 for p in self.people.values() if p.status == "up"),
             "connecting": sum(1 for p in self.people.values() if p.status == "connecting"),
+            "logins_in_flight": self.hub.connecting,
+            "logins_peak": self.hub.connecting_peak,
             "waiting": sum(1 for p in self.people.values() if p.status == "idle"),
             **self.counters,
             "updated": time.time(),
