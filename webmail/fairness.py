@@ -434,9 +434,11 @@ def too_many(request: HttpRequest) -> HttpResponse:
     else:
         response = HttpResponse(text, status=429, content_type="text/plain; charset=utf-8")
     response["Retry-After"] = str(retry_after)
-    # Answered before the middleware that adds these to every other response.
+    # Answered before the middleware that adds these to every other response. The app's own
+    # frames may show it: in the list's reading pane it loads itself again after the pause.
     response["Cache-Control"] = "no-store"
-    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'none'"
+    response["Content-Security-Policy"] = "default-src 'none'; frame-ancestors 'self'"
+    response["X-Frame-Options"] = "SAMEORIGIN"
     response["X-Content-Type-Options"] = "nosniff"
     response._has_been_logged = True  # type: ignore[attr-defined]  # noqa: SLF001 - Django's marker: not logged per request
     return response

@@ -183,6 +183,10 @@ def _error(request: HttpRequest, status: int, title: str, message: str, *, retry
         response = JsonResponse({"error": message}, status=status)  # what the page's scripts show
     else:
         response = render(request, "error.html", {"title": title, "message": message, "status": status}, status=status)
+        if request.GET.get("pane") == "1":
+            # Asked for the list's reading pane: shown there (a frame of the app's own origin), not refused.
+            response["X-Frame-Options"] = "SAMEORIGIN"
+            response.frame_ancestors_self = True  # type: ignore[attr-defined] # read by ContentSecurityPolicyMiddleware
     if retry_after is not None:
         response["Retry-After"] = str(retry_after)
     return response

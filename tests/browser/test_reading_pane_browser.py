@@ -112,3 +112,33 @@ def test_snoozing_in_the_pane_opens_the_next_message(app_server, browser, sign_i
     wait.until(EC.text_to_be_present_in_element((By.CSS_SELECTOR, "#toast .toast-text"), "1 message snoozed."))
     assert browser.current_url == f"{app_server}/mail/INBOX/"  # the list stayed, and the pane in it
     assert server_subjects(person, "INBOX") == [rows[1]]
+
+
+def test_a_pane_refused_for_too_many_requests_at_once_loads_itself_again(app_server, browser, sign_in_as):
+    """The person's requests at once are bounded (webmail/fairness.py): a pane opened while
+    the list refreshes and an action runs may be answered 429. That page may be shown in the
+    app's own frame, and it loads itself again after the pause (it did not: refused to frame,
+    the pane stayed blank)."""
+    import time
+
+    from django.contrib.auth import get_user_model
+
+    from tests.support import TEST_VAR
+    from webmail.redis_client import get_redis, key_prefix
+
+    person = mail_user_with("panebusy", ["Busy 0", "Busy 1"])
+    browser.set_window_size(1600, 900)
+    sign_in_as(person)
+    browser.get(f"{app_server}/mail/INBOX/?view=flat")
+    wait = WebDriverWait(browser, 30, ignored_exceptions=(StaleElementReferenceException,))
+    wait.until(lambda b: b.find_element(By.CSS_SELECTOR, "[data-reading-pane]").is_displayed())
+    pk = get_user_model().objects.get(username=person.email).pk
+    # Every place of the person taken for 3 seconds, as by requests of other tabs.
+    base = f"{key_prefix()}:door:{{{pk}}}"
+    until = time.time() + 3
+    get_redis().zadd(f"{base}:all", {f"other-{n}": until for n in range(20)})
+    get_redis().zadd(f"{base}:heavy", {f"other-{n}": until for n in range(20)})
+    browser.find_element(By.LINK_TEXT, "Busy 1").click()
+    wait.until(lambda b: "Busy 1" in b.execute_script(PANE_SUBJECT))
+    access = (TEST_VAR / f"test-gunicorn-access-{app_server.rsplit(':', 1)[1]}.log").read_text(errors="replace")
+    assert "?pane=1 HTTP/1.1\" 429" in access  # it was refused first

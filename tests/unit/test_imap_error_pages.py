@@ -29,3 +29,14 @@ def test_an_answer_too_large_says_so_instead_of_try_again():
 def test_another_unusable_answer_still_asks_to_try_again(exception):
     response = answer(exception)
     assert response.status_code == 502 and "try again" in json.loads(response.content)["error"].lower()
+
+
+def test_an_error_asked_for_the_reading_pane_may_be_shown_there():
+    from mailview.imap import MessageNotFound
+
+    request = RequestFactory().get("/mail/INBOX/7/?pane=1", HTTP_ACCEPT="text/html")
+    request.user = AnonymousUser()
+    request.session = {}
+    response = ImapErrorMiddleware(lambda r: None).process_exception(request, MessageNotFound("7"))
+    assert response.status_code == 404
+    assert response["X-Frame-Options"] == "SAMEORIGIN" and response.frame_ancestors_self is True
