@@ -214,7 +214,6 @@ def test_waiting_for_a_busy_users_connection_has_a_deadline(client, mail_user):
     pool = SessionPool(credentials_for=imap_credentials_for, budget=None, per_process=1, wait_timeout=1)
     try:
         with pool.session(user):
-            started = time.monotonic()
             errors: list[Exception] = []
 
             def other() -> None:
@@ -230,10 +229,10 @@ def test_waiting_for_a_busy_users_connection_has_a_deadline(client, mail_user):
             t.start()
             t.join(timeout=10)
         assert len(errors) == 1 and isinstance(errors[0], PoolTimeout)
-        # It waited for its deadline rather than giving up at once (no upper bound: a loaded
-        # machine may be slow; the join above fails the test if the wait never ends).
-        assert time.monotonic() - started >= 0.9
-        assert pool.stats()["timeouts"] == 1
+        # It waited for its deadline rather than giving up at once (counted, not timed: the
+        # join above fails the test if the wait never ends).
+        stats = pool.stats()
+        assert (stats["waits"], stats["rejected"], stats["timeouts"]) == (1, 0, 1)
     finally:
         pool.close_all()
 
