@@ -418,14 +418,9 @@ def message_step(request: HttpRequest, folder: str, uid: int, step: int) -> Http
     position = _list_position(request, folder)
     with get_pool().session(request.user) as imap:
         other = message_neighbor(imap=imap, user_key=str(request.user.pk), position=position, uid=validate.uid(uid), step=step)
-    pane = "?pane=1" if request.GET.get("pane") == "1" else ""  # stepping inside the reading pane stays there
-    if wants_json(request):
-        # Asked by the message page before it files the message: where to go once it is gone.
-        return JsonResponse({"url": None if other is None else message_url(folder, other) + pane})
-    if other is None:
-        messages.info(request, _("There is no other message in that direction."))
-        return redirect(message_url(folder, uid) + pane)
-    return redirect(message_url(folder, other) + pane)
+    return _step_answer(
+        request, url_of=lambda u: message_url(folder, u), here=uid, other=other, nothing=_("There is no other message in that direction.")
+    )
 
 
 @login_required
@@ -438,14 +433,24 @@ def conversation_step(request: HttpRequest, folder: str, uid: int, step: int) ->
             imap=imap, user_key=str(request.user.pk), folder=folder, uid=validate.uid(uid), step=step, order=position.order,
             build_limit=settings.WEBMAIL_THREADS_INLINE_LIMIT,
         )
+    return _step_answer(
+        request, url_of=lambda u: conversation_url(folder, u), here=uid, other=other,
+        nothing=_("There is no other conversation in that direction."),
+    )
+
+
+def _step_answer(request: HttpRequest, *, url_of: Callable[[int], str], here: int, other: int | None, nothing: str) -> HttpResponse:
+    """Where a previous/next link goes: JSON for the page's script (asked before it files this
+    one: where to go once it is gone), else a redirect there, or back here with `nothing` said
+    at either end. Stepping inside the reading pane stays there."""
     pane = "?pane=1" if request.GET.get("pane") == "1" else ""
     if wants_json(request):
-        # Asked by the conversation page before it files the conversation: where to go once it is gone.
-        return JsonResponse({"url": None if other is None else conversation_url(folder, other) + pane})
+        return JsonResponse({"url": None if other is None else url_of(other) + pane})
     if other is None:
-        messages.info(request, _("There is no other conversation in that direction."))
-        return redirect(conversation_url(folder, uid) + pane)
-    return redirect(conversation_url(folder, other) + pane)
+        messages.info(request, nothing)
+        return redirect(url_of(here) + pane)
+    return redirect(url_of(other) + pane)
+
 
 @login_required
 @require_GET
